@@ -1,0 +1,9 @@
+//! Extractors: who is calling (`Partner`), what they sent (`PartnerInput`), which page they want (`Paging`).
+
+mod body;
+mod paging;
+mod partner;
+
+pub use body::PartnerInput;
+pub use paging::{page_links, Paging};
+pub use partner::Partner;

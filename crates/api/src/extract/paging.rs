@@ -1,0 +1,84 @@
+//! The `Paging` extractor (`?page=&per_page=`, 422 on bad values) and the `links` of a paged answer.
+
+use axum::{extract::FromRequestParts, http::request::Parts};
+use classbridge_domain::ValidationErrors;
+use classbridge_store::{Page, PageRequest};
+use serde_json::{json, Value};
+
+use crate::error::ApiError;
+
+/// The page asked for, and the path it was asked on (for the links).
+#[derive(Debug, Clone)]
+pub struct Paging {
+    pub request: PageRequest,
+    pub path: String,
+    /// Other query parameters, kept in the links.
+    pub other_query: Vec<(String, String)>,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Paging {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, ApiError> {
+        let mut request = PageRequest::default();
+        let mut errors = ValidationErrors::new();
+        let mut other_query = Vec::new();
+        for (key, value) in url::form_urlencoded::parse(parts.uri.query().unwrap_or("").as_bytes())
+        {
+            match key.as_ref() {
+                "page" => match value.parse::<u32>() {
+                    Ok(page) if page >= 1 => request.page = page,
+                    _ => errors.add("page", "The page must be an integer of at least 1."),
+                },
+                "per_page" => match value.parse::<u32>() {
+                    Ok(size) if (1..=PageRequest::MAX_PER_PAGE).contains(&size) => {
+                        request.per_page = size
+                    }
+                    _ => errors.add(
+                        "per_page",
+                        format!(
+                            "The per page must be an integer between 1 and {}.",
+                            PageRequest::MAX_PER_PAGE
+                        ),
+                    ),
+                },
+                _ => other_query.push((key.into_owned(), value.into_owned())),
+            }
+        }
+        errors.into_result().map_err(ApiError::Validation)?;
+        Ok(Self {
+            request,
+            path: parts.uri.path().to_owned(),
+            other_query,
+        })
+    }
+}
+
+impl Paging {
+    fn link(&self, page: u32) -> String {
+        let mut query = url::form_urlencoded::Serializer::new(String::new());
+        for (key, value) in &self.other_query {
+            query.append_pair(key, value);
+        }
+        query.append_pair("page", &page.to_string());
+        query.append_pair("per_page", &self.request.per_page.to_string());
+        format!("{}?{}", self.path, query.finish())
+    }
+
+    /// `{"data": …, "meta": …, "links": …}` for a page of items already rendered to JSON.
+    pub fn render<T>(&self, page: &Page<T>, data: Vec<Value>) -> Value {
+        json!({"data": data, "meta": page_meta(page), "links": page_links(self, page)})
+    }
+}
+
+fn page_meta<T>(page: &Page<T>) -> Value {
+    json!({"page": page.request.page, "per_page": page.request.per_page, "total": page.total})
+}
+
+/// `next` while more rows follow, `prev` after the first page; links are relative to this server.
+pub fn page_links<T>(paging: &Paging, page: &Page<T>) -> Value {
+    let shown_through = i64::from(page.request.page) * i64::from(page.request.per_page);
+    let next = (shown_through < page.total).then(|| paging.link(page.request.page + 1));
+    let prev = (page.request.page > 1).then(|| paging.link(page.request.page - 1));
+    json!({"next": next, "prev": prev})
+}

@@ -1,0 +1,50 @@
+//! classbridge's HTTP layer: the axum router with the partner API, the operations endpoints, and what wraps every
+//! request (request ids, logs, metrics, error shapes). Adapters only: the rules live in the service crate.
+
+pub mod error;
+pub mod extract;
+pub mod observe;
+pub mod openapi;
+pub mod ops;
+pub mod partner;
+pub mod rate_limit;
+pub mod state;
+pub mod time;
+
+use axum::{
+    extract::{DefaultBodyLimit, Request},
+    middleware,
+    routing::get,
+    Router,
+};
+use tower_http::catch_panic::CatchPanicLayer;
+
+pub use error::{ApiError, ApiResult};
+pub use state::{ApiSettings, AppState};
+
+/// Every route of the server, wrapped in what every request gets.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .merge(partner::routes())
+        .route("/healthz", get(ops::healthz))
+        .route("/readyz", get(ops::readyz))
+        .route("/metrics", get(ops::metrics_text))
+        .route("/openapi.json", get(ops::openapi_json))
+        .route("/docs", get(ops::docs_page))
+        .route_layer(middleware::from_fn(observe::note_route))
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        // Bodies are read by our own extractors, each with its own limit and a JSON 413.
+        .layer(DefaultBodyLimit::disable())
+        .layer(CatchPanicLayer::custom(observe::panic_response))
+        .layer(middleware::from_fn(observe::observe))
+        .with_state(state)
+}
+
+async fn not_found() -> ApiError {
+    ApiError::not_found("No such route. The API reference is at /docs.")
+}
+
+async fn method_not_allowed(request: Request) -> ApiError {
+    ApiError::MethodNotAllowed(request.method().to_string())
+}

@@ -1,0 +1,82 @@
+//! Operations endpoints: liveness, readiness, Prometheus metrics, the OpenAPI document and its reference page.
+
+use std::sync::OnceLock;
+
+use axum::{
+    extract::State,
+    http::{header, StatusCode},
+    response::{Html, IntoResponse, Response},
+    Json,
+};
+use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
+use serde_json::json;
+
+use crate::{openapi, state::AppState};
+
+static PROMETHEUS: OnceLock<PrometheusHandle> = OnceLock::new();
+
+/// The process-wide Prometheus recorder (installed once; every server in the process shares it).
+pub fn prometheus() -> &'static PrometheusHandle {
+    PROMETHEUS.get_or_init(|| {
+        let builder = PrometheusBuilder::new()
+            .set_buckets_for_metric(
+                Matcher::Full("http_request_duration_seconds".into()),
+                &[
+                    0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0,
+                    10.0,
+                ],
+            )
+            .expect("the bucket list is not empty");
+        let recorder = builder.build_recorder();
+        let handle = recorder.handle();
+        // Another recorder may already be installed by an embedding program; then ours only renders its own.
+        let _ = metrics::set_global_recorder(recorder);
+        handle
+    })
+}
+
+/// Alive: the process answers.
+#[utoipa::path(get, path = "/healthz", tag = "operations", responses((status = 200, description = "The process is alive")))]
+pub async fn healthz() -> Json<serde_json::Value> {
+    Json(json!({"status": "ok"}))
+}
+
+/// Ready: the database answers and every migration is applied.
+#[utoipa::path(get, path = "/readyz", tag = "operations", responses(
+    (status = 200, description = "Ready to serve"),
+    (status = 503, description = "The database is unreachable or not migrated")))]
+pub async fn readyz(State(state): State<AppState>) -> Response {
+    match state.store.check_ready().await {
+        Ok(()) => Json(json!({"status": "ready", "database": format!("{:?}", state.store.kind()).to_lowercase()}))
+            .into_response(),
+        Err(error) => {
+            tracing::warn!(error = %error, "not ready");
+            (StatusCode::SERVICE_UNAVAILABLE, Json(json!({"status": "unavailable", "message": error.to_string()})))
+                .into_response()
+        }
+    }
+}
+
+/// Prometheus text format.
+pub async fn metrics_text() -> Response {
+    (
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
+        prometheus().render(),
+    )
+        .into_response()
+}
+
+pub async fn openapi_json() -> Response {
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        openapi::document_json(),
+    )
+        .into_response()
+}
+
+pub async fn docs_page() -> Html<String> {
+    Html(openapi::reference_page())
+}

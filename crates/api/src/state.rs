@@ -1,0 +1,63 @@
+//! What every handler can reach: the store, the authenticator, the rate limiter and the settings.
+
+use std::{ops::Deref, sync::Arc};
+
+use classbridge_service::{auth::UsageCounter, PartnerAuthenticator};
+use classbridge_store::Store;
+
+use crate::rate_limit::RateLimiter;
+
+/// The HTTP layer's settings (the server's configuration, narrowed to what requests need).
+#[derive(Debug, Clone)]
+pub struct ApiSettings {
+    /// Largest body of an ordinary endpoint.
+    pub body_limit_bytes: usize,
+    /// Requests per minute for a credential that has no limit of its own; 0 means none.
+    pub default_rate_limit_per_minute: u64,
+    /// `{slug}.{base_domain}` hosts must name the credential's tenant.
+    pub base_domain: Option<String>,
+}
+
+impl Default for ApiSettings {
+    fn default() -> Self {
+        Self {
+            body_limit_bytes: 1024 * 1024,
+            default_rate_limit_per_minute: 1200,
+            base_domain: None,
+        }
+    }
+}
+
+pub struct AppInner {
+    pub store: Store,
+    pub authenticator: PartnerAuthenticator,
+    pub usage: UsageCounter,
+    pub rate_limiter: RateLimiter,
+    pub settings: ApiSettings,
+}
+
+#[derive(Clone)]
+pub struct AppState(Arc<AppInner>);
+
+impl AppState {
+    pub fn new(store: Store, settings: ApiSettings) -> Self {
+        let usage = UsageCounter::default();
+        let authenticator =
+            PartnerAuthenticator::new(store.clone(), settings.base_domain.clone(), usage.clone());
+        Self(Arc::new(AppInner {
+            store,
+            authenticator,
+            usage,
+            rate_limiter: RateLimiter::default(),
+            settings,
+        }))
+    }
+}
+
+impl Deref for AppState {
+    type Target = AppInner;
+
+    fn deref(&self) -> &AppInner {
+        &self.0
+    }
+}

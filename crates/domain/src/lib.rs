@@ -1,0 +1,9 @@
+//! classbridge's domain: types that are valid by construction, and the parsing of partner input. No I/O.
+
+pub mod form;
+pub mod input;
+pub mod tenancy;
+pub mod validation;
+
+pub use tenancy::{BranchScope, CredentialId, Slug, TenantId};
+pub use validation::ValidationErrors;

@@ -1,0 +1,151 @@
+//! Building the server from its configuration, serving until told to stop, and stopping gracefully.
+
+use std::{future::Future, net::SocketAddr, time::Duration};
+
+use anyhow::Context;
+use classbridge_api::{ApiSettings, AppState};
+use classbridge_service::MasterKey;
+use classbridge_store::{DatabaseLocation, Store, StoreOptions};
+use tokio::net::TcpListener;
+
+use crate::config::Config;
+
+/// Opens the database named by the configuration and applies pending migrations.
+pub async fn open_store(config: &Config) -> anyhow::Result<Store> {
+    let location = match &config.database_url {
+        Some(url) => DatabaseLocation::from_url(url)?,
+        None => DatabaseLocation::SqliteFile(config.sqlite_path()),
+    };
+    let options = StoreOptions {
+        location: location.clone(),
+        max_connections: config.database_max_connections,
+    };
+    Store::open(&options)
+        .await
+        .with_context(|| format!("opening the database {}", location.redacted()))
+}
+
+/// The master key: from the configuration, or the data directory's `master.key`.
+pub fn master_key(config: &Config) -> anyhow::Result<MasterKey> {
+    Ok(match &config.master_key {
+        Some(text) => MasterKey::parse(text).context("CLASSBRIDGE_MASTER_KEY")?,
+        None => MasterKey::load_or_create(&config.data_dir)?,
+    })
+}
+
+/// A server bound to its address, not yet serving.
+pub struct Application {
+    listener: TcpListener,
+    state: AppState,
+    store: Store,
+    config: Config,
+}
+
+impl Application {
+    pub async fn build(config: Config) -> anyhow::Result<Self> {
+        let store = open_store(&config).await?;
+        Self::build_with_store(config, store).await
+    }
+
+    pub async fn build_with_store(config: Config, store: Store) -> anyhow::Result<Self> {
+        let settings = ApiSettings {
+            body_limit_bytes: config.body_limit_bytes,
+            default_rate_limit_per_minute: config.rate_limit_per_minute,
+            base_domain: config.base_domain.clone(),
+        };
+        let state = AppState::new(store.clone(), settings);
+        let listener = TcpListener::bind(&config.bind)
+            .await
+            .with_context(|| format!("binding {}", config.bind))?;
+        Ok(Self {
+            listener,
+            state,
+            store,
+            config,
+        })
+    }
+
+    pub fn local_addr(&self) -> SocketAddr {
+        self.listener
+            .local_addr()
+            .expect("a bound TCP listener has a local address")
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// Serves until `shutdown` completes, then finishes in-flight requests (up to the grace period) and writes the
+    /// counted credential use.
+    pub async fn run_until_stopped(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> anyhow::Result<()> {
+        let Self {
+            listener,
+            state,
+            store,
+            config,
+        } = self;
+        let flusher = {
+            let state = state.clone();
+            let every = Duration::from_secs(config.usage_flush_seconds.max(1));
+            tokio::spawn(async move {
+                let mut ticker = tokio::time::interval(every);
+                ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+                loop {
+                    ticker.tick().await;
+                    if let Err(error) = state.usage.flush(&state.store).await {
+                        tracing::warn!(error = %error, "could not record credential use; will retry");
+                    }
+                }
+            })
+        };
+        let (stopping_tx, stopping_rx) = tokio::sync::watch::channel(false);
+        let router = classbridge_api::router(state.clone());
+        let server = axum::serve(listener, router).with_graceful_shutdown(async move {
+            shutdown.await;
+            tracing::info!("shutting down: no new connections; finishing requests in flight");
+            let _ = stopping_tx.send(true);
+        });
+        let grace = Duration::from_secs(config.shutdown_grace_seconds);
+        let mut stopping = stopping_rx;
+        let serving = tokio::spawn(async move { server.await });
+        tokio::select! {
+            result = serving => result.context("the server task")?.context("serving")?,
+            _ = async {
+                let _ = stopping.wait_for(|stopping| *stopping).await;
+                tokio::time::sleep(grace).await;
+            } => tracing::warn!("requests still in flight after the grace period; stopping anyway"),
+        }
+        flusher.abort();
+        if let Err(error) = state.usage.flush(&store).await {
+            tracing::warn!(error = %error, "could not record credential use at shutdown");
+        }
+        store.close().await;
+        tracing::info!("stopped");
+        Ok(())
+    }
+}
+
+/// Completes on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}

@@ -1,0 +1,178 @@
+//! The server's configuration: defaults → `classbridge.toml` → `CLASSBRIDGE_*` (and `DATABASE_URL`) → flags.
+
+use std::path::{Path, PathBuf};
+
+use figment::{
+    providers::{Env, Format, Serialized, Toml},
+    Figment,
+};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Address to listen on.
+    pub bind: String,
+    /// Folder of the embedded database and the generated master key.
+    pub data_dir: PathBuf,
+    /// `postgres://…` for PostgreSQL; unset for the embedded SQLite file in `data_dir`.
+    pub database_url: Option<String>,
+    /// PostgreSQL connections (or SQLite readers) per process.
+    pub database_max_connections: u32,
+    /// Job workers inside `serve` (0: none; run `classbridge worker` instead).
+    pub workers: usize,
+    /// With `base_domain = "example.org"`, tenants live at `{slug}.example.org` and the Host must match the token.
+    pub base_domain: Option<String>,
+    /// The server's public address, for links it gives out; by default `http://` + the bound address.
+    pub public_url: Option<String>,
+    /// 32 bytes, hex or base64, that encrypt stored secrets; unset: `master.key` in `data_dir` (made on first start).
+    pub master_key: Option<String>,
+    /// Largest body of an ordinary endpoint.
+    pub body_limit_bytes: usize,
+    /// Largest body of a mirror upload.
+    pub mirror_body_limit_bytes: usize,
+    /// Requests per minute for credentials without a limit of their own; 0 for none.
+    pub rate_limit_per_minute: u64,
+    /// `text` or `json`.
+    pub log_format: String,
+    /// A tracing filter such as `info` or `classbridge=debug,info` (`RUST_LOG` overrides it).
+    pub log_level: String,
+    /// How often counted credential use is written to the database.
+    pub usage_flush_seconds: u64,
+    /// How long shutdown waits for in-flight requests.
+    pub shutdown_grace_seconds: u64,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            bind: "127.0.0.1:8080".into(),
+            data_dir: PathBuf::from("data"),
+            database_url: None,
+            database_max_connections: 16,
+            workers: 2,
+            base_domain: None,
+            public_url: None,
+            master_key: None,
+            body_limit_bytes: 1024 * 1024,
+            mirror_body_limit_bytes: 512 * 1024 * 1024,
+            rate_limit_per_minute: 1200,
+            log_format: "text".into(),
+            log_level: "info".into(),
+            usage_flush_seconds: 5,
+            shutdown_grace_seconds: 30,
+        }
+    }
+}
+
+/// Values given on the command line; `None` leaves the lower layers' value.
+#[derive(Debug, Default, Clone, Serialize)]
+pub struct FlagOverrides {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bind: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data_dir: Option<PathBuf>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub database_url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub workers: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub base_domain: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub public_url: Option<String>,
+}
+
+impl Config {
+    /// Loads the layers. `config_file`: the `--config` flag; without it `classbridge.toml` is read if present.
+    pub fn load(config_file: Option<&Path>, flags: &FlagOverrides) -> Result<Self, String> {
+        let mut figment = Figment::from(Serialized::defaults(Config::default()));
+        match config_file {
+            Some(path) if !path.exists() => {
+                return Err(format!(
+                    "the configuration file {} does not exist",
+                    path.display()
+                ))
+            }
+            Some(path) => figment = figment.merge(Toml::file(path)),
+            None => figment = figment.merge(Toml::file("classbridge.toml")),
+        }
+        let config: Config = figment
+            .merge(Env::raw().only(&["DATABASE_URL"]))
+            .merge(Env::prefixed("CLASSBRIDGE_"))
+            .merge(Serialized::defaults(flags))
+            .extract()
+            .map_err(|error| format!("configuration: {error}"))?;
+        config.check()?;
+        Ok(config)
+    }
+
+    fn check(&self) -> Result<(), String> {
+        if !matches!(self.log_format.as_str(), "text" | "json") {
+            return Err(format!(
+                "log_format must be `text` or `json` (got `{}`)",
+                self.log_format
+            ));
+        }
+        if self.body_limit_bytes == 0 || self.mirror_body_limit_bytes == 0 {
+            return Err("body limits must be above zero".into());
+        }
+        Ok(())
+    }
+
+    /// The SQLite file used when no database URL is set.
+    pub fn sqlite_path(&self) -> PathBuf {
+        self.data_dir.join("classbridge.db")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn layers_apply_in_order_file_env_flags() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file(
+                "classbridge.toml",
+                "bind = \"0.0.0.0:9000\"\nworkers = 5\nlog_level = \"debug\"",
+            )?;
+            jail.set_env("CLASSBRIDGE_WORKERS", "7");
+            let flags = FlagOverrides {
+                bind: Some("127.0.0.1:1".into()),
+                ..Default::default()
+            };
+            let config = Config::load(None, &flags).map_err(|e| e.to_string())?;
+            assert_eq!(config.bind, "127.0.0.1:1");
+            assert_eq!(config.workers, 7);
+            assert_eq!(config.log_level, "debug");
+            assert_eq!(config.body_limit_bytes, 1024 * 1024);
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn database_url_reads_the_conventional_variable() {
+        figment::Jail::expect_with(|jail| {
+            jail.set_env("DATABASE_URL", "postgres://a@b/c");
+            let config =
+                Config::load(None, &FlagOverrides::default()).map_err(|e| e.to_string())?;
+            assert_eq!(config.database_url.as_deref(), Some("postgres://a@b/c"));
+            jail.set_env("CLASSBRIDGE_DATABASE_URL", "postgres://x@y/z");
+            let config =
+                Config::load(None, &FlagOverrides::default()).map_err(|e| e.to_string())?;
+            assert_eq!(config.database_url.as_deref(), Some("postgres://x@y/z"));
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn unknown_keys_and_bad_values_are_refused() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file("classbridge.toml", "bnid = \"x\"")?;
+            assert!(Config::load(None, &FlagOverrides::default()).is_err());
+            jail.create_file("classbridge.toml", "log_format = \"xml\"")?;
+            assert!(Config::load(None, &FlagOverrides::default()).is_err());
+            Ok(())
+        });
+    }
+}

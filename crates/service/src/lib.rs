@@ -1,0 +1,11 @@
+//! classbridge's use cases, between the wire adapters (api) and the database (store): partner authentication, the
+//! operator's tenant and credential administration, and the secrets they rely on.
+
+pub mod admin;
+pub mod auth;
+pub mod origin;
+pub mod secrets;
+pub mod tokens;
+
+pub use auth::{AuthError, AuthenticatedPartner, PartnerAuthenticator};
+pub use secrets::MasterKey;

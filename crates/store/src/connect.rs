@@ -1,0 +1,134 @@
+//! Opening the database named by the configuration, and applying the migrations of this build.
+
+use std::{path::PathBuf, str::FromStr, sync::Arc, time::Duration};
+
+use sqlx::{
+    migrate::Migrator,
+    postgres::{PgConnectOptions, PgPoolOptions},
+    sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
+};
+
+use crate::{Backend, Store, StoreError, StoreResult};
+
+pub(crate) static SQLITE_MIGRATOR: Migrator = sqlx::migrate!("./migrations/sqlite");
+pub(crate) static POSTGRES_MIGRATOR: Migrator = sqlx::migrate!("./migrations/postgres");
+
+/// Where the data lives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DatabaseLocation {
+    /// An embedded SQLite file.
+    SqliteFile(PathBuf),
+    /// A PostgreSQL server, by URL.
+    Postgres(String),
+}
+
+impl DatabaseLocation {
+    /// `postgres://…` / `postgresql://…`, or `sqlite://path` / `sqlite:path`.
+    pub fn from_url(url: &str) -> StoreResult<Self> {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Self::Postgres(url.to_owned()))
+        } else if let Some(path) = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+        {
+            let path = path.split('?').next().unwrap_or(path);
+            Ok(Self::SqliteFile(PathBuf::from(path)))
+        } else {
+            Err(StoreError::Open(
+                "the database URL must start with postgres://, postgresql:// or sqlite:".into(),
+            ))
+        }
+    }
+
+    /// Describes the location without a password, for logs and messages.
+    pub fn redacted(&self) -> String {
+        match self {
+            Self::SqliteFile(path) => format!("sqlite:{}", path.display()),
+            Self::Postgres(url) => match url::Url::parse(url) {
+                Ok(mut parsed) => {
+                    if parsed.password().is_some() {
+                        let _ = parsed.set_password(Some("***"));
+                    }
+                    parsed.to_string()
+                }
+                Err(_) => "postgres://(unparsable URL)".into(),
+            },
+        }
+    }
+}
+
+/// How to open the store.
+#[derive(Debug, Clone)]
+pub struct StoreOptions {
+    pub location: DatabaseLocation,
+    /// Connections to PostgreSQL, or SQLite readers.
+    pub max_connections: u32,
+}
+
+impl Store {
+    /// Opens the database (creating the SQLite file and its folder if missing) and applies pending migrations.
+    pub async fn open(options: &StoreOptions) -> StoreResult<Self> {
+        let store = Self::connect(options).await?;
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    /// Opens the database without migrating.
+    pub async fn connect(options: &StoreOptions) -> StoreResult<Self> {
+        let backend = match &options.location {
+            DatabaseLocation::SqliteFile(path) => {
+                if let Some(folder) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+                    std::fs::create_dir_all(folder).map_err(|error| {
+                        StoreError::Open(format!("cannot create {}: {error}", folder.display()))
+                    })?;
+                }
+                let connect_options = SqliteConnectOptions::new()
+                    .filename(path)
+                    .create_if_missing(true)
+                    .journal_mode(SqliteJournalMode::Wal)
+                    .synchronous(SqliteSynchronous::Normal)
+                    .foreign_keys(true)
+                    .busy_timeout(Duration::from_secs(10))
+                    .pragma("cache_size", "-32768")
+                    .pragma("temp_store", "memory");
+                let writer = SqlitePoolOptions::new()
+                    .max_connections(1)
+                    .acquire_timeout(Duration::from_secs(60))
+                    .connect_with(connect_options.clone())
+                    .await
+                    .map_err(|error| StoreError::Open(format!("{}: {error}", path.display())))?;
+                let reader = SqlitePoolOptions::new()
+                    .max_connections(options.max_connections.max(1))
+                    .connect_with(connect_options)
+                    .await
+                    .map_err(|error| StoreError::Open(format!("{}: {error}", path.display())))?;
+                Backend::Sqlite { reader, writer }
+            }
+            DatabaseLocation::Postgres(url) => {
+                let connect_options = PgConnectOptions::from_str(url)
+                    .map_err(|error| StoreError::Open(format!("bad PostgreSQL URL: {error}")))?;
+                let pool = PgPoolOptions::new()
+                    .max_connections(options.max_connections.max(2))
+                    .acquire_timeout(Duration::from_secs(30))
+                    .connect_with(connect_options)
+                    .await
+                    .map_err(|error| {
+                        StoreError::Open(format!("{}: {error}", options.location.redacted()))
+                    })?;
+                Backend::Postgres(pool)
+            }
+        };
+        Ok(Self {
+            backend: Arc::new(backend),
+        })
+    }
+
+    /// Applies the migrations this build carries that the database lacks.
+    pub async fn migrate(&self) -> StoreResult<()> {
+        match self.backend() {
+            Backend::Sqlite { writer, .. } => SQLITE_MIGRATOR.run(writer).await?,
+            Backend::Postgres(pool) => POSTGRES_MIGRATOR.run(pool).await?,
+        }
+        Ok(())
+    }
+}

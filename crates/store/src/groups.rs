@@ -1,0 +1,115 @@
+//! A tenant's groups of users (`/groups`): named sets the partner manages itself.
+
+use classbridge_domain::TenantId;
+
+use crate::{now_millis, Page, PageRequest, Store, StoreError, StoreResult};
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Group {
+    pub id: i64,
+    pub name: String,
+    pub description: Option<String>,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+const GROUP_COLUMNS: &str = "id, name, description, created_at, updated_at";
+
+impl Store {
+    pub async fn list_groups(
+        &self,
+        tenant_id: TenantId,
+        page: PageRequest,
+    ) -> StoreResult<Page<Group>> {
+        let sql = format!(
+            "SELECT {GROUP_COLUMNS} FROM user_groups WHERE tenant_id = $1 ORDER BY id LIMIT $2 OFFSET $3"
+        );
+        let count_sql = "SELECT COUNT(*) FROM user_groups WHERE tenant_id = $1";
+        let (items, total) = on_reader!(self, pool => {
+            let items: Vec<Group> = sqlx::query_as(&sql)
+                .bind(tenant_id.get())
+                .bind(page.limit())
+                .bind(page.offset())
+                .fetch_all(pool)
+                .await?;
+            let total: i64 = sqlx::query_scalar(count_sql).bind(tenant_id.get()).fetch_one(pool).await?;
+            (items, total)
+        });
+        Ok(Page {
+            items,
+            total,
+            request: page,
+        })
+    }
+
+    pub async fn find_group(&self, tenant_id: TenantId, id: i64) -> StoreResult<Group> {
+        let sql =
+            format!("SELECT {GROUP_COLUMNS} FROM user_groups WHERE tenant_id = $1 AND id = $2");
+        let row: Option<Group> = on_reader!(self, pool => {
+            sqlx::query_as(&sql).bind(tenant_id.get()).bind(id).fetch_optional(pool).await?
+        });
+        row.ok_or(StoreError::NotFound)
+    }
+
+    /// Creates a group; a name the tenant already uses is a `Conflict`.
+    pub async fn create_group(
+        &self,
+        tenant_id: TenantId,
+        name: &str,
+        description: Option<&str>,
+    ) -> StoreResult<Group> {
+        let sql = format!(
+            "INSERT INTO user_groups (tenant_id, name, description, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $4) RETURNING {GROUP_COLUMNS}"
+        );
+        let group = in_transaction!(self, tx => {
+            sqlx::query_as(&sql)
+                .bind(tenant_id.get())
+                .bind(name)
+                .bind(description)
+                .bind(now_millis())
+                .fetch_one(&mut *tx)
+                .await?
+        });
+        Ok(group)
+    }
+
+    /// Changes the fields given (`None` keeps the stored value; `Some(None)` clears the description).
+    pub async fn update_group(
+        &self,
+        tenant_id: TenantId,
+        id: i64,
+        name: Option<&str>,
+        description: Option<Option<&str>>,
+    ) -> StoreResult<Group> {
+        let sql = format!(
+            "UPDATE user_groups SET name = COALESCE($3, name), \
+             description = CASE WHEN $4 THEN $5 ELSE description END, updated_at = $6 \
+             WHERE tenant_id = $1 AND id = $2 RETURNING {GROUP_COLUMNS}"
+        );
+        let row: Option<Group> = in_transaction!(self, tx => {
+            sqlx::query_as(&sql)
+                .bind(tenant_id.get())
+                .bind(id)
+                .bind(name)
+                .bind(description.is_some())
+                .bind(description.flatten())
+                .bind(now_millis())
+                .fetch_optional(&mut *tx)
+                .await?
+        });
+        row.ok_or(StoreError::NotFound)
+    }
+
+    pub async fn delete_group(&self, tenant_id: TenantId, id: i64) -> StoreResult<()> {
+        let sql = "DELETE FROM user_groups WHERE tenant_id = $1 AND id = $2";
+        let deleted = in_transaction!(self, tx => {
+            sqlx::query(sql).bind(tenant_id.get()).bind(id).execute(&mut *tx).await?.rows_affected()
+        });
+        if deleted == 0 {
+            Err(StoreError::NotFound)
+        } else {
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,129 @@
+//! classbridge's storage: one `Store` over an embedded SQLite file or a PostgreSQL server, with the same SQL text on
+//! both wherever both accept it. Every method that touches a tenant's data takes its `TenantId` first.
+
+#[macro_use]
+mod macros;
+mod connect;
+pub mod credentials;
+pub mod groups;
+pub mod paging;
+pub mod tenants;
+
+pub use credentials::{
+    ClassinCredential, CredentialUsage, NewPartnerCredential, PartnerCredential,
+};
+pub use groups::Group;
+pub use tenants::Tenant;
+
+use std::sync::Arc;
+
+use sqlx::{PgPool, SqlitePool};
+
+pub use connect::{DatabaseLocation, StoreOptions};
+pub use paging::{Page, PageRequest};
+
+/// Errors of the storage layer.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("not found")]
+    NotFound,
+    /// A unique constraint refused the write; the name says which.
+    #[error("conflict on {constraint}")]
+    Conflict { constraint: String },
+    #[error("database error: {0}")]
+    Database(#[source] sqlx::Error),
+    #[error("migration failed: {0}")]
+    Migration(#[from] sqlx::migrate::MigrateError),
+    #[error("cannot open the database: {0}")]
+    Open(String),
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(error: sqlx::Error) -> Self {
+        match &error {
+            sqlx::Error::RowNotFound => Self::NotFound,
+            sqlx::Error::Database(database_error) if database_error.is_unique_violation() => {
+                Self::Conflict {
+                    constraint: database_error
+                        .constraint()
+                        .map(str::to_owned)
+                        .unwrap_or_else(|| database_error.message().to_owned()),
+                }
+            }
+            _ => Self::Database(error),
+        }
+    }
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// The two databases classbridge runs on.
+pub(crate) enum Backend {
+    /// SQLite allows one writer at a time: writes go through a one-connection pool (transactions begun with
+    /// `BEGIN IMMEDIATE`), reads through a pool of their own.
+    Sqlite {
+        reader: SqlitePool,
+        writer: SqlitePool,
+    },
+    Postgres(PgPool),
+}
+
+/// The handle every layer above uses. Cheap to clone.
+#[derive(Clone)]
+pub struct Store {
+    backend: Arc<Backend>,
+}
+
+/// Which database a store is on, for logs and for the few places that must differ (benchmarks, tests).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DatabaseKind {
+    Sqlite,
+    Postgres,
+}
+
+impl Store {
+    pub fn kind(&self) -> DatabaseKind {
+        match *self.backend {
+            Backend::Sqlite { .. } => DatabaseKind::Sqlite,
+            Backend::Postgres(_) => DatabaseKind::Postgres,
+        }
+    }
+
+    pub(crate) fn backend(&self) -> &Backend {
+        &self.backend
+    }
+
+    /// The database answers and every migration this build knows is applied.
+    pub async fn check_ready(&self) -> StoreResult<()> {
+        let known = match self.kind() {
+            DatabaseKind::Sqlite => connect::SQLITE_MIGRATOR.iter().count(),
+            DatabaseKind::Postgres => connect::POSTGRES_MIGRATOR.iter().count(),
+        } as i64;
+        let sql = "SELECT COUNT(*) FROM _sqlx_migrations WHERE success";
+        let applied: i64 = on_reader!(self, pool => sqlx::query_scalar(sql).fetch_one(pool).await?);
+        if applied >= known {
+            Ok(())
+        } else {
+            Err(StoreError::Open(format!(
+                "{applied} of {known} migrations applied; run `classbridge migrate`"
+            )))
+        }
+    }
+
+    /// Closes every connection (at shutdown, and before a test drops its database).
+    pub async fn close(&self) {
+        match self.backend() {
+            Backend::Sqlite { reader, writer } => {
+                reader.close().await;
+                writer.close().await;
+            }
+            Backend::Postgres(pool) => pool.close().await,
+        }
+    }
+}
+
+/// Now, as stored: Unix milliseconds.
+pub fn now_millis() -> i64 {
+    let now = time::OffsetDateTime::now_utc();
+    (now.unix_timestamp_nanos() / 1_000_000) as i64
+}

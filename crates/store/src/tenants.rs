@@ -1,0 +1,96 @@
+//! Tenants: one partner organisation's space each, named by its slug.
+
+use classbridge_domain::{Slug, TenantId};
+
+use crate::{now_millis, Store, StoreResult};
+
+/// A tenant as stored.
+#[derive(Debug, Clone)]
+pub struct Tenant {
+    pub id: TenantId,
+    pub slug: String,
+    pub name: String,
+    pub time_zone: String,
+    pub disabled_at: Option<i64>,
+    pub created_at: i64,
+}
+
+impl Tenant {
+    pub fn is_disabled(&self) -> bool {
+        self.disabled_at.is_some()
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct TenantRow {
+    pub id: i64,
+    pub slug: String,
+    pub name: String,
+    pub time_zone: String,
+    pub disabled_at: Option<i64>,
+    pub created_at: i64,
+}
+
+impl From<TenantRow> for Tenant {
+    fn from(row: TenantRow) -> Self {
+        Self {
+            id: TenantId::from_row(row.id),
+            slug: row.slug,
+            name: row.name,
+            time_zone: row.time_zone,
+            disabled_at: row.disabled_at,
+            created_at: row.created_at,
+        }
+    }
+}
+
+pub(crate) const TENANT_COLUMNS: &str = "id, slug, name, time_zone, disabled_at, created_at";
+
+impl Store {
+    /// Creates a tenant; a taken slug is a `Conflict`.
+    pub async fn create_tenant(&self, slug: &Slug, name: &str) -> StoreResult<Tenant> {
+        let sql = format!(
+            "INSERT INTO tenants (slug, name, created_at) VALUES ($1, $2, $3) RETURNING {TENANT_COLUMNS}"
+        );
+        let row: TenantRow = in_transaction!(self, tx => {
+            sqlx::query_as(&sql)
+                .bind(slug.as_str())
+                .bind(name)
+                .bind(now_millis())
+                .fetch_one(&mut *tx)
+                .await?
+        });
+        Ok(row.into())
+    }
+
+    pub async fn find_tenant_by_slug(&self, slug: &str) -> StoreResult<Option<Tenant>> {
+        let sql = format!("SELECT {TENANT_COLUMNS} FROM tenants WHERE slug = $1");
+        let row: Option<TenantRow> =
+            on_reader!(self, pool => sqlx::query_as(&sql).bind(slug).fetch_optional(pool).await?);
+        Ok(row.map(Tenant::from))
+    }
+
+    pub async fn list_tenants(&self) -> StoreResult<Vec<Tenant>> {
+        let sql = format!("SELECT {TENANT_COLUMNS} FROM tenants ORDER BY slug");
+        let rows: Vec<TenantRow> =
+            on_reader!(self, pool => sqlx::query_as(&sql).fetch_all(pool).await?);
+        Ok(rows.into_iter().map(Tenant::from).collect())
+    }
+
+    /// Disables (or re-enables) a tenant: a disabled tenant's credentials are refused.
+    pub async fn set_tenant_disabled(&self, slug: &str, disabled: bool) -> StoreResult<Tenant> {
+        let sql = format!(
+            "UPDATE tenants SET disabled_at = CASE WHEN $2 THEN COALESCE(disabled_at, $3) ELSE NULL END \
+             WHERE slug = $1 RETURNING {TENANT_COLUMNS}"
+        );
+        let row: TenantRow = in_transaction!(self, tx => {
+            sqlx::query_as(&sql)
+                .bind(slug)
+                .bind(disabled)
+                .bind(now_millis())
+                .fetch_one(&mut *tx)
+                .await?
+        });
+        Ok(row.into())
+    }
+}
