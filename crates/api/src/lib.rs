@@ -24,6 +24,8 @@ pub use state::{ApiSettings, AppState};
 
 /// Every route of the server, wrapped in what every request gets.
 pub fn router(state: AppState) -> Router {
+    // Install the recorder before the first request is counted.
+    ops::prometheus();
     Router::new()
         .merge(partner::routes())
         .route("/healthz", get(ops::healthz))

@@ -278,17 +278,20 @@ async fn quickstart(config: Config) -> anyhow::Result<()> {
     );
     let application = Application::build_with_store(config, store).await?;
     let base = format!("http://{}", application.local_addr());
-    println!("classbridge is running at {base}  (database: {database})\n");
-    println!("  tenant           {TENANT}");
-    println!("  partner token    {token}");
-    println!(
-        "                   (credential {}, referer {REFERER}; a new token on every quickstart)",
-        credential.id.0
+    let banner = format!(
+        "classbridge is running at {base}  (database: {database})\n\n\
+         \x20 tenant           {TENANT}\n\
+         \x20 partner token    {token}\n\
+         \x20                  (credential {id}, referer {REFERER}; a new token on every quickstart)\n\
+         \x20 ClassIn SID      {sid}\n\
+         \x20 ClassIn SECRET   {secret}\n\n\
+         Try it:\n\
+         \x20 curl -s {base}/api/v2/me -H 'token: {token}' -H 'referer: {REFERER}' -H 'accept: application/json'\n\n\
+         API reference: {base}/docs    Stop with Ctrl-C.\n",
+        id = credential.id.0
     );
-    println!("  ClassIn SID      {sid}");
-    println!("  ClassIn SECRET   {secret}\n");
-    println!("Try it:");
-    println!("  curl -s {base}/api/v2/me -H 'token: {token}' -H 'referer: {REFERER}' -H 'accept: application/json'\n");
-    println!("API reference: {base}/docs    Stop with Ctrl-C.");
+    // A closed stdout (a pipe whose reader went away) must not stop the server.
+    let _ = std::io::Write::write_all(&mut std::io::stdout(), banner.as_bytes());
+    let _ = std::io::Write::flush(&mut std::io::stdout());
     application.run_until_stopped(app::shutdown_signal()).await
 }

@@ -98,7 +98,11 @@ impl Config {
         }
         let config: Config = figment
             .merge(Env::raw().only(&["DATABASE_URL"]))
-            .merge(Env::prefixed("CLASSBRIDGE_"))
+            // `CLASSBRIDGE_TEST_*` belong to the test harness, not to the server.
+            .merge(
+                Env::prefixed("CLASSBRIDGE_")
+                    .filter(|key| !key.as_str().to_ascii_lowercase().starts_with("test_")),
+            )
             .merge(Serialized::defaults(flags))
             .extract()
             .map_err(|error| format!("configuration: {error}"))?;
@@ -126,6 +130,8 @@ impl Config {
 }
 
 #[cfg(test)]
+// figment's Jail fixes the closure's error type; it is large, and only tests use it.
+#[allow(clippy::result_large_err)]
 mod tests {
     use super::*;
 

@@ -79,17 +79,16 @@ impl PartnerAuthenticator {
         if !tokens::constant_time_equal(&credential.token_sha256, &sha256) {
             return Err(AuthError::Unauthenticated);
         }
-        let refusal = if credential.revoked_at.is_some() {
-            Some(AuthError::Unauthenticated)
-        } else if !self.host_allows(claims.host, &tenant.slug) {
-            Some(AuthError::Unauthenticated)
-        } else if tenant.is_disabled() {
-            Some(AuthError::TenantDisabled)
-        } else if !origin::referer_matches(claims.referer, &credential.referer_origin) {
-            Some(AuthError::RefererMismatch)
-        } else {
-            None
-        };
+        let refusal =
+            if credential.revoked_at.is_some() || !self.host_allows(claims.host, &tenant.slug) {
+                Some(AuthError::Unauthenticated)
+            } else if tenant.is_disabled() {
+                Some(AuthError::TenantDisabled)
+            } else if !origin::referer_matches(claims.referer, &credential.referer_origin) {
+                Some(AuthError::RefererMismatch)
+            } else {
+                None
+            };
         match refusal {
             Some(error) => {
                 self.usage.count(credential.id, false);

@@ -1,0 +1,7 @@
+//! End-to-end tests: the real server over HTTP, each body on SQLite and on PostgreSQL.
+
+mod harness;
+
+mod cli;
+mod foundation;
+mod groups;
