@@ -122,6 +122,12 @@ impl IntoResponse for ApiError {
             Self::Internal(_) => {
                 response.extensions_mut().insert(InternalErrorMarker);
             }
+            // The rest of a refused body is not read: the connection cannot carry another request.
+            Self::PayloadTooLarge(_) => {
+                response
+                    .headers_mut()
+                    .insert(header::CONNECTION, HeaderValue::from_static("close"));
+            }
             _ => {}
         }
         response

@@ -59,11 +59,19 @@ impl Modify for TokenSecurity {
         partner::groups::get_group,
         partner::groups::update_group,
         partner::groups::delete_group,
+        partner::mirror::post_branches,
+        partner::mirror::post_simple,
+        partner::mirror::get_job,
+        partner::mirror::list_jobs,
+        partner::mirror_people::update_person,
+        partner::mirror_people::delete_person,
+        partner::branches::list_branches,
     ),
     components(schemas(ErrorBody, ValidationErrorBody)),
     modifiers(&TokenSecurity),
     tags(
         (name = "partner", description = "Who is calling"),
+        (name = "mirror", description = "Mirror data: branches, classes, sections, subjects, people; jobs"),
         (name = "groups", description = "The tenant's groups of users"),
         (name = "operations", description = "Health and readiness")
     )

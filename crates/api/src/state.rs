@@ -2,7 +2,7 @@
 
 use std::{ops::Deref, sync::Arc};
 
-use classbridge_service::{auth::UsageCounter, PartnerAuthenticator};
+use classbridge_service::{auth::UsageCounter, jobs::JobQueue, PartnerAuthenticator};
 use classbridge_store::Store;
 
 use crate::rate_limit::RateLimiter;
@@ -16,6 +16,12 @@ pub struct ApiSettings {
     pub default_rate_limit_per_minute: u64,
     /// `{slug}.{base_domain}` hosts must name the credential's tenant.
     pub base_domain: Option<String>,
+    /// Largest mirror body (streamed to `spool_dir`, never held in memory).
+    pub mirror_body_limit_bytes: usize,
+    /// Where mirror bodies are written while they arrive and are checked.
+    pub spool_dir: std::path::PathBuf,
+    /// Whether one uuid may be a student in one place and a teacher in another.
+    pub allow_student_teacher: bool,
 }
 
 impl Default for ApiSettings {
@@ -24,6 +30,9 @@ impl Default for ApiSettings {
             body_limit_bytes: 1024 * 1024,
             default_rate_limit_per_minute: 1200,
             base_domain: None,
+            mirror_body_limit_bytes: 512 * 1024 * 1024,
+            spool_dir: std::env::temp_dir(),
+            allow_student_teacher: false,
         }
     }
 }
@@ -34,13 +43,15 @@ pub struct AppInner {
     pub usage: UsageCounter,
     pub rate_limiter: RateLimiter,
     pub settings: ApiSettings,
+    /// To wake this process's workers when a job is accepted.
+    pub jobs: JobQueue,
 }
 
 #[derive(Clone)]
 pub struct AppState(Arc<AppInner>);
 
 impl AppState {
-    pub fn new(store: Store, settings: ApiSettings) -> Self {
+    pub fn new(store: Store, settings: ApiSettings, jobs: JobQueue) -> Self {
         let usage = UsageCounter::default();
         let authenticator =
             PartnerAuthenticator::new(store.clone(), settings.base_domain.clone(), usage.clone());
@@ -50,6 +61,7 @@ impl AppState {
             usage,
             rate_limiter: RateLimiter::default(),
             settings,
+            jobs,
         }))
     }
 }

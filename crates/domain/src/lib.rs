@@ -2,6 +2,7 @@
 
 pub mod form;
 pub mod input;
+pub mod mirror;
 pub mod tenancy;
 pub mod validation;
 

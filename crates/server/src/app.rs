@@ -4,7 +4,7 @@ use std::{future::Future, net::SocketAddr, time::Duration};
 
 use anyhow::Context;
 use classbridge_api::{ApiSettings, AppState};
-use classbridge_service::MasterKey;
+use classbridge_service::{jobs::JobQueue, MasterKey};
 use classbridge_store::{DatabaseLocation, Store, StoreOptions};
 use tokio::net::TcpListener;
 
@@ -52,8 +52,12 @@ impl Application {
             body_limit_bytes: config.body_limit_bytes,
             default_rate_limit_per_minute: config.rate_limit_per_minute,
             base_domain: config.base_domain.clone(),
+            mirror_body_limit_bytes: config.mirror_body_limit_bytes,
+            spool_dir: config.data_dir.join("spool"),
+            allow_student_teacher: config.allow_student_teacher,
         };
-        let state = AppState::new(store.clone(), settings);
+        let jobs = JobQueue::new(store.clone(), config.job_settings());
+        let state = AppState::new(store.clone(), settings, jobs);
         let listener = TcpListener::bind(&config.bind)
             .await
             .with_context(|| format!("binding {}", config.bind))?;
@@ -102,6 +106,12 @@ impl Application {
             })
         };
         let (stopping_tx, stopping_rx) = tokio::sync::watch::channel(false);
+        let workers = {
+            let queue = state.jobs.clone();
+            let count = config.workers;
+            let stopping = stopping_rx.clone();
+            tokio::spawn(async move { queue.run_workers(count, stopping).await })
+        };
         let router = classbridge_api::router(state.clone());
         let server = axum::serve(listener, router).with_graceful_shutdown(async move {
             shutdown.await;
@@ -119,6 +129,7 @@ impl Application {
             } => tracing::warn!("requests still in flight after the grace period; stopping anyway"),
         }
         flusher.abort();
+        let _ = tokio::time::timeout(Duration::from_secs(10), workers).await;
         if let Err(error) = state.usage.flush(&store).await {
             tracing::warn!(error = %error, "could not record credential use at shutdown");
         }
@@ -126,6 +137,23 @@ impl Application {
         tracing::info!("stopped");
         Ok(())
     }
+}
+
+/// `classbridge worker`: job workers only, until Ctrl-C or SIGTERM (a job in progress gives its lease back).
+pub async fn run_workers_only(config: Config) -> anyhow::Result<()> {
+    let store = open_store(&config).await?;
+    let count = config.workers.max(1);
+    let queue = JobQueue::new(store.clone(), config.job_settings());
+    let (stop, stopping) = tokio::sync::watch::channel(false);
+    tokio::spawn(async move {
+        shutdown_signal().await;
+        tracing::info!("shutting down: finishing no new jobs");
+        let _ = stop.send(true);
+    });
+    tracing::info!(workers = count, database = ?store.kind(), "job workers running");
+    queue.run_workers(count, stopping).await;
+    store.close().await;
+    Ok(())
 }
 
 /// Completes on Ctrl-C or SIGTERM.

@@ -23,9 +23,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             application.run_until_stopped(app::shutdown_signal()).await
         }
         Command::Quickstart(_) => quickstart(config).await,
-        Command::Worker(_) => anyhow::bail!(
-            "this build has no job kinds for workers yet: mirror jobs arrive with the mirror-data feature"
-        ),
+        Command::Worker(_) => app::run_workers_only(config).await,
         Command::Migrate => {
             app::open_store(&config).await?;
             println!("migrations applied");

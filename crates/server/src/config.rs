@@ -41,6 +41,16 @@ pub struct Config {
     pub usage_flush_seconds: u64,
     /// How long shutdown waits for in-flight requests.
     pub shutdown_grace_seconds: u64,
+    /// How long a claimed job stays a worker's without a heartbeat (a dead worker's job is taken over after this).
+    pub job_lease_seconds: u64,
+    /// Largest share of a branch's student memberships one mirror may remove without `force`.
+    pub max_removal_ratio: f64,
+    /// Whether one uuid may be a student in one place and a teacher in another.
+    pub allow_student_teacher: bool,
+    /// Finished jobs are kept this many days.
+    pub keep_jobs_days: u64,
+    /// Stored payloads of finished jobs are kept this many days.
+    pub keep_payloads_days: u64,
 }
 
 impl Default for Config {
@@ -61,6 +71,11 @@ impl Default for Config {
             log_level: "info".into(),
             usage_flush_seconds: 5,
             shutdown_grace_seconds: 30,
+            job_lease_seconds: 30,
+            max_removal_ratio: 0.2,
+            allow_student_teacher: false,
+            keep_jobs_days: 30,
+            keep_payloads_days: 7,
         }
     }
 }
@@ -120,7 +135,27 @@ impl Config {
         if self.body_limit_bytes == 0 || self.mirror_body_limit_bytes == 0 {
             return Err("body limits must be above zero".into());
         }
+        if !(0.0..=1.0).contains(&self.max_removal_ratio) {
+            return Err("max_removal_ratio is a share between 0 and 1".into());
+        }
+        if self.job_lease_seconds < 2 {
+            return Err("job_lease_seconds must be at least 2".into());
+        }
         Ok(())
+    }
+
+    pub fn job_settings(&self) -> classbridge_service::jobs::JobSettings {
+        use std::time::Duration;
+        classbridge_service::jobs::JobSettings {
+            lease: Duration::from_secs(self.job_lease_seconds),
+            keep_jobs: Duration::from_secs(self.keep_jobs_days * 24 * 3600),
+            keep_payloads: Duration::from_secs(self.keep_payloads_days * 24 * 3600),
+            mirror: classbridge_service::mirror::MirrorSettings {
+                max_removal_ratio: self.max_removal_ratio,
+                allow_student_teacher: self.allow_student_teacher,
+            },
+            ..Default::default()
+        }
     }
 
     /// The SQLite file used when no database URL is set.

@@ -3,6 +3,8 @@
 
 pub mod admin;
 pub mod auth;
+pub mod jobs;
+pub mod mirror;
 pub mod origin;
 pub mod secrets;
 pub mod tokens;

@@ -6,14 +6,18 @@ mod macros;
 mod connect;
 pub mod credentials;
 pub mod groups;
+pub mod jobs;
 pub mod paging;
+pub mod roster;
 pub mod tenants;
+pub mod tx;
 
 pub use credentials::{
     ClassinCredential, CredentialUsage, NewPartnerCredential, PartnerCredential,
 };
 pub use groups::Group;
 pub use tenants::Tenant;
+pub use tx::StoreTx;
 
 use std::sync::Arc;
 
@@ -34,6 +38,9 @@ pub enum StoreError {
     Database(#[source] sqlx::Error),
     #[error("migration failed: {0}")]
     Migration(#[from] sqlx::migrate::MigrateError),
+    /// A worker's lease on a job passed to another worker; its work is rolled back.
+    #[error("the job's lease was lost to another worker")]
+    LeaseLost,
     #[error("cannot open the database: {0}")]
     Open(String),
 }

@@ -1,16 +1,18 @@
 //! The `PartnerInput` extractor: a request body in JSON, `x-www-form-urlencoded` or `multipart/form-data` with
 //! PHP-style keys, read within the body limit and turned into one JSON object, so one validation serves all three.
 
+use axum::body::BodyDataStream;
 use axum::{
     body::{Body, Bytes},
     extract::FromRequest,
     http::{header, HeaderMap, Request},
 };
+use bytes::BytesMut;
 use classbridge_domain::{
     form::{php_form_to_json, FormError},
     input::BodyFormat,
 };
-use http_body_util::{BodyExt, LengthLimitError, Limited};
+use futures::StreamExt;
 use serde_json::{Map, Value};
 
 use crate::{error::ApiError, state::AppState};
@@ -49,14 +51,32 @@ pub async fn read_limited(
     if declared.is_some_and(|length| length > limit as u64) {
         return Err(ApiError::PayloadTooLarge(limit));
     }
-    match Limited::new(body, limit).collect().await {
-        Ok(collected) => Ok(collected.to_bytes()),
-        Err(error) if error.downcast_ref::<LengthLimitError>().is_some() => {
-            Err(ApiError::PayloadTooLarge(limit))
+    let mut stream = body.into_data_stream();
+    let mut collected = BytesMut::new();
+    while let Some(piece) = stream.next().await {
+        let piece = piece.map_err(|error| {
+            ApiError::BadRequest(format!("The request body could not be read: {error}"))
+        })?;
+        if collected.len() + piece.len() > limit {
+            drain_rest(&mut stream).await;
+            return Err(ApiError::PayloadTooLarge(limit));
         }
-        Err(error) => Err(ApiError::BadRequest(format!(
-            "The request body could not be read: {error}"
-        ))),
+        collected.extend_from_slice(&piece);
+    }
+    Ok(collected.freeze())
+}
+
+/// After refusing a body that went past its limit, reads (and drops) a little more of it, so that a client still
+/// sending gets to read the 413 instead of a reset connection; a body much larger than that is cut off.
+pub async fn drain_rest(stream: &mut BodyDataStream) {
+    const DRAIN_BYTES: usize = 16 * 1024 * 1024;
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(3);
+    let mut drained = 0;
+    while drained < DRAIN_BYTES {
+        match tokio::time::timeout_at(deadline, stream.next()).await {
+            Ok(Some(Ok(piece))) => drained += piece.len(),
+            _ => break,
+        }
     }
 }
 
@@ -92,19 +112,8 @@ async fn parse_body(headers: &HeaderMap, bytes: Bytes) -> Result<PartnerInput, A
                 ApiError::BadRequest(format!("The request body is not valid JSON: {error}."))
             })?
         }
-    } else if essence == "application/x-www-form-urlencoded" {
-        let text = std::str::from_utf8(&bytes)
-            .map_err(|_| ApiError::BadRequest("The request body is not valid UTF-8.".into()))?;
-        let trimmed = text.trim_start();
-        if trimmed.starts_with('{') || trimmed.starts_with('[') {
-            return Err(ApiError::BadRequest(
-                "The request body looks like JSON but is declared as a form; send `Content-Type: application/json`."
-                    .into(),
-            ));
-        }
-        form_value(url::form_urlencoded::parse(text.as_bytes()).into_owned())?
-    } else if essence == "multipart/form-data" {
-        form_value(multipart_fields(content_type, bytes).await?)?
+    } else if essence == "application/x-www-form-urlencoded" || essence == "multipart/form-data" {
+        form_body_to_json(content_type, bytes).await?
     } else {
         return Err(ApiError::UnsupportedMediaType(format!(
             "The Content-Type `{essence}` is not accepted. {SUPPORTED}"
@@ -123,6 +132,28 @@ async fn parse_body(headers: &HeaderMap, bytes: Bytes) -> Result<PartnerInput, A
             "The request body must be a JSON object.".into(),
         )),
     }
+}
+
+/// A form body (`x-www-form-urlencoded` or `multipart/form-data`) with PHP-style keys, as one JSON object.
+pub async fn form_body_to_json(content_type: &str, bytes: Bytes) -> Result<Value, ApiError> {
+    let essence = content_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    if essence == "multipart/form-data" {
+        return form_value(multipart_fields(content_type, bytes).await?);
+    }
+    let text = std::str::from_utf8(&bytes)
+        .map_err(|_| ApiError::BadRequest("The request body is not valid UTF-8.".into()))?;
+    let trimmed = text.trim_start();
+    if trimmed.starts_with('{') || trimmed.starts_with('[') {
+        return Err(ApiError::BadRequest(
+            "The request body looks like JSON but is declared as a form; send `Content-Type: application/json`.".into(),
+        ));
+    }
+    form_value(url::form_urlencoded::parse(text.as_bytes()).into_owned())
 }
 
 fn form_value(pairs: impl IntoIterator<Item = (String, String)>) -> Result<Value, ApiError> {

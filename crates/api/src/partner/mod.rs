@@ -1,15 +1,30 @@
 //! The partner API (Jusoor-compatible): every route a partner backend calls with its `token`.
 
+pub mod branches;
 pub mod groups;
 pub mod me;
+pub mod mirror;
+pub mod mirror_people;
 
-use axum::{routing::get, Router};
+use axum::{
+    routing::{get, post, put},
+    Router,
+};
 
 use crate::state::AppState;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/v2/me", get(me::get_me))
+        .route("/api/v2/branches", get(branches::list_branches))
+        .route("/api/v2/mirror-data/branches", post(mirror::post_branches))
+        .route("/api/v2/mirror-data/simple", post(mirror::post_simple))
+        .route("/api/v2/mirror-data/jobs", get(mirror::list_jobs))
+        .route("/api/v2/mirror-data/jobs/{job_id}", get(mirror::get_job))
+        .route(
+            "/api/v2/mirror-data/users/{uuid}",
+            put(mirror_people::update_person).delete(mirror_people::delete_person),
+        )
         .route(
             "/groups",
             get(groups::list_groups).post(groups::create_group),

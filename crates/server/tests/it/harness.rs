@@ -137,7 +137,8 @@ pub fn test_config(data_dir: &std::path::Path, database_url: Option<String>) -> 
         data_dir: data_dir.to_path_buf(),
         database_url,
         database_max_connections: 8,
-        workers: 0,
+        workers: 1,
+        job_lease_seconds: 3,
         usage_flush_seconds: 1,
         shutdown_grace_seconds: 2,
         ..Config::default()
@@ -224,6 +225,15 @@ impl TestApp {
             base: self.address.clone(),
             client: self.client.clone(),
         }
+    }
+
+    /// Whether a tenant's person (by uuid) is active; `None` when there is no such person.
+    pub async fn person_active(&self, tenant_slug: &str, uuid: &str) -> Option<bool> {
+        let tenant = self.store.find_tenant_by_slug(tenant_slug).await.unwrap()?;
+        classbridge_store::roster::find_person_by_uuid(&self.store, tenant.id, uuid)
+            .await
+            .unwrap()
+            .map(|person| person.active)
     }
 
     /// Two tenants, to prove that neither sees the other's data.

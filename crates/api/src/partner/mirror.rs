@@ -1,0 +1,421 @@
+//! Mirror data over HTTP: `POST /api/v2/mirror-data/branches` and `/simple` spool the body to disk while it
+//! arrives, validate it by streaming (one branch at a time), then store it with a queued job in one transaction and
+//! answer 202. Job status, person updates and the branch tree are read here too.
+
+use std::io::{Read, Seek, SeekFrom, Write};
+
+use axum::{
+    body::Body,
+    extract::{Path, Query, State},
+    http::{header, HeaderMap, StatusCode},
+    response::{IntoResponse, Response},
+    Json,
+};
+use classbridge_domain::{
+    input::BodyFormat,
+    mirror::{stream_items, MirrorKind, MirrorValidator, StreamError},
+    BranchScope,
+};
+use classbridge_service::mirror::{
+    MirrorJobOptions, DEFAULT_BRANCH_PARTNER_ID, KIND_BRANCHES, KIND_SIMPLE,
+};
+use classbridge_store::jobs::{NewJob, PAYLOAD_CHUNK_BYTES};
+use futures::StreamExt;
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+
+use crate::{
+    error::{ApiError, ApiResult},
+    extract::{Paging, Partner},
+    state::AppState,
+    time::rfc3339,
+};
+
+/// Answers are remembered for an `Idempotency-Key` this long.
+const IDEMPOTENCY_WINDOW_MS: i64 = 24 * 3600 * 1000;
+/// Form bodies are parsed whole, so they get a smaller limit than JSON, which streams.
+const FORM_LIMIT_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Mirrors branches (the partner's whole truth for each branch named).
+#[utoipa::path(post, path = "/api/v2/mirror-data/branches", tag = "mirror", security(("token" = [])),
+    params(("force" = Option<bool>, Query, description = "Apply even past the removal safety threshold"),
+           ("Idempotency-Key" = Option<String>, Header, description = "Same key and body within 24 h: the first answer, nothing queued")),
+    responses((status = 202, description = "Queued: `{message, job_id, status, status_url}`"),
+              (status = 400, description = "Not JSON", body = crate::openapi::ErrorBody),
+              (status = 403, description = "A branch outside the credential's scope", body = crate::openapi::ErrorBody),
+              (status = 413, description = "Over the mirror body limit", body = crate::openapi::ErrorBody),
+              (status = 422, description = "Invalid payload: every error by path", body = crate::openapi::ValidationErrorBody)))]
+pub async fn post_branches(
+    state: State<AppState>,
+    partner: Partner,
+    query: Query<Vec<(String, String)>>,
+    headers: HeaderMap,
+    body: Body,
+) -> ApiResult<Response> {
+    accept_mirror(state, partner, MirrorKind::Branches, query, headers, body).await
+}
+
+/// Mirrors classrooms of the tenant's default branch (for partners without a school hierarchy).
+#[utoipa::path(post, path = "/api/v2/mirror-data/simple", tag = "mirror", security(("token" = [])),
+    responses((status = 202, description = "Queued: `{message, job_id, status, status_url}`"),
+              (status = 422, description = "Invalid payload", body = crate::openapi::ValidationErrorBody)))]
+pub async fn post_simple(
+    state: State<AppState>,
+    partner: Partner,
+    query: Query<Vec<(String, String)>>,
+    headers: HeaderMap,
+    body: Body,
+) -> ApiResult<Response> {
+    accept_mirror(state, partner, MirrorKind::Simple, query, headers, body).await
+}
+
+async fn accept_mirror(
+    State(state): State<AppState>,
+    partner: Partner,
+    kind: MirrorKind,
+    Query(query): Query<Vec<(String, String)>>,
+    headers: HeaderMap,
+    body: Body,
+) -> ApiResult<Response> {
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned();
+    let essence = content_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    let form = match essence.as_str() {
+        "application/json" => false,
+        "application/x-www-form-urlencoded" | "multipart/form-data" => true,
+        _ => {
+            return Err(ApiError::UnsupportedMediaType(
+                "Send the mirror as application/json (or as a form, up to 64 MiB).".into(),
+            ))
+        }
+    };
+    let limit = state.settings.mirror_body_limit_bytes;
+    let (spool, size, body_sha256) = spool_body(&state, &headers, body, limit).await?;
+    let idempotency_key = headers
+        .get("idempotency-key")
+        .map(|value| value.to_str().map(str::trim).map(str::to_owned))
+        .transpose()
+        .map_err(|_| ApiError::BadRequest("The Idempotency-Key header must be text.".into()))?
+        .filter(|key| !key.is_empty());
+    if let Some(key) = &idempotency_key {
+        if key.len() > 255 {
+            return Err(ApiError::validation(
+                "Idempotency-Key",
+                "The Idempotency-Key may not be greater than 255 characters.",
+            ));
+        }
+        if let Some(answer) = state
+            .store
+            .find_idempotent_answer(partner.tenant_id(), key, IDEMPOTENCY_WINDOW_MS)
+            .await?
+        {
+            if answer.request_sha256 != body_sha256 {
+                return Err(ApiError::Conflict(
+                    "This Idempotency-Key was already used with a different body.".into(),
+                ));
+            }
+            let status =
+                StatusCode::from_u16(answer.response_status as u16).unwrap_or(StatusCode::ACCEPTED);
+            let body: Value = serde_json::from_str(&answer.response_body).unwrap_or_default();
+            return Ok((status, Json(body)).into_response());
+        }
+    }
+
+    let query_force = query
+        .iter()
+        .find(|(key, _)| key == "force")
+        .map(|(_, value)| value.clone());
+    // A form body is parsed whole (within its own limit) and stored as the JSON it stands for.
+    let (payload, format) = if form {
+        if size > FORM_LIMIT_BYTES {
+            return Err(ApiError::PayloadTooLarge(FORM_LIMIT_BYTES as usize));
+        }
+        let bytes = tokio::fs::read(spool.path())
+            .await
+            .map_err(ApiError::internal)?;
+        let value = crate::extract::form_body_to_json(&content_type, bytes.into()).await?;
+        let converted = tempfile::NamedTempFile::new_in(&state.settings.spool_dir)
+            .map_err(ApiError::internal)?;
+        let mut writer = std::io::BufWriter::new(converted.reopen().map_err(ApiError::internal)?);
+        serde_json::to_writer(&mut writer, &value).map_err(ApiError::internal)?;
+        writer.flush().map_err(ApiError::internal)?;
+        drop(spool);
+        (converted, BodyFormat::Form)
+    } else {
+        (spool, BodyFormat::Json)
+    };
+    let allow_student_teacher = state.settings.allow_student_teacher;
+    let scope = partner.credential.scope;
+    let (payload, checked) = tokio::task::spawn_blocking(move || {
+        let checked = check_payload(&payload, kind, format, allow_student_teacher, scope);
+        (payload, checked)
+    })
+    .await
+    .map_err(ApiError::internal)?;
+    let checked = checked?;
+    let force = match query_force.as_deref() {
+        None => checked.force,
+        Some("1" | "true" | "on" | "yes") => true,
+        Some("0" | "false" | "off" | "no" | "") => false,
+        Some(_) => {
+            return Err(ApiError::validation(
+                "force",
+                "The force field must be true or false.",
+            ))
+        }
+    };
+
+    let job_id = ulid::Ulid::new().to_string();
+    let answer = json!({
+        "message": "Data queued for synchronization.",
+        "job_id": job_id,
+        "status": "queued",
+        "status_url": format!("/api/v2/mirror-data/jobs/{job_id}"),
+    });
+    let new_job = NewJob {
+        id: job_id.clone(),
+        kind: match kind {
+            MirrorKind::Branches => KIND_BRANCHES,
+            MirrorKind::Simple => KIND_SIMPLE,
+        }
+        .into(),
+        options: serde_json::to_value(MirrorJobOptions { force, form }).unwrap_or_default(),
+        payload_bytes: checked.stored_bytes as i64,
+        payload_sha256: body_sha256.clone(),
+        items_total: checked.items as i64,
+    };
+    let answer_text = answer.to_string();
+    let mut tx = state.store.begin().await?;
+    let idempotency = idempotency_key
+        .as_deref()
+        .map(|key| (key, body_sha256.as_str(), 202_i64, answer_text.as_str()));
+    match state
+        .store
+        .insert_job(&mut tx, partner.tenant_id(), &new_job, idempotency)
+        .await
+    {
+        Err(classbridge_store::StoreError::Conflict { .. }) => {
+            return Err(ApiError::Conflict(
+                "A request with this Idempotency-Key is being accepted; retry in a moment.".into(),
+            ))
+        }
+        other => other?,
+    }
+    let mut file = payload.reopen().map_err(ApiError::internal)?;
+    file.seek(SeekFrom::Start(0)).map_err(ApiError::internal)?;
+    let mut sequence = 0;
+    let mut chunk = vec![0u8; PAYLOAD_CHUNK_BYTES];
+    loop {
+        let filled = read_full(&mut file, &mut chunk).map_err(ApiError::internal)?;
+        if filled == 0 {
+            break;
+        }
+        state
+            .store
+            .insert_payload_chunk(&mut tx, &job_id, sequence, &chunk[..filled])
+            .await?;
+        sequence += 1;
+    }
+    tx.commit().await?;
+    state.jobs.wake();
+    tracing::info!(job_id = %job_id, bytes = size, items = checked.items, "mirror accepted");
+    Ok((StatusCode::ACCEPTED, Json(answer)).into_response())
+}
+
+fn read_full(file: &mut std::fs::File, buffer: &mut [u8]) -> std::io::Result<usize> {
+    let mut filled = 0;
+    while filled < buffer.len() {
+        match file.read(&mut buffer[filled..])? {
+            0 => break,
+            count => filled += count,
+        }
+    }
+    Ok(filled)
+}
+
+/// Writes the body to a temporary file as it arrives, hashing it; 413 past `limit`.
+async fn spool_body(
+    state: &AppState,
+    headers: &HeaderMap,
+    body: Body,
+    limit: usize,
+) -> ApiResult<(tempfile::NamedTempFile, u64, String)> {
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|length| length > limit as u64) {
+        return Err(ApiError::PayloadTooLarge(limit));
+    }
+    std::fs::create_dir_all(&state.settings.spool_dir).map_err(ApiError::internal)?;
+    let spool =
+        tempfile::NamedTempFile::new_in(&state.settings.spool_dir).map_err(ApiError::internal)?;
+    let mut writer =
+        std::io::BufWriter::with_capacity(256 * 1024, spool.reopen().map_err(ApiError::internal)?);
+    let mut hasher = Sha256::new();
+    let mut size: u64 = 0;
+    let mut stream = body.into_data_stream();
+    while let Some(piece) = stream.next().await {
+        let piece = piece.map_err(|error| {
+            ApiError::BadRequest(format!("The request body could not be read: {error}"))
+        })?;
+        size += piece.len() as u64;
+        if size > limit as u64 {
+            crate::extract::drain_rest(&mut stream).await;
+            return Err(ApiError::PayloadTooLarge(limit));
+        }
+        hasher.update(&piece);
+        writer.write_all(&piece).map_err(ApiError::internal)?;
+    }
+    writer.flush().map_err(ApiError::internal)?;
+    Ok((spool, size, hex::encode(hasher.finalize())))
+}
+
+struct CheckedPayload {
+    items: usize,
+    force: bool,
+    stored_bytes: u64,
+}
+
+/// Validates the stored JSON by streaming it: one branch (or classroom) in memory at a time.
+fn check_payload(
+    payload: &tempfile::NamedTempFile,
+    kind: MirrorKind,
+    format: BodyFormat,
+    allow_student_teacher: bool,
+    scope: BranchScope,
+) -> ApiResult<CheckedPayload> {
+    let source = payload.reopen().map_err(ApiError::internal)?;
+    let stored_bytes = source.metadata().map(|m| m.len()).unwrap_or_default();
+    let mut validator = MirrorValidator::new(kind, format, allow_student_teacher);
+    let mut outside_scope: Option<String> = None;
+    let top = stream_items(
+        std::io::BufReader::with_capacity(256 * 1024, source),
+        kind,
+        |index, value| {
+            match kind {
+                MirrorKind::Branches => {
+                    let position = index.unwrap_or(0);
+                    if let Some(branch) = validator.branch(position, &value) {
+                        if !scope.allows_branch(branch.id) && outside_scope.is_none() {
+                            outside_scope = Some(format!("branches.{position}"));
+                        }
+                    }
+                }
+                MirrorKind::Simple => {
+                    validator.classroom(index, &value);
+                }
+            }
+            if validator.is_full() {
+                return Err("too many errors");
+            }
+            Ok(())
+        },
+    );
+    let top = match top {
+        Ok(top) => top,
+        Err(StreamError::Callback(_)) => {
+            return Err(ApiError::Validation(validator.finish_partial()));
+        }
+        Err(StreamError::Io(error)) => return Err(ApiError::internal(error)),
+        Err(error) => return Err(ApiError::BadRequest(error.to_string())),
+    };
+    let summary = validator.finish(&top).map_err(ApiError::Validation)?;
+    if kind == MirrorKind::Simple && !scope.allows_branch(DEFAULT_BRANCH_PARTNER_ID) {
+        return Err(ApiError::Forbidden("This credential may only mirror its own branch; the simple mirror writes the tenant's default branch.".into()));
+    }
+    if let Some(path) = outside_scope {
+        return Err(ApiError::Forbidden(format!(
+            "This credential may only mirror branch {}; {path} names another.",
+            scope.branch_id().unwrap_or_default()
+        )));
+    }
+    Ok(CheckedPayload {
+        items: summary.items,
+        force: summary.force,
+        stored_bytes,
+    })
+}
+
+/// One job, as `GET /api/v2/mirror-data/jobs/{id}` shows it.
+pub fn job_json(job: &classbridge_store::jobs::Job) -> Value {
+    let counts: Value = serde_json::from_str(&job.counts).unwrap_or_else(|_| json!({}));
+    let errors: Value = serde_json::from_str(&job.errors).unwrap_or_else(|_| json!([]));
+    let progress = if job.kind == KIND_SIMPLE {
+        json!({"classrooms_done": if job.items_done > 0 { job.items_total } else { 0 }, "classrooms_total": job.items_total})
+    } else {
+        json!({"branches_done": job.items_done, "branches_total": job.items_total})
+    };
+    let counts = if counts.as_object().is_some_and(|o| o.is_empty()) {
+        classbridge_service::mirror::MirrorCounts::default().to_json()
+    } else {
+        counts
+    };
+    json!({
+        "id": job.id,
+        "kind": job.kind,
+        "status": job.status,
+        "accepted_at": rfc3339(job.accepted_at),
+        "started_at": job.started_at.map(rfc3339),
+        "finished_at": job.finished_at.map(rfc3339),
+        "progress": progress,
+        "counts": counts,
+        "errors": errors,
+    })
+}
+
+/// One mirror job: status, progress, counts and per-record errors.
+#[utoipa::path(get, path = "/api/v2/mirror-data/jobs/{job_id}", tag = "mirror", security(("token" = [])),
+    params(("job_id" = String, Path)),
+    responses((status = 200, description = "The job"), (status = 404, description = "No such job in this tenant", body = crate::openapi::ErrorBody)))]
+pub async fn get_job(
+    State(state): State<AppState>,
+    partner: Partner,
+    Path(job_id): Path<String>,
+) -> ApiResult<Json<Value>> {
+    match state.store.find_job(partner.tenant_id(), &job_id).await? {
+        Some(job) => Ok(Json(job_json(&job))),
+        None => Err(ApiError::not_found("No job with this id.")),
+    }
+}
+
+const STATUSES: [&str; 5] = ["queued", "running", "succeeded", "failed", "needs_force"];
+
+/// The tenant's mirror jobs, newest first, optionally by `status`.
+#[utoipa::path(get, path = "/api/v2/mirror-data/jobs", tag = "mirror", security(("token" = [])),
+    params(("status" = Option<String>, Query, description = "queued, running, succeeded, failed or needs_force"),
+           ("page" = Option<u32>, Query), ("per_page" = Option<u32>, Query)),
+    responses((status = 200, description = "`{data, meta, links}` of jobs"), (status = 422, description = "Unknown status", body = crate::openapi::ValidationErrorBody)))]
+pub async fn list_jobs(
+    State(state): State<AppState>,
+    partner: Partner,
+    paging: Paging,
+) -> ApiResult<Json<Value>> {
+    let status = paging
+        .other_query
+        .iter()
+        .find(|(key, _)| key == "status")
+        .map(|(_, value)| value.as_str());
+    if let Some(status) = status {
+        if !STATUSES.contains(&status) {
+            return Err(ApiError::validation(
+                "status",
+                format!("The status must be one of: {}.", STATUSES.join(", ")),
+            ));
+        }
+    }
+    let page = state
+        .store
+        .list_jobs(partner.tenant_id(), status, paging.request)
+        .await?;
+    let data = page.items.iter().map(job_json).collect();
+    Ok(Json(paging.render(&page, data)))
+}

@@ -1,0 +1,48 @@
+//! The counts a mirror job reports, in the shape partners read in its status.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RowCounts {
+    pub created: u64,
+    pub updated: u64,
+    pub unchanged: u64,
+    pub removed: u64,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PeopleCounts {
+    pub created: u64,
+    pub updated: u64,
+    pub unchanged: u64,
+    pub deactivated: u64,
+    pub reactivated: u64,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MembershipCounts {
+    pub added: u64,
+    pub removed: u64,
+}
+
+/// Everything one mirror job changed (or found unchanged), summed over its branches.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MirrorCounts {
+    pub branches: RowCounts,
+    pub classes: RowCounts,
+    pub sections: RowCounts,
+    pub subjects: RowCounts,
+    pub users: PeopleCounts,
+    pub memberships: MembershipCounts,
+}
+
+impl MirrorCounts {
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::to_value(self).unwrap_or_default()
+    }
+
+    /// Reads counts stored by an earlier attempt (absent or unreadable: zeros).
+    pub fn from_stored(text: &str) -> Self {
+        serde_json::from_str(text).unwrap_or_default()
+    }
+}

@@ -1,0 +1,352 @@
+//! The job queue: jobs accepted with their payload in one transaction, claimed under a lease (with `FOR UPDATE SKIP
+//! LOCKED` on PostgreSQL, under SQLite's single writer), kept alive by heartbeats, and finished with their counts.
+//! Per tenant only the oldest unfinished job can be claimed, so jobs take effect in the order they were accepted.
+
+use classbridge_domain::TenantId;
+use serde_json::Value;
+
+use crate::{
+    now_millis, tx::on_tx, Backend, Page, PageRequest, Store, StoreError, StoreResult, StoreTx,
+};
+
+pub const QUEUED: &str = "queued";
+pub const RUNNING: &str = "running";
+pub const SUCCEEDED: &str = "succeeded";
+pub const FAILED: &str = "failed";
+pub const NEEDS_FORCE: &str = "needs_force";
+
+/// Payload bytes per stored chunk.
+pub const PAYLOAD_CHUNK_BYTES: usize = 1024 * 1024;
+
+/// A job as the partner reads it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Job {
+    pub id: String,
+    pub tenant_id: i64,
+    pub kind: String,
+    pub status: String,
+    pub options: String,
+    pub payload_bytes: i64,
+    pub items_total: i64,
+    pub items_done: i64,
+    pub counts: String,
+    pub errors: String,
+    pub attempts: i64,
+    pub accepted_at: i64,
+    pub started_at: Option<i64>,
+    pub finished_at: Option<i64>,
+}
+
+const JOB_COLUMNS: &str =
+    "id, tenant_id, kind, status, options, payload_bytes, items_total, items_done, counts, \
+     errors, attempts, accepted_at, started_at, finished_at";
+
+/// What a new job is.
+#[derive(Debug, Clone)]
+pub struct NewJob {
+    pub id: String,
+    pub kind: String,
+    pub options: Value,
+    pub payload_bytes: i64,
+    pub payload_sha256: String,
+    pub items_total: i64,
+}
+
+/// A remembered answer for an `Idempotency-Key`.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct IdempotentAnswer {
+    pub request_sha256: String,
+    pub response_status: i64,
+    pub response_body: String,
+    pub created_at: i64,
+}
+
+impl Store {
+    /// Inserts a queued job (and the idempotency answer, when a key was given) in the open transaction; the payload
+    /// chunks go in with `insert_payload_chunk` before the commit.
+    pub async fn insert_job(
+        &self,
+        tx: &mut StoreTx,
+        tenant_id: TenantId,
+        job: &NewJob,
+        idempotency: Option<(&str, &str, i64, &str)>,
+    ) -> StoreResult<()> {
+        let now = now_millis();
+        let sql = "INSERT INTO jobs (id, tenant_id, kind, status, options, payload_bytes, payload_sha256, items_total, \
+                   accepted_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
+        let remember = "INSERT INTO idempotency_keys (tenant_id, key, request_sha256, response_status, response_body, \
+                        created_at) VALUES ($1, $2, $3, $4, $5, $6)";
+        on_tx!(tx, conn, Db => {
+            sqlx::query(sql)
+                .bind(&job.id)
+                .bind(tenant_id.get())
+                .bind(&job.kind)
+                .bind(QUEUED)
+                .bind(job.options.to_string())
+                .bind(job.payload_bytes)
+                .bind(&job.payload_sha256)
+                .bind(job.items_total)
+                .bind(now)
+                .execute(&mut *conn)
+                .await?;
+            if let Some((key, request_sha256, status, body)) = idempotency {
+                sqlx::query(remember)
+                    .bind(tenant_id.get())
+                    .bind(key)
+                    .bind(request_sha256)
+                    .bind(status)
+                    .bind(body)
+                    .bind(now)
+                    .execute(&mut *conn)
+                    .await?;
+            }
+        });
+        Ok(())
+    }
+
+    pub async fn insert_payload_chunk(
+        &self,
+        tx: &mut StoreTx,
+        job_id: &str,
+        sequence: i64,
+        data: &[u8],
+    ) -> StoreResult<()> {
+        let sql = "INSERT INTO job_payload_chunks (job_id, sequence, data) VALUES ($1, $2, $3)";
+        on_tx!(tx, conn, Db => {
+            sqlx::query(sql).bind(job_id).bind(sequence).bind(data).execute(&mut *conn).await?;
+        });
+        Ok(())
+    }
+
+    /// The answer given to an earlier request with this key within `max_age_ms`.
+    pub async fn find_idempotent_answer(
+        &self,
+        tenant_id: TenantId,
+        key: &str,
+        max_age_ms: i64,
+    ) -> StoreResult<Option<IdempotentAnswer>> {
+        let sql = "SELECT request_sha256, response_status, response_body, created_at FROM idempotency_keys \
+                   WHERE tenant_id = $1 AND key = $2 AND created_at > $3";
+        Ok(on_reader!(self, pool => {
+            sqlx::query_as(sql)
+                .bind(tenant_id.get())
+                .bind(key)
+                .bind(now_millis() - max_age_ms)
+                .fetch_optional(pool)
+                .await?
+        }))
+    }
+
+    /// Claims the next job a worker may run: per tenant the oldest unfinished one, when it is queued or its
+    /// lease has expired (its worker died). Returns it with the lease taken by `owner`.
+    pub async fn claim_next_job(&self, owner: &str, lease_ms: i64) -> StoreResult<Option<Job>> {
+        let now = now_millis();
+        let candidates = "SELECT j.id FROM jobs j \
+             WHERE (j.status = 'queued' OR (j.status = 'running' AND j.lease_expires_at < $1)) \
+             AND NOT EXISTS (SELECT 1 FROM jobs e WHERE e.tenant_id = j.tenant_id \
+                             AND e.status IN ('queued', 'running') AND e.position < j.position) \
+             ORDER BY j.position LIMIT 1";
+        let take = format!(
+            "UPDATE jobs SET status = 'running', lease_owner = $2, lease_expires_at = $3, attempts = attempts + 1, \
+             started_at = COALESCE(started_at, $4) \
+             WHERE id = $1 AND (status = 'queued' OR (status = 'running' AND lease_expires_at < $4)) \
+             RETURNING {JOB_COLUMNS}"
+        );
+        let claimed: Option<Job> = match self.backend() {
+            Backend::Sqlite { writer, .. } => {
+                let mut tx = writer.begin_with("BEGIN IMMEDIATE").await?;
+                let id: Option<String> = sqlx::query_scalar(candidates)
+                    .bind(now)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                let job = match id {
+                    Some(id) => {
+                        sqlx::query_as(&take)
+                            .bind(id)
+                            .bind(owner)
+                            .bind(now + lease_ms)
+                            .bind(now)
+                            .fetch_optional(&mut *tx)
+                            .await?
+                    }
+                    None => None,
+                };
+                tx.commit().await?;
+                job
+            }
+            Backend::Postgres(pool) => {
+                let mut tx = pool.begin().await?;
+                let locking = format!("{candidates} FOR UPDATE OF j SKIP LOCKED");
+                let id: Option<String> = sqlx::query_scalar(&locking)
+                    .bind(now)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                let job = match id {
+                    Some(id) => {
+                        sqlx::query_as(&take)
+                            .bind(id)
+                            .bind(owner)
+                            .bind(now + lease_ms)
+                            .bind(now)
+                            .fetch_optional(&mut *tx)
+                            .await?
+                    }
+                    None => None,
+                };
+                tx.commit().await?;
+                job
+            }
+        };
+        Ok(claimed)
+    }
+
+    /// Extends the lease; `false` when the job is no longer this worker's (the lease expired and another took it).
+    pub async fn heartbeat_job(
+        &self,
+        job_id: &str,
+        owner: &str,
+        lease_ms: i64,
+    ) -> StoreResult<bool> {
+        let sql = "UPDATE jobs SET lease_expires_at = $3 WHERE id = $1 AND lease_owner = $2 AND status = 'running'";
+        let updated = in_transaction!(self, tx => {
+            sqlx::query(sql).bind(job_id).bind(owner).bind(now_millis() + lease_ms).execute(&mut *tx).await?.rows_affected()
+        });
+        Ok(updated == 1)
+    }
+
+    /// Records progress inside the transaction that applied it, failing with `LeaseLost` (and so rolling the work
+    /// back) when this worker no longer holds the job.
+    pub async fn record_job_progress(
+        &self,
+        tx: &mut StoreTx,
+        job_id: &str,
+        owner: &str,
+        items_done: i64,
+        counts: &Value,
+    ) -> StoreResult<()> {
+        let sql = "UPDATE jobs SET items_done = $3, counts = $4 WHERE id = $1 AND lease_owner = $2 AND status = 'running'";
+        let updated = on_tx!(tx, conn, Db => {
+            sqlx::query(sql).bind(job_id).bind(owner).bind(items_done).bind(counts.to_string()).execute(&mut *conn).await?.rows_affected()
+        });
+        if updated == 1 {
+            Ok(())
+        } else {
+            Err(StoreError::LeaseLost)
+        }
+    }
+
+    /// Ends a job with its final status, counts and errors, if this worker still holds it.
+    pub async fn finish_job(
+        &self,
+        job_id: &str,
+        owner: &str,
+        status: &str,
+        counts: &Value,
+        errors: &Value,
+    ) -> StoreResult<bool> {
+        let sql = "UPDATE jobs SET status = $3, counts = $4, errors = $5, finished_at = $6, lease_owner = NULL, \
+                   lease_expires_at = NULL WHERE id = $1 AND lease_owner = $2 AND status = 'running'";
+        let updated = in_transaction!(self, tx => {
+            sqlx::query(sql)
+                .bind(job_id)
+                .bind(owner)
+                .bind(status)
+                .bind(counts.to_string())
+                .bind(errors.to_string())
+                .bind(now_millis())
+                .execute(&mut *tx)
+                .await?
+                .rows_affected()
+        });
+        Ok(updated == 1)
+    }
+
+    /// Gives up a lease at shutdown so that another worker can take the job at once.
+    pub async fn release_job(&self, job_id: &str, owner: &str) -> StoreResult<()> {
+        let sql = "UPDATE jobs SET lease_expires_at = 0 WHERE id = $1 AND lease_owner = $2 AND status = 'running'";
+        in_transaction!(self, tx => {
+            sqlx::query(sql).bind(job_id).bind(owner).execute(&mut *tx).await?;
+        });
+        Ok(())
+    }
+
+    /// One chunk of a job's payload, by sequence number from 0.
+    pub async fn payload_chunk(&self, job_id: &str, sequence: i64) -> StoreResult<Option<Vec<u8>>> {
+        let sql = "SELECT data FROM job_payload_chunks WHERE job_id = $1 AND sequence = $2";
+        Ok(
+            on_reader!(self, pool => sqlx::query_scalar(sql).bind(job_id).bind(sequence).fetch_optional(pool).await?),
+        )
+    }
+
+    pub async fn find_job(&self, tenant_id: TenantId, job_id: &str) -> StoreResult<Option<Job>> {
+        let sql = format!("SELECT {JOB_COLUMNS} FROM jobs WHERE tenant_id = $1 AND id = $2");
+        Ok(
+            on_reader!(self, pool => sqlx::query_as(&sql).bind(tenant_id.get()).bind(job_id).fetch_optional(pool).await?),
+        )
+    }
+
+    /// A tenant's jobs, newest first, optionally of one status.
+    pub async fn list_jobs(
+        &self,
+        tenant_id: TenantId,
+        status: Option<&str>,
+        page: PageRequest,
+    ) -> StoreResult<Page<Job>> {
+        let sql = format!(
+            "SELECT {JOB_COLUMNS} FROM jobs WHERE tenant_id = $1 AND ($2 IS NULL OR status = $2) \
+             ORDER BY position DESC LIMIT $3 OFFSET $4"
+        );
+        let count =
+            "SELECT COUNT(*) FROM jobs WHERE tenant_id = $1 AND ($2 IS NULL OR status = $2)";
+        let (items, total) = on_reader!(self, pool => {
+            let items: Vec<Job> = sqlx::query_as(&sql)
+                .bind(tenant_id.get())
+                .bind(status)
+                .bind(page.limit())
+                .bind(page.offset())
+                .fetch_all(pool)
+                .await?;
+            let total: i64 = sqlx::query_scalar(count).bind(tenant_id.get()).bind(status).fetch_one(pool).await?;
+            (items, total)
+        });
+        Ok(Page {
+            items,
+            total,
+            request: page,
+        })
+    }
+
+    /// Jobs by status across tenants, for the metrics.
+    pub async fn count_jobs_by_status(&self) -> StoreResult<Vec<(String, i64)>> {
+        let sql = "SELECT status, COUNT(*) FROM jobs GROUP BY status";
+        Ok(on_reader!(self, pool => sqlx::query_as(sql).fetch_all(pool).await?))
+    }
+
+    /// Age in milliseconds of the oldest queued job (0 when none waits).
+    pub async fn queue_lag_ms(&self) -> StoreResult<i64> {
+        let sql = "SELECT MIN(accepted_at) FROM jobs WHERE status = 'queued'";
+        let oldest: Option<i64> =
+            on_reader!(self, pool => sqlx::query_scalar(sql).fetch_one(pool).await?);
+        Ok(oldest.map_or(0, |accepted| (now_millis() - accepted).max(0)))
+    }
+
+    /// Deletes payloads of jobs finished before `payload_before`, finished jobs before `job_before`, and idempotency
+    /// answers older than `idempotency_before`.
+    pub async fn purge_jobs(
+        &self,
+        payload_before: i64,
+        job_before: i64,
+        idempotency_before: i64,
+    ) -> StoreResult<()> {
+        in_transaction!(self, tx => {
+            sqlx::query("DELETE FROM job_payload_chunks WHERE job_id IN \
+                         (SELECT id FROM jobs WHERE finished_at IS NOT NULL AND finished_at < $1)")
+                .bind(payload_before).execute(&mut *tx).await?;
+            sqlx::query("DELETE FROM jobs WHERE finished_at IS NOT NULL AND finished_at < $1")
+                .bind(job_before).execute(&mut *tx).await?;
+            sqlx::query("DELETE FROM idempotency_keys WHERE created_at < $1")
+                .bind(idempotency_before).execute(&mut *tx).await?;
+        });
+        Ok(())
+    }
+}

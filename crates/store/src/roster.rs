@@ -1,0 +1,512 @@
+//! The mirrored hierarchy and its memberships, read and written in bulk inside one transaction per branch. The mirror
+//! use case (service crate) computes what changed; these write only that.
+
+use classbridge_domain::TenantId;
+use sqlx::QueryBuilder;
+
+use crate::{now_millis, tx::on_tx, StoreResult, StoreTx};
+
+/// Rows per multi-row statement: well under both databases' limits on bound parameters.
+const BATCH: usize = 800;
+
+pub const SOURCE_MIRROR: &str = "mirror";
+pub const SOURCE_MANUAL: &str = "manual";
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct NamedRow {
+    pub id: i64,
+    pub partner_id: i64,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SectionRow {
+    pub id: i64,
+    pub class_id: i64,
+    pub name: String,
+    pub name_key: String,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct PersonRow {
+    pub id: i64,
+    pub uuid: Option<String>,
+    pub name: String,
+    pub active: bool,
+}
+
+/// A student membership, with the member's uuid (null for people without one).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct MembershipRow {
+    pub section_id: i64,
+    pub user_id: i64,
+    pub uuid: Option<String>,
+    pub source: String,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct TeachingRow {
+    pub section_id: i64,
+    pub subject_id: i64,
+    pub user_id: i64,
+    pub uuid: Option<String>,
+    pub source: String,
+}
+
+/// Loads rows of one branch: `$sql` takes the branch id as `$1`.
+async fn load_branch_rows<T>(tx: &mut StoreTx, sql: &str, branch_id: i64) -> StoreResult<Vec<T>>
+where
+    T: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>
+        + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>
+        + Send
+        + Unpin,
+{
+    Ok(on_tx!(tx, conn, Db => sqlx::query_as(sql).bind(branch_id).fetch_all(&mut *conn).await?))
+}
+
+pub async fn find_branch(
+    tx: &mut StoreTx,
+    tenant_id: TenantId,
+    partner_id: i64,
+) -> StoreResult<Option<NamedRow>> {
+    let sql = "SELECT id, partner_id, name FROM branches WHERE tenant_id = $1 AND partner_id = $2";
+    Ok(
+        on_tx!(tx, conn, Db => sqlx::query_as(sql).bind(tenant_id.get()).bind(partner_id).fetch_optional(&mut *conn).await?),
+    )
+}
+
+pub async fn insert_branch(
+    tx: &mut StoreTx,
+    tenant_id: TenantId,
+    partner_id: i64,
+    name: &str,
+) -> StoreResult<i64> {
+    let sql = "INSERT INTO branches (tenant_id, partner_id, name, created_at, updated_at) VALUES ($1, $2, $3, $4, $4) RETURNING id";
+    Ok(on_tx!(tx, conn, Db => {
+        sqlx::query_scalar(sql).bind(tenant_id.get()).bind(partner_id).bind(name).bind(now_millis()).fetch_one(&mut *conn).await?
+    }))
+}
+
+/// Renames a row of `branches`, `classes`, `sections`, `subjects` or `users` (the table name is ours, never input).
+pub async fn rename(tx: &mut StoreTx, table: RosterTable, id: i64, name: &str) -> StoreResult<()> {
+    let stamped = matches!(table, RosterTable::Branches | RosterTable::Users);
+    let sql = if stamped {
+        format!(
+            "UPDATE {} SET name = $2, updated_at = $3 WHERE id = $1",
+            table.name()
+        )
+    } else {
+        format!("UPDATE {} SET name = $2 WHERE id = $1", table.name())
+    };
+    on_tx!(tx, conn, Db => {
+        let query = sqlx::query(&sql).bind(id).bind(name);
+        let query = if stamped { query.bind(now_millis()) } else { query };
+        query.execute(&mut *conn).await?;
+    });
+    Ok(())
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RosterTable {
+    Branches,
+    Classes,
+    Sections,
+    Subjects,
+    Users,
+}
+
+impl RosterTable {
+    fn name(self) -> &'static str {
+        match self {
+            Self::Branches => "branches",
+            Self::Classes => "classes",
+            Self::Sections => "sections",
+            Self::Subjects => "subjects",
+            Self::Users => "users",
+        }
+    }
+}
+
+/// Deletes rows by id (their memberships go with them, by cascade).
+pub async fn delete_by_ids(tx: &mut StoreTx, table: RosterTable, ids: &[i64]) -> StoreResult<()> {
+    for chunk in ids.chunks(BATCH) {
+        on_tx!(tx, conn, Db => {
+            let mut query = QueryBuilder::<Db>::new(format!("DELETE FROM {} WHERE id IN (", table.name()));
+            let mut separated = query.separated(", ");
+            for id in chunk {
+                separated.push_bind(*id);
+            }
+            separated.push_unseparated(")");
+            query.build().execute(&mut *conn).await?;
+        });
+    }
+    Ok(())
+}
+
+pub async fn load_classes(tx: &mut StoreTx, branch_id: i64) -> StoreResult<Vec<NamedRow>> {
+    load_branch_rows(
+        tx,
+        "SELECT id, partner_id, name FROM classes WHERE branch_id = $1",
+        branch_id,
+    )
+    .await
+}
+
+pub async fn load_subjects(tx: &mut StoreTx, branch_id: i64) -> StoreResult<Vec<NamedRow>> {
+    load_branch_rows(
+        tx,
+        "SELECT id, partner_id, name FROM subjects WHERE branch_id = $1",
+        branch_id,
+    )
+    .await
+}
+
+pub async fn load_sections(tx: &mut StoreTx, branch_id: i64) -> StoreResult<Vec<SectionRow>> {
+    load_branch_rows(
+        tx,
+        "SELECT id, class_id, name, name_key FROM sections WHERE branch_id = $1",
+        branch_id,
+    )
+    .await
+}
+
+pub async fn load_section_subjects(
+    tx: &mut StoreTx,
+    branch_id: i64,
+) -> StoreResult<Vec<(i64, i64)>> {
+    let sql = "SELECT ss.section_id, ss.subject_id FROM section_subjects ss \
+               JOIN sections s ON s.id = ss.section_id WHERE s.branch_id = $1";
+    Ok(on_tx!(tx, conn, Db => sqlx::query_as(sql).bind(branch_id).fetch_all(&mut *conn).await?))
+}
+
+pub async fn load_student_memberships(
+    tx: &mut StoreTx,
+    branch_id: i64,
+) -> StoreResult<Vec<MembershipRow>> {
+    let sql = "SELECT m.section_id, m.user_id, u.uuid, m.source FROM section_students m \
+               JOIN users u ON u.id = m.user_id WHERE m.branch_id = $1";
+    load_branch_rows(tx, sql, branch_id).await
+}
+
+pub async fn load_teaching(tx: &mut StoreTx, branch_id: i64) -> StoreResult<Vec<TeachingRow>> {
+    let sql = "SELECT t.section_id, t.subject_id, t.user_id, u.uuid, t.source FROM teaching_assignments t \
+               JOIN users u ON u.id = t.user_id WHERE t.branch_id = $1";
+    load_branch_rows(tx, sql, branch_id).await
+}
+
+/// The tenant's people with these uuids.
+pub async fn find_people_by_uuid(
+    tx: &mut StoreTx,
+    tenant_id: TenantId,
+    uuids: &[&str],
+) -> StoreResult<Vec<PersonRow>> {
+    let mut found = Vec::with_capacity(uuids.len());
+    for chunk in uuids.chunks(BATCH) {
+        let rows: Vec<PersonRow> = on_tx!(tx, conn, Db => {
+            let mut query = QueryBuilder::<Db>::new("SELECT id, uuid, name, active FROM users WHERE tenant_id = ");
+            query.push_bind(tenant_id.get()).push(" AND uuid IN (");
+            let mut separated = query.separated(", ");
+            for uuid in chunk {
+                separated.push_bind(*uuid);
+            }
+            separated.push_unseparated(")");
+            query.build_query_as().fetch_all(&mut *conn).await?
+        });
+        found.extend(rows);
+    }
+    Ok(found)
+}
+
+/// Creates people by uuid and name; returns `(id, uuid)` of each.
+pub async fn insert_people(
+    tx: &mut StoreTx,
+    tenant_id: TenantId,
+    people: &[(&str, &str)],
+) -> StoreResult<Vec<(i64, String)>> {
+    let now = now_millis();
+    let mut created = Vec::with_capacity(people.len());
+    for chunk in people.chunks(BATCH / 2) {
+        let rows: Vec<(i64, String)> = on_tx!(tx, conn, Db => {
+            let mut query = QueryBuilder::<Db>::new("INSERT INTO users (tenant_id, uuid, name, active, created_at, updated_at) ");
+            query.push_values(chunk, |mut row, (uuid, name)| {
+                row.push_bind(tenant_id.get()).push_bind(*uuid).push_bind(*name).push("TRUE").push_bind(now).push_bind(now);
+            });
+            query.push(" RETURNING id, uuid");
+            query.build_query_as().fetch_all(&mut *conn).await?
+        });
+        created.extend(rows);
+    }
+    Ok(created)
+}
+
+pub async fn set_people_active(tx: &mut StoreTx, ids: &[i64], active: bool) -> StoreResult<()> {
+    let now = now_millis();
+    for chunk in ids.chunks(BATCH) {
+        on_tx!(tx, conn, Db => {
+            let mut query = QueryBuilder::<Db>::new("UPDATE users SET active = ");
+            query.push_bind(active).push(", updated_at = ").push_bind(now).push(" WHERE id IN (");
+            let mut separated = query.separated(", ");
+            for id in chunk {
+                separated.push_bind(*id);
+            }
+            separated.push_unseparated(")");
+            query.build().execute(&mut *conn).await?;
+        });
+    }
+    Ok(())
+}
+
+/// Of these people, those left with no membership and no teaching assignment anywhere.
+pub async fn people_without_memberships(tx: &mut StoreTx, ids: &[i64]) -> StoreResult<Vec<i64>> {
+    let mut lonely = Vec::new();
+    for chunk in ids.chunks(BATCH) {
+        let rows: Vec<i64> = on_tx!(tx, conn, Db => {
+            let mut query = QueryBuilder::<Db>::new("SELECT u.id FROM users u WHERE u.id IN (");
+            let mut separated = query.separated(", ");
+            for id in chunk {
+                separated.push_bind(*id);
+            }
+            separated.push_unseparated(")");
+            query.push(" AND NOT EXISTS (SELECT 1 FROM section_students m WHERE m.user_id = u.id) \
+                        AND NOT EXISTS (SELECT 1 FROM teaching_assignments t WHERE t.user_id = u.id)");
+            query.build_query_scalar().fetch_all(&mut *conn).await?
+        });
+        lonely.extend(rows);
+    }
+    Ok(lonely)
+}
+
+/// Inserts classes or subjects of a branch; returns `(id, partner_id)` of each.
+pub async fn insert_named(
+    tx: &mut StoreTx,
+    table: RosterTable,
+    tenant_id: TenantId,
+    branch_id: i64,
+    rows: &[(i64, &str)],
+) -> StoreResult<Vec<(i64, i64)>> {
+    let mut created = Vec::with_capacity(rows.len());
+    for chunk in rows.chunks(BATCH / 2) {
+        let ids: Vec<(i64, i64)> = on_tx!(tx, conn, Db => {
+            let mut query = QueryBuilder::<Db>::new(format!("INSERT INTO {} (tenant_id, branch_id, partner_id, name) ", table.name()));
+            query.push_values(chunk, |mut row, (partner_id, name)| {
+                row.push_bind(tenant_id.get()).push_bind(branch_id).push_bind(*partner_id).push_bind(*name);
+            });
+            query.push(" RETURNING id, partner_id");
+            query.build_query_as().fetch_all(&mut *conn).await?
+        });
+        created.extend(ids);
+    }
+    Ok(created)
+}
+
+/// Inserts sections `(class_id, name, name_key)`; returns `(id, class_id, name_key)` of each.
+pub async fn insert_sections(
+    tx: &mut StoreTx,
+    tenant_id: TenantId,
+    branch_id: i64,
+    rows: &[(i64, &str, &str)],
+) -> StoreResult<Vec<(i64, i64, String)>> {
+    let mut created = Vec::with_capacity(rows.len());
+    for chunk in rows.chunks(BATCH / 2) {
+        let ids: Vec<(i64, i64, String)> = on_tx!(tx, conn, Db => {
+            let mut query = QueryBuilder::<Db>::new("INSERT INTO sections (tenant_id, branch_id, class_id, name, name_key) ");
+            query.push_values(chunk, |mut row, (class_id, name, key)| {
+                row.push_bind(tenant_id.get()).push_bind(branch_id).push_bind(*class_id).push_bind(*name).push_bind(*key);
+            });
+            query.push(" RETURNING id, class_id, name_key");
+            query.build_query_as().fetch_all(&mut *conn).await?
+        });
+        created.extend(ids);
+    }
+    Ok(created)
+}
+
+pub async fn insert_section_subjects(tx: &mut StoreTx, pairs: &[(i64, i64)]) -> StoreResult<()> {
+    for chunk in pairs.chunks(BATCH) {
+        on_tx!(tx, conn, Db => {
+            let mut query = QueryBuilder::<Db>::new("INSERT INTO section_subjects (section_id, subject_id) ");
+            query.push_values(chunk, |mut row, (section, subject)| {
+                row.push_bind(*section).push_bind(*subject);
+            });
+            query.build().execute(&mut *conn).await?;
+        });
+    }
+    Ok(())
+}
+
+pub async fn delete_section_subjects(tx: &mut StoreTx, pairs: &[(i64, i64)]) -> StoreResult<()> {
+    delete_pairs(tx, "section_subjects", "section_id", "subject_id", pairs).await
+}
+
+/// Adds student memberships `(section_id, user_id)` in a branch.
+pub async fn insert_student_memberships(
+    tx: &mut StoreTx,
+    branch_id: i64,
+    pairs: &[(i64, i64)],
+    source: &str,
+) -> StoreResult<()> {
+    for chunk in pairs.chunks(BATCH / 2) {
+        on_tx!(tx, conn, Db => {
+            let mut query = QueryBuilder::<Db>::new("INSERT INTO section_students (section_id, user_id, branch_id, source) ");
+            query.push_values(chunk, |mut row, (section, user)| {
+                row.push_bind(*section).push_bind(*user).push_bind(branch_id).push_bind(source);
+            });
+            query.build().execute(&mut *conn).await?;
+        });
+    }
+    Ok(())
+}
+
+pub async fn delete_student_memberships(tx: &mut StoreTx, pairs: &[(i64, i64)]) -> StoreResult<()> {
+    delete_pairs(tx, "section_students", "section_id", "user_id", pairs).await
+}
+
+/// Adds teaching assignments `(section_id, subject_id, user_id)` in a branch.
+pub async fn insert_teaching(
+    tx: &mut StoreTx,
+    branch_id: i64,
+    rows: &[(i64, i64, i64)],
+    source: &str,
+) -> StoreResult<()> {
+    for chunk in rows.chunks(BATCH / 2) {
+        on_tx!(tx, conn, Db => {
+            let mut query = QueryBuilder::<Db>::new("INSERT INTO teaching_assignments (section_id, subject_id, user_id, branch_id, source) ");
+            query.push_values(chunk, |mut row, (section, subject, user)| {
+                row.push_bind(*section).push_bind(*subject).push_bind(*user).push_bind(branch_id).push_bind(source);
+            });
+            query.build().execute(&mut *conn).await?;
+        });
+    }
+    Ok(())
+}
+
+pub async fn delete_teaching(tx: &mut StoreTx, rows: &[(i64, i64, i64)]) -> StoreResult<()> {
+    for chunk in rows.chunks(BATCH / 3) {
+        on_tx!(tx, conn, Db => {
+            let mut query = QueryBuilder::<Db>::new("DELETE FROM teaching_assignments WHERE (section_id, subject_id, user_id) IN (");
+            query.push_values(chunk, |mut row, (section, subject, user)| {
+                row.push_bind(*section).push_bind(*subject).push_bind(*user);
+            });
+            query.push(")");
+            query.build().execute(&mut *conn).await?;
+        });
+    }
+    Ok(())
+}
+
+async fn delete_pairs(
+    tx: &mut StoreTx,
+    table: &str,
+    first: &str,
+    second: &str,
+    pairs: &[(i64, i64)],
+) -> StoreResult<()> {
+    for chunk in pairs.chunks(BATCH / 2) {
+        on_tx!(tx, conn, Db => {
+            let mut query = QueryBuilder::<Db>::new(format!("DELETE FROM {table} WHERE ({first}, {second}) IN ("));
+            query.push_values(chunk, |mut row, (a, b)| {
+                row.push_bind(*a).push_bind(*b);
+            });
+            query.push(")");
+            query.build().execute(&mut *conn).await?;
+        });
+    }
+    Ok(())
+}
+
+/// A mirrored or transferred person by the partner's uuid.
+pub async fn find_person_by_uuid(
+    store: &crate::Store,
+    tenant_id: TenantId,
+    uuid: &str,
+) -> StoreResult<Option<PersonRow>> {
+    let sql = "SELECT id, uuid, name, active FROM users WHERE tenant_id = $1 AND uuid = $2";
+    Ok(
+        on_reader!(store, pool => sqlx::query_as(sql).bind(tenant_id.get()).bind(uuid).fetch_optional(pool).await?),
+    )
+}
+
+/// Deletes a person and (by cascade) their memberships and assignments.
+pub async fn delete_person(
+    store: &crate::Store,
+    tenant_id: TenantId,
+    id: i64,
+) -> StoreResult<bool> {
+    let sql = "DELETE FROM users WHERE tenant_id = $1 AND id = $2";
+    let deleted = in_transaction!(store, tx => {
+        sqlx::query(sql).bind(tenant_id.get()).bind(id).execute(&mut *tx).await?.rows_affected()
+    });
+    Ok(deleted == 1)
+}
+
+/// One branch of the tree `GET /api/v2/branches` shows.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct BranchSummary {
+    pub id: i64,
+    pub partner_id: i64,
+    pub name: String,
+}
+
+/// A section with its class and counts, for the tree.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SectionSummary {
+    pub branch_id: i64,
+    pub class_id: i64,
+    pub class_partner_id: i64,
+    pub class_name: String,
+    pub section_id: Option<i64>,
+    pub section_name: Option<String>,
+    pub students: i64,
+    pub teachers: i64,
+}
+
+/// The tenant's branches (all, or the one a scoped credential may see), paged by branch.
+pub async fn list_branches(
+    store: &crate::Store,
+    tenant_id: TenantId,
+    only_partner_id: Option<i64>,
+    page: crate::PageRequest,
+) -> StoreResult<crate::Page<BranchSummary>> {
+    let sql = "SELECT id, partner_id, name FROM branches WHERE tenant_id = $1 AND ($2 IS NULL OR partner_id = $2) \
+               ORDER BY partner_id LIMIT $3 OFFSET $4";
+    let count =
+        "SELECT COUNT(*) FROM branches WHERE tenant_id = $1 AND ($2 IS NULL OR partner_id = $2)";
+    let (items, total) = on_reader!(store, pool => {
+        let items: Vec<BranchSummary> = sqlx::query_as(sql)
+            .bind(tenant_id.get()).bind(only_partner_id).bind(page.limit()).bind(page.offset())
+            .fetch_all(pool).await?;
+        let total: i64 = sqlx::query_scalar(count).bind(tenant_id.get()).bind(only_partner_id).fetch_one(pool).await?;
+        (items, total)
+    });
+    Ok(crate::Page {
+        items,
+        total,
+        request: page,
+    })
+}
+
+/// Classes and sections of these branches, with how many students and distinct teachers each section has.
+pub async fn section_summaries(
+    store: &crate::Store,
+    tenant_id: TenantId,
+    branch_ids: &[i64],
+) -> StoreResult<Vec<SectionSummary>> {
+    if branch_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let list = branch_ids
+        .iter()
+        .map(i64::to_string)
+        .collect::<Vec<_>>()
+        .join(", ");
+    // The ids are integers read from our own rows, so they can stand in the text.
+    let sql = format!(
+        "SELECT c.branch_id, c.id AS class_id, c.partner_id AS class_partner_id, c.name AS class_name, \
+         s.id AS section_id, s.name AS section_name, \
+         (SELECT COUNT(*) FROM section_students m WHERE m.section_id = s.id) AS students, \
+         (SELECT COUNT(DISTINCT t.user_id) FROM teaching_assignments t WHERE t.section_id = s.id) AS teachers \
+         FROM classes c LEFT JOIN sections s ON s.class_id = c.id \
+         WHERE c.tenant_id = $1 AND c.branch_id IN ({list}) ORDER BY c.branch_id, c.partner_id, s.name_key"
+    );
+    Ok(on_reader!(store, pool => sqlx::query_as(&sql).bind(tenant_id.get()).fetch_all(pool).await?))
+}
