@@ -57,8 +57,24 @@ pub async fn readyz(State(state): State<AppState>) -> Response {
     }
 }
 
-/// Prometheus text format.
-pub async fn metrics_text() -> Response {
+/// Prometheus text format: requests by route and status with latency histograms, jobs by state, queue lag.
+pub async fn metrics_text(State(state): State<AppState>) -> Response {
+    // Job gauges are read from the database at scrape time, so every node reports the shared queue.
+    match state.store.count_jobs_by_status().await {
+        Ok(counts) => {
+            for status in ["queued", "running", "succeeded", "failed", "needs_force"] {
+                let count = counts
+                    .iter()
+                    .find(|(s, _)| s == status)
+                    .map_or(0, |(_, n)| *n);
+                metrics::gauge!("classbridge_jobs", "status" => status).set(count as f64);
+            }
+        }
+        Err(error) => tracing::warn!(error = %error, "could not count jobs for the metrics"),
+    }
+    if let Ok(lag) = state.store.queue_lag_ms().await {
+        metrics::gauge!("classbridge_job_queue_lag_seconds").set(lag as f64 / 1000.0);
+    }
     (
         [(
             header::CONTENT_TYPE,

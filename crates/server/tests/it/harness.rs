@@ -124,6 +124,9 @@ impl Drop for TestDatabase {
 /// A running server.
 pub struct TestApp {
     pub address: String,
+    /// The server's data directory and database URL, for other processes (workers, the CLI) to share.
+    pub data_dir: std::path::PathBuf,
+    pub database_url: Option<String>,
     pub store: Store,
     pub client: reqwest::Client,
     _shutdown: tokio::sync::oneshot::Sender<()>,
@@ -170,12 +173,32 @@ impl TestApp {
             .expect("an HTTP client");
         Self {
             address,
+            data_dir: data_dir.path().to_path_buf(),
+            database_url: database.url.clone(),
             store,
             client,
             _shutdown: shutdown,
             _data_dir: data_dir,
             _database: database,
         }
+    }
+
+    /// `classbridge worker` on this server's database, as a separate process (`--workers` each).
+    pub fn worker_process(&self, workers: usize) -> std::process::Child {
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_classbridge"));
+        command
+            .arg("--data-dir")
+            .arg(&self.data_dir)
+            .args(["worker", "--workers", &workers.to_string()])
+            .env_remove("DATABASE_URL")
+            .env("CLASSBRIDGE_JOB_LEASE_SECONDS", "2")
+            .env("RUST_LOG", "warn")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::inherit());
+        if let Some(url) = &self.database_url {
+            command.env("DATABASE_URL", url);
+        }
+        command.spawn().expect("the worker process starts")
     }
 
     pub fn url(&self, path: &str) -> String {

@@ -6,3 +6,4 @@ mod cli;
 mod foundation;
 mod groups;
 mod mirror;
+mod workers;

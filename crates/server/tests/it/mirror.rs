@@ -52,7 +52,7 @@ pub async fn mirror(tenant: &TestTenant, body: &Value) -> Value {
 }
 
 pub async fn wait_for_job(tenant: &TestTenant, job_id: &str) -> Value {
-    for _ in 0..600 {
+    for _ in 0..2400 {
         let (status, job) = send(tenant.get(&format!("/api/v2/mirror-data/jobs/{job_id}"))).await;
         assert_eq!(status, 200, "{job}");
         if !matches!(job["status"].as_str(), Some("queued" | "running")) {
@@ -60,7 +60,7 @@ pub async fn wait_for_job(tenant: &TestTenant, job_id: &str) -> Value {
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    panic!("job {job_id} did not finish in 30 s");
+    panic!("job {job_id} did not finish in 120 s");
 }
 
 async fn tree(tenant: &TestTenant) -> Value {
