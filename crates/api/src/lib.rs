@@ -3,6 +3,7 @@
 
 pub mod error;
 pub mod extract;
+pub mod method_override;
 pub mod observe;
 pub mod openapi;
 pub mod ops;
@@ -26,7 +27,7 @@ pub use state::{ApiSettings, AppState};
 pub fn router(state: AppState) -> Router {
     // Install the recorder before the first request is counted.
     ops::prometheus();
-    Router::new()
+    let routed = Router::new()
         .merge(partner::routes())
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))
@@ -39,8 +40,16 @@ pub fn router(state: AppState) -> Router {
         // Bodies are read by our own extractors, each with its own limit and a JSON 413.
         .layer(DefaultBodyLimit::disable())
         .layer(CatchPanicLayer::custom(observe::panic_response))
+        .with_state(state.clone());
+    // `_method` has to change the method before routing, so it wraps the routed service; `observe` wraps both.
+    let overridden = tower::ServiceBuilder::new()
         .layer(middleware::from_fn(observe::observe))
-        .with_state(state)
+        .layer(middleware::from_fn_with_state(
+            state,
+            method_override::method_override,
+        ))
+        .service(routed);
+    Router::new().fallback_service(overridden)
 }
 
 async fn not_found() -> ApiError {

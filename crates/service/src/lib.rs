@@ -8,6 +8,7 @@ pub mod mirror;
 pub mod origin;
 pub mod secrets;
 pub mod tokens;
+pub mod users;
 
 pub use auth::{AuthError, AuthenticatedPartner, PartnerAuthenticator};
 pub use secrets::MasterKey;

@@ -140,7 +140,6 @@ impl Store {
     /// Claims the next job a worker may run: per tenant the oldest unfinished one, when it is queued or its
     /// lease has expired (its worker died). Returns it with the lease taken by `owner`.
     pub async fn claim_next_job(&self, owner: &str, lease_ms: i64) -> StoreResult<Option<Job>> {
-        let now = now_millis();
         let candidates = "SELECT j.id FROM jobs j \
              WHERE (j.status = 'queued' OR (j.status = 'running' AND j.lease_expires_at < $1)) \
              AND NOT EXISTS (SELECT 1 FROM jobs e WHERE e.tenant_id = j.tenant_id \
@@ -155,6 +154,8 @@ impl Store {
         let claimed: Option<Job> = match self.backend() {
             Backend::Sqlite { writer, .. } => {
                 let mut tx = writer.begin_with("BEGIN IMMEDIATE").await?;
+                // Read the clock once the write lock is ours: the wait for it can be long.
+                let now = now_millis();
                 let id: Option<String> = sqlx::query_scalar(candidates)
                     .bind(now)
                     .fetch_optional(&mut *tx)
@@ -176,6 +177,7 @@ impl Store {
             }
             Backend::Postgres(pool) => {
                 let mut tx = pool.begin().await?;
+                let now = now_millis();
                 let locking = format!("{candidates} FOR UPDATE OF j SKIP LOCKED");
                 let id: Option<String> = sqlx::query_scalar(&locking)
                     .bind(now)

@@ -3,6 +3,7 @@
 
 #[macro_use]
 mod macros;
+pub mod classrooms;
 mod connect;
 pub mod credentials;
 pub mod groups;
@@ -11,6 +12,7 @@ pub mod paging;
 pub mod roster;
 pub mod tenants;
 pub mod tx;
+pub mod users;
 
 pub use credentials::{
     ClassinCredential, CredentialUsage, NewPartnerCredential, PartnerCredential,

@@ -268,7 +268,8 @@ pub async fn people_without_memberships(tx: &mut StoreTx, ids: &[i64]) -> StoreR
             }
             separated.push_unseparated(")");
             query.push(" AND NOT EXISTS (SELECT 1 FROM section_students m WHERE m.user_id = u.id) \
-                        AND NOT EXISTS (SELECT 1 FROM teaching_assignments t WHERE t.user_id = u.id)");
+                        AND NOT EXISTS (SELECT 1 FROM teaching_assignments t WHERE t.user_id = u.id) \
+                        AND NOT EXISTS (SELECT 1 FROM section_teachers x WHERE x.user_id = u.id)");
             query.build_query_scalar().fetch_all(&mut *conn).await?
         });
         lonely.extend(rows);

@@ -33,13 +33,13 @@ impl FromRequest<AppState> for PartnerInput {
     async fn from_request(request: Request<Body>, state: &AppState) -> Result<Self, ApiError> {
         let limit = state.settings.body_limit_bytes;
         let (parts, body) = request.into_parts();
-        let bytes = read_limited(&parts.headers, body, limit).await?;
+        let bytes = read_limited_body(&parts.headers, body, limit).await?;
         parse_body(&parts.headers, bytes).await
     }
 }
 
 /// Reads the whole body, refusing it with 413 as soon as it passes `limit` (or when its declared length does).
-pub async fn read_limited(
+pub async fn read_limited_body(
     headers: &HeaderMap,
     body: Body,
     limit: usize,

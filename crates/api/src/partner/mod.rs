@@ -1,10 +1,12 @@
 //! The partner API (Jusoor-compatible): every route a partner backend calls with its `token`.
 
 pub mod branches;
+pub mod classrooms;
 pub mod groups;
 pub mod me;
 pub mod mirror;
 pub mod mirror_people;
+pub mod users;
 
 use axum::{
     routing::{get, post, put},
@@ -24,6 +26,32 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/api/v2/mirror-data/users/{uuid}",
             put(mirror_people::update_person).delete(mirror_people::delete_person),
+        )
+        .route("/users", get(users::list_users).post(users::create_user))
+        .route("/users/roles", get(users::list_users_with_roles))
+        .route("/users/groups", get(users::list_users_with_groups))
+        .route("/users/classrooms", get(users::list_users_with_classrooms))
+        .route(
+            "/users/{user_id}",
+            get(users::get_user)
+                .put(users::update_user)
+                .patch(users::update_user)
+                .post(users::update_user)
+                .delete(users::delete_user),
+        )
+        .route("/users/{user_id}/{relation}", get(users::get_user_with))
+        .route("/lms-user/all", get(users::list_lms_users))
+        .route("/students/transfer", post(users::transfer))
+        .route(
+            "/classrooms",
+            get(classrooms::list_classrooms).post(classrooms::create_classroom),
+        )
+        .route(
+            "/classrooms/{classroom_id}",
+            get(classrooms::get_classroom)
+                .put(classrooms::update_classroom)
+                .patch(classrooms::update_classroom)
+                .delete(classrooms::delete_classroom),
         )
         .route(
             "/groups",

@@ -259,6 +259,30 @@ impl TestApp {
             .map(|person| person.active)
     }
 
+    /// The stored password hash of a user (never shown by the API).
+    pub async fn password_hash_of(&self, user_id: i64) -> Option<String> {
+        let url = self.database_url.clone().unwrap_or_else(|| {
+            format!("sqlite:{}", self.data_dir.join("classbridge.db").display())
+        });
+        if url.starts_with("sqlite:") {
+            let mut connection = <sqlx::SqliteConnection as sqlx::Connection>::connect(&url)
+                .await
+                .unwrap();
+            sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1")
+                .bind(user_id)
+                .fetch_one(&mut connection)
+                .await
+                .unwrap()
+        } else {
+            let mut connection = sqlx::PgConnection::connect(&url).await.unwrap();
+            sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1")
+                .bind(user_id)
+                .fetch_one(&mut connection)
+                .await
+                .unwrap()
+        }
+    }
+
     /// Two tenants, to prove that neither sees the other's data.
     pub async fn two_tenants(&self) -> (TestTenant, TestTenant) {
         (self.tenant("alpha").await, self.tenant("beta").await)

@@ -6,4 +6,5 @@ mod cli;
 mod foundation;
 mod groups;
 mod mirror;
+mod users;
 mod workers;

@@ -24,9 +24,8 @@ pub use counts::MirrorCounts;
 pub const KIND_BRANCHES: &str = "branches";
 pub const KIND_SIMPLE: &str = "simple";
 
-/// The partner branch id under which a simple mirror's classrooms live (no partner uses it for a real branch).
-pub const DEFAULT_BRANCH_PARTNER_ID: i64 = i64::MIN;
-const SIMPLE_CLASS_PARTNER_ID: i64 = 0;
+pub use classbridge_store::classrooms::DEFAULT_BRANCH_PARTNER_ID;
+use classbridge_store::classrooms::DEFAULT_CLASS_PARTNER_ID as SIMPLE_CLASS_PARTNER_ID;
 const SIMPLE_SUBJECT_PARTNER_ID: i64 = 0;
 
 /// What the job row keeps besides the payload.

@@ -1,0 +1,591 @@
+//! The users API's rules: what a user may be made of, uniqueness of usernames and e-mails per tenant, roles by id
+//! or name, relations that replace the old ones, and transfers that upsert by the partner's id all or nothing.
+
+use std::collections::{HashMap, HashSet};
+
+use classbridge_domain::{
+    input::{BodyFormat, FieldReader, TextRules},
+    validation::child_path,
+    TenantId, ValidationErrors,
+};
+use classbridge_store::{
+    users::{self, NewUser, UniqueColumn, UserChanges},
+    Store, StoreError,
+};
+use serde_json::{Map, Value};
+
+/// The fixed roles of every tenant.
+pub const ROLES: [(i64, &str); 4] = [
+    (1, "admin"),
+    (2, "teacher"),
+    (3, "student"),
+    (4, "supervisor"),
+];
+pub const ROLE_STUDENT: i64 = 3;
+
+pub fn role_name(id: i64) -> &'static str {
+    ROLES
+        .iter()
+        .find(|(known, _)| *known == id)
+        .map_or("unknown", |(_, name)| name)
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum UserError {
+    #[error("The given data was invalid.")]
+    Invalid(ValidationErrors),
+    #[error("not found")]
+    NotFound,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+pub type UserResult<T> = Result<T, UserError>;
+
+const USERNAME: TextRules = TextRules::max(255);
+const PASSWORD_MIN: usize = 8;
+
+/// A role given as an id (1–4) or a name, in a JSON number or text.
+fn parse_role(value: &Value) -> Option<i64> {
+    match value {
+        Value::Number(number) => number
+            .as_i64()
+            .filter(|id| ROLES.iter().any(|(known, _)| known == id)),
+        Value::String(text) => {
+            let text = text.trim();
+            text.parse::<i64>()
+                .ok()
+                .filter(|id| ROLES.iter().any(|(known, _)| known == id))
+                .or_else(|| {
+                    ROLES
+                        .iter()
+                        .find(|(_, name)| name.eq_ignore_ascii_case(text))
+                        .map(|(id, _)| *id)
+                })
+        }
+        _ => None,
+    }
+}
+
+/// A plausible e-mail address: one `@`, a non-empty local part, a dotted domain, no spaces, at most 254 characters.
+pub fn is_valid_email(email: &str) -> bool {
+    let Some((local, domain)) = email.split_once('@') else {
+        return false;
+    };
+    email.len() <= 254
+        && !local.is_empty()
+        && local.len() <= 64
+        && !domain.contains('@')
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !domain.contains("..")
+        && email.chars().all(|c| !c.is_whitespace() && !c.is_control())
+}
+
+/// The fields of a create or update request, read and checked (relations checked against the tenant later).
+#[derive(Debug, Default)]
+struct UserFields {
+    name: Option<String>,
+    username: Option<String>,
+    email: Option<String>,
+    password: Option<String>,
+    roles: Option<Vec<i64>>,
+    groups: Option<Vec<i64>>,
+    student_of: Option<Vec<i64>>,
+    teacher_of: Option<Vec<i64>>,
+}
+
+fn read_fields(
+    fields: &Map<String, Value>,
+    format: BodyFormat,
+    creating: bool,
+    errors: &mut ValidationErrors,
+) -> UserFields {
+    let mut reader = FieldReader::new(errors, format);
+    let text = |reader: &mut FieldReader, key: &str, rules: TextRules| {
+        if creating {
+            reader.required_text(fields, "", key, rules)
+        } else {
+            reader.optional_text(fields, "", key, rules)
+        }
+    };
+    let name = text(&mut reader, "name", TextRules::NAME);
+    let username = text(&mut reader, "username", USERNAME);
+    if username
+        .as_deref()
+        .is_some_and(|u| u.chars().any(char::is_whitespace))
+    {
+        reader
+            .errors
+            .add("username", "The username must not contain spaces.");
+    }
+    let email = text(&mut reader, "email", TextRules::max(254)).map(|e| e.to_lowercase());
+    if email.as_deref().is_some_and(|e| !is_valid_email(e)) {
+        reader
+            .errors
+            .add("email", "The email must be a valid email address.");
+    }
+    let password = match FieldReader::optional(fields, "password") {
+        Some(Value::String(text)) if text.chars().count() < PASSWORD_MIN => {
+            reader.errors.add(
+                "password",
+                format!("The password must be at least {PASSWORD_MIN} characters."),
+            );
+            None
+        }
+        Some(Value::String(text)) if text.chars().count() > 255 => {
+            reader.errors.add(
+                "password",
+                "The password may not be greater than 255 characters.",
+            );
+            None
+        }
+        Some(Value::String(text)) => Some(text.clone()),
+        Some(_) => {
+            reader
+                .errors
+                .add("password", "The password must be a string.");
+            None
+        }
+        None => None,
+    };
+    let roles = FieldReader::optional(fields, "role").map(|value| {
+        // The seed documents an array of ids for create and one role name for update: both are accepted for both.
+        let items: Vec<(String, &Value)> = match value {
+            Value::Array(items) => items.iter().enumerate().map(|(i, v)| (format!("role.{i}"), v)).collect(),
+            Value::String(text) if text.is_empty() && format == BodyFormat::Form => Vec::new(),
+            single => vec![("role".to_owned(), single)],
+        };
+        let mut ids = Vec::new();
+        for (path, item) in items {
+            match parse_role(item) {
+                Some(id) if !ids.contains(&id) => ids.push(id),
+                Some(_) => {}
+                None => reader.errors.add(&path, format!(
+                    "The selected {path} is invalid: give a role id (1 admin, 2 teacher, 3 student, 4 supervisor) or its name.")),
+            }
+        }
+        ids
+    });
+    let mut id_list = |key: &str| {
+        let items = reader.optional_array(fields, "", key)?;
+        let mut ids = Vec::new();
+        for (index, item) in items.iter().enumerate() {
+            if let Some(id) = reader.integer(item, &child_path(key, index)) {
+                if !ids.contains(&id) {
+                    ids.push(id);
+                }
+            }
+        }
+        Some(ids)
+    };
+    let groups = id_list("groups");
+    let student_of = id_list("student_of");
+    let teacher_of = id_list("teacher_of");
+    UserFields {
+        name,
+        username,
+        email,
+        password,
+        roles,
+        groups,
+        student_of,
+        teacher_of,
+    }
+}
+
+/// Checks relations and uniqueness against the tenant, adding errors by path.
+async fn check_against_tenant(
+    store: &Store,
+    tenant_id: TenantId,
+    fields: &UserFields,
+    user_id: Option<i64>,
+    errors: &mut ValidationErrors,
+) -> UserResult<()> {
+    if let Some(username) = &fields.username {
+        if store
+            .user_holding(tenant_id, UniqueColumn::Username, username, user_id)
+            .await?
+            .is_some()
+        {
+            errors.add("username", "The username has already been taken.");
+        }
+    }
+    if let Some(email) = &fields.email {
+        if store
+            .user_holding(tenant_id, UniqueColumn::Email, email, user_id)
+            .await?
+            .is_some()
+        {
+            errors.add("email", "The email has already been taken.");
+        }
+    }
+    for (key, ids, groups) in [
+        ("groups", &fields.groups, true),
+        ("student_of", &fields.student_of, false),
+        ("teacher_of", &fields.teacher_of, false),
+    ] {
+        let Some(ids) = ids else { continue };
+        let found: HashSet<i64> = if groups {
+            store.existing_group_ids(tenant_id, ids).await?
+        } else {
+            store.existing_classroom_ids(tenant_id, ids).await?
+        }
+        .into_iter()
+        .collect();
+        for (index, id) in ids.iter().enumerate() {
+            if !found.contains(id) {
+                let what = if groups { "group" } else { "classroom" };
+                errors.add(
+                    child_path(key, index),
+                    format!("The selected {key}.{index} is invalid: no {what} with id {id}."),
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Argon2id, off the async threads.
+pub async fn hash_password(password: String) -> UserResult<String> {
+    tokio::task::spawn_blocking(move || {
+        use argon2::{
+            password_hash::{rand_core::OsRng, PasswordHasher, SaltString},
+            Argon2,
+        };
+        let salt = SaltString::generate(&mut OsRng);
+        Argon2::default()
+            .hash_password(password.as_bytes(), &salt)
+            .map(|hash| hash.to_string())
+    })
+    .await
+    .map_err(|error| {
+        UserError::Store(StoreError::Open(format!(
+            "password hashing stopped: {error}"
+        )))
+    })?
+    .map_err(|error| {
+        UserError::Store(StoreError::Open(format!(
+            "password hashing failed: {error}"
+        )))
+    })
+}
+
+async fn apply_relations(
+    tx: &mut classbridge_store::StoreTx,
+    user_id: i64,
+    fields: &UserFields,
+) -> UserResult<()> {
+    if let Some(roles) = &fields.roles {
+        users::set_roles(tx, user_id, roles).await?;
+    }
+    if let Some(groups) = &fields.groups {
+        users::set_groups(tx, user_id, groups).await?;
+    }
+    if let Some(sections) = &fields.student_of {
+        users::set_student_of(tx, user_id, sections).await?;
+    }
+    if let Some(sections) = &fields.teacher_of {
+        users::set_teacher_of(tx, user_id, sections).await?;
+    }
+    Ok(())
+}
+
+fn uniqueness_error(error: StoreError) -> UserError {
+    match &error {
+        StoreError::Conflict { constraint } if constraint.contains("users_by_username") => {
+            UserError::Invalid(ValidationErrors::single(
+                "username",
+                "The username has already been taken.",
+            ))
+        }
+        StoreError::Conflict { constraint } if constraint.contains("users_by_email") => {
+            UserError::Invalid(ValidationErrors::single(
+                "email",
+                "The email has already been taken.",
+            ))
+        }
+        _ => UserError::Store(error),
+    }
+}
+
+/// Creates a user from a request body; returns the new id.
+pub async fn create_user(
+    store: &Store,
+    tenant_id: TenantId,
+    body: &Map<String, Value>,
+    format: BodyFormat,
+) -> UserResult<i64> {
+    let mut errors = ValidationErrors::new();
+    let fields = read_fields(body, format, true, &mut errors);
+    check_against_tenant(store, tenant_id, &fields, None, &mut errors).await?;
+    errors.into_result().map_err(UserError::Invalid)?;
+    let password_hash = match fields.password.clone() {
+        Some(password) => Some(hash_password(password).await?),
+        None => None,
+    };
+    let new = NewUser {
+        name: fields.name.clone().unwrap_or_default(),
+        username: fields.username.clone(),
+        email: fields.email.clone(),
+        password_hash,
+        lms_id: None,
+    };
+    let mut tx = store.begin().await?;
+    let id = users::insert_user(&mut tx, tenant_id, &new)
+        .await
+        .map_err(uniqueness_error)?;
+    apply_relations(&mut tx, id, &fields).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Changes the fields given; relation arrays given replace the old ones.
+pub async fn update_user(
+    store: &Store,
+    tenant_id: TenantId,
+    id: i64,
+    body: &Map<String, Value>,
+    format: BodyFormat,
+) -> UserResult<()> {
+    if store.find_user(tenant_id, id).await?.is_none() {
+        return Err(UserError::NotFound);
+    }
+    let mut errors = ValidationErrors::new();
+    let fields = read_fields(body, format, false, &mut errors);
+    check_against_tenant(store, tenant_id, &fields, Some(id), &mut errors).await?;
+    errors.into_result().map_err(UserError::Invalid)?;
+    let password_hash = match fields.password.clone() {
+        Some(password) => Some(hash_password(password).await?),
+        None => None,
+    };
+    let changes = UserChanges {
+        name: fields.name.clone(),
+        username: fields.username.clone(),
+        email: fields.email.clone(),
+        password_hash,
+    };
+    let mut tx = store.begin().await?;
+    users::update_user(&mut tx, tenant_id, id, &changes)
+        .await
+        .map_err(uniqueness_error)?;
+    apply_relations(&mut tx, id, &fields).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn delete_user(store: &Store, tenant_id: TenantId, id: i64) -> UserResult<()> {
+    let mut tx = store.begin().await?;
+    if !users::delete_user(&mut tx, tenant_id, id).await? {
+        return Err(UserError::NotFound);
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// What became of one transferred user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Transferred {
+    pub id: i64,
+    pub lms_id: String,
+    pub username: String,
+    pub status: &'static str,
+}
+
+struct TransferItem {
+    lms_id: String,
+    name: String,
+    username: String,
+    role: Option<i64>,
+}
+
+/// Most users in one transfer call.
+pub const MAX_TRANSFER: usize = 5000;
+
+/// Upserts users by the partner's id: all are checked first, and none is written unless all are valid.
+pub async fn transfer(
+    store: &Store,
+    tenant_id: TenantId,
+    body: &Map<String, Value>,
+    format: BodyFormat,
+) -> UserResult<Vec<Transferred>> {
+    let mut errors = ValidationErrors::new();
+    let mut reader = FieldReader::new(&mut errors, format);
+    let items = reader.required_array(body, "", "data").unwrap_or(&[]);
+    if body.contains_key("data") && items.is_empty() && reader.errors.is_empty() {
+        reader
+            .errors
+            .add("data", "The data must have at least 1 item.");
+    }
+    if items.len() > MAX_TRANSFER {
+        reader.errors.add(
+            "data",
+            format!("The data may not have more than {MAX_TRANSFER} items; send them in parts."),
+        );
+    }
+    let mut parsed = Vec::with_capacity(items.len());
+    let mut first_id: HashMap<String, usize> = HashMap::new();
+    let mut first_username: HashMap<String, usize> = HashMap::new();
+    for (index, item) in items.iter().enumerate().take(MAX_TRANSFER) {
+        let path = format!("data.{index}");
+        let Some(object) = reader.object(item, &path) else {
+            continue;
+        };
+        let name = reader.required_text(object, &path, "name", TextRules::NAME);
+        let username = reader.required_text(object, &path, "username", USERNAME);
+        let lms_id = match reader.present(object, &path, "id") {
+            Some(Value::Number(number)) if number.is_i64() || number.is_u64() => {
+                Some(number.to_string())
+            }
+            Some(Value::String(text))
+                if !text.trim().is_empty() && text.trim().chars().count() <= 64 =>
+            {
+                Some(text.trim().to_owned())
+            }
+            Some(_) => {
+                reader.errors.add(
+                    format!("{path}.id"),
+                    format!("The {path}.id must be an integer or a text of 1 to 64 characters."),
+                );
+                None
+            }
+            None => None,
+        };
+        let role = match FieldReader::optional(object, "role") {
+            None => None,
+            Some(value) => match parse_role(value) {
+                Some(role) => Some(role),
+                None => {
+                    reader.errors.add(format!("{path}.role"), format!("The selected {path}.role is invalid: admin, teacher, student or supervisor."));
+                    None
+                }
+            },
+        };
+        if let Some(id) = &lms_id {
+            if let Some(first) = first_id.get(id) {
+                reader.errors.add(
+                    format!("{path}.id"),
+                    format!("The {path}.id has already been used by data.{first}."),
+                );
+            } else {
+                first_id.insert(id.clone(), index);
+            }
+        }
+        if let Some(username) = &username {
+            if username.chars().any(char::is_whitespace) {
+                reader.errors.add(
+                    format!("{path}.username"),
+                    format!("The {path}.username must not contain spaces."),
+                );
+            }
+            let key = username.to_lowercase();
+            if let Some(first) = first_username.get(&key) {
+                reader.errors.add(
+                    format!("{path}.username"),
+                    format!("The {path}.username has already been used by data.{first}."),
+                );
+            } else {
+                first_username.insert(key, index);
+            }
+        }
+        if let (Some(name), Some(username), Some(lms_id)) = (name, username, lms_id) {
+            parsed.push((
+                index,
+                TransferItem {
+                    lms_id,
+                    name,
+                    username,
+                    role,
+                },
+            ));
+        }
+    }
+    if !errors.is_empty() {
+        return Err(UserError::Invalid(errors));
+    }
+
+    let mut tx = store.begin().await?;
+    let ids: Vec<String> = parsed.iter().map(|(_, item)| item.lms_id.clone()).collect();
+    let known: HashMap<String, users::UserRow> =
+        users::find_users_by_lms_id(&mut tx, tenant_id, &ids)
+            .await?
+            .into_iter()
+            .filter_map(|row| row.lms_id.clone().map(|id| (id, row)))
+            .collect();
+    let usernames: Vec<String> = parsed
+        .iter()
+        .map(|(_, item)| item.username.to_lowercase())
+        .collect();
+    let holders = users::find_username_holders(&mut tx, tenant_id, &usernames).await?;
+    for (index, item) in &parsed {
+        let taken = holders.iter().any(|(_, name, lms_id)| {
+            *name == item.username.to_lowercase() && lms_id.as_deref() != Some(item.lms_id.as_str())
+        });
+        if taken {
+            errors.add(
+                format!("data.{index}.username"),
+                format!("The data.{index}.username has already been taken."),
+            );
+        }
+    }
+    if !errors.is_empty() {
+        return Err(UserError::Invalid(errors));
+    }
+    let known_ids: Vec<i64> = known.values().map(|row| row.id).collect();
+    let known_roles = store.roles_of(&known_ids).await?;
+    let mut results = Vec::with_capacity(parsed.len());
+    for (_, item) in parsed {
+        let status = match known.get(&item.lms_id) {
+            Some(row) => {
+                let roles_now = known_roles.get(&row.id).cloned().unwrap_or_default();
+                let role_changes = item.role.is_some_and(|role| roles_now != [role]);
+                let changed = row.name != item.name
+                    || row.username.as_deref() != Some(item.username.as_str());
+                if changed {
+                    let changes = UserChanges {
+                        name: Some(item.name.clone()),
+                        username: Some(item.username.clone()),
+                        ..Default::default()
+                    };
+                    users::update_user(&mut tx, tenant_id, row.id, &changes)
+                        .await
+                        .map_err(uniqueness_error)?;
+                }
+                if role_changes {
+                    users::set_roles(&mut tx, row.id, &[item.role.unwrap_or(ROLE_STUDENT)]).await?;
+                }
+                results.push(Transferred {
+                    id: row.id,
+                    lms_id: item.lms_id,
+                    username: item.username,
+                    status: if changed || role_changes {
+                        "updated"
+                    } else {
+                        "unchanged"
+                    },
+                });
+                continue;
+            }
+            None => "created",
+        };
+        let new = NewUser {
+            name: item.name,
+            username: Some(item.username.clone()),
+            lms_id: Some(item.lms_id.clone()),
+            ..Default::default()
+        };
+        let id = users::insert_user(&mut tx, tenant_id, &new)
+            .await
+            .map_err(uniqueness_error)?;
+        users::set_roles(&mut tx, id, &[item.role.unwrap_or(ROLE_STUDENT)]).await?;
+        results.push(Transferred {
+            id,
+            lms_id: item.lms_id,
+            username: item.username,
+            status,
+        });
+    }
+    tx.commit().await?;
+    Ok(results)
+}

@@ -1,0 +1,137 @@
+//! Classrooms: every section is one. Mirrored sections are read here; classrooms made through the API live in the
+//! tenant's default branch and are changed only through the API.
+
+use classbridge_domain::TenantId;
+
+use crate::{now_millis, tx::on_tx, Page, PageRequest, Store, StoreError, StoreResult, StoreTx};
+
+/// The partner branch id of the tenant's default branch (simple mirrors and hand-made classrooms); no partner uses
+/// it for a real branch.
+pub const DEFAULT_BRANCH_PARTNER_ID: i64 = i64::MIN;
+/// The one class of the default branch.
+pub const DEFAULT_CLASS_PARTNER_ID: i64 = 0;
+
+pub const ORIGIN_MIRROR: &str = "mirror";
+pub const ORIGIN_MANUAL: &str = "manual";
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Classroom {
+    pub id: i64,
+    pub name: String,
+    pub origin: String,
+    pub class_name: String,
+    pub branch_partner_id: i64,
+    pub branch_name: String,
+    pub students: i64,
+    pub teachers: i64,
+}
+
+const CLASSROOM_SELECT: &str = "SELECT s.id, s.name, s.origin, c.name AS class_name, b.partner_id AS branch_partner_id, \
+     b.name AS branch_name, \
+     (SELECT COUNT(*) FROM section_students m WHERE m.section_id = s.id) AS students, \
+     (SELECT COUNT(*) FROM (SELECT user_id FROM teaching_assignments t WHERE t.section_id = s.id \
+                            UNION SELECT user_id FROM section_teachers x WHERE x.section_id = s.id) teachers) AS teachers \
+     FROM sections s JOIN classes c ON c.id = s.class_id JOIN branches b ON b.id = s.branch_id";
+
+impl Store {
+    pub async fn list_classrooms(
+        &self,
+        tenant_id: TenantId,
+        page: PageRequest,
+    ) -> StoreResult<Page<Classroom>> {
+        let sql =
+            format!("{CLASSROOM_SELECT} WHERE s.tenant_id = $1 ORDER BY s.id LIMIT $2 OFFSET $3");
+        let count = "SELECT COUNT(*) FROM sections WHERE tenant_id = $1";
+        let (items, total) = on_reader!(self, pool => {
+            let items: Vec<Classroom> = sqlx::query_as(&sql)
+                .bind(tenant_id.get()).bind(page.limit()).bind(page.offset()).fetch_all(pool).await?;
+            let total: i64 = sqlx::query_scalar(count).bind(tenant_id.get()).fetch_one(pool).await?;
+            (items, total)
+        });
+        Ok(Page {
+            items,
+            total,
+            request: page,
+        })
+    }
+
+    pub async fn find_classroom(
+        &self,
+        tenant_id: TenantId,
+        id: i64,
+    ) -> StoreResult<Option<Classroom>> {
+        let sql = format!("{CLASSROOM_SELECT} WHERE s.tenant_id = $1 AND s.id = $2");
+        Ok(
+            on_reader!(self, pool => sqlx::query_as(&sql).bind(tenant_id.get()).bind(id).fetch_optional(pool).await?),
+        )
+    }
+}
+
+/// The default branch's class, made on first use: `(branch_id, class_id)`.
+pub async fn default_class(tx: &mut StoreTx, tenant_id: TenantId) -> StoreResult<(i64, i64)> {
+    let now = now_millis();
+    on_tx!(tx, conn, Db => {
+        let branch: Option<i64> = sqlx::query_scalar("SELECT id FROM branches WHERE tenant_id = $1 AND partner_id = $2")
+            .bind(tenant_id.get()).bind(DEFAULT_BRANCH_PARTNER_ID).fetch_optional(&mut *conn).await?;
+        let branch = match branch {
+            Some(id) => id,
+            None => sqlx::query_scalar("INSERT INTO branches (tenant_id, partner_id, name, created_at, updated_at) \
+                                        VALUES ($1, $2, 'Default branch', $3, $3) RETURNING id")
+                .bind(tenant_id.get()).bind(DEFAULT_BRANCH_PARTNER_ID).bind(now).fetch_one(&mut *conn).await?,
+        };
+        let class: Option<i64> = sqlx::query_scalar("SELECT id FROM classes WHERE branch_id = $1 AND partner_id = $2")
+            .bind(branch).bind(DEFAULT_CLASS_PARTNER_ID).fetch_optional(&mut *conn).await?;
+        let class = match class {
+            Some(id) => id,
+            None => sqlx::query_scalar("INSERT INTO classes (tenant_id, branch_id, partner_id, name) \
+                                        VALUES ($1, $2, $3, 'Classrooms') RETURNING id")
+                .bind(tenant_id.get()).bind(branch).bind(DEFAULT_CLASS_PARTNER_ID).fetch_one(&mut *conn).await?,
+        };
+        Ok((branch, class))
+    })
+}
+
+/// Creates a hand-made classroom in the default branch; a name already used there is a `Conflict`.
+pub async fn create_classroom(
+    tx: &mut StoreTx,
+    tenant_id: TenantId,
+    name: &str,
+    name_key: &str,
+) -> StoreResult<i64> {
+    let (branch, class) = default_class(tx, tenant_id).await?;
+    let sql = "INSERT INTO sections (tenant_id, branch_id, class_id, name, name_key, origin) \
+               VALUES ($1, $2, $3, $4, $5, 'manual') RETURNING id";
+    Ok(on_tx!(tx, conn, Db => {
+        sqlx::query_scalar(sql).bind(tenant_id.get()).bind(branch).bind(class).bind(name).bind(name_key)
+            .fetch_one(&mut *conn).await?
+    }))
+}
+
+/// Renames a hand-made classroom (`NotFound` when there is none by that id).
+pub async fn rename_classroom(
+    tx: &mut StoreTx,
+    tenant_id: TenantId,
+    id: i64,
+    name: &str,
+    name_key: &str,
+) -> StoreResult<()> {
+    let sql = "UPDATE sections SET name = $3, name_key = $4 WHERE tenant_id = $1 AND id = $2";
+    let updated = on_tx!(tx, conn, Db => {
+        sqlx::query(sql).bind(tenant_id.get()).bind(id).bind(name).bind(name_key).execute(&mut *conn).await?.rows_affected()
+    });
+    if updated == 1 {
+        Ok(())
+    } else {
+        Err(StoreError::NotFound)
+    }
+}
+
+pub async fn delete_classroom(tx: &mut StoreTx, tenant_id: TenantId, id: i64) -> StoreResult<()> {
+    let sql = "DELETE FROM sections WHERE tenant_id = $1 AND id = $2";
+    let deleted = on_tx!(tx, conn, Db => sqlx::query(sql).bind(tenant_id.get()).bind(id).execute(&mut *conn).await?.rows_affected());
+    if deleted == 1 {
+        Ok(())
+    } else {
+        Err(StoreError::NotFound)
+    }
+}

@@ -1,0 +1,426 @@
+//! People as the users API sees them: read in pages with their roles, groups and classrooms fetched for the whole
+//! page at once (never one query per user), and written field by field inside the caller's transaction.
+
+use std::collections::HashMap;
+
+use classbridge_domain::TenantId;
+use sqlx::QueryBuilder;
+
+use crate::{now_millis, tx::on_tx, Page, PageRequest, Store, StoreResult, StoreTx};
+
+/// Rows per multi-row statement.
+const BATCH: usize = 500;
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct UserRow {
+    pub id: i64,
+    pub uuid: Option<String>,
+    pub lms_id: Option<String>,
+    pub name: String,
+    pub username: Option<String>,
+    pub email: Option<String>,
+    pub active: bool,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+const USER_COLUMNS: &str =
+    "id, uuid, lms_id, name, username, email, active, created_at, updated_at";
+
+/// Which users a list shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UserFilter {
+    All,
+    /// Transferred users: those with an `lms_id`.
+    WithLmsId,
+}
+
+/// A classroom a user belongs to, with where it sits and how the user belongs.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct UserClassroom {
+    pub user_id: i64,
+    pub section_id: i64,
+    pub section_name: String,
+    pub class_name: String,
+    pub branch_partner_id: i64,
+    pub branch_name: String,
+    /// `student` or `teacher`.
+    pub membership: String,
+}
+
+/// The fields of a new user.
+#[derive(Debug, Clone, Default)]
+pub struct NewUser {
+    pub name: String,
+    pub username: Option<String>,
+    pub email: Option<String>,
+    pub password_hash: Option<String>,
+    pub lms_id: Option<String>,
+}
+
+/// Changes to a user; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default)]
+pub struct UserChanges {
+    pub name: Option<String>,
+    pub username: Option<String>,
+    pub email: Option<String>,
+    pub password_hash: Option<String>,
+}
+
+fn in_list<'q, DB: sqlx::Database>(query: &mut QueryBuilder<'q, DB>, ids: &'q [i64])
+where
+    i64: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+{
+    query.push(" IN (");
+    let mut separated = query.separated(", ");
+    for id in ids {
+        separated.push_bind(*id);
+    }
+    separated.push_unseparated(")");
+}
+
+impl Store {
+    pub async fn list_users(
+        &self,
+        tenant_id: TenantId,
+        filter: UserFilter,
+        page: PageRequest,
+    ) -> StoreResult<Page<UserRow>> {
+        let condition = match filter {
+            UserFilter::All => "",
+            UserFilter::WithLmsId => " AND lms_id IS NOT NULL",
+        };
+        let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE tenant_id = $1{condition} ORDER BY id LIMIT $2 OFFSET $3");
+        let count = format!("SELECT COUNT(*) FROM users WHERE tenant_id = $1{condition}");
+        let (items, total) = on_reader!(self, pool => {
+            let items: Vec<UserRow> = sqlx::query_as(&sql)
+                .bind(tenant_id.get()).bind(page.limit()).bind(page.offset()).fetch_all(pool).await?;
+            let total: i64 = sqlx::query_scalar(&count).bind(tenant_id.get()).fetch_one(pool).await?;
+            (items, total)
+        });
+        Ok(Page {
+            items,
+            total,
+            request: page,
+        })
+    }
+
+    pub async fn find_user(&self, tenant_id: TenantId, id: i64) -> StoreResult<Option<UserRow>> {
+        let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE tenant_id = $1 AND id = $2");
+        Ok(
+            on_reader!(self, pool => sqlx::query_as(&sql).bind(tenant_id.get()).bind(id).fetch_optional(pool).await?),
+        )
+    }
+
+    /// Each user's roles: those given explicitly, plus student and teacher as their memberships make them.
+    pub async fn roles_of(&self, user_ids: &[i64]) -> StoreResult<HashMap<i64, Vec<i64>>> {
+        let mut roles: HashMap<i64, Vec<i64>> = HashMap::new();
+        for chunk in user_ids.chunks(BATCH) {
+            let rows: Vec<(i64, i64)> = on_reader!(self, pool => {
+                let mut query = QueryBuilder::new(
+                    "SELECT user_id, role_id FROM user_roles WHERE user_id");
+                in_list(&mut query, chunk);
+                query.push(" UNION SELECT DISTINCT user_id, 3 FROM section_students WHERE user_id");
+                in_list(&mut query, chunk);
+                query.push(" UNION SELECT DISTINCT user_id, 2 FROM teaching_assignments WHERE user_id");
+                in_list(&mut query, chunk);
+                query.push(" UNION SELECT DISTINCT user_id, 2 FROM section_teachers WHERE user_id");
+                in_list(&mut query, chunk);
+                query.build_query_as().fetch_all(pool).await?
+            });
+            for (user, role) in rows {
+                let list = roles.entry(user).or_default();
+                if !list.contains(&role) {
+                    list.push(role);
+                }
+            }
+        }
+        for list in roles.values_mut() {
+            list.sort_unstable();
+        }
+        Ok(roles)
+    }
+
+    /// Each user's groups `(group id, name)`.
+    pub async fn groups_of(
+        &self,
+        user_ids: &[i64],
+    ) -> StoreResult<HashMap<i64, Vec<(i64, String)>>> {
+        let mut groups: HashMap<i64, Vec<(i64, String)>> = HashMap::new();
+        for chunk in user_ids.chunks(BATCH) {
+            let rows: Vec<(i64, i64, String)> = on_reader!(self, pool => {
+                let mut query = QueryBuilder::new(
+                    "SELECT m.user_id, g.id, g.name FROM group_members m JOIN user_groups g ON g.id = m.group_id WHERE m.user_id");
+                in_list(&mut query, chunk);
+                query.push(" ORDER BY g.id");
+                query.build_query_as().fetch_all(pool).await?
+            });
+            for (user, id, name) in rows {
+                groups.entry(user).or_default().push((id, name));
+            }
+        }
+        Ok(groups)
+    }
+
+    /// Each user's classrooms, as student or teacher.
+    pub async fn classrooms_of(
+        &self,
+        user_ids: &[i64],
+    ) -> StoreResult<HashMap<i64, Vec<UserClassroom>>> {
+        let mut classrooms: HashMap<i64, Vec<UserClassroom>> = HashMap::new();
+        let select = "SELECT DISTINCT m.user_id, s.id AS section_id, s.name AS section_name, c.name AS class_name, \
+                      b.partner_id AS branch_partner_id, b.name AS branch_name, ";
+        let joins =
+            " m JOIN sections s ON s.id = m.section_id JOIN classes c ON c.id = s.class_id \
+                     JOIN branches b ON b.id = s.branch_id WHERE m.user_id";
+        for chunk in user_ids.chunks(BATCH) {
+            let rows: Vec<UserClassroom> = on_reader!(self, pool => {
+                let mut query = QueryBuilder::new(format!("{select}'student' AS membership FROM section_students{joins}"));
+                in_list(&mut query, chunk);
+                query.push(format!(" UNION {select}'teacher' AS membership FROM teaching_assignments{joins}"));
+                in_list(&mut query, chunk);
+                query.push(format!(" UNION {select}'teacher' AS membership FROM section_teachers{joins}"));
+                in_list(&mut query, chunk);
+                query.push(" ORDER BY section_id, membership");
+                query.build_query_as().fetch_all(pool).await?
+            });
+            for row in rows {
+                classrooms.entry(row.user_id).or_default().push(row);
+            }
+        }
+        Ok(classrooms)
+    }
+
+    /// Of these ids, those that are the tenant's groups.
+    pub async fn existing_group_ids(
+        &self,
+        tenant_id: TenantId,
+        ids: &[i64],
+    ) -> StoreResult<Vec<i64>> {
+        self.existing_ids("user_groups", tenant_id, ids).await
+    }
+
+    /// Of these ids, those that are the tenant's classrooms (sections).
+    pub async fn existing_classroom_ids(
+        &self,
+        tenant_id: TenantId,
+        ids: &[i64],
+    ) -> StoreResult<Vec<i64>> {
+        self.existing_ids("sections", tenant_id, ids).await
+    }
+
+    async fn existing_ids(
+        &self,
+        table: &'static str,
+        tenant_id: TenantId,
+        ids: &[i64],
+    ) -> StoreResult<Vec<i64>> {
+        let mut found = Vec::new();
+        for chunk in ids.chunks(BATCH) {
+            let rows: Vec<i64> = on_reader!(self, pool => {
+                let mut query = QueryBuilder::new(format!("SELECT id FROM {table} WHERE tenant_id = "));
+                query.push_bind(tenant_id.get()).push(" AND id");
+                in_list(&mut query, chunk);
+                query.build_query_scalar().fetch_all(pool).await?
+            });
+            found.extend(rows);
+        }
+        Ok(found)
+    }
+
+    /// The user holding a username or e-mail (case-insensitively), other than `except`.
+    pub async fn user_holding(
+        &self,
+        tenant_id: TenantId,
+        column: UniqueColumn,
+        value: &str,
+        except: Option<i64>,
+    ) -> StoreResult<Option<i64>> {
+        let sql = format!(
+            "SELECT id FROM users WHERE tenant_id = $1 AND lower({}) = lower($2) AND ($3 IS NULL OR id <> $3)",
+            column.name()
+        );
+        Ok(
+            on_reader!(self, pool => sqlx::query_scalar(&sql).bind(tenant_id.get()).bind(value).bind(except).fetch_optional(pool).await?),
+        )
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+pub enum UniqueColumn {
+    Username,
+    Email,
+}
+
+impl UniqueColumn {
+    fn name(self) -> &'static str {
+        match self {
+            Self::Username => "username",
+            Self::Email => "email",
+        }
+    }
+}
+
+pub async fn insert_user(
+    tx: &mut StoreTx,
+    tenant_id: TenantId,
+    user: &NewUser,
+) -> StoreResult<i64> {
+    let sql = "INSERT INTO users (tenant_id, name, username, email, password_hash, lms_id, active, created_at, updated_at) \
+               VALUES ($1, $2, $3, $4, $5, $6, TRUE, $7, $7) RETURNING id";
+    Ok(on_tx!(tx, conn, Db => {
+        sqlx::query_scalar(sql)
+            .bind(tenant_id.get()).bind(&user.name).bind(&user.username).bind(&user.email)
+            .bind(&user.password_hash).bind(&user.lms_id).bind(now_millis())
+            .fetch_one(&mut *conn).await?
+    }))
+}
+
+pub async fn update_user(
+    tx: &mut StoreTx,
+    tenant_id: TenantId,
+    id: i64,
+    changes: &UserChanges,
+) -> StoreResult<()> {
+    let sql = "UPDATE users SET name = COALESCE($3, name), username = COALESCE($4, username), \
+               email = COALESCE($5, email), password_hash = COALESCE($6, password_hash), updated_at = $7 \
+               WHERE tenant_id = $1 AND id = $2";
+    on_tx!(tx, conn, Db => {
+        sqlx::query(sql)
+            .bind(tenant_id.get()).bind(id).bind(&changes.name).bind(&changes.username).bind(&changes.email)
+            .bind(&changes.password_hash).bind(now_millis())
+            .execute(&mut *conn).await?;
+    });
+    Ok(())
+}
+
+/// Transferred users by the partner's ids: `(lms_id, row)`.
+pub async fn find_users_by_lms_id(
+    tx: &mut StoreTx,
+    tenant_id: TenantId,
+    lms_ids: &[String],
+) -> StoreResult<Vec<UserRow>> {
+    let mut found = Vec::new();
+    for chunk in lms_ids.chunks(BATCH) {
+        let rows: Vec<UserRow> = on_tx!(tx, conn, Db => {
+            let mut query = QueryBuilder::<Db>::new(format!("SELECT {USER_COLUMNS} FROM users WHERE tenant_id = "));
+            query.push_bind(tenant_id.get()).push(" AND lms_id IN (");
+            let mut separated = query.separated(", ");
+            for id in chunk {
+                separated.push_bind(id.as_str());
+            }
+            separated.push_unseparated(")");
+            query.build_query_as().fetch_all(&mut *conn).await?
+        });
+        found.extend(rows);
+    }
+    Ok(found)
+}
+
+/// Users holding these usernames (lower-cased): `(id, lower(username), lms_id)`.
+pub async fn find_username_holders(
+    tx: &mut StoreTx,
+    tenant_id: TenantId,
+    usernames: &[String],
+) -> StoreResult<Vec<(i64, String, Option<String>)>> {
+    let mut found = Vec::new();
+    for chunk in usernames.chunks(BATCH) {
+        let rows: Vec<(i64, String, Option<String>)> = on_tx!(tx, conn, Db => {
+            let mut query = QueryBuilder::<Db>::new("SELECT id, lower(username), lms_id FROM users WHERE tenant_id = ");
+            query.push_bind(tenant_id.get()).push(" AND lower(username) IN (");
+            let mut separated = query.separated(", ");
+            for name in chunk {
+                separated.push_bind(name.as_str());
+            }
+            separated.push_unseparated(")");
+            query.build_query_as().fetch_all(&mut *conn).await?
+        });
+        found.extend(rows);
+    }
+    Ok(found)
+}
+
+/// Replaces a user's explicit roles.
+pub async fn set_roles(tx: &mut StoreTx, user_id: i64, roles: &[i64]) -> StoreResult<()> {
+    replace_links(tx, "user_roles", "role_id", user_id, roles).await
+}
+
+/// Replaces a user's groups.
+pub async fn set_groups(tx: &mut StoreTx, user_id: i64, groups: &[i64]) -> StoreResult<()> {
+    replace_links(tx, "group_members", "group_id", user_id, groups).await
+}
+
+async fn replace_links(
+    tx: &mut StoreTx,
+    table: &'static str,
+    column: &'static str,
+    user_id: i64,
+    ids: &[i64],
+) -> StoreResult<()> {
+    on_tx!(tx, conn, Db => {
+        sqlx::query(&format!("DELETE FROM {table} WHERE user_id = $1")).bind(user_id).execute(&mut *conn).await?;
+        if !ids.is_empty() {
+            let mut query = QueryBuilder::<Db>::new(format!("INSERT INTO {table} (user_id, {column}) "));
+            query.push_values(ids, |mut row, id| {
+                row.push_bind(user_id).push_bind(*id);
+            });
+            query.build().execute(&mut *conn).await?;
+        }
+    });
+    Ok(())
+}
+
+/// Makes the user a student of exactly these classrooms: others are left (mirrored ones too; the branch's next
+/// mirror decides those again), new ones are joined as hand-made memberships.
+pub async fn set_student_of(tx: &mut StoreTx, user_id: i64, sections: &[i64]) -> StoreResult<()> {
+    on_tx!(tx, conn, Db => {
+        let mut delete = QueryBuilder::<Db>::new("DELETE FROM section_students WHERE user_id = ");
+        delete.push_bind(user_id);
+        if !sections.is_empty() {
+            delete.push(" AND section_id NOT");
+            in_list(&mut delete, sections);
+        }
+        delete.build().execute(&mut *conn).await?;
+        if !sections.is_empty() {
+            let mut insert = QueryBuilder::<Db>::new(
+                "INSERT INTO section_students (section_id, user_id, branch_id, source) SELECT s.id, ");
+            insert.push_bind(user_id).push(", s.branch_id, 'manual' FROM sections s WHERE s.id");
+            in_list(&mut insert, sections);
+            insert.push(" AND NOT EXISTS (SELECT 1 FROM section_students m WHERE m.section_id = s.id AND m.user_id = ");
+            insert.push_bind(user_id).push(")");
+            insert.build().execute(&mut *conn).await?;
+        }
+    });
+    Ok(())
+}
+
+/// Makes the user a teacher of exactly these classrooms (subject assignments elsewhere are left).
+pub async fn set_teacher_of(tx: &mut StoreTx, user_id: i64, sections: &[i64]) -> StoreResult<()> {
+    on_tx!(tx, conn, Db => {
+        for table in ["section_teachers", "teaching_assignments"] {
+            let mut delete = QueryBuilder::<Db>::new(format!("DELETE FROM {table} WHERE user_id = "));
+            delete.push_bind(user_id);
+            if !sections.is_empty() {
+                delete.push(" AND section_id NOT");
+                in_list(&mut delete, sections);
+            }
+            delete.build().execute(&mut *conn).await?;
+        }
+        if !sections.is_empty() {
+            let mut insert = QueryBuilder::<Db>::new("INSERT INTO section_teachers (section_id, user_id) SELECT s.id, ");
+            insert.push_bind(user_id).push(" FROM sections s WHERE s.id");
+            in_list(&mut insert, sections);
+            insert.push(" AND NOT EXISTS (SELECT 1 FROM section_teachers t WHERE t.section_id = s.id AND t.user_id = ");
+            insert.push_bind(user_id).push(")");
+            insert.build().execute(&mut *conn).await?;
+        }
+    });
+    Ok(())
+}
+
+/// Deletes a user; memberships, group memberships and roles go with them.
+pub async fn delete_user(tx: &mut StoreTx, tenant_id: TenantId, id: i64) -> StoreResult<bool> {
+    let sql = "DELETE FROM users WHERE tenant_id = $1 AND id = $2";
+    let deleted = on_tx!(tx, conn, Db => sqlx::query(sql).bind(tenant_id.get()).bind(id).execute(&mut *conn).await?.rows_affected());
+    Ok(deleted == 1)
+}
