@@ -338,6 +338,7 @@ pub async fn create_user(
         .map_err(uniqueness_error)?;
     apply_relations(&mut tx, id, &fields).await?;
     tx.commit().await?;
+    store.forget_counts(tenant_id);
     Ok(id)
 }
 
@@ -381,6 +382,7 @@ pub async fn delete_user(store: &Store, tenant_id: TenantId, id: i64) -> UserRes
         return Err(UserError::NotFound);
     }
     tx.commit().await?;
+    store.forget_counts(tenant_id);
     Ok(())
 }
 
@@ -587,5 +589,6 @@ pub async fn transfer(
         });
     }
     tx.commit().await?;
+    store.forget_counts(tenant_id);
     Ok(results)
 }

@@ -120,6 +120,7 @@ impl Store {
         };
         Ok(Self {
             backend: Arc::new(backend),
+            counts: Arc::default(),
         })
     }
 

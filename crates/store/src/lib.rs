@@ -23,6 +23,7 @@ pub use tx::StoreTx;
 
 use std::sync::Arc;
 
+use classbridge_domain::TenantId;
 use sqlx::{PgPool, SqlitePool};
 
 pub use connect::{DatabaseLocation, StoreOptions};
@@ -81,6 +82,46 @@ pub(crate) enum Backend {
 #[derive(Clone)]
 pub struct Store {
     backend: Arc<Backend>,
+    counts: Arc<CountCache>,
+}
+
+/// Totals of large lists, remembered for a few seconds: counting a million rows for every page read would cost more
+/// than the page itself. A total may so lag a write by up to [`COUNT_TTL`].
+#[derive(Default)]
+pub(crate) struct CountCache {
+    entries:
+        std::sync::Mutex<std::collections::HashMap<(i64, &'static str), (i64, std::time::Instant)>>,
+}
+
+pub const COUNT_TTL: std::time::Duration = std::time::Duration::from_secs(5);
+
+impl CountCache {
+    pub(crate) fn get(&self, tenant: i64, list: &'static str) -> Option<i64> {
+        let entries = self
+            .entries
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        entries
+            .get(&(tenant, list))
+            .filter(|(_, at)| at.elapsed() < COUNT_TTL)
+            .map(|(count, _)| *count)
+    }
+
+    pub(crate) fn forget(&self, tenant: i64) {
+        let mut entries = self
+            .entries
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        entries.retain(|(cached_tenant, _), _| *cached_tenant != tenant);
+    }
+
+    pub(crate) fn put(&self, tenant: i64, list: &'static str, count: i64) {
+        let mut entries = self
+            .entries
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        entries.insert((tenant, list), (count, std::time::Instant::now()));
+    }
 }
 
 /// Which database a store is on, for logs and for the few places that must differ (benchmarks, tests).
@@ -117,6 +158,11 @@ impl Store {
                 "{applied} of {known} migrations applied; run `classbridge migrate`"
             )))
         }
+    }
+
+    /// Drops this process's remembered list totals of a tenant, after a write that changes them.
+    pub fn forget_counts(&self, tenant_id: TenantId) {
+        self.counts.forget(tenant_id.get());
     }
 
     /// Closes every connection (at shutdown, and before a test drops its database).

@@ -437,6 +437,7 @@ pub async fn delete_person(
     let deleted = in_transaction!(store, tx => {
         sqlx::query(sql).bind(tenant_id.get()).bind(id).execute(&mut *tx).await?.rows_affected()
     });
+    store.forget_counts(tenant_id);
     Ok(deleted == 1)
 }
 

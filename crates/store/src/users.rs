@@ -92,12 +92,23 @@ impl Store {
         };
         let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE tenant_id = $1{condition} ORDER BY id LIMIT $2 OFFSET $3");
         let count = format!("SELECT COUNT(*) FROM users WHERE tenant_id = $1{condition}");
+        let list = match filter {
+            UserFilter::All => "users",
+            UserFilter::WithLmsId => "lms_users",
+        };
+        let cached = self.counts.get(tenant_id.get(), list);
         let (items, total) = on_reader!(self, pool => {
             let items: Vec<UserRow> = sqlx::query_as(&sql)
                 .bind(tenant_id.get()).bind(page.limit()).bind(page.offset()).fetch_all(pool).await?;
-            let total: i64 = sqlx::query_scalar(&count).bind(tenant_id.get()).fetch_one(pool).await?;
+            let total: i64 = match cached {
+                Some(total) => total,
+                None => sqlx::query_scalar(&count).bind(tenant_id.get()).fetch_one(pool).await?,
+            };
             (items, total)
         });
+        if cached.is_none() {
+            self.counts.put(tenant_id.get(), list, total);
+        }
         Ok(Page {
             items,
             total,

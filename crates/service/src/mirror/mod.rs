@@ -179,6 +179,7 @@ pub async fn run_mirror_job(
                     other => other?,
                 }
                 tx.commit().await?;
+                store.forget_counts(tenant_id);
             }
             BranchOutcome::NeedsForce {
                 would_remove,
