@@ -11,6 +11,7 @@ pub mod partner;
 pub mod rate_limit;
 pub mod state;
 pub mod time;
+pub mod web;
 
 use axum::{
     extract::{DefaultBodyLimit, Request},
@@ -29,6 +30,7 @@ pub fn router(state: AppState) -> Router {
     ops::prometheus();
     let routed = Router::new()
         .merge(partner::routes())
+        .merge(web::routes())
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))
         .route("/metrics", get(ops::metrics_text))

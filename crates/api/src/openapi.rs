@@ -82,6 +82,9 @@ impl Modify for TokenSecurity {
         partner::classrooms::get_classroom,
         partner::classrooms::update_classroom,
         partner::classrooms::delete_classroom,
+        partner::sso::sso_token,
+        partner::sso::legacy_sso_token,
+        crate::web::sso::exchange,
     ),
     components(schemas(ErrorBody, ValidationErrorBody)),
     modifiers(&TokenSecurity),
@@ -89,6 +92,7 @@ impl Modify for TokenSecurity {
         (name = "partner", description = "Who is calling"),
         (name = "mirror", description = "Mirror data: branches, classes, sections, subjects, people; jobs"),
         (name = "users", description = "Users, transfers, classrooms"),
+        (name = "sso", description = "Single sign-on links and the app's token exchange"),
         (name = "groups", description = "The tenant's groups of users"),
         (name = "operations", description = "Health and readiness")
     )

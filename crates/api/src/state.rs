@@ -22,6 +22,34 @@ pub struct ApiSettings {
     pub spool_dir: std::path::PathBuf,
     /// Whether one uuid may be a student in one place and a teacher in another.
     pub allow_student_teacher: bool,
+    /// The server's public address (`http://` + the bound address unless configured).
+    pub public_url: String,
+    /// How long a sign-in link stays valid.
+    pub sso_link_ttl_seconds: i64,
+    /// The scheme of the app's links (`{scheme}://sso?token=…`).
+    pub app_scheme: String,
+}
+
+impl ApiSettings {
+    /// Where a tenant's links point: with a base domain, the tenant's own host; else the public address.
+    pub fn tenant_base_url(&self, slug: &str) -> String {
+        match &self.base_domain {
+            Some(domain) => {
+                let scheme = if self.public_url.starts_with("https://") {
+                    "https"
+                } else {
+                    "http"
+                };
+                let port = url::Url::parse(&self.public_url)
+                    .ok()
+                    .and_then(|u| u.port())
+                    .map(|p| format!(":{p}"))
+                    .unwrap_or_default();
+                format!("{scheme}://{slug}.{}{port}", domain.trim_matches('.'))
+            }
+            None => self.public_url.trim_end_matches('/').to_owned(),
+        }
+    }
 }
 
 impl Default for ApiSettings {
@@ -33,6 +61,9 @@ impl Default for ApiSettings {
             mirror_body_limit_bytes: 512 * 1024 * 1024,
             spool_dir: std::env::temp_dir(),
             allow_student_teacher: false,
+            public_url: "http://127.0.0.1:8080".into(),
+            sso_link_ttl_seconds: 300,
+            app_scheme: "classbridge".into(),
         }
     }
 }

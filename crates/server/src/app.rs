@@ -48,6 +48,10 @@ impl Application {
     }
 
     pub async fn build_with_store(config: Config, store: Store) -> anyhow::Result<Self> {
+        let listener = TcpListener::bind(&config.bind)
+            .await
+            .with_context(|| format!("binding {}", config.bind))?;
+        let bound = listener.local_addr().context("the bound address")?;
         let settings = ApiSettings {
             body_limit_bytes: config.body_limit_bytes,
             default_rate_limit_per_minute: config.rate_limit_per_minute,
@@ -55,12 +59,15 @@ impl Application {
             mirror_body_limit_bytes: config.mirror_body_limit_bytes,
             spool_dir: config.data_dir.join("spool"),
             allow_student_teacher: config.allow_student_teacher,
+            public_url: config
+                .public_url
+                .clone()
+                .unwrap_or_else(|| format!("http://{bound}")),
+            sso_link_ttl_seconds: config.sso_link_ttl_seconds,
+            app_scheme: config.app_scheme.clone(),
         };
         let jobs = JobQueue::new(store.clone(), config.job_settings());
         let state = AppState::new(store.clone(), settings, jobs);
-        let listener = TcpListener::bind(&config.bind)
-            .await
-            .with_context(|| format!("binding {}", config.bind))?;
         Ok(Self {
             listener,
             state,

@@ -51,6 +51,10 @@ pub struct Config {
     pub keep_jobs_days: u64,
     /// Stored payloads of finished jobs are kept this many days.
     pub keep_payloads_days: u64,
+    /// How long a sign-in link stays valid.
+    pub sso_link_ttl_seconds: i64,
+    /// The scheme of the app's sign-in links (`{scheme}://sso?token=…`).
+    pub app_scheme: String,
 }
 
 impl Default for Config {
@@ -76,6 +80,8 @@ impl Default for Config {
             allow_student_teacher: false,
             keep_jobs_days: 30,
             keep_payloads_days: 7,
+            sso_link_ttl_seconds: 300,
+            app_scheme: "classbridge".into(),
         }
     }
 }
@@ -137,6 +143,9 @@ impl Config {
         }
         if !(0.0..=1.0).contains(&self.max_removal_ratio) {
             return Err("max_removal_ratio is a share between 0 and 1".into());
+        }
+        if self.sso_link_ttl_seconds < 1 {
+            return Err("sso_link_ttl_seconds must be at least 1".into());
         }
         if self.job_lease_seconds < 2 {
             return Err("job_lease_seconds must be at least 2".into());

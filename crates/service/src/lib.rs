@@ -7,6 +7,7 @@ pub mod jobs;
 pub mod mirror;
 pub mod origin;
 pub mod secrets;
+pub mod sso;
 pub mod tokens;
 pub mod users;
 

@@ -279,6 +279,8 @@ async fn apply_relations(
 ) -> UserResult<()> {
     if let Some(roles) = &fields.roles {
         users::set_roles(tx, user_id, roles).await?;
+        // What the person may see changed: they sign in again.
+        classbridge_store::sso::end_sessions_of(tx, &[user_id]).await?;
     }
     if let Some(groups) = &fields.groups {
         users::set_groups(tx, user_id, groups).await?;

@@ -7,9 +7,11 @@ pub mod classrooms;
 mod connect;
 pub mod credentials;
 pub mod groups;
+pub mod home;
 pub mod jobs;
 pub mod paging;
 pub mod roster;
+pub mod sso;
 pub mod tenants;
 pub mod tx;
 pub mod users;
@@ -89,9 +91,11 @@ pub struct Store {
 /// than the page itself. A total may so lag a write by up to [`COUNT_TTL`].
 #[derive(Default)]
 pub(crate) struct CountCache {
-    entries:
-        std::sync::Mutex<std::collections::HashMap<(i64, &'static str), (i64, std::time::Instant)>>,
+    entries: std::sync::Mutex<std::collections::HashMap<CountKey, (i64, std::time::Instant)>>,
 }
+
+/// A tenant and the name of one of its lists.
+type CountKey = (i64, &'static str);
 
 pub const COUNT_TTL: std::time::Duration = std::time::Duration::from_secs(5);
 

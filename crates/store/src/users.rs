@@ -123,6 +123,21 @@ impl Store {
         )
     }
 
+    /// A mirrored person by uuid, or else a transferred one by the partner's id (`lms_id`).
+    pub async fn find_user_by_partner_id(
+        &self,
+        tenant_id: TenantId,
+        partner_id: &str,
+    ) -> StoreResult<Option<UserRow>> {
+        let sql = format!(
+            "SELECT {USER_COLUMNS} FROM users WHERE tenant_id = $1 AND (uuid = $2 OR lms_id = $2) \
+             ORDER BY CASE WHEN uuid = $2 THEN 0 ELSE 1 END LIMIT 1"
+        );
+        Ok(
+            on_reader!(self, pool => sqlx::query_as(&sql).bind(tenant_id.get()).bind(partner_id).fetch_optional(pool).await?),
+        )
+    }
+
     /// Each user's roles: those given explicitly, plus student and teacher as their memberships make them.
     pub async fn roles_of(&self, user_ids: &[i64]) -> StoreResult<HashMap<i64, Vec<i64>>> {
         let mut roles: HashMap<i64, Vec<i64>> = HashMap::new();

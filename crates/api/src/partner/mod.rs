@@ -6,6 +6,7 @@ pub mod groups;
 pub mod me;
 pub mod mirror;
 pub mod mirror_people;
+pub mod sso;
 pub mod users;
 
 use axum::{
@@ -21,6 +22,8 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v2/branches", get(branches::list_branches))
         .route("/api/v2/mirror-data/branches", post(mirror::post_branches))
         .route("/api/v2/mirror-data/simple", post(mirror::post_simple))
+        .route("/api/v2/mirror-data/sso-token", post(sso::sso_token))
+        .route("/sso-token", post(sso::legacy_sso_token))
         .route("/api/v2/mirror-data/jobs", get(mirror::list_jobs))
         .route("/api/v2/mirror-data/jobs/{job_id}", get(mirror::get_job))
         .route(

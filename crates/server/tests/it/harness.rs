@@ -201,6 +201,46 @@ impl TestApp {
         command.spawn().expect("the worker process starts")
     }
 
+    /// A second `classbridge serve` process on this server's database; returns it with its base URL once ready.
+    pub async fn second_server(&self) -> (std::process::Child, String) {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_classbridge"));
+        command
+            .arg("--data-dir")
+            .arg(&self.data_dir)
+            .args([
+                "serve",
+                "--workers",
+                "0",
+                "--bind",
+                &format!("127.0.0.1:{port}"),
+            ])
+            .env_remove("DATABASE_URL")
+            .env("RUST_LOG", "warn")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::inherit());
+        if let Some(url) = &self.database_url {
+            command.env("DATABASE_URL", url);
+        }
+        let mut child = command.spawn().expect("a second server starts");
+        let base = format!("http://127.0.0.1:{port}");
+        for _ in 0..200 {
+            if let Ok(response) = self.client.get(format!("{base}/readyz")).send().await {
+                if response.status().is_success() {
+                    return (child, base);
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let _ = child.kill();
+        let _ = child.wait();
+        panic!("the second server did not become ready");
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.address, path)
     }

@@ -6,5 +6,6 @@ mod cli;
 mod foundation;
 mod groups;
 mod mirror;
+mod sso;
 mod users;
 mod workers;

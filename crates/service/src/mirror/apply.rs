@@ -426,6 +426,7 @@ pub async fn apply_branch(
     let lonely = roster::people_without_memberships(tx, &lost).await?;
     counts.users.deactivated += lonely.len() as u64;
     roster::set_people_active(tx, &lonely, false).await?;
+    classbridge_store::sso::end_sessions_of(tx, &lonely).await?;
     Ok(BranchOutcome::Applied)
 }
 

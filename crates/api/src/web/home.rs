@@ -1,0 +1,147 @@
+//! `GET /home`: what the signed-in person's roles let them see — a student's classes and subjects, a teacher's
+//! sections with their students, a supervisor's and an admin's entry points. Nothing about anyone else.
+
+use std::collections::BTreeMap;
+
+use axum::{
+    extract::State,
+    response::{Html, IntoResponse, Response},
+};
+use classbridge_domain::TenantId;
+use classbridge_store::home::{Place, Teaching};
+use maud::{html, Markup};
+
+use super::{
+    i18n::{Key, Lang},
+    layout, WebSession,
+};
+use crate::{error::ApiError, state::AppState};
+
+const ADMIN: i64 = 1;
+const TEACHER: i64 = 2;
+const STUDENT: i64 = 3;
+const SUPERVISOR: i64 = 4;
+
+pub async fn home(State(state): State<AppState>, session: WebSession) -> Response {
+    match render(&state, &session).await {
+        Ok(page) => page.into_response(),
+        Err(error) => error.into_response(),
+    }
+}
+
+async fn render(state: &AppState, session: &WebSession) -> Result<Html<String>, ApiError> {
+    let lang = session.lang();
+    let tenant = TenantId::from_row(session.row.tenant_id);
+    let user = session.row.user_id;
+    let roles = state
+        .store
+        .roles_of(&[user])
+        .await?
+        .remove(&user)
+        .unwrap_or_default();
+    let mut blocks: Vec<Markup> = Vec::new();
+    if roles.contains(&STUDENT) {
+        let places = state.store.student_places(tenant, user).await?;
+        let ids: Vec<i64> = places.iter().map(|p| p.section_id).collect();
+        let subjects = state.store.subjects_with_teachers(&ids).await?;
+        blocks.push(student_block(lang, &places, &subjects));
+    }
+    if roles.contains(&TEACHER) {
+        let teaching = state.store.teacher_places(tenant, user).await?;
+        let mut ids: Vec<i64> = teaching.iter().map(|t| t.section_id).collect();
+        ids.dedup();
+        let students = state.store.students_in(&ids).await?;
+        blocks.push(teacher_block(lang, &teaching, &students));
+    }
+    if roles.contains(&SUPERVISOR) {
+        blocks.push(html! { section id="supervision" { h2 { (lang.t(Key::Supervision)) } p class="muted" { (lang.t(Key::NoSupervision)) } } });
+    }
+    if roles.contains(&ADMIN) {
+        blocks.push(html! { section id="administration" { h2 { (lang.t(Key::Administration)) } p { a href="/dashboard" { (lang.t(Key::Dashboard)) } } } });
+    }
+    let body = html! {
+        h1 { (lang.t(Key::Home)) }
+        @if blocks.is_empty() { section { p { (lang.t(Key::NothingHere)) } } }
+        @for block in &blocks { (block) }
+    };
+    Ok(layout(session, lang.t(Key::Home), body))
+}
+
+fn student_block(
+    lang: Lang,
+    places: &[Place],
+    subjects: &[(i64, String, Option<String>)],
+) -> Markup {
+    // subject → (teachers, sections) across the student's sections.
+    let mut by_subject: BTreeMap<(&str, i64), Vec<&str>> = BTreeMap::new();
+    for (section, subject, teacher) in subjects {
+        let teachers = by_subject.entry((subject.as_str(), *section)).or_default();
+        if let Some(teacher) = teacher {
+            teachers.push(teacher);
+        }
+    }
+    let section_name = |id: i64| {
+        places
+            .iter()
+            .find(|p| p.section_id == id)
+            .map_or("", |p| p.section.as_str())
+    };
+    html! {
+        section id="my-classes" {
+            h2 { (lang.t(Key::MyClasses)) }
+            @if places.is_empty() { p class="muted" { (lang.t(Key::NoClasses)) } } @else {
+                table {
+                    thead { tr { th scope="col" { (lang.t(Key::Branch)) } th scope="col" { (lang.t(Key::Class)) } th scope="col" { (lang.t(Key::Section)) } } }
+                    tbody { @for place in places { tr class="class-row" { td { (place.branch) } td { (place.class) } td { (place.section) } } } }
+                }
+            }
+        }
+        section id="my-subjects" {
+            h2 { (lang.t(Key::MySubjects)) }
+            @if by_subject.is_empty() { p class="muted" { "—" } } @else {
+                table {
+                    thead { tr { th scope="col" { (lang.t(Key::Subject)) } th scope="col" { (lang.t(Key::Section)) } th scope="col" { (lang.t(Key::Teachers)) } } }
+                    tbody {
+                        @for ((subject, section), teachers) in &by_subject {
+                            tr class="subject-row" {
+                                td { (subject) } td { (section_name(*section)) }
+                                td { @if teachers.is_empty() { span class="muted" { (lang.t(Key::NoTeacher)) } } @else { (teachers.join(", ")) } }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn teacher_block(lang: Lang, teaching: &[Teaching], students: &[(i64, String)]) -> Markup {
+    // section → (place, subjects)
+    let mut sections: Vec<(&Teaching, Vec<&str>)> = Vec::new();
+    for row in teaching {
+        match sections
+            .iter_mut()
+            .find(|(place, _)| place.section_id == row.section_id)
+        {
+            Some((_, subjects)) => subjects.extend(row.subject.as_deref()),
+            None => sections.push((row, row.subject.as_deref().into_iter().collect())),
+        }
+    }
+    html! {
+        section id="my-sections" {
+            h2 { (lang.t(Key::MySections)) }
+            @if sections.is_empty() { p class="muted" { (lang.t(Key::NoSections)) } }
+            @for (place, subjects) in &sections {
+                article class="teacher-section" {
+                    h3 { (place.branch) " › " (place.class) " › " (place.section) }
+                    @if !subjects.is_empty() { p { strong { (lang.t(Key::Subject)) ": " } (subjects.join(", ")) } }
+                    @let names: Vec<&str> = students.iter().filter(|(id, _)| *id == place.section_id).map(|(_, name)| name.as_str()).collect();
+                    p { strong { (lang.t(Key::Students)) " (" (names.len()) ")" } }
+                    @if names.is_empty() { p class="muted" { (lang.t(Key::NoStudents)) } } @else {
+                        ul { @for name in &names { li { (name) } } }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,179 @@
+//! The pages people land on: server-rendered HTML, no script, English and Arabic. A session comes from the
+//! `cb_session` cookie (or, for the app, `Authorization: Bearer`), and every page starts from the signed-in person.
+
+pub mod home;
+pub mod i18n;
+pub mod sso;
+
+use axum::{
+    extract::FromRequestParts,
+    http::{header, request::Parts, StatusCode},
+    response::{Html, IntoResponse, Response},
+    routing::{get, post},
+    Router,
+};
+use classbridge_store::sso::SessionRow;
+use maud::{html, Markup, DOCTYPE};
+
+use crate::state::AppState;
+use i18n::{Key, Lang};
+
+pub const SESSION_COOKIE: &str = "cb_session";
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/sso/{token}", get(sso::open_link))
+        .route("/home", get(home::home))
+        .route("/logout", post(sso::sign_out))
+        .route("/lang", post(sso::switch_language))
+        .route("/api/v2/sso/exchange", post(sso::exchange))
+}
+
+/// A signed-in person, with the hash of their session id (what the store knows it by).
+pub struct WebSession {
+    pub row: SessionRow,
+    pub hash: String,
+}
+
+impl WebSession {
+    pub fn lang(&self) -> Lang {
+        Lang::parse(&self.row.lang).unwrap_or(Lang::En)
+    }
+}
+
+/// The session id a request carries, from the cookie or a bearer token.
+pub fn session_id_of(parts: &Parts) -> Option<String> {
+    let from_cookie = parts
+        .headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == SESSION_COOKIE)
+        .map(|(_, value)| value.to_owned());
+    from_cookie.or_else(|| {
+        let authorization = parts.headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+        let (scheme, token) = authorization.trim().split_once(' ')?;
+        scheme
+            .eq_ignore_ascii_case("bearer")
+            .then(|| token.trim().to_owned())
+    })
+}
+
+/// Not signed in: a page that says so and what to do.
+pub struct SignedOut(pub Lang);
+
+impl IntoResponse for SignedOut {
+    fn into_response(self) -> Response {
+        let body = message_page(
+            self.0,
+            StatusCode::UNAUTHORIZED,
+            match self.0 {
+                Lang::En => (
+                    "You are not signed in",
+                    "Open the sign-in link your school's system gives you.",
+                ),
+                Lang::Ar => (
+                    "لم تسجّل الدخول",
+                    "افتح رابط الدخول الذي يعطيك إياه نظام مدرستك.",
+                ),
+            },
+        );
+        (StatusCode::UNAUTHORIZED, body).into_response()
+    }
+}
+
+impl FromRequestParts<AppState> for WebSession {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let lang = lang_of_request(parts);
+        let Some(session) = session_id_of(parts) else {
+            return Err(SignedOut(lang).into_response());
+        };
+        let hash = classbridge_service::sso::session_hash(&session);
+        match state.store.find_session(&hash).await {
+            Ok(Some(row)) => Ok(Self { row, hash }),
+            Ok(None) => Err(SignedOut(lang).into_response()),
+            Err(error) => Err(crate::error::ApiError::from(error).into_response()),
+        }
+    }
+}
+
+/// The language a request asks for before anyone is signed in: `?lang=`, else `Accept-Language`, else English.
+pub fn lang_of_request(parts: &Parts) -> Lang {
+    let from_query = parts.uri.query().and_then(|query| {
+        url::form_urlencoded::parse(query.as_bytes())
+            .find(|(key, _)| key == "lang")
+            .and_then(|(_, value)| Lang::parse(&value))
+    });
+    from_query
+        .or_else(|| {
+            let accept = parts.headers.get(header::ACCEPT_LANGUAGE)?.to_str().ok()?;
+            accept
+                .split(',')
+                .find_map(|range| Lang::parse(range.split(['-', ';']).next().unwrap_or("")))
+        })
+        .unwrap_or(Lang::En)
+}
+
+const STYLE: &str = "body{font-family:system-ui,'Noto Sans Arabic',sans-serif;margin:0;color:#1b1b1b;background:#f7f7f5;line-height:1.5}\
+header{display:flex;flex-wrap:wrap;gap:.75rem;align-items:center;justify-content:space-between;padding:.75rem 1rem;background:#17476b;color:#fff}\
+header form{display:inline}header button{font:inherit;padding:.35rem .8rem;border-radius:4px;border:1px solid #fff;background:transparent;color:#fff;cursor:pointer}\
+main{max-width:60rem;margin:0 auto;padding:1rem}section{background:#fff;border-radius:6px;padding:1rem;margin:0 0 1rem;box-shadow:0 1px 2px #0002}\
+table{border-collapse:collapse;width:100%}th,td{text-align:start;padding:.4rem;border-bottom:1px solid #ddd}\
+h1{font-size:1.4rem}h2{font-size:1.15rem;margin-top:0}.muted{color:#555}ul{padding-inline-start:1.25rem}";
+
+/// The frame of every signed-in page: who is signed in, the language switch, sign-out.
+pub fn layout(session: &WebSession, title: &str, body: Markup) -> Html<String> {
+    let lang = session.lang();
+    let page = html! {
+        (DOCTYPE)
+        html lang=(lang.code()) dir=(lang.dir()) {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) " · " (session.row.tenant_name) }
+                style { (maud::PreEscaped(STYLE)) }
+            }
+            body {
+                header {
+                    strong { (session.row.tenant_name) }
+                    span id="signed-in" { (lang.t(Key::SignedInAs)) " " strong { (session.row.user_name) } }
+                    span {
+                        form method="post" action="/lang" {
+                            input type="hidden" name="csrf" value=(session.row.csrf_token);
+                            input type="hidden" name="lang" value=(lang.other().code());
+                            button type="submit" id="switch-language" lang=(lang.other().code()) aria-label=(lang.t(Key::SwitchLanguage)) { (lang.other().own_name()) }
+                        }
+                        " "
+                        form method="post" action="/logout" {
+                            input type="hidden" name="csrf" value=(session.row.csrf_token);
+                            button type="submit" id="sign-out" { (lang.t(Key::SignOut)) }
+                        }
+                    }
+                }
+                main { (body) }
+            }
+        }
+    };
+    Html(page.into_string())
+}
+
+/// A page with one message (signed out, a used or expired link…), in the language asked for.
+pub fn message_page(lang: Lang, status: StatusCode, (heading, text): (&str, &str)) -> Html<String> {
+    let page = html! {
+        (DOCTYPE)
+        html lang=(lang.code()) dir=(lang.dir()) {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (heading) }
+                style { (maud::PreEscaped(STYLE)) }
+            }
+            body { main { section { h1 { (heading) } p { (text) } p class="muted" { "HTTP " (status.as_u16()) } } } }
+        }
+    };
+    Html(page.into_string())
+}

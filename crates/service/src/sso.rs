@@ -1,0 +1,150 @@
+//! Single sign-on: links that are random, single-use, short-lived and bound to one tenant and person, and the
+//! sessions they open. Only hashes of link tokens and session ids are stored.
+
+use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
+use classbridge_domain::TenantId;
+use classbridge_store::{now_millis, sso::NewLink, Store, StoreError};
+use rand::RngCore;
+
+use crate::tokens::token_sha256;
+
+/// Languages the pages speak.
+pub const LANGUAGES: [&str; 2] = ["en", "ar"];
+
+/// How long a link stays valid unless configured otherwise.
+pub const DEFAULT_LINK_TTL_SECONDS: i64 = 300;
+
+fn random_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// A link as the partner receives it.
+#[derive(Debug, Clone)]
+pub struct IssuedLink {
+    pub url: String,
+    pub expires_at: i64,
+    pub expires_in: i64,
+}
+
+/// Where links point: the website (`{base}/sso/{token}`) or the app (`{scheme}://sso?token=…`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkType {
+    Website,
+    Mobile,
+}
+
+impl LinkType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Website => "website",
+            Self::Mobile => "mobile",
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+pub async fn issue_link(
+    store: &Store,
+    tenant_id: TenantId,
+    user_id: i64,
+    link_type: LinkType,
+    lang: &str,
+    target: &str,
+    ttl_seconds: i64,
+    base_url: &str,
+    app_scheme: &str,
+) -> Result<IssuedLink, StoreError> {
+    let token = random_token();
+    let expires_at = now_millis() + ttl_seconds * 1000;
+    store
+        .insert_sso_link(
+            tenant_id,
+            &NewLink {
+                token_sha256: &token_sha256(&token),
+                user_id,
+                link_type: link_type.as_str(),
+                lang,
+                target,
+                expires_at,
+            },
+        )
+        .await?;
+    let url = match link_type {
+        LinkType::Website => format!("{}/sso/{token}", base_url.trim_end_matches('/')),
+        LinkType::Mobile => format!("{app_scheme}://sso?token={token}"),
+    };
+    Ok(IssuedLink {
+        url,
+        expires_at,
+        expires_in: ttl_seconds,
+    })
+}
+
+/// What opening a link came to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Consumed {
+    /// A new session: its id (for the cookie or bearer token; never stored), language and where to go.
+    SignedIn {
+        session: String,
+        lang: String,
+        target: String,
+        tenant_id: i64,
+        user_id: i64,
+    },
+    Used,
+    Expired,
+    Unknown,
+    /// The person was deactivated after the link was made.
+    Inactive,
+}
+
+/// Consumes a link: `host_slug` is the tenant the request's Host names (with a base domain), which must be the
+/// link's. `only_type` restricts which links count (the app's exchange takes mobile links only).
+pub async fn consume(
+    store: &Store,
+    token: &str,
+    host_slug: Option<&str>,
+    only_type: Option<LinkType>,
+    session_kind: &str,
+) -> Result<Consumed, StoreError> {
+    let hash = token_sha256(token);
+    let Some(link) = store.find_sso_link(&hash).await? else {
+        return Ok(Consumed::Unknown);
+    };
+    if host_slug.is_some_and(|slug| slug != link.tenant_slug)
+        || only_type.is_some_and(|t| t.as_str() != link.link_type)
+    {
+        // Another tenant's link is no link here.
+        return Ok(Consumed::Unknown);
+    }
+    let session = random_token();
+    let csrf = random_token();
+    match store
+        .consume_sso_link(&hash, &token_sha256(&session), &csrf, session_kind)
+        .await?
+    {
+        Some((tenant_id, user_id, lang, target)) => Ok(Consumed::SignedIn {
+            session,
+            lang,
+            target,
+            tenant_id,
+            user_id,
+        }),
+        None => {
+            let now = store.find_sso_link(&hash).await?;
+            Ok(match now {
+                Some(link) if link.used_at.is_some() => Consumed::Used,
+                Some(link) if link.expires_at <= now_millis() => Consumed::Expired,
+                Some(_) => Consumed::Inactive,
+                None => Consumed::Unknown,
+            })
+        }
+    }
+}
+
+/// The stored form of a session id.
+pub fn session_hash(session: &str) -> String {
+    token_sha256(session)
+}

@@ -1,0 +1,158 @@
+//! Single sign-on links and web sessions. A link is consumed by one statement that only an unused, unexpired link
+//! passes, so two requests (on two nodes) racing for it give exactly one session.
+
+use classbridge_domain::TenantId;
+
+use crate::{now_millis, Store, StoreResult};
+
+#[derive(Debug, Clone)]
+pub struct NewLink<'a> {
+    pub token_sha256: &'a str,
+    pub user_id: i64,
+    pub link_type: &'a str,
+    pub lang: &'a str,
+    pub target: &'a str,
+    pub expires_at: i64,
+}
+
+/// A link as stored, with its tenant's slug (for the Host check before consuming it).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct LinkRow {
+    pub tenant_id: i64,
+    pub tenant_slug: String,
+    pub user_id: i64,
+    pub link_type: String,
+    pub lang: String,
+    pub target: String,
+    pub expires_at: i64,
+    pub used_at: Option<i64>,
+}
+
+/// A live session and the person it signs in.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SessionRow {
+    pub tenant_id: i64,
+    pub tenant_slug: String,
+    pub tenant_name: String,
+    pub user_id: i64,
+    pub user_name: String,
+    pub kind: String,
+    pub lang: String,
+    pub csrf_token: String,
+    pub last_seen_at: i64,
+}
+
+/// Sessions end after this long without a request.
+pub const SESSION_IDLE_MS: i64 = 8 * 3600 * 1000;
+/// `last_seen_at` is written at most this often, so that page views are reads.
+const SEEN_EVERY_MS: i64 = 60 * 1000;
+
+impl Store {
+    pub async fn insert_sso_link(
+        &self,
+        tenant_id: TenantId,
+        link: &NewLink<'_>,
+    ) -> StoreResult<()> {
+        let sql = "INSERT INTO sso_links (token_sha256, tenant_id, user_id, link_type, lang, target, created_at, expires_at) \
+                   VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+        in_transaction!(self, tx => {
+            sqlx::query(sql)
+                .bind(link.token_sha256).bind(tenant_id.get()).bind(link.user_id).bind(link.link_type)
+                .bind(link.lang).bind(link.target).bind(now_millis()).bind(link.expires_at)
+                .execute(&mut *tx).await?;
+        });
+        Ok(())
+    }
+
+    pub async fn find_sso_link(&self, token_sha256: &str) -> StoreResult<Option<LinkRow>> {
+        let sql = "SELECT l.tenant_id, t.slug AS tenant_slug, l.user_id, l.link_type, l.lang, l.target, l.expires_at, l.used_at \
+                   FROM sso_links l JOIN tenants t ON t.id = l.tenant_id WHERE l.token_sha256 = $1";
+        Ok(
+            on_reader!(self, pool => sqlx::query_as(sql).bind(token_sha256).fetch_optional(pool).await?),
+        )
+    }
+
+    /// Uses the link and opens a session for its person, in one transaction; `None` when the link was already
+    /// used, has expired, or its person is no longer active (nothing is written then).
+    pub async fn consume_sso_link(
+        &self,
+        token_sha256: &str,
+        session_sha256: &str,
+        csrf_token: &str,
+        kind: &str,
+    ) -> StoreResult<Option<(i64, i64, String, String)>> {
+        let consume = "UPDATE sso_links SET used_at = $2 WHERE token_sha256 = $1 AND used_at IS NULL AND expires_at > $2 \
+                       AND EXISTS (SELECT 1 FROM users u WHERE u.id = sso_links.user_id AND u.active) \
+                       RETURNING tenant_id, user_id, lang, target";
+        let open = "INSERT INTO web_sessions (id_sha256, tenant_id, user_id, kind, lang, csrf_token, created_at, last_seen_at) \
+                    VALUES ($1, $2, $3, $4, $5, $6, $7, $7)";
+        let opened = in_transaction!(self, tx => {
+            let now = now_millis();
+            let consumed: Option<(i64, i64, String, String)> =
+                sqlx::query_as(consume).bind(token_sha256).bind(now).fetch_optional(&mut *tx).await?;
+            if let Some((tenant_id, user_id, lang, _)) = &consumed {
+                sqlx::query(open)
+                    .bind(session_sha256).bind(tenant_id).bind(user_id).bind(kind).bind(lang).bind(csrf_token).bind(now)
+                    .execute(&mut *tx).await?;
+            }
+            consumed
+        });
+        Ok(opened)
+    }
+
+    /// The live session with this id hash (not ended, not idle too long, its person active); notes the visit.
+    pub async fn find_session(&self, session_sha256: &str) -> StoreResult<Option<SessionRow>> {
+        let sql = "SELECT s.tenant_id, t.slug AS tenant_slug, t.name AS tenant_name, s.user_id, u.name AS user_name, \
+                   s.kind, s.lang, s.csrf_token, s.last_seen_at \
+                   FROM web_sessions s JOIN users u ON u.id = s.user_id JOIN tenants t ON t.id = s.tenant_id \
+                   WHERE s.id_sha256 = $1 AND s.ended_at IS NULL AND s.last_seen_at > $2 AND u.active \
+                   AND t.disabled_at IS NULL";
+        let now = now_millis();
+        let session: Option<SessionRow> = on_reader!(self, pool => {
+            sqlx::query_as(sql).bind(session_sha256).bind(now - SESSION_IDLE_MS).fetch_optional(pool).await?
+        });
+        if session
+            .as_ref()
+            .is_some_and(|s| now - s.last_seen_at > SEEN_EVERY_MS)
+        {
+            in_transaction!(self, tx => {
+                sqlx::query("UPDATE web_sessions SET last_seen_at = $2 WHERE id_sha256 = $1")
+                    .bind(session_sha256).bind(now).execute(&mut *tx).await?;
+            });
+        }
+        Ok(session)
+    }
+
+    pub async fn set_session_lang(&self, session_sha256: &str, lang: &str) -> StoreResult<()> {
+        in_transaction!(self, tx => {
+            sqlx::query("UPDATE web_sessions SET lang = $2 WHERE id_sha256 = $1").bind(session_sha256).bind(lang).execute(&mut *tx).await?;
+        });
+        Ok(())
+    }
+
+    pub async fn end_session(&self, session_sha256: &str) -> StoreResult<()> {
+        in_transaction!(self, tx => {
+            sqlx::query("UPDATE web_sessions SET ended_at = $2 WHERE id_sha256 = $1 AND ended_at IS NULL")
+                .bind(session_sha256).bind(now_millis()).execute(&mut *tx).await?;
+        });
+        Ok(())
+    }
+}
+
+/// Ends every session of these people (deactivated, or lost a role), inside the caller's transaction.
+pub async fn end_sessions_of(tx: &mut crate::StoreTx, user_ids: &[i64]) -> StoreResult<()> {
+    let now = now_millis();
+    for chunk in user_ids.chunks(500) {
+        crate::tx::on_tx!(tx, conn, Db => {
+            let mut query = sqlx::QueryBuilder::<Db>::new("UPDATE web_sessions SET ended_at = ");
+            query.push_bind(now).push(" WHERE ended_at IS NULL AND user_id IN (");
+            let mut separated = query.separated(", ");
+            for id in chunk {
+                separated.push_bind(*id);
+            }
+            separated.push_unseparated(")");
+            query.build().execute(&mut *conn).await?;
+        });
+    }
+    Ok(())
+}
