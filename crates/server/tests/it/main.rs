@@ -2,6 +2,7 @@
 
 mod harness;
 
+mod browser;
 mod cli;
 mod foundation;
 mod groups;
