@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod auth;
+pub mod classin;
 pub mod jobs;
 pub mod mirror;
 pub mod origin;

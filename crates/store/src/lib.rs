@@ -3,6 +3,7 @@
 
 #[macro_use]
 mod macros;
+pub mod classin;
 pub mod classrooms;
 mod connect;
 pub mod credentials;

@@ -512,3 +512,14 @@ pub async fn section_summaries(
     );
     Ok(on_reader!(store, pool => sqlx::query_as(&sql).bind(tenant_id.get()).fetch_all(pool).await?))
 }
+
+/// Refreshes the planner's statistics of the roster tables (PostgreSQL). A mirror that fills empty tables would
+/// otherwise be planned as if they were still empty, and look people up by scanning.
+pub async fn refresh_statistics(store: &crate::Store) -> StoreResult<()> {
+    if let crate::Backend::Postgres(pool) = store.backend() {
+        sqlx::query("ANALYZE users, branches, classes, sections, subjects, section_subjects, section_students, teaching_assignments")
+            .execute(pool)
+            .await?;
+    }
+    Ok(())
+}

@@ -89,6 +89,16 @@ pub fn classrooms_as_branch(
     }
 }
 
+/// After this many rows written (and again each time that doubles), a mirror refreshes the planner's statistics.
+const ANALYSE_FIRST_ROWS: u64 = 20_000;
+
+fn rows_written(counts: &MirrorCounts) -> u64 {
+    counts.users.created
+        + counts.memberships.added
+        + counts.memberships.removed
+        + counts.sections.created
+}
+
 /// Runs a claimed mirror job to its end. `still_ours` turns false when the lease was lost; the job then stops
 /// without recording anything more (the new holder redoes the unfinished branches).
 pub async fn run_mirror_job(
@@ -154,6 +164,8 @@ pub async fn run_mirror_job(
 
     let mut errors = Vec::new();
     let mut status = classbridge_store::jobs::SUCCEEDED;
+    // The planner looks at the tables again whenever the rows this job wrote have doubled.
+    let mut analyse_at = ANALYSE_FIRST_ROWS;
     while let Some((position, branch)) = receiver.recv().await {
         if !*still_ours.borrow() {
             return Ok(None);
@@ -180,6 +192,11 @@ pub async fn run_mirror_job(
                 }
                 tx.commit().await?;
                 store.forget_counts(tenant_id);
+                let written = rows_written(&counts);
+                if written >= analyse_at {
+                    analyse_at = written.saturating_mul(2);
+                    classbridge_store::roster::refresh_statistics(store).await?;
+                }
             }
             BranchOutcome::NeedsForce {
                 would_remove,

@@ -1,0 +1,693 @@
+//! Lessons through the scheduling API (ClassIn's "classes"): the time rules, scheduling, changing and deleting them
+//! until they lock, who may join each one, and sign-in links that open a lesson for one of its people.
+
+use classbridge_domain::TenantId;
+use classbridge_store::{
+    classin::{
+        self,
+        courses::{self as course_store, CourseRow},
+        lessons::{self as lesson_store, LessonRow},
+    },
+    Store, StoreError, StoreTx,
+};
+use serde_json::Value;
+
+use super::{
+    courses::{
+        course_has_ended, find_course, item_uid, read_identity, read_student_name,
+        read_unique_identity, STUDENT_BATCH_MAX,
+    },
+    custom_column, errno, item_object,
+    users::{schedulable_teacher, school_student},
+    ClassinResult, Failure, ItemOutcome, Params, School,
+};
+use crate::sso::{self, LinkType};
+
+pub const LESSON_NAME_MAX: usize = 90;
+pub const LESSON_INTRODUCTION_MAX: usize = 1000;
+pub const SEATS_MAX: i64 = 12;
+pub const SEATS_DEFAULT: i64 = 6;
+/// Most lessons in one `addCourseClassMultiple`.
+pub const LESSON_BATCH_MAX: usize = 50;
+/// Most assistants of one lesson.
+pub const ASSISTANTS_MAX: usize = 20;
+/// A lesson begins at least this long after it is scheduled.
+pub const MIN_LEAD_SECONDS: i64 = 60;
+pub const MIN_LENGTH_SECONDS: i64 = 15 * 60;
+pub const MAX_LENGTH_SECONDS: i64 = 24 * 3600;
+/// Three years of 365 days and the leap day they may hold.
+pub const MAX_AHEAD_SECONDS: i64 = (3 * 365 + 1) * 86_400;
+/// A lesson can no longer be changed or deleted from this long before its start.
+pub const LOCK_SECONDS: i64 = 20 * 60;
+/// Sign-in links to a lesson are valid this long unless `lifeTime` says otherwise, and at most `MAX_LINK_LIFETIME`.
+pub const DEFAULT_LINK_LIFETIME: i64 = 86_400;
+pub const MAX_LINK_LIFETIME: i64 = 30 * 86_400;
+
+/// The rules a lesson's times follow when it is scheduled or moved (Unix seconds): begin at least a minute ahead
+/// (120) and at most three years ahead (268), end after begin (119), 15 minutes to 24 hours long (165).
+pub fn check_lesson_times(begin: i64, end: i64, now: i64) -> ClassinResult<()> {
+    if begin < now + MIN_LEAD_SECONDS {
+        return Err(Failure::new(
+            errno::BEGIN_TOO_SOON,
+            "The lesson must begin at least 1 minute from now.",
+        ));
+    }
+    if begin > now + MAX_AHEAD_SECONDS {
+        return Err(Failure::new(
+            errno::BEGIN_TOO_LATE,
+            "The lesson may begin at most 3 years from now.",
+        ));
+    }
+    if end <= begin {
+        return Err(Failure::new(
+            errno::END_NOT_AFTER_BEGIN,
+            "The lesson must end after it begins.",
+        ));
+    }
+    if !(MIN_LENGTH_SECONDS..=MAX_LENGTH_SECONDS).contains(&(end - begin)) {
+        return Err(Failure::new(
+            errno::LESSON_LENGTH,
+            "A lesson lasts 15 minutes to 24 hours.",
+        ));
+    }
+    Ok(())
+}
+
+/// Whether a lesson may still be changed or deleted: not deleted (212), not ended (145), not in progress (140),
+/// not within 20 minutes of its start (350).
+pub fn check_lesson_changeable(lesson: &LessonRow, now: i64) -> ClassinResult<()> {
+    check_lesson_open(lesson, now)?;
+    let now_ms = now * 1000;
+    if lesson.begins_at <= now_ms {
+        return Err(Failure::new(
+            errno::LESSON_IN_PROGRESS,
+            "The lesson is in progress and cannot be changed.",
+        ));
+    }
+    if lesson.begins_at - LOCK_SECONDS * 1000 <= now_ms {
+        return Err(Failure::new(
+            errno::LESSON_LOCKED,
+            "The lesson starts within 20 minutes and is locked.",
+        ));
+    }
+    Ok(())
+}
+
+/// Whether a lesson still takes changes to its seats and students: not deleted (212), not ended (145).
+pub fn check_lesson_open(lesson: &LessonRow, now: i64) -> ClassinResult<()> {
+    if lesson.deleted_at.is_some() {
+        return Err(Failure::new(
+            errno::LESSON_DELETED,
+            "The lesson was deleted.",
+        ));
+    }
+    if lesson.ends_at <= now * 1000 {
+        return Err(Failure::new(errno::LESSON_ENDED, "The lesson has ended."));
+    }
+    Ok(())
+}
+
+fn read_seats(params: Params<'_>) -> ClassinResult<Option<i64>> {
+    match params.integer("seatNum")? {
+        Some(seats) if !(0..=SEATS_MAX).contains(&seats) => Err(Failure::new(
+            errno::SEAT_COUNT,
+            "The seatNum must be 0 to 12 (the teacher not counted).",
+        )),
+        other => Ok(other),
+    }
+}
+
+/// `assistantUids` (a JSON array; `[]` for none) or `assistantUid` (0 for none).
+fn read_assistants(params: Params<'_>) -> ClassinResult<Option<Vec<i64>>> {
+    let list = match params.0.get("assistantUids") {
+        Some(Value::Array(items)) => Some(items.clone()),
+        Some(Value::String(text)) if !text.trim().is_empty() => {
+            match serde_json::from_str::<Value>(text) {
+                Ok(Value::Array(items)) => Some(items),
+                _ => {
+                    return Err(Failure::new(
+                        errno::ARRAY_MALFORMED,
+                        "The assistantUids must be a JSON array.",
+                    ))
+                }
+            }
+        }
+        _ => None,
+    };
+    if let Some(items) = list {
+        if items.len() > ASSISTANTS_MAX {
+            return Err(Failure::new(
+                errno::TOO_MANY_ITEMS,
+                format!("At most {ASSISTANTS_MAX} assistants."),
+            ));
+        }
+        let mut uids = Vec::with_capacity(items.len());
+        for item in &items {
+            let uid = item_uid(item)?;
+            if !uids.contains(&uid) {
+                uids.push(uid);
+            }
+        }
+        return Ok(Some(uids));
+    }
+    Ok(params
+        .integer("assistantUid")?
+        .map(|uid| if uid == 0 { Vec::new() } else { vec![uid] }))
+}
+
+/// Applies the lesson fields present in `params` to `lesson`, checking each; answers the assistants when given.
+async fn apply_lesson_fields(
+    tx: &mut StoreTx,
+    tenant_id: TenantId,
+    lesson: &mut LessonRow,
+    params: Params<'_>,
+    now: i64,
+) -> ClassinResult<Option<Vec<i64>>> {
+    if let Some(name) = params.bounded_text("className", LESSON_NAME_MAX)? {
+        lesson.name = name;
+    }
+    let begin = params.integer("beginTime")?;
+    let end = params.integer("endTime")?;
+    if begin.is_some() || end.is_some() {
+        let begin = begin.unwrap_or(lesson.begins_at / 1000);
+        let end = end.unwrap_or(lesson.ends_at / 1000);
+        check_lesson_times(begin, end, now)?;
+        lesson.begins_at = begin * 1000;
+        lesson.ends_at = end * 1000;
+    }
+    if let Some(seats) = read_seats(params)? {
+        lesson.seat_count = seats;
+    }
+    if let Some(introduction) = params.bounded_text("classIntroduce", LESSON_INTRODUCTION_MAX)? {
+        lesson.introduction = Some(introduction);
+    }
+    for (key, flag) in [
+        ("record", &mut lesson.record),
+        ("live", &mut lesson.live),
+        ("replay", &mut lesson.replay),
+        ("bookable", &mut lesson.bookable),
+    ] {
+        if let Some(value) = params.flag(key)? {
+            *flag = value;
+        }
+    }
+    if let Some(uid) = params.integer("teacherUid")? {
+        schedulable_teacher(tx, tenant_id, uid).await?;
+        lesson.teacher_id = Some(uid);
+    }
+    let assistants = read_assistants(params)?;
+    for uid in assistants.iter().flatten() {
+        schedulable_teacher(tx, tenant_id, *uid).await?;
+    }
+    Ok(assistants)
+}
+
+/// Schedules one lesson in the course `course_id` in a transaction of its own.
+async fn add_one_lesson(
+    store: &Store,
+    tenant_id: TenantId,
+    course_id: i64,
+    params: Params<'_>,
+    now: i64,
+) -> ClassinResult<i64> {
+    for key in ["className", "beginTime", "endTime", "teacherUid"] {
+        if params.text(key).is_none() {
+            return Err(Failure::bad_parameter(format!(
+                "The parameter {key} is required."
+            )));
+        }
+    }
+    let unique_identity = read_unique_identity(params)?;
+    let mut tx = store.begin().await?;
+    let course = course_store::find_course(&mut tx, tenant_id, course_id)
+        .await?
+        .ok_or_else(|| {
+            Failure::bad_parameter(format!("There is no course {course_id} in this school."))
+        })?;
+    if let Some(identity) = &unique_identity {
+        if let Some(first) =
+            lesson_store::find_lesson_by_unique_identity(&mut tx, course.id, identity).await?
+        {
+            return Ok(first.id);
+        }
+    }
+    if course_has_ended(&course, now) {
+        return Err(Failure::new(errno::COURSE_ENDED, "The course has ended."));
+    }
+    let mut lesson = LessonRow {
+        id: 0,
+        course_id: course.id,
+        name: String::new(),
+        introduction: None,
+        begins_at: 0,
+        ends_at: 0,
+        teacher_id: None,
+        seat_count: SEATS_DEFAULT,
+        record: false,
+        live: false,
+        replay: false,
+        bookable: false,
+        has_student_list: false,
+        unique_identity: unique_identity.clone(),
+        deleted_at: None,
+    };
+    let assistants = apply_lesson_fields(&mut tx, tenant_id, &mut lesson, params, now).await?;
+    let id = match lesson_store::insert_lesson(&mut tx, tenant_id, &lesson).await {
+        Err(StoreError::Conflict { .. }) => {
+            drop(tx);
+            let mut tx = store.begin().await?;
+            let identity = unique_identity.unwrap_or_default();
+            return lesson_store::find_lesson_by_unique_identity(&mut tx, course.id, &identity)
+                .await?
+                .map(|first| first.id)
+                .ok_or_else(|| {
+                    Failure::new(errno::SERVER_ERROR, "Unexpected server error; retry.")
+                });
+        }
+        other => other?,
+    };
+    if let Some(assistants) = assistants {
+        lesson_store::set_lesson_assistants(&mut tx, id, &assistants).await?;
+    }
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// `addCourseClass`: answers the lesson id (the first one's again for a repeated `courseUniqueIdentity`).
+pub async fn add_course_class(
+    store: &Store,
+    school: &School,
+    params: Params<'_>,
+    now: i64,
+) -> ClassinResult<i64> {
+    let course_id = params.required_integer("courseId")?;
+    add_one_lesson(store, school.tenant_id, course_id, params, now).await
+}
+
+/// `addCourseClassMultiple`: `classJson` with up to 50 lessons, one result each.
+pub async fn add_course_class_multiple(
+    store: &Store,
+    school: &School,
+    params: Params<'_>,
+    now: i64,
+) -> ClassinResult<Vec<ItemOutcome>> {
+    let items = params.json_array("classJson", LESSON_BATCH_MAX)?;
+    let course = {
+        let mut tx = store.begin().await?;
+        find_course(&mut tx, school.tenant_id, params).await?
+    };
+    if course_has_ended(&course, now) {
+        return Err(Failure::new(errno::COURSE_ENDED, "The course has ended."));
+    }
+    let mut outcomes = Vec::with_capacity(items.len());
+    for item in &items {
+        let result = match item_object(item, "classJson") {
+            Ok(object) => add_one_lesson(store, school.tenant_id, course.id, Params(object), now)
+                .await
+                .map(Some),
+            Err(failure) => Err(failure),
+        };
+        outcomes.push(ItemOutcome {
+            result,
+            custom_column: custom_column(item),
+        });
+    }
+    Ok(outcomes)
+}
+
+/// The school's lesson named by `courseId` and `classId` (100 when there is none).
+async fn find_lesson(
+    tx: &mut StoreTx,
+    tenant_id: TenantId,
+    params: Params<'_>,
+) -> ClassinResult<(CourseRow, LessonRow)> {
+    let course = find_course(tx, tenant_id, params).await?;
+    let lesson_id = params.required_integer("classId")?;
+    let lesson = lesson_store::find_lesson(tx, tenant_id, course.id, lesson_id)
+        .await?
+        .ok_or_else(|| {
+            Failure::bad_parameter(format!("There is no lesson {lesson_id} in this course."))
+        })?;
+    Ok((course, lesson))
+}
+
+/// `editCourseClass`: changes the fields given, until the lesson locks.
+pub async fn edit_course_class(
+    store: &Store,
+    school: &School,
+    params: Params<'_>,
+    now: i64,
+) -> ClassinResult<()> {
+    let mut tx = store.begin().await?;
+    let (_, mut lesson) = find_lesson(&mut tx, school.tenant_id, params).await?;
+    check_lesson_changeable(&lesson, now)?;
+    let assistants =
+        apply_lesson_fields(&mut tx, school.tenant_id, &mut lesson, params, now).await?;
+    lesson_store::update_lesson(&mut tx, school.tenant_id, &lesson).await?;
+    if let Some(assistants) = assistants {
+        lesson_store::set_lesson_assistants(&mut tx, lesson.id, &assistants).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// `delCourseClass`: deletes the lesson, until it locks (it is kept, to say it was deleted).
+pub async fn del_course_class(
+    store: &Store,
+    school: &School,
+    params: Params<'_>,
+    now: i64,
+) -> ClassinResult<()> {
+    let mut tx = store.begin().await?;
+    let (_, mut lesson) = find_lesson(&mut tx, school.tenant_id, params).await?;
+    check_lesson_changeable(&lesson, now)?;
+    lesson.deleted_at = Some(now * 1000);
+    lesson_store::update_lesson(&mut tx, school.tenant_id, &lesson).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// `modifyClassSeatNum`: until the lesson ends.
+pub async fn modify_class_seat_num(
+    store: &Store,
+    school: &School,
+    params: Params<'_>,
+    now: i64,
+) -> ClassinResult<()> {
+    let seats = read_seats(params)?
+        .ok_or_else(|| Failure::bad_parameter("The parameter seatNum is required."))?;
+    let mut tx = store.begin().await?;
+    let (_, mut lesson) = find_lesson(&mut tx, school.tenant_id, params).await?;
+    check_lesson_open(&lesson, now)?;
+    lesson.seat_count = seats;
+    lesson_store::update_lesson(&mut tx, school.tenant_id, &lesson).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// `addClassStudentMultiple`: names students of the course who may join this lesson (from then on only those
+/// named); one result each.
+pub async fn add_class_student_multiple(
+    store: &Store,
+    school: &School,
+    params: Params<'_>,
+    now: i64,
+) -> ClassinResult<Vec<ItemOutcome>> {
+    let identity = read_identity(params)?;
+    let items = params.json_array("studentJson", STUDENT_BATCH_MAX)?;
+    let mut tx = store.begin().await?;
+    let (course, lesson) = find_lesson(&mut tx, school.tenant_id, params).await?;
+    check_lesson_open(&lesson, now)?;
+    if course_has_ended(&course, now) {
+        return Err(Failure::new(errno::COURSE_ENDED, "The course has ended."));
+    }
+    let mut outcomes = Vec::with_capacity(items.len());
+    for item in &items {
+        let result = async {
+            let object = item_object(item, "studentJson")?;
+            let uid = item_uid(item)?;
+            let name = read_student_name(Params(object), "name")?;
+            school_student(&mut tx, school.tenant_id, uid).await?;
+            if course_store::course_identity_of(&mut tx, course.id, uid)
+                .await?
+                .is_none()
+            {
+                return Err(Failure::new(
+                    errno::NOT_IN_COURSE,
+                    "The student is not in this course.",
+                ));
+            }
+            if lesson_store::is_lesson_student(&mut tx, lesson.id, uid).await? {
+                return Err(Failure::new(
+                    errno::ALREADY_IN_COURSE,
+                    "The student is already in this lesson.",
+                ));
+            }
+            lesson_store::insert_lesson_student(&mut tx, lesson.id, uid, identity, name.as_deref())
+                .await?;
+            Ok(None)
+        }
+        .await;
+        outcomes.push(ItemOutcome {
+            result,
+            custom_column: custom_column(item),
+        });
+    }
+    tx.commit().await?;
+    Ok(outcomes)
+}
+
+/// `delClassStudentMultiple`: `studentUidJson`, one result each.
+pub async fn del_class_student_multiple(
+    store: &Store,
+    school: &School,
+    params: Params<'_>,
+    now: i64,
+) -> ClassinResult<Vec<ItemOutcome>> {
+    let items = params.json_array("studentUidJson", STUDENT_BATCH_MAX)?;
+    let mut tx = store.begin().await?;
+    let (_, lesson) = find_lesson(&mut tx, school.tenant_id, params).await?;
+    check_lesson_open(&lesson, now)?;
+    let mut outcomes = Vec::with_capacity(items.len());
+    for item in &items {
+        let result = match item_uid(item) {
+            Ok(uid) => match lesson_store::delete_lesson_student(&mut tx, lesson.id, uid).await {
+                Ok(true) => Ok(None),
+                Ok(false) => Err(Failure::new(
+                    errno::NOT_IN_COURSE,
+                    "The student is not in this lesson.",
+                )),
+                Err(error) => Err(error.into()),
+            },
+            Err(failure) => Err(failure),
+        };
+        outcomes.push(ItemOutcome {
+            result,
+            custom_column: None,
+        });
+    }
+    tx.commit().await?;
+    Ok(outcomes)
+}
+
+/// Whether the person may enter the lesson: its teacher, an assistant, or a student of it (those on its own list
+/// when it has one, else every student and auditor of the course).
+async fn is_lesson_member(
+    tx: &mut StoreTx,
+    course: &CourseRow,
+    lesson: &LessonRow,
+    uid: i64,
+) -> ClassinResult<bool> {
+    if lesson.teacher_id == Some(uid)
+        || lesson_store::lesson_assistants(tx, lesson.id)
+            .await?
+            .contains(&uid)
+    {
+        return Ok(true);
+    }
+    Ok(if lesson.has_student_list {
+        lesson_store::is_lesson_student(tx, lesson.id, uid).await?
+    } else {
+        course_store::course_identity_of(tx, course.id, uid)
+            .await?
+            .is_some()
+    })
+}
+
+/// Where links of one school point.
+#[derive(Debug, Clone)]
+pub struct LinkSettings<'a> {
+    pub base_url: &'a str,
+    pub app_scheme: &'a str,
+}
+
+/// `getLoginLinked`: a single-use sign-in link that opens the lesson for one of its people (150 for anyone else).
+pub async fn login_link(
+    store: &Store,
+    school: &School,
+    params: Params<'_>,
+    links: &LinkSettings<'_>,
+) -> ClassinResult<String> {
+    let uid = params.required_integer("uid")?;
+    let lifetime = params.integer("lifeTime")?.unwrap_or(DEFAULT_LINK_LIFETIME);
+    if !(1..=MAX_LINK_LIFETIME).contains(&lifetime) {
+        return Err(Failure::bad_parameter(
+            "The lifeTime must be 1 second to 30 days.",
+        ));
+    }
+    if !matches!(params.integer("deviceType")?, None | Some(1..=3)) {
+        return Err(Failure::bad_parameter(
+            "The deviceType must be 1 (PC), 2 (iOS) or 3 (Android).",
+        ));
+    }
+    let lesson_id = {
+        // Read, then let the transaction go before the link is written (SQLite has one writer).
+        let mut tx = store.begin().await?;
+        if classin::find_person(&mut tx, school.tenant_id, uid)
+            .await?
+            .is_none()
+        {
+            return Err(Failure::new(
+                errno::NOT_REGISTERED,
+                format!("No account with UID {uid} in this school."),
+            ));
+        }
+        let (course, lesson) = find_lesson(&mut tx, school.tenant_id, params).await?;
+        if lesson.deleted_at.is_some() {
+            return Err(Failure::new(
+                errno::LESSON_DELETED,
+                "The lesson was deleted.",
+            ));
+        }
+        if !is_lesson_member(&mut tx, &course, &lesson, uid).await? {
+            return Err(Failure::new(
+                errno::NOT_A_MEMBER,
+                "This person is not the teacher, an assistant or a student of this lesson.",
+            ));
+        }
+        lesson.id
+    };
+    // Every device opens the lesson's web page: the mobile browsers too.
+    let issued = sso::issue_link(
+        store,
+        school.tenant_id,
+        uid,
+        LinkType::Website,
+        "en",
+        &format!("lesson:{lesson_id}"),
+        lifetime,
+        links.base_url,
+        links.app_scheme,
+    )
+    .await?;
+    Ok(issued.url)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NOW: i64 = 1_700_000_000;
+
+    fn lesson(begin: i64, end: i64) -> LessonRow {
+        LessonRow {
+            id: 1,
+            course_id: 1,
+            name: "Optics".into(),
+            introduction: None,
+            begins_at: begin * 1000,
+            ends_at: end * 1000,
+            teacher_id: Some(7),
+            seat_count: SEATS_DEFAULT,
+            record: false,
+            live: false,
+            replay: false,
+            bookable: false,
+            has_student_list: false,
+            unique_identity: None,
+            deleted_at: None,
+        }
+    }
+
+    fn errno_of(result: ClassinResult<()>) -> i64 {
+        result.map_or_else(|failure| failure.errno, |()| errno::SUCCESS)
+    }
+
+    #[test]
+    fn lesson_times_follow_the_rules() {
+        let hour = 3600;
+        assert_eq!(
+            errno_of(check_lesson_times(NOW + 60, NOW + 60 + hour, NOW)),
+            errno::SUCCESS
+        );
+        assert_eq!(
+            errno_of(check_lesson_times(NOW + 59, NOW + 59 + hour, NOW)),
+            errno::BEGIN_TOO_SOON
+        );
+        assert_eq!(
+            errno_of(check_lesson_times(NOW + hour, NOW + hour, NOW)),
+            errno::END_NOT_AFTER_BEGIN
+        );
+        assert_eq!(
+            errno_of(check_lesson_times(NOW + hour, NOW + hour + 14 * 60, NOW)),
+            errno::LESSON_LENGTH
+        );
+        assert_eq!(
+            errno_of(check_lesson_times(NOW + hour, NOW + hour + 15 * 60, NOW)),
+            errno::SUCCESS
+        );
+        assert_eq!(
+            errno_of(check_lesson_times(
+                NOW + hour,
+                NOW + 2 * hour + 24 * hour,
+                NOW
+            )),
+            errno::LESSON_LENGTH
+        );
+        let too_far = NOW + MAX_AHEAD_SECONDS + 1;
+        assert_eq!(
+            errno_of(check_lesson_times(too_far, too_far + hour, NOW)),
+            errno::BEGIN_TOO_LATE
+        );
+    }
+
+    #[test]
+    fn a_lesson_locks_twenty_minutes_before_it_begins() {
+        let begin = NOW + 3600;
+        let end = begin + 3600;
+        assert_eq!(
+            errno_of(check_lesson_changeable(
+                &lesson(begin, end),
+                begin - 20 * 60 - 1
+            )),
+            errno::SUCCESS
+        );
+        assert_eq!(
+            errno_of(check_lesson_changeable(
+                &lesson(begin, end),
+                begin - 20 * 60
+            )),
+            errno::LESSON_LOCKED
+        );
+        assert_eq!(
+            errno_of(check_lesson_changeable(&lesson(begin, end), begin - 60)),
+            errno::LESSON_LOCKED
+        );
+    }
+
+    #[test]
+    fn a_lesson_in_progress_or_ended_cannot_be_changed() {
+        let begin = NOW;
+        let end = NOW + 3600;
+        assert_eq!(
+            errno_of(check_lesson_changeable(&lesson(begin, end), begin)),
+            errno::LESSON_IN_PROGRESS
+        );
+        assert_eq!(
+            errno_of(check_lesson_changeable(&lesson(begin, end), end - 1)),
+            errno::LESSON_IN_PROGRESS
+        );
+        assert_eq!(
+            errno_of(check_lesson_changeable(&lesson(begin, end), end)),
+            errno::LESSON_ENDED
+        );
+        assert_eq!(
+            errno_of(check_lesson_open(&lesson(begin, end), end + 1)),
+            errno::LESSON_ENDED
+        );
+        assert_eq!(
+            errno_of(check_lesson_open(&lesson(begin, end), begin)),
+            errno::SUCCESS
+        );
+    }
+
+    #[test]
+    fn a_deleted_lesson_says_so() {
+        let mut deleted = lesson(NOW + 7200, NOW + 10_800);
+        deleted.deleted_at = Some(NOW * 1000);
+        assert_eq!(
+            errno_of(check_lesson_changeable(&deleted, NOW)),
+            errno::LESSON_DELETED
+        );
+    }
+}

@@ -1,0 +1,481 @@
+//! People through the scheduling API: registering accounts (by telephone or e-mail) and their identities in the
+//! school, as teacher or student. A person registered here is a tenant user like any other; their UID is `users.id`.
+
+use classbridge_domain::TenantId;
+use classbridge_store::{
+    classin::{
+        self, Account, AccountRow, NewAccount, SchoolIdentity, SchoolMemberRow,
+        TEACHER_RELATIONSHIP_OFFSET,
+    },
+    Store, StoreError, StoreTx,
+};
+use serde_json::Value;
+
+use super::{
+    custom_column, errno, item_object, required_name, ClassinResult, Failure, ItemOutcome, Params,
+    School,
+};
+use crate::users::{hash_password, is_valid_email};
+
+/// Longest nickname and name in the school.
+pub const NAME_MAX: usize = 24;
+/// Most accounts in one `registerMultiple`.
+pub const REGISTER_MULTIPLE_MAX: usize = 10;
+
+/// A telephone number as ClassIn takes it: 11 digits (mainland China) or `00<country code>-<number>`.
+pub fn is_valid_telephone(telephone: &str) -> bool {
+    let digits = |text: &str, range: std::ops::RangeInclusive<usize>| {
+        range.contains(&text.len()) && text.bytes().all(|b| b.is_ascii_digit())
+    };
+    if digits(telephone, 11..=11) {
+        return true;
+    }
+    match telephone
+        .strip_prefix("00")
+        .and_then(|rest| rest.split_once('-'))
+    {
+        Some((country, number)) => {
+            digits(country, 1..=4) && !country.starts_with('0') && digits(number, 4..=15)
+        }
+        None => false,
+    }
+}
+
+/// An account named by a `teacherAccount` / `studentAccount`: an e-mail when it has an `@`, else a telephone.
+fn read_account(text: Option<String>, key: &str) -> ClassinResult<(String, bool)> {
+    let Some(text) = text else {
+        return Err(Failure::bad_parameter(format!(
+            "The parameter {key} is required."
+        )));
+    };
+    if text.contains('@') {
+        return Ok((text.to_lowercase(), true));
+    }
+    if !is_valid_telephone(&text) {
+        return Err(Failure::new(
+            errno::TELEPHONE_MALFORMED,
+            "The telephone number is malformed: 11 digits, or 00<country code>-<number>.",
+        ));
+    }
+    Ok((text, false))
+}
+
+fn account_of(text: &str, is_email: bool) -> Account<'_> {
+    if is_email {
+        Account::Email(text)
+    } else {
+        Account::Telephone(text)
+    }
+}
+
+/// A registration, read and checked.
+struct Registration {
+    telephone: Option<String>,
+    email: Option<String>,
+    nickname: Option<String>,
+    password: Option<String>,
+    md5_password: Option<String>,
+    school_identity: Option<SchoolIdentity>,
+}
+
+fn read_registration(params: Params<'_>) -> ClassinResult<Registration> {
+    let telephone = params.text("telephone");
+    let email = params.text("email").map(|email| email.to_lowercase());
+    if telephone.is_none() && email.is_none() {
+        return Err(Failure::bad_parameter(
+            "Give the account's telephone or email.",
+        ));
+    }
+    if telephone.as_deref().is_some_and(|t| !is_valid_telephone(t)) {
+        return Err(Failure::new(
+            errno::TELEPHONE_MALFORMED,
+            "The telephone number is malformed: 11 digits, or 00<country code>-<number>.",
+        ));
+    }
+    if email.as_deref().is_some_and(|e| !is_valid_email(e)) {
+        return Err(Failure::bad_parameter("The email address is malformed."));
+    }
+    let nickname = params.bounded_text("nickname", NAME_MAX)?;
+    let password = match params.0.get("password") {
+        Some(Value::String(password)) if !password.is_empty() => {
+            let length = password.chars().count();
+            if !(6..=20).contains(&length) {
+                return Err(Failure::new(
+                    errno::PASSWORD_LENGTH,
+                    "The password must be 6 to 20 characters.",
+                ));
+            }
+            Some(password.clone())
+        }
+        _ => None,
+    };
+    let md5_password = params.text("md5pass").map(|text| text.to_ascii_lowercase());
+    if md5_password
+        .as_deref()
+        .is_some_and(|md5| md5.len() != 32 || !md5.bytes().all(|b| b.is_ascii_hexdigit()))
+    {
+        return Err(Failure::bad_parameter(
+            "The md5pass must be 32 hexadecimal digits.",
+        ));
+    }
+    if password.is_none() && md5_password.is_none() {
+        return Err(Failure::new(
+            errno::PASSWORD_LENGTH,
+            "Give a password of 6 to 20 characters (or md5pass).",
+        ));
+    }
+    let school_identity = match params.integer("addToSchoolMember")? {
+        None | Some(0) => None,
+        Some(1) => Some(SchoolIdentity::Student),
+        Some(2) => Some(SchoolIdentity::Teacher),
+        Some(_) => {
+            return Err(Failure::bad_parameter(
+                "The addToSchoolMember must be 0 (none), 1 (student) or 2 (teacher).",
+            ))
+        }
+    };
+    Ok(Registration {
+        telephone,
+        email,
+        nickname,
+        password,
+        md5_password,
+        school_identity,
+    })
+}
+
+/// The failure for an account already registered (135 by telephone, 461 by e-mail), carrying its UID; the school
+/// identity asked for is given all the same, and nothing else about the person changes.
+async fn already_registered(
+    tx: &mut StoreTx,
+    tenant_id: TenantId,
+    registration: &Registration,
+) -> ClassinResult<Option<Failure>> {
+    let mut found = None;
+    if let Some(telephone) = &registration.telephone {
+        if let Some(row) =
+            classin::find_account(tx, tenant_id, Account::Telephone(telephone)).await?
+        {
+            found = Some((row, errno::TELEPHONE_TAKEN, "telephone"));
+        }
+    }
+    if found.is_none() {
+        if let Some(email) = &registration.email {
+            if let Some(row) = classin::find_account(tx, tenant_id, Account::Email(email)).await? {
+                found = Some((row, errno::EMAIL_TAKEN, "email address"));
+            }
+        }
+    }
+    let Some((row, number, what)) = found else {
+        return Ok(None);
+    };
+    if let Some(identity) = registration.school_identity {
+        if classin::find_school_member(tx, tenant_id, identity, row.id)
+            .await?
+            .is_none()
+        {
+            classin::insert_school_member(tx, tenant_id, identity, row.id, &row.name).await?;
+        }
+    }
+    Ok(Some(
+        Failure::new(number, format!("This {what} is already registered.")).with_data(row.id),
+    ))
+}
+
+/// `register`: creates the account and answers its UID.
+pub async fn register(store: &Store, school: &School, params: Params<'_>) -> ClassinResult<i64> {
+    let registration = read_registration(params)?;
+    let tenant_id = school.tenant_id;
+    let mut tx = store.begin().await?;
+    if let Some(failure) = already_registered(&mut tx, tenant_id, &registration).await? {
+        tx.commit().await?;
+        return Err(failure);
+    }
+    drop(tx);
+    // Hashing takes a while: not inside the transaction.
+    let password_hash = match (&registration.password, &registration.md5_password) {
+        (Some(password), _) => Some(hash_password(password.clone()).await),
+        (None, Some(md5)) => Some(hash_password(md5.clone()).await),
+        (None, None) => None,
+    }
+    .transpose()
+    .map_err(|error| {
+        tracing::error!(error = %error, "password hashing failed");
+        Failure::new(errno::SERVER_ERROR, "Unexpected server error; retry.")
+    })?;
+    let account = NewAccount {
+        name: registration
+            .nickname
+            .clone()
+            .or_else(|| registration.telephone.clone())
+            .or_else(|| registration.email.clone())
+            .unwrap_or_default(),
+        telephone: registration.telephone.clone(),
+        email: registration.email.clone(),
+        password_hash,
+    };
+    let mut tx = store.begin().await?;
+    if let Some(failure) = already_registered(&mut tx, tenant_id, &registration).await? {
+        tx.commit().await?;
+        return Err(failure);
+    }
+    let id = match classin::insert_account(&mut tx, tenant_id, &account).await {
+        Ok(id) => id,
+        Err(StoreError::Conflict { .. }) => {
+            // Registered by a racing request, or taken as another person's username-less e-mail: say which UID.
+            drop(tx);
+            let mut tx = store.begin().await?;
+            let failure = already_registered(&mut tx, tenant_id, &registration).await?;
+            tx.commit().await?;
+            return Err(failure.unwrap_or_else(|| {
+                Failure::new(errno::EMAIL_TAKEN, "This account is already registered.")
+            }));
+        }
+        Err(error) => return Err(error.into()),
+    };
+    if let Some(identity) = registration.school_identity {
+        classin::insert_school_member(&mut tx, tenant_id, identity, id, &account.name).await?;
+    }
+    tx.commit().await?;
+    store.forget_counts(tenant_id);
+    Ok(id)
+}
+
+/// `registerMultiple`: up to ten registrations from `userJson`, one result each.
+pub async fn register_multiple(
+    store: &Store,
+    school: &School,
+    params: Params<'_>,
+) -> ClassinResult<Vec<ItemOutcome>> {
+    let items = params.json_array("userJson", REGISTER_MULTIPLE_MAX)?;
+    let mut outcomes = Vec::with_capacity(items.len());
+    for item in &items {
+        let result = match item_object(item, "userJson") {
+            Ok(object) => register(store, school, Params(object)).await.map(Some),
+            Err(failure) => Err(failure),
+        };
+        outcomes.push(ItemOutcome {
+            result,
+            custom_column: custom_column(item),
+        });
+    }
+    Ok(outcomes)
+}
+
+/// Gives a registered person (by telephone or e-mail) an identity in the school; answers the identity's row id.
+async fn add_school_member(
+    store: &Store,
+    school: &School,
+    identity: SchoolIdentity,
+    account: (String, bool),
+    name: &str,
+) -> ClassinResult<i64> {
+    let mut tx = store.begin().await?;
+    let Some(person) =
+        classin::find_account(&mut tx, school.tenant_id, account_of(&account.0, account.1)).await?
+    else {
+        return Err(Failure::new(
+            errno::NOT_REGISTERED,
+            "No account is registered with this telephone or email; register it first.",
+        ));
+    };
+    if let Some(existing) =
+        classin::find_school_member(&mut tx, school.tenant_id, identity, person.id).await?
+    {
+        let failure = Failure::new(
+            errno::ALREADY_IN_SCHOOL,
+            "This person already has this identity in the school.",
+        );
+        return Err(match identity {
+            SchoolIdentity::Teacher => failure.with_data(existing.id + TEACHER_RELATIONSHIP_OFFSET),
+            SchoolIdentity::Student => failure,
+        });
+    }
+    let row_id =
+        match classin::insert_school_member(&mut tx, school.tenant_id, identity, person.id, name)
+            .await
+        {
+            Err(StoreError::Conflict { .. }) => {
+                return Err(Failure::new(
+                    errno::ALREADY_IN_SCHOOL,
+                    "This person already has this identity in the school.",
+                ))
+            }
+            other => other?,
+        };
+    tx.commit().await?;
+    Ok(row_id)
+}
+
+/// `addTeacher`: answers the school–teacher relationship id, which is not the UID.
+pub async fn add_teacher(store: &Store, school: &School, params: Params<'_>) -> ClassinResult<i64> {
+    let account = read_account(params.text("teacherAccount"), "teacherAccount")?;
+    let name = required_name(params, "teacherName", NAME_MAX, errno::BAD_PARAMETER)?;
+    let row_id = add_school_member(store, school, SchoolIdentity::Teacher, account, &name).await?;
+    Ok(row_id + TEACHER_RELATIONSHIP_OFFSET)
+}
+
+/// `addSchoolStudent`: answers no data.
+pub async fn add_school_student(
+    store: &Store,
+    school: &School,
+    params: Params<'_>,
+) -> ClassinResult<()> {
+    let account = read_account(params.text("studentAccount"), "studentAccount")?;
+    let name = required_name(params, "studentName", NAME_MAX, errno::STUDENT_NAME)?;
+    add_school_member(store, school, SchoolIdentity::Student, account, &name).await?;
+    Ok(())
+}
+
+/// The school's teacher with this UID (136 otherwise: a relationship id is no UID).
+pub(crate) async fn school_teacher(
+    tx: &mut StoreTx,
+    tenant_id: TenantId,
+    uid: i64,
+) -> ClassinResult<SchoolMemberRow> {
+    classin::find_school_member(tx, tenant_id, SchoolIdentity::Teacher, uid)
+        .await?
+        .ok_or_else(|| {
+            Failure::new(
+                errno::TEACHER_NOT_FOUND,
+                format!("{uid} is not the UID of a teacher of this school."),
+            )
+        })
+}
+
+/// A teacher who may be given lessons: of the school and not stopped (136 otherwise).
+pub(crate) async fn schedulable_teacher(
+    tx: &mut StoreTx,
+    tenant_id: TenantId,
+    uid: i64,
+) -> ClassinResult<()> {
+    let teacher = school_teacher(tx, tenant_id, uid).await?;
+    if teacher.stopped_at.is_some() {
+        return Err(Failure::new(
+            errno::TEACHER_NOT_FOUND,
+            format!("The teacher {uid} is stopped and cannot be given lessons."),
+        ));
+    }
+    Ok(())
+}
+
+/// The school's student with this UID (228 otherwise).
+pub(crate) async fn school_student(
+    tx: &mut StoreTx,
+    tenant_id: TenantId,
+    uid: i64,
+) -> ClassinResult<AccountRow> {
+    if classin::find_school_member(tx, tenant_id, SchoolIdentity::Student, uid)
+        .await?
+        .is_none()
+    {
+        return Err(Failure::new(
+            errno::NOT_SCHOOL_STUDENT,
+            format!("{uid} is not the UID of a student of this school."),
+        ));
+    }
+    classin::find_person(tx, tenant_id, uid)
+        .await?
+        .ok_or_else(|| Failure::new(errno::NOT_SCHOOL_STUDENT, "Not a student of this school."))
+}
+
+/// `editTeacher`: renames the teacher within the school.
+pub async fn edit_teacher(store: &Store, school: &School, params: Params<'_>) -> ClassinResult<()> {
+    let uid = params.required_integer("teacherUid")?;
+    let name = required_name(params, "teacherName", NAME_MAX, errno::BAD_PARAMETER)?;
+    let mut tx = store.begin().await?;
+    school_teacher(&mut tx, school.tenant_id, uid).await?;
+    classin::rename_school_member(
+        &mut tx,
+        school.tenant_id,
+        SchoolIdentity::Teacher,
+        uid,
+        &name,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// `editSchoolStudent`: renames the student within the school.
+pub async fn edit_school_student(
+    store: &Store,
+    school: &School,
+    params: Params<'_>,
+) -> ClassinResult<()> {
+    let uid = params.required_integer("studentUid")?;
+    let name = required_name(params, "studentName", NAME_MAX, errno::STUDENT_NAME)?;
+    let mut tx = store.begin().await?;
+    if classin::find_school_member(&mut tx, school.tenant_id, SchoolIdentity::Student, uid)
+        .await?
+        .is_none()
+    {
+        return Err(Failure::new(
+            errno::NOT_SCHOOL_STUDENT_TO_EDIT,
+            format!("{uid} is not the UID of a student of this school."),
+        ));
+    }
+    classin::rename_school_member(
+        &mut tx,
+        school.tenant_id,
+        SchoolIdentity::Student,
+        uid,
+        &name,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// `stopUsingTeacher` (`stop`) and `restartUsingTeacher`: a stopped teacher cannot be given new lessons.
+/// Stopping twice is 317; restarting a teacher who is not stopped changes nothing and succeeds.
+pub async fn set_teacher_stopped(
+    store: &Store,
+    school: &School,
+    params: Params<'_>,
+    stop: bool,
+    now: i64,
+) -> ClassinResult<()> {
+    let uid = params.required_integer("teacherUid")?;
+    let mut tx = store.begin().await?;
+    let teacher = school_teacher(&mut tx, school.tenant_id, uid).await?;
+    if stop && teacher.stopped_at.is_some() {
+        return Err(Failure::new(
+            errno::TEACHER_ALREADY_STOPPED,
+            "This teacher is already stopped.",
+        ));
+    }
+    let stopped_at = stop.then_some(now * 1000);
+    classin::set_teacher_stopped(&mut tx, school.tenant_id, uid, stopped_at).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_valid_telephone;
+
+    #[test]
+    fn telephones_are_eleven_digits_or_international() {
+        for good in [
+            "13800138000",
+            "0044-7700900123",
+            "00971-501234567",
+            "001-2025550123",
+        ] {
+            assert!(is_valid_telephone(good), "{good}");
+        }
+        for bad in [
+            "1380013800",
+            "138001380001",
+            "+44-7700900123",
+            "0044 7700900123",
+            "44-7700900123",
+            "0044-",
+            "000-1234567",
+            "1380013800a",
+        ] {
+            assert!(!is_valid_telephone(bad), "{bad}");
+        }
+    }
+}

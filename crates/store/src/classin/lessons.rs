@@ -1,0 +1,174 @@
+//! Lessons of the scheduling API (ClassIn's "classes"), their assistants and their own student lists, read and
+//! written inside the caller's transaction.
+
+use classbridge_domain::TenantId;
+use sqlx::QueryBuilder;
+
+use crate::{now_millis, tx::on_tx, StoreResult, StoreTx};
+
+/// A lesson as stored; a change is made by writing the whole row back. Times are Unix milliseconds.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct LessonRow {
+    pub id: i64,
+    pub course_id: i64,
+    pub name: String,
+    pub introduction: Option<String>,
+    pub begins_at: i64,
+    pub ends_at: i64,
+    pub teacher_id: Option<i64>,
+    pub seat_count: i64,
+    pub record: bool,
+    pub live: bool,
+    pub replay: bool,
+    pub bookable: bool,
+    pub has_student_list: bool,
+    pub unique_identity: Option<String>,
+    pub deleted_at: Option<i64>,
+}
+
+const LESSON_COLUMNS: &str =
+    "id, course_id, name, introduction, begins_at, ends_at, teacher_id, seat_count, \
+     record, live, replay, bookable, has_student_list, unique_identity, deleted_at";
+
+/// The tenant's lesson with this id in this course (deleted ones too: the caller says so).
+pub async fn find_lesson(
+    tx: &mut StoreTx,
+    tenant_id: TenantId,
+    course_id: i64,
+    lesson_id: i64,
+) -> StoreResult<Option<LessonRow>> {
+    let sql = format!(
+        "SELECT {LESSON_COLUMNS} FROM classin_lessons WHERE tenant_id = $1 AND course_id = $2 AND id = $3"
+    );
+    Ok(on_tx!(tx, conn, Db => {
+        sqlx::query_as(&sql).bind(tenant_id.get()).bind(course_id).bind(lesson_id).fetch_optional(&mut *conn).await?
+    }))
+}
+
+/// The lesson made earlier in this course with this `courseUniqueIdentity`.
+pub async fn find_lesson_by_unique_identity(
+    tx: &mut StoreTx,
+    course_id: i64,
+    unique_identity: &str,
+) -> StoreResult<Option<LessonRow>> {
+    let sql = format!(
+        "SELECT {LESSON_COLUMNS} FROM classin_lessons WHERE course_id = $1 AND unique_identity = $2"
+    );
+    Ok(on_tx!(tx, conn, Db => {
+        sqlx::query_as(&sql).bind(course_id).bind(unique_identity).fetch_optional(&mut *conn).await?
+    }))
+}
+
+/// Inserts a lesson (its `id` is ignored) and returns the new id.
+pub async fn insert_lesson(
+    tx: &mut StoreTx,
+    tenant_id: TenantId,
+    lesson: &LessonRow,
+) -> StoreResult<i64> {
+    let sql = "INSERT INTO classin_lessons (tenant_id, course_id, name, introduction, begins_at, ends_at, teacher_id, \
+               seat_count, record, live, replay, bookable, has_student_list, unique_identity, deleted_at, created_at, \
+               updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16) \
+               RETURNING id";
+    Ok(on_tx!(tx, conn, Db => {
+        sqlx::query_scalar(sql)
+            .bind(tenant_id.get()).bind(lesson.course_id).bind(&lesson.name).bind(&lesson.introduction)
+            .bind(lesson.begins_at).bind(lesson.ends_at).bind(lesson.teacher_id).bind(lesson.seat_count)
+            .bind(lesson.record).bind(lesson.live).bind(lesson.replay).bind(lesson.bookable)
+            .bind(lesson.has_student_list).bind(&lesson.unique_identity).bind(lesson.deleted_at).bind(now_millis())
+            .fetch_one(&mut *conn).await?
+    }))
+}
+
+/// Writes the lesson's fields back (all but its id, course and unique identity).
+pub async fn update_lesson(
+    tx: &mut StoreTx,
+    tenant_id: TenantId,
+    lesson: &LessonRow,
+) -> StoreResult<()> {
+    let sql = "UPDATE classin_lessons SET name = $3, introduction = $4, begins_at = $5, ends_at = $6, teacher_id = $7, \
+               seat_count = $8, record = $9, live = $10, replay = $11, bookable = $12, has_student_list = $13, \
+               deleted_at = $14, updated_at = $15 WHERE tenant_id = $1 AND id = $2";
+    on_tx!(tx, conn, Db => {
+        sqlx::query(sql)
+            .bind(tenant_id.get()).bind(lesson.id).bind(&lesson.name).bind(&lesson.introduction)
+            .bind(lesson.begins_at).bind(lesson.ends_at).bind(lesson.teacher_id).bind(lesson.seat_count)
+            .bind(lesson.record).bind(lesson.live).bind(lesson.replay).bind(lesson.bookable)
+            .bind(lesson.has_student_list).bind(lesson.deleted_at).bind(now_millis())
+            .execute(&mut *conn).await?;
+    });
+    Ok(())
+}
+
+pub async fn lesson_assistants(tx: &mut StoreTx, lesson_id: i64) -> StoreResult<Vec<i64>> {
+    let sql = "SELECT user_id FROM classin_lesson_assistants WHERE lesson_id = $1 ORDER BY user_id";
+    Ok(on_tx!(tx, conn, Db => {
+        sqlx::query_scalar(sql).bind(lesson_id).fetch_all(&mut *conn).await?
+    }))
+}
+
+/// Replaces the lesson's assistants.
+pub async fn set_lesson_assistants(
+    tx: &mut StoreTx,
+    lesson_id: i64,
+    user_ids: &[i64],
+) -> StoreResult<()> {
+    on_tx!(tx, conn, Db => {
+        sqlx::query("DELETE FROM classin_lesson_assistants WHERE lesson_id = $1")
+            .bind(lesson_id).execute(&mut *conn).await?;
+        if !user_ids.is_empty() {
+            let mut query = QueryBuilder::<Db>::new("INSERT INTO classin_lesson_assistants (lesson_id, user_id) ");
+            query.push_values(user_ids, |mut row, id| {
+                row.push_bind(lesson_id).push_bind(*id);
+            });
+            query.build().execute(&mut *conn).await?;
+        }
+    });
+    Ok(())
+}
+
+/// Whether the person is on the lesson's own student list.
+pub async fn is_lesson_student(
+    tx: &mut StoreTx,
+    lesson_id: i64,
+    user_id: i64,
+) -> StoreResult<bool> {
+    let sql = "SELECT COUNT(*) FROM classin_lesson_students WHERE lesson_id = $1 AND user_id = $2";
+    let count: i64 = on_tx!(tx, conn, Db => {
+        sqlx::query_scalar(sql).bind(lesson_id).bind(user_id).fetch_one(&mut *conn).await?
+    });
+    Ok(count > 0)
+}
+
+/// Puts the person on the lesson's own student list (which from then on decides who may join it).
+pub async fn insert_lesson_student(
+    tx: &mut StoreTx,
+    lesson_id: i64,
+    user_id: i64,
+    identity: i64,
+    name: Option<&str>,
+) -> StoreResult<()> {
+    let insert =
+        "INSERT INTO classin_lesson_students (lesson_id, user_id, identity, name, created_at) \
+                  VALUES ($1, $2, $3, $4, $5)";
+    let listed = "UPDATE classin_lessons SET has_student_list = TRUE WHERE id = $1";
+    on_tx!(tx, conn, Db => {
+        sqlx::query(insert)
+            .bind(lesson_id).bind(user_id).bind(identity).bind(name).bind(now_millis())
+            .execute(&mut *conn).await?;
+        sqlx::query(listed).bind(lesson_id).execute(&mut *conn).await?;
+    });
+    Ok(())
+}
+
+/// Takes the person off the lesson's own student list; `false` when they were not on it.
+pub async fn delete_lesson_student(
+    tx: &mut StoreTx,
+    lesson_id: i64,
+    user_id: i64,
+) -> StoreResult<bool> {
+    let sql = "DELETE FROM classin_lesson_students WHERE lesson_id = $1 AND user_id = $2";
+    let deleted = on_tx!(tx, conn, Db => {
+        sqlx::query(sql).bind(lesson_id).bind(user_id).execute(&mut *conn).await?.rows_affected()
+    });
+    Ok(deleted > 0)
+}
