@@ -5,9 +5,7 @@
 use classbridge_domain::TenantId;
 use serde_json::Value;
 
-use crate::{
-    now_millis, tx::on_tx, Backend, Page, PageRequest, Store, StoreError, StoreResult, StoreTx,
-};
+use crate::{now_millis, tx::on_tx, Page, PageRequest, Store, StoreError, StoreResult, StoreTx};
 
 pub const QUEUED: &str = "queued";
 pub const RUNNING: &str = "running";
@@ -151,54 +149,34 @@ impl Store {
              WHERE id = $1 AND (status = 'queued' OR (status = 'running' AND lease_expires_at < $4)) \
              RETURNING {JOB_COLUMNS}"
         );
-        let claimed: Option<Job> = match self.backend() {
-            Backend::Sqlite { writer, .. } => {
-                let mut tx = writer.begin_with("BEGIN IMMEDIATE").await?;
-                // Read the clock once the write lock is ours: the wait for it can be long.
-                let now = now_millis();
-                let id: Option<String> = sqlx::query_scalar(candidates)
-                    .bind(now)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                let job = match id {
-                    Some(id) => {
-                        sqlx::query_as(&take)
-                            .bind(id)
-                            .bind(owner)
-                            .bind(now + lease_ms)
-                            .bind(now)
-                            .fetch_optional(&mut *tx)
-                            .await?
-                    }
-                    None => None,
-                };
-                tx.commit().await?;
-                job
-            }
-            Backend::Postgres(pool) => {
-                let mut tx = pool.begin().await?;
-                let now = now_millis();
-                let locking = format!("{candidates} FOR UPDATE OF j SKIP LOCKED");
-                let id: Option<String> = sqlx::query_scalar(&locking)
-                    .bind(now)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                let job = match id {
-                    Some(id) => {
-                        sqlx::query_as(&take)
-                            .bind(id)
-                            .bind(owner)
-                            .bind(now + lease_ms)
-                            .bind(now)
-                            .fetch_optional(&mut *tx)
-                            .await?
-                    }
-                    None => None,
-                };
-                tx.commit().await?;
-                job
-            }
+        let mut tx = self.begin().await?;
+        // Several processes share a PostgreSQL queue: a row one of them is claiming is skipped, not waited for.
+        // SQLite's transaction already holds the only write lock.
+        let locking = match tx {
+            StoreTx::Sqlite(_) => "",
+            StoreTx::Postgres(_) => " FOR UPDATE OF j SKIP LOCKED",
         };
+        let claimed: Option<Job> = on_tx!(&mut tx, conn, Db => {
+            // Read the clock once the lock is ours: the wait for it can be long.
+            let now = now_millis();
+            let id: Option<String> = sqlx::query_scalar(&format!("{candidates}{locking}"))
+                .bind(now)
+                .fetch_optional(&mut *conn)
+                .await?;
+            match id {
+                Some(id) => {
+                    sqlx::query_as(&take)
+                        .bind(id)
+                        .bind(owner)
+                        .bind(now + lease_ms)
+                        .bind(now)
+                        .fetch_optional(&mut *conn)
+                        .await?
+                }
+                None => None,
+            }
+        });
+        tx.commit().await?;
         Ok(claimed)
     }
 
