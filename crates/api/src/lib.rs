@@ -1,6 +1,7 @@
 //! classbridge's HTTP layer: the axum router with the partner API, the operations endpoints, and what wraps every
 //! request (request ids, logs, metrics, error shapes). Adapters only: the rules live in the service crate.
 
+pub mod classin;
 pub mod error;
 pub mod extract;
 pub mod method_override;
@@ -30,6 +31,7 @@ pub fn router(state: AppState) -> Router {
     ops::prometheus();
     let routed = Router::new()
         .merge(partner::routes())
+        .merge(classin::routes())
         .merge(web::routes())
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))

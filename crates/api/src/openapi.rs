@@ -48,7 +48,10 @@ impl Modify for TokenSecurity {
     info(
         title = "classbridge",
         description = "The partner API (Jusoor-compatible) and classbridge's own reads. Errors are \
-                       `{\"message\": …}`, with `errors` by dot path for 422."
+                       `{\"message\": …}`, with `errors` by dot path for 422. The ClassIn-compatible scheduling \
+                       API is served at `POST /partner/api/course.api.php?action=<action>` (form or multipart \
+                       bodies, `SID`/`timeStamp`/`safeKey`, every answer HTTP 200 with ClassIn's `error_info` \
+                       envelope); it follows ClassIn's documentation rather than this reference."
     ),
     paths(
         ops::healthz,

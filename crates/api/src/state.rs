@@ -2,7 +2,9 @@
 
 use std::{ops::Deref, sync::Arc};
 
-use classbridge_service::{auth::UsageCounter, jobs::JobQueue, PartnerAuthenticator};
+use classbridge_service::{
+    auth::UsageCounter, classin::RepeatGuard, jobs::JobQueue, MasterKey, PartnerAuthenticator,
+};
 use classbridge_store::Store;
 
 use crate::rate_limit::RateLimiter;
@@ -76,13 +78,38 @@ pub struct AppInner {
     pub settings: ApiSettings,
     /// To wake this process's workers when a job is accepted.
     pub jobs: JobQueue,
+    /// Decrypts the stored ClassIn secrets.
+    pub master_key: MasterKey,
+    /// What time it is for the scheduling API's rules.
+    pub clock: Clock,
+    /// The scheduling API's repeated requests of the last seconds (in this process).
+    pub classin_repeats: RepeatGuard,
+}
+
+/// Where "now" comes from: the system clock in production; a fixed moment where a test builds the state itself.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Clock {
+    #[default]
+    System,
+    /// Always this Unix second.
+    Fixed(i64),
+}
+
+impl Clock {
+    /// Now, in Unix seconds.
+    pub fn now_seconds(self) -> i64 {
+        match self {
+            Self::System => time::OffsetDateTime::now_utc().unix_timestamp(),
+            Self::Fixed(seconds) => seconds,
+        }
+    }
 }
 
 #[derive(Clone)]
 pub struct AppState(Arc<AppInner>);
 
 impl AppState {
-    pub fn new(store: Store, settings: ApiSettings, jobs: JobQueue) -> Self {
+    pub fn new(store: Store, settings: ApiSettings, jobs: JobQueue, master_key: MasterKey) -> Self {
         let usage = UsageCounter::default();
         let authenticator =
             PartnerAuthenticator::new(store.clone(), settings.base_domain.clone(), usage.clone());
@@ -93,6 +120,9 @@ impl AppState {
             rate_limiter: RateLimiter::default(),
             settings,
             jobs,
+            master_key,
+            clock: Clock::System,
+            classin_repeats: RepeatGuard::default(),
         }))
     }
 }

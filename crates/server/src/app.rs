@@ -67,7 +67,7 @@ impl Application {
             app_scheme: config.app_scheme.clone(),
         };
         let jobs = JobQueue::new(store.clone(), config.job_settings());
-        let state = AppState::new(store.clone(), settings, jobs);
+        let state = AppState::new(store.clone(), settings, jobs, master_key(&config)?);
         Ok(Self {
             listener,
             state,

@@ -118,8 +118,10 @@ impl Store {
                 Backend::Postgres(pool)
             }
         };
+        let backend = Arc::new(backend);
         Ok(Self {
-            backend: Arc::new(backend),
+            links: crate::batch::start_link_writer(backend.clone()),
+            backend,
             counts: Arc::default(),
         })
     }

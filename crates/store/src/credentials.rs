@@ -63,6 +63,17 @@ impl From<PartnerCredentialRow> for PartnerCredential {
     }
 }
 
+#[derive(sqlx::FromRow)]
+struct CredentialWithTenant {
+    #[sqlx(flatten)]
+    credential: PartnerCredentialRow,
+    tenant_slug: String,
+    tenant_name: String,
+    tenant_time_zone: String,
+    tenant_disabled_at: Option<i64>,
+    tenant_created_at: i64,
+}
+
 const CREDENTIAL_COLUMNS: &str = "id, tenant_id, name, referer_origin, token_sha256, token_hint, \
      branch_id, rate_limit_per_minute, created_at, rotated_at, revoked_at, last_used_at, \
      accepted_count, refused_count";
@@ -135,20 +146,24 @@ impl Store {
         &self,
         token_sha256: &str,
     ) -> StoreResult<Option<(PartnerCredential, Tenant)>> {
-        let sql =
-            format!("SELECT {CREDENTIAL_COLUMNS} FROM partner_credentials WHERE token_sha256 = $1");
-        let row: Option<PartnerCredentialRow> = on_reader!(self, pool => {
-            sqlx::query_as(&sql).bind(token_sha256).fetch_optional(pool).await?
-        });
-        let Some(row) = row else { return Ok(None) };
-        let tenant_sql = format!(
-            "SELECT {} FROM tenants WHERE id = $1",
-            crate::tenants::TENANT_COLUMNS
-        );
-        let tenant: TenantRow = on_reader!(self, pool => {
-            sqlx::query_as(&tenant_sql).bind(row.tenant_id).fetch_one(pool).await?
-        });
-        Ok(Some((row.into(), tenant.into())))
+        // One round trip for both: this runs on every partner call.
+        let sql = "SELECT c.id, c.tenant_id, c.name, c.referer_origin, c.token_sha256, c.token_hint, c.branch_id, \
+                   c.rate_limit_per_minute, c.created_at, c.rotated_at, c.revoked_at, c.last_used_at, c.accepted_count, \
+                   c.refused_count, t.slug AS tenant_slug, t.name AS tenant_name, t.time_zone AS tenant_time_zone, \
+                   t.disabled_at AS tenant_disabled_at, t.created_at AS tenant_created_at \
+                   FROM partner_credentials c JOIN tenants t ON t.id = c.tenant_id WHERE c.token_sha256 = $1";
+        let row: Option<CredentialWithTenant> = on_reader!(self, pool => sqlx::query_as(sql).bind(token_sha256).fetch_optional(pool).await?);
+        Ok(row.map(|row| {
+            let tenant = TenantRow {
+                id: row.credential.tenant_id,
+                slug: row.tenant_slug,
+                name: row.tenant_name,
+                time_zone: row.tenant_time_zone,
+                disabled_at: row.tenant_disabled_at,
+                created_at: row.tenant_created_at,
+            };
+            (row.credential.into(), tenant.into())
+        }))
     }
 
     /// Partner credentials, of one tenant or of all, oldest first.

@@ -3,6 +3,7 @@
 
 #[macro_use]
 mod macros;
+mod batch;
 pub mod classin;
 pub mod classrooms;
 mod connect;
@@ -44,6 +45,9 @@ pub enum StoreError {
     Database(#[source] sqlx::Error),
     #[error("migration failed: {0}")]
     Migration(#[from] sqlx::migrate::MigrateError),
+    /// A write that was part of a failed group commit.
+    #[error("database error in a group commit: {0}")]
+    Batch(String),
     /// A worker's lease on a job passed to another worker; its work is rolled back.
     #[error("the job's lease was lost to another worker")]
     LeaseLost,
@@ -86,6 +90,7 @@ pub(crate) enum Backend {
 pub struct Store {
     backend: Arc<Backend>,
     counts: Arc<CountCache>,
+    links: batch::LinkSender,
 }
 
 /// Totals of large lists, remembered for a few seconds: counting a million rows for every page read would cost more

@@ -3,7 +3,7 @@
 
 use classbridge_domain::TenantId;
 
-use crate::{now_millis, Store, StoreResult};
+use crate::{now_millis, Store, StoreError, StoreResult};
 
 #[derive(Debug, Clone)]
 pub struct NewLink<'a> {
@@ -48,20 +48,26 @@ pub const SESSION_IDLE_MS: i64 = 8 * 3600 * 1000;
 const SEEN_EVERY_MS: i64 = 60 * 1000;
 
 impl Store {
+    /// Stores a new link (in a group commit with the links asked for at the same moment).
     pub async fn insert_sso_link(
         &self,
         tenant_id: TenantId,
         link: &NewLink<'_>,
     ) -> StoreResult<()> {
-        let sql = "INSERT INTO sso_links (token_sha256, tenant_id, user_id, link_type, lang, target, created_at, expires_at) \
-                   VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
-        in_transaction!(self, tx => {
-            sqlx::query(sql)
-                .bind(link.token_sha256).bind(tenant_id.get()).bind(link.user_id).bind(link.link_type)
-                .bind(link.lang).bind(link.target).bind(now_millis()).bind(link.expires_at)
-                .execute(&mut *tx).await?;
-        });
-        Ok(())
+        let (written, done) = tokio::sync::oneshot::channel();
+        let pending = crate::batch::PendingLink {
+            token_sha256: link.token_sha256.to_owned(),
+            tenant_id: tenant_id.get(),
+            user_id: link.user_id,
+            link_type: link.link_type.to_owned(),
+            lang: link.lang.to_owned(),
+            target: link.target.to_owned(),
+            expires_at: link.expires_at,
+            written,
+        };
+        let stopped = || StoreError::Batch("the link writer has stopped".into());
+        self.links.send(pending).await.map_err(|_| stopped())?;
+        done.await.map_err(|_| stopped())?
     }
 
     pub async fn find_sso_link(&self, token_sha256: &str) -> StoreResult<Option<LinkRow>> {

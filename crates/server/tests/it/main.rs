@@ -3,6 +3,7 @@
 mod harness;
 
 mod browser;
+mod classin;
 mod cli;
 mod foundation;
 mod groups;

@@ -1,0 +1,30 @@
+//! The scheduling API's course actions: `addCourse`, `editCourse`, `endCourse`, `addCourseStudent`,
+//! `addCourseStudentMultiple`, `delCourseStudent`, `delCourseStudentMultiple`.
+
+use classbridge_service::classin::courses;
+
+use super::{Answer, Call};
+
+pub(super) async fn answer(action: &str, call: &Call<'_>) -> Option<Answer> {
+    let (store, school, params, now) = (&call.state.store, &call.school, call.params, call.now);
+    Some(match action {
+        "addCourse" => Answer::id(courses::add_course(store, school, params, now).await),
+        "editCourse" => Answer::done(courses::edit_course(store, school, params, now).await),
+        "endCourse" => Answer::done(courses::end_course(store, school, params, now).await),
+        "addCourseStudent" => {
+            Answer::done(courses::add_course_student(store, school, params, now).await)
+        }
+        "addCourseStudentMultiple" => Answer::batch(
+            courses::add_course_student_multiple(store, school, params, now).await,
+            |_| None,
+        ),
+        "delCourseStudent" => {
+            Answer::done(courses::del_course_student(store, school, params).await)
+        }
+        "delCourseStudentMultiple" => Answer::batch(
+            courses::del_course_student_multiple(store, school, params).await,
+            |_| None,
+        ),
+        _ => return None,
+    })
+}

@@ -1,0 +1,272 @@
+//! The ClassIn-compatible scheduling API on the wire: `POST /partner/api/course.api.php?action=…` with a form or
+//! multipart body (the official PHP SDK sends multipart), the SID/timeStamp/safeKey check, the repeat guard, and
+//! the `{"error_info": {"errno", "error"}, "data"}` envelope every answer carries with HTTP 200. The rules are in
+//! the service crate (`classbridge_service::classin`); the actions are dispatched by area in the submodules.
+
+mod courses;
+mod lessons;
+mod users;
+
+use axum::{
+    body::Body,
+    extract::State,
+    http::{header, Method, Request, StatusCode},
+    response::{IntoResponse, Response},
+    routing::any,
+    Json, Router,
+};
+use classbridge_service::classin::{
+    self, errno, ClassinResult, Failure, ItemOutcome, Params, School,
+};
+use serde_json::{json, Map, Value};
+
+use crate::{
+    extract::{form_body_to_json, read_limited_body},
+    state::AppState,
+};
+
+pub const PATH: &str = "/partner/api/course.api.php";
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route(PATH, any(course_api))
+}
+
+/// What one call is about: the state, the school it authenticated as, its parameters and the time.
+pub(crate) struct Call<'a> {
+    pub state: &'a AppState,
+    pub school: School,
+    pub params: Params<'a>,
+    pub now: i64,
+}
+
+impl Call<'_> {
+    /// The lesson's page, where `addCourseClass` says it can be followed.
+    pub fn live_url(&self, lesson_id: i64) -> String {
+        format!(
+            "{}/lessons/{lesson_id}",
+            self.state
+                .settings
+                .tenant_base_url(&self.school.tenant_slug)
+        )
+    }
+}
+
+/// One answer in ClassIn's envelope.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Answer {
+    errno: i64,
+    error: String,
+    data: Option<Value>,
+    more_data: Option<Value>,
+}
+
+const SUCCESS_MESSAGE: &str = "Success";
+
+impl Answer {
+    fn success(data: Option<Value>) -> Self {
+        Self {
+            errno: errno::SUCCESS,
+            error: SUCCESS_MESSAGE.to_owned(),
+            data,
+            more_data: None,
+        }
+    }
+
+    fn failure(failure: Failure) -> Self {
+        Self {
+            errno: failure.errno,
+            error: failure.error,
+            data: failure.data.map(Value::from),
+            more_data: None,
+        }
+    }
+
+    fn bad_parameter(error: impl Into<String>) -> Self {
+        Self::failure(Failure::bad_parameter(error))
+    }
+
+    /// An action answering an id (a UID, a course or lesson id) in `data`.
+    pub fn id(result: ClassinResult<i64>) -> Self {
+        result.map_or_else(Self::failure, |id| Self::success(Some(Value::from(id))))
+    }
+
+    /// An action answering no data.
+    pub fn done(result: ClassinResult<()>) -> Self {
+        result.map_or_else(Self::failure, |()| Self::success(None))
+    }
+
+    /// An action answering a text (a link) in `data`.
+    pub fn text(result: ClassinResult<String>) -> Self {
+        result.map_or_else(Self::failure, |text| Self::success(Some(Value::from(text))))
+    }
+
+    /// A batch action: one `{"errno", "error", "data"?, "customColumn"?}` per item, in request order; `more`
+    /// adds an item's `more_data` from its id.
+    pub fn batch(
+        result: ClassinResult<Vec<ItemOutcome>>,
+        more: impl Fn(i64) -> Option<Value>,
+    ) -> Self {
+        let items = match result {
+            Ok(items) => items,
+            Err(failure) => return Self::failure(failure),
+        };
+        let items: Vec<Value> = items
+            .into_iter()
+            .map(|item| {
+                let mut object = Map::new();
+                let (number, error, data, more_data) = match item.result {
+                    Ok(data) => (
+                        errno::SUCCESS,
+                        SUCCESS_MESSAGE.to_owned(),
+                        data,
+                        data.and_then(&more),
+                    ),
+                    Err(failure) => (failure.errno, failure.error, failure.data, None),
+                };
+                object.insert("errno".into(), number.into());
+                object.insert("error".into(), error.into());
+                if let Some(data) = data {
+                    object.insert("data".into(), data.into());
+                }
+                if let Some(more_data) = more_data {
+                    object.insert("more_data".into(), more_data);
+                }
+                if let Some(column) = item.custom_column {
+                    object.insert("customColumn".into(), column);
+                }
+                Value::Object(object)
+            })
+            .collect();
+        Self::success(Some(Value::Array(items)))
+    }
+
+    pub fn with_more_data(mut self, more_data: impl FnOnce(&Value) -> Option<Value>) -> Self {
+        if self.errno == errno::SUCCESS {
+            self.more_data = self.data.as_ref().and_then(more_data);
+        }
+        self
+    }
+}
+
+impl IntoResponse for Answer {
+    fn into_response(self) -> Response {
+        let mut body = Map::new();
+        body.insert(
+            "error_info".into(),
+            json!({"errno": self.errno, "error": self.error}),
+        );
+        if let Some(data) = self.data {
+            body.insert("data".into(), data);
+        }
+        if let Some(more_data) = self.more_data {
+            body.insert("more_data".into(), more_data);
+        }
+        // Clients read the errno; some raise on any status but 200.
+        (StatusCode::OK, Json(Value::Object(body))).into_response()
+    }
+}
+
+/// The body's fields: a form or multipart body (or JSON, or nothing), as one JSON object.
+async fn read_fields(
+    state: &AppState,
+    request: Request<Body>,
+) -> Result<Map<String, Value>, Answer> {
+    let (parts, body) = request.into_parts();
+    let bytes = read_limited_body(&parts.headers, body, state.settings.body_limit_bytes)
+        .await
+        .map_err(|error| Answer::bad_parameter(error.to_string()))?;
+    let content_type = parts
+        .headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or("");
+    let essence = content_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    let value = if bytes.iter().all(u8::is_ascii_whitespace) {
+        Value::Object(Map::new())
+    } else if essence == "application/x-www-form-urlencoded" || essence == "multipart/form-data" {
+        form_body_to_json(content_type, bytes)
+            .await
+            .map_err(|error| Answer::bad_parameter(error.to_string()))?
+    } else if essence == "application/json" {
+        serde_json::from_slice(&bytes)
+            .map_err(|_| Answer::bad_parameter("The request body is not valid JSON."))?
+    } else {
+        return Err(Answer::bad_parameter(
+            "Send the parameters as multipart/form-data or application/x-www-form-urlencoded.",
+        ));
+    };
+    match value {
+        Value::Object(fields) => Ok(fields),
+        _ => Err(Answer::bad_parameter(
+            "The parameters must be named fields.",
+        )),
+    }
+}
+
+fn action_in_query(query: Option<&str>) -> Option<String> {
+    url::form_urlencoded::parse(query?.as_bytes())
+        .find(|(name, _)| name == "action")
+        .map(|(_, value)| value.trim().to_owned())
+        .filter(|value| !value.is_empty())
+}
+
+/// `POST /partner/api/course.api.php?action=<action>`.
+async fn course_api(State(state): State<AppState>, request: Request<Body>) -> Answer {
+    if request.method() != Method::POST {
+        return Answer::bad_parameter("Only POST is supported.");
+    }
+    let query_action = action_in_query(request.uri().query());
+    let fields = match read_fields(&state, request).await {
+        Ok(fields) => fields,
+        Err(answer) => return answer,
+    };
+    let params = Params(&fields);
+    let now = state.clock.now_seconds();
+    let school = match classin::authenticate(
+        &state.store,
+        &state.master_key,
+        params.text("SID").as_deref(),
+        params.text("timeStamp").as_deref(),
+        params.text("safeKey").as_deref(),
+        now,
+    )
+    .await
+    {
+        Ok(school) => school,
+        Err(failure) => return Answer::failure(failure),
+    };
+    tracing::Span::current().record("tenant", school.tenant_slug.as_str());
+    let Some(action) = query_action.or_else(|| params.text("action")) else {
+        return Answer::bad_parameter("The action is missing: ?action=<action>.");
+    };
+    if state
+        .classin_repeats
+        .is_repeat(school.sid, &action, &fields)
+    {
+        return Answer::failure(Failure::new(
+            errno::REPEATED_REQUEST,
+            "The same request was received less than 5 seconds ago.",
+        ));
+    }
+    let call = Call {
+        state: &state,
+        school,
+        params,
+        now,
+    };
+    if let Some(answer) = users::answer(&action, &call).await {
+        return answer;
+    }
+    if let Some(answer) = courses::answer(&action, &call).await {
+        return answer;
+    }
+    if let Some(answer) = lessons::answer(&action, &call).await {
+        return answer;
+    }
+    Answer::bad_parameter(format!("Unknown action `{action}`."))
+}
