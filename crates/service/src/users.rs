@@ -339,6 +339,8 @@ pub async fn create_user(
         .await
         .map_err(uniqueness_error)?;
     apply_relations(&mut tx, id, &fields).await?;
+    // Mirrors must not skip a branch this may have changed.
+    classbridge_store::roster::bump_roster_version(&mut tx, tenant_id).await?;
     tx.commit().await?;
     store.forget_counts(tenant_id);
     Ok(id)
@@ -374,6 +376,8 @@ pub async fn update_user(
         .await
         .map_err(uniqueness_error)?;
     apply_relations(&mut tx, id, &fields).await?;
+    // Mirrors must not skip a branch this may have changed.
+    classbridge_store::roster::bump_roster_version(&mut tx, tenant_id).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -383,6 +387,8 @@ pub async fn delete_user(store: &Store, tenant_id: TenantId, id: i64) -> UserRes
     if !users::delete_user(&mut tx, tenant_id, id).await? {
         return Err(UserError::NotFound);
     }
+    // Mirrors must not skip a branch this may have changed.
+    classbridge_store::roster::bump_roster_version(&mut tx, tenant_id).await?;
     tx.commit().await?;
     store.forget_counts(tenant_id);
     Ok(())
@@ -590,6 +596,8 @@ pub async fn transfer(
             status,
         });
     }
+    // Mirrors must not skip a branch this may have changed.
+    classbridge_store::roster::bump_roster_version(&mut tx, tenant_id).await?;
     tx.commit().await?;
     store.forget_counts(tenant_id);
     Ok(results)

@@ -434,8 +434,11 @@ pub async fn delete_person(
     id: i64,
 ) -> StoreResult<bool> {
     let sql = "DELETE FROM users WHERE tenant_id = $1 AND id = $2";
+    let bump = "UPDATE tenants SET roster_version = roster_version + 1 WHERE id = $1";
     let deleted = in_transaction!(store, tx => {
-        sqlx::query(sql).bind(tenant_id.get()).bind(id).execute(&mut *tx).await?.rows_affected()
+        let deleted = sqlx::query(sql).bind(tenant_id.get()).bind(id).execute(&mut *tx).await?.rows_affected();
+        sqlx::query(bump).bind(tenant_id.get()).execute(&mut *tx).await?;
+        deleted
     });
     store.forget_counts(tenant_id);
     Ok(deleted == 1)
@@ -521,5 +524,49 @@ pub async fn refresh_statistics(store: &crate::Store) -> StoreResult<()> {
             .execute(pool)
             .await?;
     }
+    Ok(())
+}
+
+/// A branch's fingerprint: the hash of the payload last applied and the roster version then.
+pub async fn branch_fingerprint(
+    tx: &mut StoreTx,
+    tenant_id: TenantId,
+    partner_id: i64,
+) -> StoreResult<Option<(Option<String>, Option<i64>, i64)>> {
+    let sql = "SELECT b.applied_sha256, b.applied_version, t.roster_version FROM branches b JOIN tenants t ON t.id = b.tenant_id \
+               WHERE b.tenant_id = $1 AND b.partner_id = $2";
+    Ok(
+        on_tx!(tx, conn, Db => sqlx::query_as(sql).bind(tenant_id.get()).bind(partner_id).fetch_optional(&mut *conn).await?),
+    )
+}
+
+/// The tenant's roster version now.
+pub async fn roster_version(tx: &mut StoreTx, tenant_id: TenantId) -> StoreResult<i64> {
+    let sql = "SELECT roster_version FROM tenants WHERE id = $1";
+    Ok(
+        on_tx!(tx, conn, Db => sqlx::query_scalar(sql).bind(tenant_id.get()).fetch_one(&mut *conn).await?),
+    )
+}
+
+/// Marks the tenant's roster as changed; returns the new version.
+pub async fn bump_roster_version(tx: &mut StoreTx, tenant_id: TenantId) -> StoreResult<i64> {
+    let sql = "UPDATE tenants SET roster_version = roster_version + 1 WHERE id = $1 RETURNING roster_version";
+    Ok(
+        on_tx!(tx, conn, Db => sqlx::query_scalar(sql).bind(tenant_id.get()).fetch_one(&mut *conn).await?),
+    )
+}
+
+/// Remembers what a branch was last made from.
+pub async fn set_branch_fingerprint(
+    tx: &mut StoreTx,
+    tenant_id: TenantId,
+    partner_id: i64,
+    sha256: &str,
+    version: i64,
+) -> StoreResult<()> {
+    let sql = "UPDATE branches SET applied_sha256 = $3, applied_version = $4 WHERE tenant_id = $1 AND partner_id = $2";
+    on_tx!(tx, conn, Db => {
+        sqlx::query(sql).bind(tenant_id.get()).bind(partner_id).bind(sha256).bind(version).execute(&mut *conn).await?;
+    });
     Ok(())
 }

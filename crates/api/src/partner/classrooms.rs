@@ -104,6 +104,7 @@ pub async fn create_classroom(
         Err(StoreError::Conflict { .. }) => return Err(name_taken()),
         other => other?,
     };
+    classbridge_store::roster::bump_roster_version(&mut tx, partner.tenant_id()).await?;
     tx.commit().await?;
     let classroom = state
         .store
@@ -156,6 +157,7 @@ pub async fn update_classroom(
         Err(StoreError::NotFound) => return Err(not_found()),
         other => other?,
     }
+    classbridge_store::roster::bump_roster_version(&mut tx, partner.tenant_id()).await?;
     tx.commit().await?;
     let classroom = state
         .store
@@ -180,6 +182,7 @@ pub async fn delete_classroom(
         Err(StoreError::NotFound) => return Err(not_found()),
         other => other?,
     }
+    classbridge_store::roster::bump_roster_version(&mut tx, partner.tenant_id()).await?;
     tx.commit().await?;
     Ok(Json(json!({"message": "Classroom deleted."})))
 }

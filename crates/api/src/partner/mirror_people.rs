@@ -47,6 +47,7 @@ pub async fn update_person(
         .ok_or_else(unknown_person)?;
     let mut tx = state.store.begin().await?;
     roster::rename(&mut tx, RosterTable::Users, person.id, &name).await?;
+    roster::bump_roster_version(&mut tx, partner.tenant_id()).await?;
     tx.commit().await?;
     Ok(Json(
         json!({"uuid": uuid, "name": name, "active": person.active}),

@@ -20,6 +20,7 @@ both_databases!(
     mirrors_apply_in_the_order_they_were_accepted,
     the_same_idempotency_key_queues_once,
     an_unchanged_mirror_changes_nothing,
+    an_unchanged_payload_still_undoes_changes_made_elsewhere,
     mirrored_people_are_renamed_and_deleted_by_uuid,
     the_simple_mirror_manages_only_the_classrooms_it_names,
     branch_scoped_credentials_mirror_only_their_branch,
@@ -729,4 +730,41 @@ async fn form_mirrors_equal_their_json_twins(backend: Backend) {
     .await;
     assert_eq!(status, 422);
     assert!(answer["errors"]["branches.0.id"].is_array(), "{answer}");
+}
+
+async fn an_unchanged_payload_still_undoes_changes_made_elsewhere(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let alpha = app.tenant("alpha").await;
+    mirror(&alpha, &json!({"branches": [school(1), school(2)]})).await;
+    // A person renamed and another deleted through the API, a branch changed by another mirror: the same payload
+    // again must put them back, although it is byte for byte what was applied before.
+    send(
+        alpha
+            .request(Method::PUT, "/api/v2/mirror-data/users/s1")
+            .json(&json!({"name": "Renamed elsewhere"})),
+    )
+    .await;
+    send(alpha.request(Method::DELETE, "/api/v2/mirror-data/users/s3")).await;
+    let job = mirror(&alpha, &json!({"branches": [school(1), school(2)]})).await;
+    assert_eq!(job["counts"]["users"]["updated"], 1, "{job}");
+    assert_eq!(job["counts"]["users"]["created"], 1, "{job}");
+    let (_, users) = send(alpha.get("/users?per_page=100")).await;
+    assert!(users["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|u| u["uuid"] == "s1" && u["name"] == "Sara"));
+    let mut renamed_in_two = school(2);
+    renamed_in_two["classes"][0]["sections"][0]["students"][1]["name"] = json!("Omar A.");
+    mirror(&alpha, &json!({"branches": [renamed_in_two]})).await;
+    let job = mirror(&alpha, &json!({"branches": [school(1)]})).await;
+    assert_eq!(
+        job["counts"]["users"]["updated"], 1,
+        "branch 1 says Omar again: {job}"
+    );
+    let again = mirror(&alpha, &json!({"branches": [school(1)]})).await;
+    assert_eq!(
+        again["counts"]["users"],
+        json!({"created": 0, "updated": 0, "unchanged": 4, "deactivated": 0, "reactivated": 0})
+    );
 }

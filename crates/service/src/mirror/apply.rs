@@ -47,8 +47,117 @@ pub fn section_name_key(name: &str) -> String {
     name.trim().to_lowercase()
 }
 
-/// Applies `branch` for `tenant_id`, adding what it did to `counts`.
+/// Applies `branch` for `tenant_id`, adding what it did to `counts`. A branch whose last applied payload was this
+/// very one, with nothing written to the tenant's roster since, is skipped: it already is what the payload says.
 pub async fn apply_branch(
+    tx: &mut StoreTx,
+    tenant_id: TenantId,
+    branch: &MirrorBranch,
+    scope: ApplyScope,
+    guard: RemovalGuard,
+    counts: &mut MirrorCounts,
+) -> StoreResult<BranchOutcome> {
+    if scope == ApplyScope::NamedSectionsOnly {
+        return apply_in_full(tx, tenant_id, branch, scope, guard, counts).await;
+    }
+    let fingerprint = payload_fingerprint(branch);
+    if let Some((Some(applied), Some(applied_version), version_now)) =
+        roster::branch_fingerprint(tx, tenant_id, branch.id).await?
+    {
+        if applied == fingerprint && applied_version == version_now {
+            count_unchanged(branch, counts);
+            return Ok(BranchOutcome::Applied);
+        }
+    }
+    let changes_before = changes(counts);
+    let outcome = apply_in_full(tx, tenant_id, branch, scope, guard, counts).await?;
+    if outcome == BranchOutcome::Applied {
+        let version = if changes(counts) > changes_before {
+            roster::bump_roster_version(tx, tenant_id).await?
+        } else {
+            roster::roster_version(tx, tenant_id).await?
+        };
+        roster::set_branch_fingerprint(tx, tenant_id, branch.id, &fingerprint, version).await?;
+    }
+    Ok(outcome)
+}
+
+/// Everything a mirror changed (not what it found unchanged).
+fn changes(counts: &MirrorCounts) -> u64 {
+    let rows = [
+        counts.branches,
+        counts.classes,
+        counts.sections,
+        counts.subjects,
+    ];
+    rows.iter()
+        .map(|r| r.created + r.updated + r.removed)
+        .sum::<u64>()
+        + counts.users.created
+        + counts.users.updated
+        + counts.users.deactivated
+        + counts.users.reactivated
+        + counts.memberships.added
+        + counts.memberships.removed
+}
+
+/// What a full apply of an unchanged branch would count.
+fn count_unchanged(branch: &MirrorBranch, counts: &mut MirrorCounts) {
+    counts.branches.unchanged += 1;
+    counts.classes.unchanged += branch.classes.len() as u64;
+    let mut subjects = HashSet::new();
+    let mut people = HashSet::new();
+    for class in &branch.classes {
+        counts.sections.unchanged += class.sections.len() as u64;
+        for section in &class.sections {
+            for subject in &section.subjects {
+                subjects.insert(subject.id);
+                people.extend(subject.teachers.iter().map(|t| t.uuid.as_str()));
+            }
+            people.extend(section.students.iter().map(|s| s.uuid.as_str()));
+        }
+    }
+    counts.subjects.unchanged += subjects.len() as u64;
+    counts.users.unchanged += people.len() as u64;
+}
+
+/// A hash of everything the branch payload says, in its order.
+fn payload_fingerprint(branch: &MirrorBranch) -> String {
+    use sha2::{Digest, Sha256};
+    let mut hash = Sha256::new();
+    let mut text = |value: &str| {
+        hash.update((value.len() as u64).to_le_bytes());
+        hash.update(value.as_bytes());
+    };
+    text(&branch.id.to_string());
+    text(&branch.name);
+    for class in &branch.classes {
+        text("class");
+        text(&class.id.to_string());
+        text(&class.name);
+        for section in &class.sections {
+            text("section");
+            text(&section.name);
+            for subject in &section.subjects {
+                text("subject");
+                text(&subject.id.to_string());
+                text(&subject.name);
+                for teacher in &subject.teachers {
+                    text(&teacher.uuid);
+                    text(&teacher.name);
+                }
+            }
+            text("students");
+            for student in &section.students {
+                text(&student.uuid);
+                text(&student.name);
+            }
+        }
+    }
+    hex::encode(hash.finalize())
+}
+
+async fn apply_in_full(
     tx: &mut StoreTx,
     tenant_id: TenantId,
     branch: &MirrorBranch,
