@@ -69,10 +69,10 @@ pub async fn apply_branch(
             return Ok(BranchOutcome::Applied);
         }
     }
-    let changes_before = changes(counts);
+    let reach_before = changes_beyond_branch(counts);
     let outcome = apply_in_full(tx, tenant_id, branch, scope, guard, counts).await?;
     if outcome == BranchOutcome::Applied {
-        let version = if changes(counts) > changes_before {
+        let version = if changes_beyond_branch(counts) > reach_before {
             roster::bump_roster_version(tx, tenant_id).await?
         } else {
             roster::roster_version(tx, tenant_id).await?
@@ -82,23 +82,11 @@ pub async fn apply_branch(
     Ok(outcome)
 }
 
-/// Everything a mirror changed (not what it found unchanged).
-fn changes(counts: &MirrorCounts) -> u64 {
-    let rows = [
-        counts.branches,
-        counts.classes,
-        counts.sections,
-        counts.subjects,
-    ];
-    rows.iter()
-        .map(|r| r.created + r.updated + r.removed)
-        .sum::<u64>()
-        + counts.users.created
-        + counts.users.updated
-        + counts.users.deactivated
-        + counts.users.reactivated
-        + counts.memberships.added
-        + counts.memberships.removed
+/// Changes that reach beyond the branch being applied: people are shared between branches, so renaming,
+/// deactivating or reactivating one may make another branch differ from its own last payload. (What else a branch
+/// apply writes is the branch's own: its classes, sections, subjects and memberships.)
+fn changes_beyond_branch(counts: &MirrorCounts) -> u64 {
+    counts.users.updated + counts.users.deactivated + counts.users.reactivated
 }
 
 /// What a full apply of an unchanged branch would count.
