@@ -1,6 +1,7 @@
 //! The pages people land on: server-rendered HTML, no script, English and Arabic. A session comes from the
 //! `cb_session` cookie (or, for the app, `Authorization: Bearer`), and every page starts from the signed-in person.
 
+pub mod dashboard;
 pub mod home;
 pub mod i18n;
 pub mod sso;
@@ -24,6 +25,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/sso/{token}", get(sso::open_link))
         .route("/home", get(home::home))
+        .route("/dashboard", get(dashboard::dashboard))
         .route("/logout", post(sso::sign_out))
         .route("/lang", post(sso::switch_language))
         .route("/api/v2/sso/exchange", post(sso::exchange))

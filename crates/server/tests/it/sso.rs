@@ -24,6 +24,7 @@ both_databases!(
     mobile_links_are_exchanged_for_bearer_sessions,
     the_language_is_chosen_by_the_link_and_switchable,
     deactivation_ends_sessions,
+    admins_see_the_school_dashboard_and_others_do_not,
 );
 
 fn school() -> Value {
@@ -535,4 +536,33 @@ async fn deactivation_ends_sessions(backend: Backend) {
         401,
         "a deleted person is signed out"
     );
+}
+
+async fn admins_see_the_school_dashboard_and_others_do_not(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let alpha = app.tenant("alpha").await;
+    mirror(&alpha, &school()).await;
+    send(alpha.post_json("/students/transfer", &json!({"data": [{"name": "Head Teacher", "username": "head", "id": "ADM-1", "role": "admin"}]}))).await;
+    let (status, answer) = send(alpha.post_json("/sso-token", &json!({"user_id": "ADM-1"}))).await;
+    assert_eq!(status, 200, "{answer}");
+    let (_, cookie, _, _) = open(&browser(), answer["url"].as_str().unwrap(), None).await;
+    let admin = session_of(&cookie.unwrap());
+    let (_, home) = page(&app, "/home", &admin).await;
+    assert!(home.contains("href=\"/dashboard\""), "{home}");
+    let (status, dashboard) = page(&app, "/dashboard", &admin).await;
+    assert_eq!(status, 200, "{dashboard}");
+    for expected in [
+        "North School",
+        "Grade 5",
+        "succeeded",
+        "alpha SIS",
+        "https://sis.example.org",
+    ] {
+        assert!(dashboard.contains(expected), "{expected}: {dashboard}");
+    }
+    assert!(!dashboard.contains(&alpha.token), "tokens are never shown");
+    let student = sign_in(&app, &alpha, "s1").await;
+    let (status, refused) = page(&app, "/dashboard", &student).await;
+    assert_eq!(status, 403);
+    assert!(refused.contains("administrators"));
 }

@@ -1,0 +1,121 @@
+//! `GET /dashboard`: the school dashboard for people with the admin role — the mirrored tree with its counts, the
+//! recent mirror jobs, and the tenant's API credentials (names, origins, last use; never tokens). Read-only.
+
+use axum::{
+    extract::State,
+    http::StatusCode,
+    response::{IntoResponse, Response},
+};
+use classbridge_domain::TenantId;
+use classbridge_store::{roster, PageRequest};
+use maud::html;
+
+use super::{i18n::Key, layout, message_page, WebSession};
+use crate::{error::ApiError, state::AppState, time::rfc3339};
+
+const ADMIN: i64 = 1;
+
+pub async fn dashboard(State(state): State<AppState>, session: WebSession) -> Response {
+    match render(&state, &session).await {
+        Ok(response) => response,
+        Err(error) => error.into_response(),
+    }
+}
+
+async fn render(state: &AppState, session: &WebSession) -> Result<Response, ApiError> {
+    let lang = session.lang();
+    let user = session.row.user_id;
+    let roles = state
+        .store
+        .roles_of(&[user])
+        .await?
+        .remove(&user)
+        .unwrap_or_default();
+    if !roles.contains(&ADMIN) {
+        let words = (lang.t(Key::SchoolDashboard), lang.t(Key::AdminsOnly));
+        return Ok((
+            StatusCode::FORBIDDEN,
+            message_page(lang, StatusCode::FORBIDDEN, words),
+        )
+            .into_response());
+    }
+    let tenant = TenantId::from_row(session.row.tenant_id);
+    let branches = roster::list_branches(
+        &state.store,
+        tenant,
+        None,
+        PageRequest {
+            page: 1,
+            per_page: 100,
+        },
+    )
+    .await?;
+    let ids: Vec<i64> = branches.items.iter().map(|b| b.id).collect();
+    let sections = roster::section_summaries(&state.store, tenant, &ids).await?;
+    let jobs = state
+        .store
+        .list_jobs(
+            tenant,
+            None,
+            PageRequest {
+                page: 1,
+                per_page: 20,
+            },
+        )
+        .await?;
+    let credentials = state.store.list_partner_credentials(Some(tenant)).await?;
+    let changes = |counts: &str| -> String {
+        let counts: serde_json::Value = serde_json::from_str(counts).unwrap_or_default();
+        let number = |group: &str, key: &str| counts[group][key].as_u64().unwrap_or(0);
+        format!(
+            "+{} / −{} · {} · {}",
+            number("memberships", "added"),
+            number("memberships", "removed"),
+            number("users", "created") + number("users", "updated"),
+            number("users", "deactivated")
+        )
+    };
+    let body = html! {
+        h1 { (lang.t(Key::SchoolDashboard)) }
+        section id="branches" {
+            h2 { (lang.t(Key::Branches)) }
+            @if branches.items.is_empty() { p class="muted" { (lang.t(Key::Nothing)) } }
+            @for branch in &branches.items {
+                h3 { (branch.name) }
+                table {
+                    thead { tr { th scope="col" { (lang.t(Key::Class)) } th scope="col" { (lang.t(Key::Section)) } th scope="col" { (lang.t(Key::Students)) } th scope="col" { (lang.t(Key::Teachers)) } } }
+                    tbody {
+                        @for row in sections.iter().filter(|s| s.branch_id == branch.id) {
+                            tr { td { (row.class_name) } td { (row.section_name.as_deref().unwrap_or("—")) } td { (row.students) } td { (row.teachers) } }
+                        }
+                    }
+                }
+            }
+        }
+        section id="jobs" {
+            h2 { (lang.t(Key::MirrorJobs)) }
+            @if jobs.items.is_empty() { p class="muted" { (lang.t(Key::Nothing)) } } @else {
+                table {
+                    thead { tr { th scope="col" { (lang.t(Key::Accepted)) } th scope="col" { (lang.t(Key::Status)) } th scope="col" { (lang.t(Key::Changes)) } } }
+                    tbody { @for job in &jobs.items { tr { td { (rfc3339(job.accepted_at)) } td { (job.status) } td { (changes(&job.counts)) } } } }
+                }
+            }
+        }
+        section id="credentials" {
+            h2 { (lang.t(Key::Credentials)) }
+            table {
+                thead { tr { th scope="col" { (lang.t(Key::Name)) } th scope="col" { (lang.t(Key::Referer)) } th scope="col" { (lang.t(Key::LastUsed)) } } }
+                tbody {
+                    @for credential in &credentials {
+                        tr {
+                            td { (credential.name) @if credential.revoked_at.is_some() { " (" (lang.t(Key::Revoked)) ")" } }
+                            td { (credential.referer_origin) }
+                            td { (credential.last_used_at.map(rfc3339).unwrap_or_else(|| lang.t(Key::Never).to_owned())) }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    Ok(layout(session, lang.t(Key::SchoolDashboard), body).into_response())
+}
