@@ -90,7 +90,12 @@ impl Store {
             UserFilter::All => "",
             UserFilter::WithLmsId => " AND lms_id IS NOT NULL",
         };
-        let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE tenant_id = $1{condition} ORDER BY id LIMIT $2 OFFSET $3");
+        // The page's first id is found on the (tenant_id, id) index alone; only the page's own rows are read.
+        let sql = format!(
+            "SELECT {USER_COLUMNS} FROM users WHERE tenant_id = $1{condition} AND id >= \
+             (SELECT id FROM users WHERE tenant_id = $1{condition} ORDER BY id LIMIT 1 OFFSET $3) \
+             ORDER BY id LIMIT $2"
+        );
         let count = format!("SELECT COUNT(*) FROM users WHERE tenant_id = $1{condition}");
         let list = match filter {
             UserFilter::All => "users",
