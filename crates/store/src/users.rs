@@ -90,11 +90,12 @@ impl Store {
             UserFilter::All => "",
             UserFilter::WithLmsId => " AND lms_id IS NOT NULL",
         };
-        // The page's first id is found on the (tenant_id, id) index alone; only the page's own rows are read.
+        // The page's first id is found on the (tenant_id, id) index alone (ordering by the index's own columns keeps
+        // the planners on it); only the page's own rows are read.
         let sql = format!(
             "SELECT {USER_COLUMNS} FROM users WHERE tenant_id = $1{condition} AND id >= \
-             (SELECT id FROM users WHERE tenant_id = $1{condition} ORDER BY id LIMIT 1 OFFSET $3) \
-             ORDER BY id LIMIT $2"
+             (SELECT id FROM users WHERE tenant_id = $1{condition} ORDER BY tenant_id, id LIMIT 1 OFFSET $3) \
+             ORDER BY tenant_id, id LIMIT $2"
         );
         let count = format!("SELECT COUNT(*) FROM users WHERE tenant_id = $1{condition}");
         let list = match filter {
