@@ -110,38 +110,45 @@ pub async fn consume(
     session_kind: &str,
 ) -> Result<Consumed, StoreError> {
     let hash = token_sha256(token);
-    let Some(link) = store.find_sso_link(&hash).await? else {
-        return Ok(Consumed::Unknown);
-    };
-    if host_slug.is_some_and(|slug| slug != link.tenant_slug)
-        || only_type.is_some_and(|t| t.as_str() != link.link_type)
-    {
-        // Another tenant's link is no link here.
-        return Ok(Consumed::Unknown);
-    }
     let session = random_token();
     let csrf = random_token();
-    match store
-        .consume_sso_link(&hash, &token_sha256(&session), &csrf, session_kind)
+    let only = only_type.map(LinkType::as_str);
+    if let Some((tenant_id, user_id, lang, target)) = store
+        .consume_sso_link(
+            &hash,
+            &token_sha256(&session),
+            &csrf,
+            session_kind,
+            host_slug,
+            only,
+        )
         .await?
     {
-        Some((tenant_id, user_id, lang, target)) => Ok(Consumed::SignedIn {
+        return Ok(Consumed::SignedIn {
             session,
             lang,
             target,
             tenant_id,
             user_id,
-        }),
-        None => {
-            let now = store.find_sso_link(&hash).await?;
-            Ok(match now {
-                Some(link) if link.used_at.is_some() => Consumed::Used,
-                Some(link) if link.expires_at <= now_millis() => Consumed::Expired,
-                Some(_) => Consumed::Inactive,
-                None => Consumed::Unknown,
-            })
-        }
+        });
     }
+    // Refused: read the link only now, to say why.
+    let Some(link) = store.find_sso_link(&hash).await? else {
+        return Ok(Consumed::Unknown);
+    };
+    if host_slug.is_some_and(|slug| slug != link.tenant_slug)
+        || only.is_some_and(|t| t != link.link_type)
+    {
+        // Another tenant's link is no link here.
+        return Ok(Consumed::Unknown);
+    }
+    Ok(if link.used_at.is_some() {
+        Consumed::Used
+    } else if link.expires_at <= now_millis() {
+        Consumed::Expired
+    } else {
+        Consumed::Inactive
+    })
 }
 
 /// The stored form of a session id.

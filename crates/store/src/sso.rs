@@ -78,24 +78,30 @@ impl Store {
         )
     }
 
-    /// Uses the link and opens a session for its person, in one transaction; `None` when the link was already
-    /// used, has expired, or its person is no longer active (nothing is written then).
+    /// Uses the link and opens a session for its person, in one transaction; `None` when the link is unknown here
+    /// (another tenant's host, another link type), already used, expired, or its person is no longer active
+    /// (nothing is written then). One statement decides, so racing requests (on any node) get one session.
     pub async fn consume_sso_link(
         &self,
         token_sha256: &str,
         session_sha256: &str,
         csrf_token: &str,
         kind: &str,
+        host_slug: Option<&str>,
+        link_type: Option<&str>,
     ) -> StoreResult<Option<(i64, i64, String, String)>> {
         let consume = "UPDATE sso_links SET used_at = $2 WHERE token_sha256 = $1 AND used_at IS NULL AND expires_at > $2 \
                        AND EXISTS (SELECT 1 FROM users u WHERE u.id = sso_links.user_id AND u.active) \
+                       AND ($3 IS NULL OR tenant_id = (SELECT t.id FROM tenants t WHERE t.slug = $3)) \
+                       AND ($4 IS NULL OR link_type = $4) \
                        RETURNING tenant_id, user_id, lang, target";
         let open = "INSERT INTO web_sessions (id_sha256, tenant_id, user_id, kind, lang, csrf_token, created_at, last_seen_at) \
                     VALUES ($1, $2, $3, $4, $5, $6, $7, $7)";
         let opened = in_transaction!(self, tx => {
             let now = now_millis();
-            let consumed: Option<(i64, i64, String, String)> =
-                sqlx::query_as(consume).bind(token_sha256).bind(now).fetch_optional(&mut *tx).await?;
+            let consumed: Option<(i64, i64, String, String)> = sqlx::query_as(consume)
+                .bind(token_sha256).bind(now).bind(host_slug).bind(link_type)
+                .fetch_optional(&mut *tx).await?;
             if let Some((tenant_id, user_id, lang, _)) = &consumed {
                 sqlx::query(open)
                     .bind(session_sha256).bind(tenant_id).bind(user_id).bind(kind).bind(lang).bind(csrf_token).bind(now)

@@ -60,26 +60,99 @@ pub async fn apply_branch(
     if scope == ApplyScope::NamedSectionsOnly {
         return apply_in_full(tx, tenant_id, branch, scope, guard, counts).await;
     }
-    let fingerprint = payload_fingerprint(branch);
-    if let Some((Some(applied), Some(applied_version), version_now)) =
+    let (structure, full) = super::fingerprint::payload_fingerprints(branch);
+    let fingerprint = format!("{structure}.{full}");
+    let mut version_now = None;
+    if let Some((Some(applied), Some(applied_version), current)) =
         roster::branch_fingerprint(tx, tenant_id, branch.id).await?
     {
-        if applied == fingerprint && applied_version == version_now {
-            count_unchanged(branch, counts);
+        version_now = Some(current);
+        let (applied_structure, applied_full) = applied.split_once('.').unwrap_or(("", ""));
+        if applied_version == current && applied_full == full {
+            count_unchanged(branch, counts, true);
             return Ok(BranchOutcome::Applied);
+        }
+        // Only people's names can differ: compare those, and nothing else.
+        if applied_version == current && applied_structure == structure {
+            if let Some(renamed) = rename_people_only(tx, tenant_id, branch, counts).await? {
+                let version = if renamed > 0 {
+                    roster::bump_roster_version(tx, tenant_id).await?
+                } else {
+                    current
+                };
+                roster::set_branch_fingerprint(tx, tenant_id, branch.id, &fingerprint, version)
+                    .await?;
+                return Ok(BranchOutcome::Applied);
+            }
         }
     }
     let reach_before = changes_beyond_branch(counts);
     let outcome = apply_in_full(tx, tenant_id, branch, scope, guard, counts).await?;
     if outcome == BranchOutcome::Applied {
-        let version = if changes_beyond_branch(counts) > reach_before {
-            roster::bump_roster_version(tx, tenant_id).await?
-        } else {
-            roster::roster_version(tx, tenant_id).await?
+        let version = match version_now {
+            Some(current) if changes_beyond_branch(counts) == reach_before => current,
+            _ if changes_beyond_branch(counts) > reach_before => {
+                roster::bump_roster_version(tx, tenant_id).await?
+            }
+            _ => roster::roster_version(tx, tenant_id).await?,
         };
         roster::set_branch_fingerprint(tx, tenant_id, branch.id, &fingerprint, version).await?;
     }
     Ok(outcome)
+}
+
+/// For a branch whose structure is as last applied: renames the people whose names changed, and counts the rest
+/// unchanged. `None` (nothing written) when a person is missing or inactive, which only a full apply can mend.
+async fn rename_people_only(
+    tx: &mut StoreTx,
+    tenant_id: TenantId,
+    branch: &MirrorBranch,
+    counts: &mut MirrorCounts,
+) -> StoreResult<Option<u64>> {
+    let mut people: HashMap<&str, &str> = HashMap::new();
+    for class in &branch.classes {
+        for section in &class.sections {
+            for subject in &section.subjects {
+                people.extend(
+                    subject
+                        .teachers
+                        .iter()
+                        .map(|t| (t.uuid.as_str(), t.name.as_str())),
+                );
+            }
+            people.extend(
+                section
+                    .students
+                    .iter()
+                    .map(|s| (s.uuid.as_str(), s.name.as_str())),
+            );
+        }
+    }
+    let uuids: Vec<&str> = people.keys().copied().collect();
+    let stored = roster::find_people_by_uuid(tx, tenant_id, &uuids).await?;
+    if stored.len() != people.len() || stored.iter().any(|person| !person.active) {
+        return Ok(None);
+    }
+    let mut renamed = 0;
+    for person in &stored {
+        let wanted = person
+            .uuid
+            .as_deref()
+            .and_then(|uuid| people.get(uuid))
+            .copied();
+        match wanted {
+            Some(name) if name != person.name => {
+                roster::rename(tx, RosterTable::Users, person.id, name).await?;
+                renamed += 1;
+            }
+            Some(_) => {}
+            None => return Ok(None),
+        }
+    }
+    count_unchanged(branch, counts, false);
+    counts.users.updated += renamed;
+    counts.users.unchanged += people.len() as u64 - renamed;
+    Ok(Some(renamed))
 }
 
 /// Changes that reach beyond the branch being applied: people are shared between branches, so renaming,
@@ -90,7 +163,7 @@ fn changes_beyond_branch(counts: &MirrorCounts) -> u64 {
 }
 
 /// What a full apply of an unchanged branch would count.
-fn count_unchanged(branch: &MirrorBranch, counts: &mut MirrorCounts) {
+fn count_unchanged(branch: &MirrorBranch, counts: &mut MirrorCounts, people_too: bool) {
     counts.branches.unchanged += 1;
     counts.classes.unchanged += branch.classes.len() as u64;
     let mut subjects = HashSet::new();
@@ -106,43 +179,9 @@ fn count_unchanged(branch: &MirrorBranch, counts: &mut MirrorCounts) {
         }
     }
     counts.subjects.unchanged += subjects.len() as u64;
-    counts.users.unchanged += people.len() as u64;
-}
-
-/// A hash of everything the branch payload says, in its order.
-fn payload_fingerprint(branch: &MirrorBranch) -> String {
-    use sha2::{Digest, Sha256};
-    let mut hash = Sha256::new();
-    let mut text = |value: &str| {
-        hash.update((value.len() as u64).to_le_bytes());
-        hash.update(value.as_bytes());
-    };
-    text(&branch.id.to_string());
-    text(&branch.name);
-    for class in &branch.classes {
-        text("class");
-        text(&class.id.to_string());
-        text(&class.name);
-        for section in &class.sections {
-            text("section");
-            text(&section.name);
-            for subject in &section.subjects {
-                text("subject");
-                text(&subject.id.to_string());
-                text(&subject.name);
-                for teacher in &subject.teachers {
-                    text(&teacher.uuid);
-                    text(&teacher.name);
-                }
-            }
-            text("students");
-            for student in &section.students {
-                text(&student.uuid);
-                text(&student.name);
-            }
-        }
+    if people_too {
+        counts.users.unchanged += people.len() as u64;
     }
-    hex::encode(hash.finalize())
 }
 
 async fn apply_in_full(

@@ -4,6 +4,7 @@
 
 pub mod apply;
 pub mod counts;
+mod fingerprint;
 pub mod payload;
 
 use classbridge_domain::{
