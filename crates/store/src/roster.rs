@@ -127,6 +127,27 @@ impl RosterTable {
     }
 }
 
+/// Renames people `(id, name)` in batches: one statement per few hundred people, not one per person.
+pub async fn rename_people(tx: &mut StoreTx, renames: &[(i64, &str)]) -> StoreResult<()> {
+    let now = now_millis();
+    for chunk in renames.chunks(BATCH / 3) {
+        on_tx!(tx, conn, Db => {
+            let mut query = QueryBuilder::<Db>::new("UPDATE users SET name = CASE id");
+            for (id, name) in chunk {
+                query.push(" WHEN ").push_bind(*id).push(" THEN ").push_bind(*name);
+            }
+            query.push(" ELSE name END, updated_at = ").push_bind(now).push(" WHERE id IN (");
+            let mut separated = query.separated(", ");
+            for (id, _) in chunk {
+                separated.push_bind(*id);
+            }
+            separated.push_unseparated(")");
+            query.build().execute(&mut *conn).await?;
+        });
+    }
+    Ok(())
+}
+
 /// Deletes rows by id (their memberships go with them, by cascade).
 pub async fn delete_by_ids(tx: &mut StoreTx, table: RosterTable, ids: &[i64]) -> StoreResult<()> {
     for chunk in ids.chunks(BATCH) {

@@ -133,7 +133,7 @@ async fn rename_people_only(
     if stored.len() != people.len() || stored.iter().any(|person| !person.active) {
         return Ok(None);
     }
-    let mut renamed = 0;
+    let mut renames = Vec::new();
     for person in &stored {
         let wanted = person
             .uuid
@@ -141,14 +141,13 @@ async fn rename_people_only(
             .and_then(|uuid| people.get(uuid))
             .copied();
         match wanted {
-            Some(name) if name != person.name => {
-                roster::rename(tx, RosterTable::Users, person.id, name).await?;
-                renamed += 1;
-            }
+            Some(name) if name != person.name => renames.push((person.id, name)),
             Some(_) => {}
             None => return Ok(None),
         }
     }
+    roster::rename_people(tx, &renames).await?;
+    let renamed = renames.len() as u64;
     count_unchanged(branch, counts, false);
     counts.users.updated += renamed;
     counts.users.unchanged += people.len() as u64 - renamed;
@@ -466,14 +465,13 @@ async fn apply_in_full(
     // People: create, rename, reactivate.
     let uuids: Vec<&str> = people.keys().copied().collect();
     let mut person_ids: HashMap<String, i64> = HashMap::with_capacity(uuids.len());
-    let mut renamed = 0u64;
+    let mut renames: Vec<(i64, &str)> = Vec::new();
     let mut reactivate = Vec::new();
     for person in roster::find_people_by_uuid(tx, tenant_id, &uuids).await? {
         let Some(uuid) = person.uuid else { continue };
         let wanted_name = people[uuid.as_str()];
         if person.name != wanted_name {
-            roster::rename(tx, RosterTable::Users, person.id, wanted_name).await?;
-            renamed += 1;
+            renames.push((person.id, wanted_name));
         } else if person.active {
             counts.users.unchanged += 1;
         }
@@ -482,7 +480,8 @@ async fn apply_in_full(
         }
         person_ids.insert(uuid, person.id);
     }
-    counts.users.updated += renamed;
+    roster::rename_people(tx, &renames).await?;
+    counts.users.updated += renames.len() as u64;
     counts.users.reactivated += reactivate.len() as u64;
     roster::set_people_active(tx, &reactivate, true).await?;
     let mut new_people: Vec<(&str, &str)> = people
