@@ -66,20 +66,13 @@ pub async fn open_link(
     )
     .await
     {
-        Ok(Consumed::SignedIn {
-            session,
-            lang,
-            target,
-            ..
-        }) => {
-            // Targets are ours (`home`, later `lesson:{id}`): never a free-form URL.
-            let location = match target.strip_prefix("lesson:") {
-                Some(id) if id.chars().all(|c| c.is_ascii_digit()) => format!("/lessons/{id}"),
-                _ => format!(
-                    "/home?lang={}",
-                    Lang::parse(&lang).unwrap_or(Lang::En).code()
-                ),
-            };
+        Ok(Consumed::SignedIn { session, lang, .. }) => {
+            // Targets are ours, never a free-form URL. A lesson link (`lesson:{id}`, from ClassIn's getLoginLinked)
+            // lands on the home page until lessons have a page of their own.
+            let location = format!(
+                "/home?lang={}",
+                Lang::parse(&lang).unwrap_or(Lang::En).code()
+            );
             let mut response = Redirect::to(&location).into_response();
             *response.status_mut() = StatusCode::SEE_OTHER;
             response
