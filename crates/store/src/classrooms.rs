@@ -3,7 +3,10 @@
 
 use classbridge_domain::TenantId;
 
-use crate::{now_millis, tx::on_tx, Page, PageRequest, Store, StoreError, StoreResult, StoreTx};
+use crate::{
+    now_millis, roster::bump_roster_version, tx::on_tx, Page, PageRequest, Store, StoreError,
+    StoreResult, StoreTx,
+};
 
 /// The partner branch id of the tenant's default branch (simple mirrors and hand-made classrooms); no partner uses
 /// it for a real branch.
@@ -91,7 +94,8 @@ pub async fn default_class(tx: &mut StoreTx, tenant_id: TenantId) -> StoreResult
     })
 }
 
-/// Creates a hand-made classroom in the default branch; a name already used there is a `Conflict`.
+/// Creates a hand-made classroom in the default branch; a name already used there is a `Conflict`. Like every
+/// hand-made change to the roster, it bumps the tenant's roster version (mirrors then re-check their branches).
 pub async fn create_classroom(
     tx: &mut StoreTx,
     tenant_id: TenantId,
@@ -101,13 +105,15 @@ pub async fn create_classroom(
     let (branch, class) = default_class(tx, tenant_id).await?;
     let sql = "INSERT INTO sections (tenant_id, branch_id, class_id, name, name_key, origin) \
                VALUES ($1, $2, $3, $4, $5, 'manual') RETURNING id";
-    Ok(on_tx!(tx, conn, Db => {
+    let id = on_tx!(tx, conn, Db => {
         sqlx::query_scalar(sql).bind(tenant_id.get()).bind(branch).bind(class).bind(name).bind(name_key)
             .fetch_one(&mut *conn).await?
-    }))
+    });
+    bump_roster_version(tx, tenant_id).await?;
+    Ok(id)
 }
 
-/// Renames a hand-made classroom (`NotFound` when there is none by that id).
+/// Renames a hand-made classroom (`NotFound` when there is none by that id); bumps the roster version.
 pub async fn rename_classroom(
     tx: &mut StoreTx,
     tenant_id: TenantId,
@@ -119,19 +125,20 @@ pub async fn rename_classroom(
     let updated = on_tx!(tx, conn, Db => {
         sqlx::query(sql).bind(tenant_id.get()).bind(id).bind(name).bind(name_key).execute(&mut *conn).await?.rows_affected()
     });
-    if updated == 1 {
-        Ok(())
-    } else {
-        Err(StoreError::NotFound)
+    if updated != 1 {
+        return Err(StoreError::NotFound);
     }
+    bump_roster_version(tx, tenant_id).await?;
+    Ok(())
 }
 
+/// Deletes a classroom and its memberships; bumps the roster version.
 pub async fn delete_classroom(tx: &mut StoreTx, tenant_id: TenantId, id: i64) -> StoreResult<()> {
     let sql = "DELETE FROM sections WHERE tenant_id = $1 AND id = $2";
     let deleted = on_tx!(tx, conn, Db => sqlx::query(sql).bind(tenant_id.get()).bind(id).execute(&mut *conn).await?.rows_affected());
-    if deleted == 1 {
-        Ok(())
-    } else {
-        Err(StoreError::NotFound)
+    if deleted != 1 {
+        return Err(StoreError::NotFound);
     }
+    bump_roster_version(tx, tenant_id).await?;
+    Ok(())
 }

@@ -87,9 +87,9 @@ pub async fn insert_branch(
     }))
 }
 
-/// Renames a row of `branches`, `classes`, `sections`, `subjects` or `users` (the table name is ours, never input).
+/// Renames a row of `branches`, `classes`, `sections` or `subjects` (the table name is ours, never input).
 pub async fn rename(tx: &mut StoreTx, table: RosterTable, id: i64, name: &str) -> StoreResult<()> {
-    let stamped = matches!(table, RosterTable::Branches | RosterTable::Users);
+    let stamped = table == RosterTable::Branches;
     let sql = if stamped {
         format!(
             "UPDATE {} SET name = $2, updated_at = $3 WHERE id = $1",
@@ -112,7 +112,6 @@ pub enum RosterTable {
     Classes,
     Sections,
     Subjects,
-    Users,
 }
 
 impl RosterTable {
@@ -122,9 +121,21 @@ impl RosterTable {
             Self::Classes => "classes",
             Self::Sections => "sections",
             Self::Subjects => "subjects",
-            Self::Users => "users",
         }
     }
+}
+
+/// Renames one person by hand (`PUT /api/v2/mirror-data/users/{uuid}`), bumping the roster version so that a
+/// re-mirror of an unchanged payload puts the name back.
+pub async fn rename_person(
+    tx: &mut StoreTx,
+    tenant_id: TenantId,
+    id: i64,
+    name: &str,
+) -> StoreResult<()> {
+    rename_people(tx, &[(id, name)]).await?;
+    bump_roster_version(tx, tenant_id).await?;
+    Ok(())
 }
 
 /// Renames people `(id, name)` in batches: one statement per few hundred people, not one per person.

@@ -53,12 +53,17 @@ fn read_name(input: &PartnerInput) -> ApiResult<String> {
     Ok(name.unwrap_or_default())
 }
 
-async fn editable(state: &AppState, partner: &Partner, id: i64) -> ApiResult<Classroom> {
-    let classroom = state
+/// The tenant's classroom with this id, or a 404.
+async fn classroom(state: &AppState, partner: &Partner, id: i64) -> ApiResult<Classroom> {
+    state
         .store
         .find_classroom(partner.tenant_id(), id)
         .await?
-        .ok_or_else(not_found)?;
+        .ok_or_else(not_found)
+}
+
+async fn editable(state: &AppState, partner: &Partner, id: i64) -> ApiResult<Classroom> {
+    let classroom = classroom(state, partner, id).await?;
     if classroom.origin != ORIGIN_MANUAL {
         return Err(ApiError::Conflict(format!(
             "Classroom {id} is a section of branch \"{}\", kept by your mirror: change it there and mirror again.",
@@ -104,13 +109,8 @@ pub async fn create_classroom(
         Err(StoreError::Conflict { .. }) => return Err(name_taken()),
         other => other?,
     };
-    classbridge_store::roster::bump_roster_version(&mut tx, partner.tenant_id()).await?;
     tx.commit().await?;
-    let classroom = state
-        .store
-        .find_classroom(partner.tenant_id(), id)
-        .await?
-        .ok_or_else(not_found)?;
+    let classroom = classroom(&state, &partner, id).await?;
     Ok((StatusCode::CREATED, Json(classroom_json(&classroom))))
 }
 
@@ -123,11 +123,7 @@ pub async fn get_classroom(
     Path(id): Path<String>,
 ) -> ApiResult<Json<Value>> {
     let id = parse_id(&id, "classroom")?;
-    let classroom = state
-        .store
-        .find_classroom(partner.tenant_id(), id)
-        .await?
-        .ok_or_else(not_found)?;
+    let classroom = classroom(&state, &partner, id).await?;
     Ok(Json(classroom_json(&classroom)))
 }
 
@@ -157,13 +153,8 @@ pub async fn update_classroom(
         Err(StoreError::NotFound) => return Err(not_found()),
         other => other?,
     }
-    classbridge_store::roster::bump_roster_version(&mut tx, partner.tenant_id()).await?;
     tx.commit().await?;
-    let classroom = state
-        .store
-        .find_classroom(partner.tenant_id(), id)
-        .await?
-        .ok_or_else(not_found)?;
+    let classroom = classroom(&state, &partner, id).await?;
     Ok(Json(classroom_json(&classroom)))
 }
 
@@ -182,7 +173,6 @@ pub async fn delete_classroom(
         Err(StoreError::NotFound) => return Err(not_found()),
         other => other?,
     }
-    classbridge_store::roster::bump_roster_version(&mut tx, partner.tenant_id()).await?;
     tx.commit().await?;
     Ok(Json(json!({"message": "Classroom deleted."})))
 }

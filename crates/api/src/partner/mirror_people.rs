@@ -8,7 +8,7 @@ use classbridge_domain::{
     input::{FieldReader, TextRules},
     ValidationErrors,
 };
-use classbridge_store::roster::{self, RosterTable};
+use classbridge_store::roster;
 use serde_json::{json, Value};
 
 use crate::{
@@ -46,8 +46,7 @@ pub async fn update_person(
         .await?
         .ok_or_else(unknown_person)?;
     let mut tx = state.store.begin().await?;
-    roster::rename(&mut tx, RosterTable::Users, person.id, &name).await?;
-    roster::bump_roster_version(&mut tx, partner.tenant_id()).await?;
+    roster::rename_person(&mut tx, partner.tenant_id(), person.id, &name).await?;
     tx.commit().await?;
     Ok(Json(
         json!({"uuid": uuid, "name": name, "active": person.active}),
