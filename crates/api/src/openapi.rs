@@ -58,6 +58,12 @@ impl Modify for TokenSecurity {
         ops::readyz,
         partner::me::get_me,
         partner::groups::list_groups,
+        partner::scheduling::list_courses,
+        partner::scheduling::get_course,
+        partner::scheduling::list_lessons,
+        partner::scheduling::get_lesson,
+        partner::scheduling::book,
+        partner::scheduling::cancel_booking,
         partner::groups::create_group,
         partner::groups::get_group,
         partner::groups::update_group,
@@ -97,6 +103,7 @@ impl Modify for TokenSecurity {
         (name = "users", description = "Users, transfers, classrooms"),
         (name = "sso", description = "Single sign-on links and the app's token exchange"),
         (name = "groups", description = "The tenant's groups of users"),
+        (name = "scheduling", description = "Courses and lessons read back; Mode B booking"),
         (name = "operations", description = "Health and readiness")
     )
 )]

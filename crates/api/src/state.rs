@@ -1,6 +1,12 @@
 //! What every handler can reach: the store, the authenticator, the rate limiter and the settings.
 
-use std::{ops::Deref, sync::Arc};
+use std::{
+    ops::Deref,
+    sync::{
+        atomic::{AtomicI64, Ordering},
+        Arc,
+    },
+};
 
 use classbridge_service::{
     auth::UsageCounter, classin::RepeatGuard, jobs::JobQueue, MasterKey, PartnerAuthenticator,
@@ -86,22 +92,29 @@ pub struct AppInner {
     pub classin_repeats: RepeatGuard,
 }
 
-/// Where "now" comes from: the system clock in production; a fixed moment where a test builds the state itself.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub enum Clock {
-    #[default]
-    System,
-    /// Always this Unix second.
-    Fixed(i64),
+/// Where "now" comes from: the system clock, moved by an offset that is zero unless a test sets one (so that join
+/// windows, booking locks and the scheduling API's time rules can be tested at any moment).
+#[derive(Debug, Clone, Default)]
+pub struct Clock {
+    offset_seconds: Arc<AtomicI64>,
 }
 
 impl Clock {
     /// Now, in Unix seconds.
-    pub fn now_seconds(self) -> i64 {
-        match self {
-            Self::System => time::OffsetDateTime::now_utc().unix_timestamp(),
-            Self::Fixed(seconds) => seconds,
-        }
+    pub fn now_seconds(&self) -> i64 {
+        time::OffsetDateTime::now_utc().unix_timestamp()
+            + self.offset_seconds.load(Ordering::Relaxed)
+    }
+
+    /// Now, in Unix milliseconds.
+    pub fn now_millis(&self) -> i64 {
+        let now = time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000;
+        i64::try_from(now).unwrap_or(i64::MAX) + self.offset_seconds.load(Ordering::Relaxed) * 1000
+    }
+
+    /// Moves this clock (and every copy of it) by `seconds`.
+    pub fn advance(&self, seconds: i64) {
+        self.offset_seconds.fetch_add(seconds, Ordering::Relaxed);
     }
 }
 
@@ -121,7 +134,7 @@ impl AppState {
             settings,
             jobs,
             master_key,
-            clock: Clock::System,
+            clock: Clock::default(),
             classin_repeats: RepeatGuard::default(),
         }))
     }

@@ -86,6 +86,11 @@ impl Application {
         &self.store
     }
 
+    /// The clock the server's time rules read (tests move it).
+    pub fn clock(&self) -> classbridge_api::state::Clock {
+        self.state.clock.clone()
+    }
+
     /// Serves until `shutdown` completes, then finishes in-flight requests (up to the grace period) and writes the
     /// counted credential use.
     pub async fn run_until_stopped(

@@ -99,6 +99,18 @@ pub enum TenantCommand {
     Disable { slug: String },
     /// Enable a disabled tenant again.
     Enable { slug: String },
+    /// Set where the tenant's lessons take place: a video-room URL template naming {lesson_id} (and optionally
+    /// {tenant} and {course_id}), e.g. https://meet.example.org/{tenant}-{lesson_id}.
+    #[command(name = "video-room")]
+    VideoRoom {
+        slug: String,
+        /// The URL template.
+        #[arg(required_unless_present = "clear", conflicts_with = "clear")]
+        template: Option<String>,
+        /// Remove the template: entering a lesson then only records attendance.
+        #[arg(long)]
+        clear: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]

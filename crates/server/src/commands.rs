@@ -75,6 +75,15 @@ async fn tenant(store: &Store, command: TenantCommand) -> anyhow::Result<()> {
             admin::set_tenant_disabled(store, &slug, false).await?;
             println!("enabled tenant {slug}");
         }
+        TenantCommand::VideoRoom { slug, template, .. } => {
+            let tenant = admin::set_tenant_video_room(store, &slug, template.as_deref()).await?;
+            match tenant.video_room_url {
+                Some(template) => println!("lessons of tenant {slug} take place at {template}"),
+                None => println!(
+                    "tenant {slug} has no video room: entering a lesson only records attendance"
+                ),
+            }
+        }
     }
     Ok(())
 }
@@ -228,12 +237,18 @@ async fn quickstart(config: Config) -> anyhow::Result<()> {
     const TENANT: &str = "demo";
     const NAME: &str = "quickstart";
     const REFERER: &str = "http://localhost";
+    const DEMO_VIDEO_ROOM: &str = "https://meet.jit.si/classbridge-{tenant}-{lesson_id}";
     let store = app::open_store(&config).await?;
     let key = app::master_key(&config)?;
     if store.find_tenant_by_slug(TENANT).await?.is_none() {
         admin::create_tenant(&store, TENANT, "Demo School").await?;
     }
-    let tenant = admin::tenant_by_slug(&store, TENANT).await?;
+    let mut tenant = admin::tenant_by_slug(&store, TENANT).await?;
+    if tenant.video_room_url.is_none() {
+        // A public meeting service, so that "Enter the lesson" leads somewhere in the demo; schools set their own.
+        tenant = admin::set_tenant_video_room(&store, TENANT, Some(DEMO_VIDEO_ROOM)).await?;
+    }
+    let video_room = tenant.video_room_url.clone().unwrap_or_default();
     let existing = store
         .list_partner_credentials(Some(tenant.id))
         .await?
@@ -282,7 +297,9 @@ async fn quickstart(config: Config) -> anyhow::Result<()> {
          \x20 partner token    {token}\n\
          \x20                  (credential {id}, referer {REFERER}; a new token on every quickstart)\n\
          \x20 ClassIn SID      {sid}\n\
-         \x20 ClassIn SECRET   {secret}\n\n\
+         \x20 ClassIn SECRET   {secret}\n\
+         \x20 video rooms      {video_room}\n\
+         \x20                  (change with: classbridge tenant video-room {TENANT} <url template>)\n\n\
          Try it:\n\
          \x20 curl -s {base}/api/v2/me -H 'token: {token}' -H 'referer: {REFERER}' -H 'accept: application/json'\n\n\
          API reference: {base}/docs    Stop with Ctrl-C.\n",

@@ -187,3 +187,20 @@ pub async fn revoke_classin_credential(store: &Store, sid: i64) -> AdminResult<C
         other => Ok(other?),
     }
 }
+
+/// Sets the URL template of the tenant's video rooms (`None` clears it): an http(s) URL naming `{lesson_id}` (one
+/// room per lesson) and optionally `{tenant}` and `{course_id}`.
+pub async fn set_tenant_video_room(
+    store: &Store,
+    slug: &str,
+    template: Option<&str>,
+) -> AdminResult<Tenant> {
+    let template = template.map(str::trim).filter(|t| !t.is_empty());
+    if let Some(template) = template {
+        crate::classin::rooms::check_template(template).map_err(AdminError::Invalid)?;
+    }
+    match store.set_tenant_video_room(slug, template).await {
+        Err(StoreError::NotFound) => Err(AdminError::TenantNotFound(slug.to_owned())),
+        other => Ok(other?),
+    }
+}

@@ -70,6 +70,7 @@ struct CredentialWithTenant {
     tenant_slug: String,
     tenant_name: String,
     tenant_time_zone: String,
+    tenant_video_room_url: Option<String>,
     tenant_disabled_at: Option<i64>,
     tenant_created_at: i64,
 }
@@ -150,7 +151,7 @@ impl Store {
         let sql = "SELECT c.id, c.tenant_id, c.name, c.referer_origin, c.token_sha256, c.token_hint, c.branch_id, \
                    c.rate_limit_per_minute, c.created_at, c.rotated_at, c.revoked_at, c.last_used_at, c.accepted_count, \
                    c.refused_count, t.slug AS tenant_slug, t.name AS tenant_name, t.time_zone AS tenant_time_zone, \
-                   t.disabled_at AS tenant_disabled_at, t.created_at AS tenant_created_at \
+                   t.video_room_url AS tenant_video_room_url, t.disabled_at AS tenant_disabled_at, t.created_at AS tenant_created_at \
                    FROM partner_credentials c JOIN tenants t ON t.id = c.tenant_id WHERE c.token_sha256 = $1";
         let row: Option<CredentialWithTenant> = on_reader!(self, pool => sqlx::query_as(sql).bind(token_sha256).fetch_optional(pool).await?);
         Ok(row.map(|row| {
@@ -159,6 +160,7 @@ impl Store {
                 slug: row.tenant_slug,
                 name: row.tenant_name,
                 time_zone: row.tenant_time_zone,
+                video_room_url: row.tenant_video_room_url,
                 disabled_at: row.tenant_disabled_at,
                 created_at: row.tenant_created_at,
             };

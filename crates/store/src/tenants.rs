@@ -11,6 +11,8 @@ pub struct Tenant {
     pub slug: String,
     pub name: String,
     pub time_zone: String,
+    /// Where the tenant's lessons take place: a URL template with `{tenant}`, `{lesson_id}` and `{course_id}`.
+    pub video_room_url: Option<String>,
     pub disabled_at: Option<i64>,
     pub created_at: i64,
 }
@@ -27,6 +29,7 @@ pub(crate) struct TenantRow {
     pub slug: String,
     pub name: String,
     pub time_zone: String,
+    pub video_room_url: Option<String>,
     pub disabled_at: Option<i64>,
     pub created_at: i64,
 }
@@ -38,13 +41,15 @@ impl From<TenantRow> for Tenant {
             slug: row.slug,
             name: row.name,
             time_zone: row.time_zone,
+            video_room_url: row.video_room_url,
             disabled_at: row.disabled_at,
             created_at: row.created_at,
         }
     }
 }
 
-pub(crate) const TENANT_COLUMNS: &str = "id, slug, name, time_zone, disabled_at, created_at";
+pub(crate) const TENANT_COLUMNS: &str =
+    "id, slug, name, time_zone, video_room_url, disabled_at, created_at";
 
 impl Store {
     /// Creates a tenant; a taken slug is a `Conflict`.
@@ -92,5 +97,29 @@ impl Store {
                 .await?
         });
         Ok(row.into())
+    }
+
+    /// Sets (or with `None` clears) the URL template of the tenant's video rooms.
+    pub async fn set_tenant_video_room(
+        &self,
+        slug: &str,
+        template: Option<&str>,
+    ) -> StoreResult<Tenant> {
+        let sql = format!(
+            "UPDATE tenants SET video_room_url = $2 WHERE slug = $1 RETURNING {TENANT_COLUMNS}"
+        );
+        let row: TenantRow = in_transaction!(self, tx => {
+            sqlx::query_as(&sql).bind(slug).bind(template).fetch_one(&mut *tx).await?
+        });
+        Ok(row.into())
+    }
+
+    /// The tenant's video-room URL template, if it has one.
+    pub async fn tenant_video_room(&self, tenant_id: TenantId) -> StoreResult<Option<String>> {
+        let sql = "SELECT video_room_url FROM tenants WHERE id = $1";
+        let template: Option<Option<String>> = on_reader!(self, pool => {
+            sqlx::query_scalar(sql).bind(tenant_id.get()).fetch_optional(pool).await?
+        });
+        Ok(template.flatten())
     }
 }

@@ -6,11 +6,12 @@ pub mod groups;
 pub mod me;
 pub mod mirror;
 pub mod mirror_people;
+pub mod scheduling;
 pub mod sso;
 pub mod users;
 
 use axum::{
-    routing::{get, post, put},
+    routing::{delete, get, post, put},
     Router,
 };
 
@@ -29,6 +30,18 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/api/v2/mirror-data/users/{uuid}",
             put(mirror_people::update_person).delete(mirror_people::delete_person),
+        )
+        .route("/api/v2/courses", get(scheduling::list_courses))
+        .route("/api/v2/courses/{course_id}", get(scheduling::get_course))
+        .route("/api/v2/lessons", get(scheduling::list_lessons))
+        .route("/api/v2/lessons/{lesson_id}", get(scheduling::get_lesson))
+        .route(
+            "/api/v2/lessons/{lesson_id}/bookings",
+            post(scheduling::book),
+        )
+        .route(
+            "/api/v2/lessons/{lesson_id}/bookings/{uid}",
+            delete(scheduling::cancel_booking),
         )
         .route("/users", get(users::list_users).post(users::create_user))
         .route("/users/roles", get(users::list_users_with_roles))

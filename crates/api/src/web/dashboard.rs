@@ -1,5 +1,6 @@
 //! `GET /dashboard`: the school dashboard for people with the admin role — the mirrored tree with its counts, the
-//! recent mirror jobs, and the tenant's API credentials (names, origins, last use; never tokens). Read-only.
+//! recent mirror jobs, the lessons of the next two weeks, and the tenant's API credentials (names, origins, last
+//! use; never tokens). Read-only.
 
 use axum::{
     extract::State,
@@ -7,10 +8,10 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use classbridge_domain::TenantId;
-use classbridge_store::{roster, PageRequest};
+use classbridge_store::{classin::reads::LessonFilter, roster, PageRequest};
 use maud::html;
 
-use super::{i18n::Key, layout, message_page, WebSession};
+use super::{i18n::Key, layout, lessons, message_page, WebSession};
 use crate::{error::ApiError, state::AppState, time::rfc3339};
 
 const ADMIN: i64 = 1;
@@ -64,6 +65,23 @@ async fn render(state: &AppState, session: &WebSession) -> Result<Response, ApiE
         )
         .await?;
     let credentials = state.store.list_partner_credentials(Some(tenant)).await?;
+    let now_ms = state.clock.now_seconds() * 1000;
+    let two_weeks = LessonFilter {
+        from: Some(now_ms),
+        to: Some(now_ms + 14 * 86_400_000),
+        ..LessonFilter::default()
+    };
+    let lessons = state
+        .store
+        .list_lessons(
+            tenant,
+            two_weeks,
+            PageRequest {
+                page: 1,
+                per_page: 200,
+            },
+        )
+        .await?;
     let changes = |counts: &str| -> String {
         let counts: serde_json::Value = serde_json::from_str(counts).unwrap_or_default();
         let number = |group: &str, key: &str| counts[group][key].as_u64().unwrap_or(0);
@@ -101,6 +119,7 @@ async fn render(state: &AppState, session: &WebSession) -> Result<Response, ApiE
                 }
             }
         }
+        (lessons::calendar(lang, &lessons.items))
         section id="credentials" {
             h2 { (lang.t(Key::Credentials)) }
             table {

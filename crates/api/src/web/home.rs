@@ -1,5 +1,6 @@
 //! `GET /home`: what the signed-in person's roles let them see — a student's classes and subjects, a teacher's
-//! sections with their students, a supervisor's and an admin's entry points. Nothing about anyone else.
+//! sections with their students, their upcoming lessons with a join button, the lessons a student may book, a
+//! supervisor's and an admin's entry points. Nothing about anyone else.
 
 use std::collections::BTreeMap;
 
@@ -8,12 +9,13 @@ use axum::{
     response::{Html, IntoResponse, Response},
 };
 use classbridge_domain::TenantId;
+use classbridge_service::classin::lessons::LOCK_SECONDS;
 use classbridge_store::home::{Place, Teaching};
 use maud::{html, Markup};
 
 use super::{
     i18n::{Key, Lang},
-    layout, WebSession,
+    layout, lessons, WebSession,
 };
 use crate::{error::ApiError, state::AppState};
 
@@ -52,6 +54,22 @@ async fn render(state: &AppState, session: &WebSession) -> Result<Html<String>, 
         ids.dedup();
         let students = state.store.students_in(&ids).await?;
         blocks.push(teacher_block(lang, &teaching, &students));
+    }
+    let now = state.clock.now_seconds();
+    let lessons = state
+        .store
+        .lessons_of_person(tenant, user, now * 1000, 50)
+        .await?;
+    let csrf = &session.row.csrf_token;
+    if !lessons.is_empty() || roles.contains(&STUDENT) || roles.contains(&TEACHER) {
+        blocks.push(lessons::my_lessons(lang, &lessons, now, csrf));
+    }
+    if roles.contains(&STUDENT) {
+        let bookable = state
+            .store
+            .lessons_open_for_booking(tenant, user, now * 1000, LOCK_SECONDS * 1000, 50)
+            .await?;
+        blocks.push(lessons::open_for_booking(lang, &bookable, csrf));
     }
     if roles.contains(&SUPERVISOR) {
         blocks.push(html! { section id="supervision" { h2 { (lang.t(Key::Supervision)) } p class="muted" { (lang.t(Key::NoSupervision)) } } });

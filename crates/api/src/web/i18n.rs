@@ -92,6 +92,118 @@ impl Lang {
                 "هذه الصفحة لمسؤولي المدرسة.",
             ),
             Key::Nothing => ("Nothing yet.", "لا شيء بعد."),
+            Key::MyLessons => (
+                "My lessons",
+                "دروسي",
+            ),
+            Key::NoLessons => (
+                "No upcoming lessons.",
+                "لا توجد دروس قادمة.",
+            ),
+            Key::OpenForBooking => (
+                "Lessons open for booking",
+                "دروس متاحة للحجز",
+            ),
+            Key::NoneOpenForBooking => (
+                "No lessons are open for booking right now.",
+                "لا توجد دروس متاحة للحجز الآن.",
+            ),
+            Key::Book => (
+                "Book a seat",
+                "احجز مقعدًا",
+            ),
+            Key::CancelBooking => (
+                "Cancel my booking",
+                "ألغِ حجزي",
+            ),
+            Key::BookedSeat => (
+                "You have booked a seat.",
+                "لقد حجزت مقعدًا.",
+            ),
+            Key::SeatsLeft => (
+                "Seats left",
+                "المقاعد المتبقية",
+            ),
+            Key::Enter => (
+                "Enter the lesson",
+                "ادخل الدرس",
+            ),
+            Key::OpensAt => (
+                "Entry opens at",
+                "يُفتح الدخول في",
+            ),
+            Key::LessonEnded => (
+                "This lesson has ended.",
+                "انتهى هذا الدرس.",
+            ),
+            Key::LessonCancelled => (
+                "This lesson was cancelled.",
+                "أُلغي هذا الدرس.",
+            ),
+            Key::Course => (
+                "Course",
+                "المقرر",
+            ),
+            Key::Teacher => (
+                "Teacher",
+                "المعلم",
+            ),
+            Key::Time => (
+                "Time",
+                "الوقت",
+            ),
+            Key::Assistants => (
+                "Assistants",
+                "المساعدون",
+            ),
+            Key::Attendance => (
+                "Attendance",
+                "الحضور",
+            ),
+            Key::FirstEntered => (
+                "First entered",
+                "أول دخول",
+            ),
+            Key::Lesson => (
+                "Lesson",
+                "الدرس",
+            ),
+            Key::LessonsCalendar => (
+                "Lessons in the next two weeks",
+                "الدروس خلال الأسبوعين القادمين",
+            ),
+            Key::Seats => (
+                "Seats",
+                "المقاعد",
+            ),
+            Key::YouAreIn => (
+                "You are in the lesson",
+                "أنت في الدرس",
+            ),
+            Key::OpenRoom => (
+                "Open the video room",
+                "افتح غرفة الفيديو",
+            ),
+            Key::NoRoom => (
+                "Your attendance is recorded. The school has not set up video rooms yet; ask your teacher where the lesson takes place.",
+                "تم تسجيل حضورك. لم تُعِدّ المدرسة غرف الفيديو بعد؛ اسأل معلمك عن مكان الدرس.",
+            ),
+            Key::BackToLesson => (
+                "Back to the lesson",
+                "العودة إلى الدرس",
+            ),
+            Key::NoSuchLesson => (
+                "There is no such lesson for you.",
+                "لا يوجد درس كهذا لك.",
+            ),
+            Key::NotBookableAnyMore => (
+                "Booking for this lesson has closed.",
+                "أُغلق الحجز لهذا الدرس.",
+            ),
+            Key::EntryOpenUntil => (
+                "Entry is open until",
+                "الدخول متاح حتى",
+            ),
         };
         match self {
             Self::En => en,
@@ -138,4 +250,32 @@ pub enum Key {
     Revoked,
     AdminsOnly,
     Nothing,
+    MyLessons,
+    NoLessons,
+    OpenForBooking,
+    NoneOpenForBooking,
+    Book,
+    CancelBooking,
+    BookedSeat,
+    SeatsLeft,
+    Enter,
+    OpensAt,
+    LessonEnded,
+    LessonCancelled,
+    Course,
+    Teacher,
+    Time,
+    Assistants,
+    Attendance,
+    FirstEntered,
+    Lesson,
+    LessonsCalendar,
+    Seats,
+    YouAreIn,
+    OpenRoom,
+    NoRoom,
+    BackToLesson,
+    NoSuchLesson,
+    NotBookableAnyMore,
+    EntryOpenUntil,
 }

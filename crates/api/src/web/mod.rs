@@ -4,6 +4,7 @@
 pub mod dashboard;
 pub mod home;
 pub mod i18n;
+pub mod lessons;
 pub mod sso;
 
 use axum::{
@@ -26,6 +27,10 @@ pub fn routes() -> Router<AppState> {
         .route("/sso/{token}", get(sso::open_link))
         .route("/home", get(home::home))
         .route("/dashboard", get(dashboard::dashboard))
+        .route("/lessons/{lesson_id}", get(lessons::lesson_page))
+        .route("/lessons/{lesson_id}/enter", post(lessons::enter))
+        .route("/lessons/{lesson_id}/book", post(lessons::book))
+        .route("/lessons/{lesson_id}/cancel", post(lessons::cancel))
         .route("/logout", post(sso::sign_out))
         .route("/lang", post(sso::switch_language))
         .route("/api/v2/sso/exchange", post(sso::exchange))

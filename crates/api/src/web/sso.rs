@@ -66,11 +66,20 @@ pub async fn open_link(
     )
     .await
     {
-        Ok(Consumed::SignedIn { session, lang, .. }) => {
-            // Targets are ours, never a free-form URL. A lesson link (`lesson:{id}`, from ClassIn's getLoginLinked)
-            // lands on the home page until lessons have a page of their own.
+        Ok(Consumed::SignedIn {
+            session,
+            lang,
+            target,
+            ..
+        }) => {
+            // Targets are ours, never a free-form URL: a lesson link (`lesson:{id}`, from ClassIn's
+            // getLoginLinked) opens that lesson's page, every other link the home page.
+            let page = target
+                .strip_prefix("lesson:")
+                .and_then(|id| id.parse::<i64>().ok())
+                .map_or_else(|| "/home".to_owned(), |id| format!("/lessons/{id}"));
             let location = format!(
-                "/home?lang={}",
+                "{page}?lang={}",
                 Lang::parse(&lang).unwrap_or(Lang::En).code()
             );
             let mut response = Redirect::to(&location).into_response();
@@ -144,11 +153,11 @@ pub struct CsrfForm {
     lang: String,
 }
 
-fn csrf_ok(session: &WebSession, form: &CsrfForm) -> bool {
+pub(super) fn csrf_ok(session: &WebSession, form: &CsrfForm) -> bool {
     classbridge_service::tokens::constant_time_equal(&session.row.csrf_token, &form.csrf)
 }
 
-fn forbidden(session: &WebSession) -> Response {
+pub(super) fn forbidden(session: &WebSession) -> Response {
     let lang = session.lang();
     let words = match lang {
         Lang::En => (

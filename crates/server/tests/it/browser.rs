@@ -90,14 +90,21 @@ async fn link(app: &TestApp, tenant: &crate::harness::TestTenant, uuid: &str) ->
     answer["url"].as_str().unwrap().to_owned()
 }
 
+/// The text of the element `css` names, waiting while the page is still being replaced (a busy machine can hand
+/// out an element of the page being left, which is stale by the time its text is asked for).
 async fn text_of(client: &fantoccini::Client, css: &str) -> String {
-    client
-        .find(Locator::Css(css))
-        .await
-        .unwrap_or_else(|_| panic!("{css} on the page"))
-        .text()
-        .await
-        .unwrap()
+    let mut last_error = None;
+    for _ in 0..50 {
+        match client.find(Locator::Css(css)).await {
+            Ok(element) => match element.text().await {
+                Ok(text) => return text,
+                Err(error) => last_error = Some(error),
+            },
+            Err(error) => last_error = Some(error),
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("{css} on the page: {last_error:?}")
 }
 
 async fn a_student_and_a_teacher_use_their_pages_in_a_real_browser(backend: Backend) {

@@ -66,6 +66,43 @@ async fn operator_commands_manage_tenants_and_credentials(backend: Backend) {
     assert_eq!(code, 1);
     assert!(err.contains("a tenant slug is 1 to 63 characters"), "{err}");
 
+    let template = "https://meet.example.org/{tenant}-{lesson_id}";
+    let (code, out, _) = run(
+        dir,
+        url,
+        &["tenant", "video-room", "north-school", template],
+    );
+    assert_eq!(
+        (code, out.trim()),
+        (
+            0,
+            format!("lessons of tenant north-school take place at {template}").as_str()
+        )
+    );
+    for bad in [
+        "https://meet.example.org/{tenant}",
+        "ftp://x/{lesson_id}",
+        "https://x/{room}-{lesson_id}",
+    ] {
+        let (code, _, err) = run(dir, url, &["tenant", "video-room", "north-school", bad]);
+        assert_eq!(code, 1, "{bad}");
+        assert!(err.contains("video-room URL template"), "{bad}: {err}");
+    }
+    assert_eq!(
+        run(dir, url, &["tenant", "video-room", "north-school"]).0,
+        2,
+        "a template or --clear"
+    );
+    let (code, out, _) = run(
+        dir,
+        url,
+        &["tenant", "video-room", "north-school", "--clear"],
+    );
+    assert_eq!(code, 0);
+    assert!(out.contains("has no video room"), "{out}");
+    let (code, _, err) = run(dir, url, &["tenant", "video-room", "nowhere", template]);
+    assert_eq!((code, err.trim()), (1, "error: no tenant `nowhere`"));
+
     let (code, out, _) = run(
         dir,
         url,

@@ -129,6 +129,8 @@ pub struct TestApp {
     pub database_url: Option<String>,
     pub store: Store,
     pub client: reqwest::Client,
+    /// The in-process server's clock: tests move it to reach join windows and booking locks.
+    pub clock: classbridge_api::state::Clock,
     _shutdown: tokio::sync::oneshot::Sender<()>,
     _data_dir: tempfile::TempDir,
     _database: TestDatabase,
@@ -162,6 +164,7 @@ impl TestApp {
         let application = Application::build(config).await.expect("the server builds");
         let address = format!("http://{}", application.local_addr());
         let store = application.store().clone();
+        let clock = application.clock();
         let (shutdown, stopped) = tokio::sync::oneshot::channel::<()>();
         tokio::spawn(application.run_until_stopped(async move {
             let _ = stopped.await;
@@ -177,6 +180,7 @@ impl TestApp {
             database_url: database.url.clone(),
             store,
             client,
+            clock,
             _shutdown: shutdown,
             _data_dir: data_dir,
             _database: database,

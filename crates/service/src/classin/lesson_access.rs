@@ -2,16 +2,15 @@
 //! single-use sign-in links that open a lesson for one of its people.
 
 use classbridge_store::classin::{
-    self,
-    courses::{self as course_store, CourseRow},
-    lessons::{self as lesson_store, LessonRow},
+    self, bookings as booking_store, courses as course_store, lessons as lesson_store,
 };
-use classbridge_store::{Store, StoreTx};
+use classbridge_store::Store;
 
 use super::{
     courses::{course_has_ended, item_uid, read_identity, read_student_name, STUDENT_BATCH_MAX},
     custom_column, errno, item_object,
     lessons::{check_lesson_open, find_lesson},
+    rooms::role_in_lesson,
     users::school_student,
     ClassinResult, Failure, ItemOutcome, Params, School,
 };
@@ -106,30 +105,6 @@ pub async fn del_class_student_multiple(
     Ok(outcomes)
 }
 
-/// Whether the person may enter the lesson: its teacher, an assistant, or a student of it (those on its own list
-/// when it has one, else every student and auditor of the course).
-async fn is_lesson_member(
-    tx: &mut StoreTx,
-    course: &CourseRow,
-    lesson: &LessonRow,
-    uid: i64,
-) -> ClassinResult<bool> {
-    if lesson.teacher_id == Some(uid)
-        || lesson_store::lesson_assistants(tx, lesson.id)
-            .await?
-            .contains(&uid)
-    {
-        return Ok(true);
-    }
-    Ok(if lesson.has_student_list {
-        lesson_store::is_lesson_student(tx, lesson.id, uid).await?
-    } else {
-        course_store::course_identity_of(tx, course.id, uid)
-            .await?
-            .is_some()
-    })
-}
-
 /// Where links of one school point.
 #[derive(Debug, Clone)]
 pub struct LinkSettings<'a> {
@@ -168,14 +143,15 @@ pub async fn login_link(
                 format!("No account with UID {uid} in this school."),
             ));
         }
-        let (course, lesson) = find_lesson(&mut tx, school.tenant_id, params).await?;
+        let (_, lesson) = find_lesson(&mut tx, school.tenant_id, params).await?;
         if lesson.deleted_at.is_some() {
             return Err(Failure::new(
                 errno::LESSON_DELETED,
                 "The lesson was deleted.",
             ));
         }
-        if !is_lesson_member(&mut tx, &course, &lesson, uid).await? {
+        let ties = booking_store::lesson_ties(&mut tx, &lesson, uid).await?;
+        if role_in_lesson(&lesson, uid, ties).is_none() {
             return Err(Failure::new(
                 errno::NOT_A_MEMBER,
                 "This person is not the teacher, an assistant or a student of this lesson.",

@@ -4,6 +4,7 @@
 use classbridge_domain::TenantId;
 use classbridge_store::{
     classin::{
+        bookings as booking_store,
         courses::{self as course_store, CourseRow},
         lessons::{self as lesson_store, LessonRow},
     },
@@ -147,6 +148,27 @@ fn read_assistants(params: Params<'_>) -> ClassinResult<Option<Vec<i64>>> {
         .map(|uid| if uid == 0 { Vec::new() } else { vec![uid] }))
 }
 
+/// A bookable lesson's seats cannot drop below the seats already booked (348). The lesson's row is locked first, so
+/// that no booking slips in between the count and the change.
+async fn check_seats_cover_bookings(
+    tx: &mut StoreTx,
+    tenant_id: TenantId,
+    lesson: &LessonRow,
+) -> ClassinResult<()> {
+    if lesson.id == 0 {
+        return Ok(());
+    }
+    booking_store::lock_lesson(tx, tenant_id, lesson.id).await?;
+    let booked = booking_store::count_bookings(tx, lesson.id).await?;
+    if lesson.seat_count < booked {
+        return Err(Failure::new(
+            errno::SEAT_COUNT,
+            format!("{booked} seats of this lesson are booked; the seatNum cannot be lower."),
+        ));
+    }
+    Ok(())
+}
+
 /// Applies the lesson fields present in `params` to `lesson`, checking each; answers the assistants when given.
 async fn apply_lesson_fields(
     tx: &mut StoreTx,
@@ -169,6 +191,7 @@ async fn apply_lesson_fields(
     }
     if let Some(seats) = read_seats(params)? {
         lesson.seat_count = seats;
+        check_seats_cover_bookings(tx, tenant_id, lesson).await?;
     }
     if let Some(introduction) = params.bounded_text("classIntroduce", LESSON_INTRODUCTION_MAX)? {
         lesson.introduction = Some(introduction);
@@ -372,6 +395,7 @@ pub async fn modify_class_seat_num(
     let (_, mut lesson) = find_lesson(&mut tx, school.tenant_id, params).await?;
     check_lesson_open(&lesson, now)?;
     lesson.seat_count = seats;
+    check_seats_cover_bookings(&mut tx, school.tenant_id, &lesson).await?;
     lesson_store::update_lesson(&mut tx, school.tenant_id, &lesson).await?;
     tx.commit().await?;
     Ok(())

@@ -1,11 +1,14 @@
 //! The ClassIn-compatible scheduling API's rules: who a SID is (and whether its safeKey and time stamp hold), the
 //! error numbers, reading its parameters (JSON arrays inside form fields), and the repeat guard. The actions
-//! themselves are in `users`, `courses`, `lessons` and `lesson_access`. Every function that depends on the time takes `now` (Unix
+//! themselves are in `users`, `courses`, `lessons` and `lesson_access`; Mode B booking in `booking`, entering
+//! lessons in `rooms`. Every function that depends on the time takes `now` (Unix
 //! seconds), so that the rules are tested at any moment.
 
+pub mod booking;
 pub mod courses;
 pub mod lesson_access;
 pub mod lessons;
+pub mod rooms;
 pub mod users;
 
 use std::{

@@ -123,7 +123,8 @@ pub async fn insert_course_student(
     Ok(())
 }
 
-/// Takes the person out of the course and out of the student lists of its lessons; `false` when they were not in it.
+/// Takes the person out of the course, out of the student lists of its lessons and out of the seats they booked in
+/// its lessons that have not ended; `false` when they were not in it.
 pub async fn delete_course_student(
     tx: &mut StoreTx,
     course_id: i64,
@@ -132,10 +133,13 @@ pub async fn delete_course_student(
     let course = "DELETE FROM classin_course_students WHERE course_id = $1 AND user_id = $2";
     let lessons = "DELETE FROM classin_lesson_students WHERE user_id = $2 \
                    AND lesson_id IN (SELECT id FROM classin_lessons WHERE course_id = $1)";
+    let bookings = "DELETE FROM classin_lesson_bookings WHERE user_id = $2 AND ends_at > $3 \
+                    AND lesson_id IN (SELECT id FROM classin_lessons WHERE course_id = $1)";
     Ok(on_tx!(tx, conn, Db => {
         let deleted = sqlx::query(course).bind(course_id).bind(user_id).execute(&mut *conn).await?.rows_affected();
         if deleted > 0 {
             sqlx::query(lessons).bind(course_id).bind(user_id).execute(&mut *conn).await?;
+            sqlx::query(bookings).bind(course_id).bind(user_id).bind(now_millis()).execute(&mut *conn).await?;
         }
         deleted > 0
     }))

@@ -26,7 +26,7 @@ pub struct LessonRow {
     pub deleted_at: Option<i64>,
 }
 
-const LESSON_COLUMNS: &str =
+pub(crate) const LESSON_COLUMNS: &str =
     "id, course_id, name, introduction, begins_at, ends_at, teacher_id, seat_count, \
      record, live, replay, bookable, has_student_list, unique_identity, deleted_at";
 
@@ -96,7 +96,7 @@ pub async fn update_lesson(
             .bind(lesson.has_student_list).bind(lesson.deleted_at).bind(now_millis())
             .execute(&mut *conn).await?;
     });
-    Ok(())
+    super::bookings::move_bookings(tx, lesson).await
 }
 
 pub async fn lesson_assistants(tx: &mut StoreTx, lesson_id: i64) -> StoreResult<Vec<i64>> {

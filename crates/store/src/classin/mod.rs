@@ -2,8 +2,10 @@
 //! people's identities in the school (teachers, students). Courses and lessons are in the submodules. Writes and
 //! the reads that decide them run inside the caller's transaction.
 
+pub mod bookings;
 pub mod courses;
 pub mod lessons;
+pub mod reads;
 
 use classbridge_domain::TenantId;
 

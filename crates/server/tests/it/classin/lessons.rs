@@ -351,9 +351,11 @@ async fn login_links_open_the_lesson_for_its_people_only(backend: Backend) {
         .unwrap();
     let opened = browser.get(url.as_str().unwrap()).send().await.unwrap();
     assert_eq!(opened.status().as_u16(), 303);
-    // Until lessons have a page of their own, a lesson link signs the person in on their home page.
-    let _ = id;
-    assert_eq!(opened.headers()["location"], "/home?lang=en");
+    // A lesson link signs the person in on the lesson's page.
+    assert_eq!(
+        opened.headers()["location"],
+        format!("/lessons/{id}?lang=en")
+    );
     let again = browser.get(url.as_str().unwrap()).send().await.unwrap();
     assert_eq!(again.status().as_u16(), 410, "single use");
 

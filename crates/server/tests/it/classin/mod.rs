@@ -2,8 +2,11 @@
 //! guard) here, the actions by area in the submodules, each body on SQLite and on PostgreSQL. Calls are sent as
 //! multipart/form-data, as the official PHP SDK sends every call, unless a test says otherwise.
 
+mod booking;
 mod courses;
 mod lessons;
+mod pages;
+mod readback;
 mod users;
 
 use md5::{Digest, Md5};
