@@ -209,17 +209,19 @@ async fn classin_credential(
                     .collect();
                 println!("{}", serde_json::to_string_pretty(&rows)?);
             } else {
-                println!("{:<10} {:<24} STATE", "SID", "NAME");
+                println!("{:<10} {:<24} {:<8} LAST USED", "SID", "NAME", "STATE");
                 for c in &credentials {
                     println!(
-                        "{:<10} {:<24} {}",
+                        "{:<10} {:<24} {:<8} {}",
                         c.sid,
                         c.name,
                         if c.revoked_at.is_some() {
                             "revoked"
                         } else {
                             "live"
-                        }
+                        },
+                        c.last_used_at
+                            .map_or_else(|| "never".to_owned(), classbridge_api::time::rfc3339)
                     );
                 }
             }

@@ -23,6 +23,7 @@ pub struct ClassinSchool {
     pub tenant_slug: String,
     pub secret_encrypted: String,
     pub revoked_at: Option<i64>,
+    pub last_used_at: Option<i64>,
     pub tenant_disabled_at: Option<i64>,
 }
 
@@ -93,9 +94,20 @@ impl Store {
     /// The credential a SID names, with its tenant (revoked ones too: the caller refuses them).
     pub async fn find_classin_school(&self, sid: i64) -> StoreResult<Option<ClassinSchool>> {
         let sql = "SELECT c.sid, c.tenant_id, t.slug AS tenant_slug, c.secret_encrypted, c.revoked_at, \
-                   t.disabled_at AS tenant_disabled_at \
+                   c.last_used_at, t.disabled_at AS tenant_disabled_at \
                    FROM classin_credentials c JOIN tenants t ON t.id = c.tenant_id WHERE c.sid = $1";
         Ok(on_reader!(self, pool => sqlx::query_as(sql).bind(sid).fetch_optional(pool).await?))
+    }
+}
+
+impl Store {
+    /// Notes that the SID was used at `now_ms`.
+    pub async fn touch_classin_credential(&self, sid: i64, now_ms: i64) -> StoreResult<()> {
+        let sql = "UPDATE classin_credentials SET last_used_at = $2 WHERE sid = $1";
+        in_transaction!(self, tx => {
+            sqlx::query(sql).bind(sid).bind(now_ms).execute(&mut *tx).await?;
+        });
+        Ok(())
     }
 }
 

@@ -323,11 +323,17 @@ async fn wrong_stale_or_missing_safe_keys_are_errno_102(backend: Backend) {
 async fn url_encoded_bodies_and_the_action_as_a_body_field_are_accepted(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let school = school(&app, "alpha").await;
+    let last_used = || async {
+        let credentials = app.store.list_classin_credentials(None).await.unwrap();
+        credentials[0].last_used_at
+    };
+    assert_eq!(last_used().await, None);
     let mut fields = school.auth();
     fields.push(("action".into(), "addCourse".into()));
     fields.push(("courseName".into(), "Chemistry".into()));
     let (status, answer) = school.send_fields(Method::POST, "", fields, false).await;
     assert_eq!((status, errno(&answer)), (200, 1), "{answer}");
+    assert!(last_used().await.is_some(), "a SID's use is noted");
     let mut fields = school.auth();
     fields.push((
         "userJson".into(),
