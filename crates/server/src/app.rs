@@ -117,6 +117,13 @@ impl Application {
                 }
             })
         };
+        let credential_watcher = tokio::spawn(
+            state
+                .authenticator
+                .cache()
+                .clone()
+                .watch(state.store.clone()),
+        );
         let (stopping_tx, stopping_rx) = tokio::sync::watch::channel(false);
         let workers = {
             let queue = state.jobs.clone();
@@ -141,6 +148,7 @@ impl Application {
             } => tracing::warn!("requests still in flight after the grace period; stopping anyway"),
         }
         flusher.abort();
+        credential_watcher.abort();
         let _ = tokio::time::timeout(Duration::from_secs(10), workers).await;
         if let Err(error) = state.usage.flush(&store).await {
             tracing::warn!(error = %error, "could not record credential use at shutdown");

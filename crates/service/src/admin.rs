@@ -6,7 +6,12 @@ use classbridge_store::{
 };
 use rand::{distributions::Alphanumeric, Rng};
 
-use crate::{origin, secrets::MasterKey, tokens};
+use crate::{
+    credential_cache::{MAX_STALENESS, POLL_INTERVAL},
+    origin,
+    secrets::MasterKey,
+    tokens,
+};
 
 #[derive(Debug, thiserror::Error)]
 pub enum AdminError {
@@ -73,10 +78,18 @@ pub async fn tenant_by_slug(store: &Store, slug: &str) -> AdminResult<Tenant> {
 }
 
 pub async fn set_tenant_disabled(store: &Store, slug: &str, disabled: bool) -> AdminResult<Tenant> {
-    match store.set_tenant_disabled(slug, disabled).await {
+    let tenant = match store.set_tenant_disabled(slug, disabled).await {
         Err(StoreError::NotFound) => Err(AdminError::TenantNotFound(slug.to_owned())),
         other => Ok(other?),
-    }
+    }?;
+    until_caches_forget().await;
+    Ok(tenant)
+}
+
+/// Waits until every server process has let go of what it cached before a change that refuses credentials, so
+/// that the change holds everywhere once the caller returns.
+async fn until_caches_forget() {
+    tokio::time::sleep(MAX_STALENESS + POLL_INTERVAL).await;
 }
 
 /// Creates a partner credential and returns it with its token, which is never shown again.
@@ -125,7 +138,10 @@ pub async fn rotate_partner_credential(
         .rotate_partner_credential(CredentialId(id), &issued.sha256, &issued.hint)
         .await
     {
-        Ok(credential) => Ok((credential, issued.token)),
+        Ok(credential) => {
+            until_caches_forget().await;
+            Ok((credential, issued.token))
+        }
         Err(StoreError::NotFound) => Err(AdminError::NotFound(format!(
             "live partner credential with id {id}"
         ))),
@@ -134,12 +150,14 @@ pub async fn rotate_partner_credential(
 }
 
 pub async fn revoke_partner_credential(store: &Store, id: i64) -> AdminResult<PartnerCredential> {
-    match store.revoke_partner_credential(CredentialId(id)).await {
+    let credential = match store.revoke_partner_credential(CredentialId(id)).await {
         Err(StoreError::NotFound) => Err(AdminError::NotFound(format!(
             "partner credential with id {id}"
         ))),
         other => Ok(other?),
-    }
+    }?;
+    until_caches_forget().await;
+    Ok(credential)
 }
 
 /// New SIDs count up from here, so they look like the seven-digit school ids partners know from ClassIn.

@@ -9,7 +9,7 @@ use std::{
 use classbridge_domain::CredentialId;
 use classbridge_store::{CredentialUsage, PartnerCredential, Store, StoreError, Tenant};
 
-use crate::{origin, tokens};
+use crate::{credential_cache::CredentialCache, origin, tokens};
 
 /// A request's claims, as read off its headers.
 #[derive(Debug, Clone, Copy, Default)]
@@ -39,13 +39,14 @@ pub enum AuthError {
     Store(#[from] StoreError),
 }
 
-/// Checks partner calls. Nothing about a credential is cached, so a revocation holds from the next request on, on
-/// every node.
+/// Checks partner calls. Credentials are cached by token hash (see `credential_cache` for why a revocation still
+/// holds at once on every node).
 #[derive(Clone)]
 pub struct PartnerAuthenticator {
     store: Store,
     base_domain: Option<String>,
     usage: UsageCounter,
+    cache: CredentialCache,
 }
 
 impl PartnerAuthenticator {
@@ -57,7 +58,26 @@ impl PartnerAuthenticator {
             store,
             base_domain,
             usage,
+            cache: CredentialCache::default(),
         }
+    }
+
+    /// The cache of credentials, whose watcher the server runs.
+    pub fn cache(&self) -> &CredentialCache {
+        &self.cache
+    }
+
+    /// The credential and tenant of a token hash: from the cache, else read (and kept).
+    async fn find(&self, sha256: &str) -> Result<Option<(PartnerCredential, Tenant)>, StoreError> {
+        if let Some(found) = self.cache.get(sha256) {
+            return Ok(Some(found));
+        }
+        let generation = self.cache.generation();
+        let found = self.store.find_partner_credential_by_token(sha256).await?;
+        if let Some((credential, tenant)) = &found {
+            self.cache.put(sha256, generation, credential, tenant);
+        }
+        Ok(found)
     }
 
     pub async fn authenticate(
@@ -70,9 +90,7 @@ impl PartnerAuthenticator {
             .filter(|token| !token.is_empty())
             .ok_or(AuthError::Unauthenticated)?;
         let sha256 = tokens::token_sha256(token);
-        let Some((credential, tenant)) =
-            self.store.find_partner_credential_by_token(&sha256).await?
-        else {
+        let Some((credential, tenant)) = self.find(&sha256).await? else {
             tracing::info!(reason = "unknown token", "partner call refused");
             return Err(AuthError::Unauthenticated);
         };

@@ -4,6 +4,7 @@
 pub mod admin;
 pub mod auth;
 pub mod classin;
+pub mod credential_cache;
 pub mod jobs;
 pub mod mirror;
 pub mod origin;

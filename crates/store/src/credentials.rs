@@ -75,6 +75,10 @@ struct CredentialWithTenant {
     tenant_created_at: i64,
 }
 
+/// Raises the credential generation: caches of partner credentials forget what they hold.
+pub(crate) const BUMP_GENERATION: &str =
+    "UPDATE credential_generation SET value = value + 1 WHERE id = 1";
+
 const CREDENTIAL_COLUMNS: &str = "id, tenant_id, name, referer_origin, token_sha256, token_hint, \
      branch_id, rate_limit_per_minute, created_at, rotated_at, revoked_at, last_used_at, \
      accepted_count, refused_count";
@@ -168,6 +172,12 @@ impl Store {
         }))
     }
 
+    /// The credential generation (see `BUMP_GENERATION`).
+    pub async fn credential_generation(&self) -> StoreResult<i64> {
+        let sql = "SELECT value FROM credential_generation WHERE id = 1";
+        Ok(on_reader!(self, pool => sqlx::query_scalar(sql).fetch_one(pool).await?))
+    }
+
     /// Partner credentials, of one tenant or of all, oldest first.
     pub async fn list_partner_credentials(
         &self,
@@ -193,7 +203,8 @@ impl Store {
         row.map(PartnerCredential::from).ok_or(StoreError::NotFound)
     }
 
-    /// Revokes a credential; refused from the next request on, on every node (nothing caches credentials).
+    /// Revokes a credential; refused from the next request on, on every node (caches are told through the
+    /// credential generation).
     pub async fn revoke_partner_credential(
         &self,
         id: CredentialId,
@@ -203,7 +214,9 @@ impl Store {
              RETURNING {CREDENTIAL_COLUMNS}"
         );
         let row: Option<PartnerCredentialRow> = in_transaction!(self, tx => {
-            sqlx::query_as(&sql).bind(id.0).bind(now_millis()).fetch_optional(&mut *tx).await?
+            let row = sqlx::query_as(&sql).bind(id.0).bind(now_millis()).fetch_optional(&mut *tx).await?;
+            sqlx::query(BUMP_GENERATION).execute(&mut *tx).await?;
+            row
         });
         row.map(PartnerCredential::from).ok_or(StoreError::NotFound)
     }
@@ -220,13 +233,15 @@ impl Store {
              WHERE id = $1 AND revoked_at IS NULL RETURNING {CREDENTIAL_COLUMNS}"
         );
         let row: Option<PartnerCredentialRow> = in_transaction!(self, tx => {
-            sqlx::query_as(&sql)
+            let row = sqlx::query_as(&sql)
                 .bind(id.0)
                 .bind(token_sha256)
                 .bind(token_hint)
                 .bind(now_millis())
                 .fetch_optional(&mut *tx)
-                .await?
+                .await?;
+            sqlx::query(BUMP_GENERATION).execute(&mut *tx).await?;
+            row
         });
         row.map(PartnerCredential::from).ok_or(StoreError::NotFound)
     }

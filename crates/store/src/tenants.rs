@@ -89,12 +89,14 @@ impl Store {
              WHERE slug = $1 RETURNING {TENANT_COLUMNS}"
         );
         let row: TenantRow = in_transaction!(self, tx => {
-            sqlx::query_as(&sql)
+            let row = sqlx::query_as(&sql)
                 .bind(slug)
                 .bind(disabled)
                 .bind(now_millis())
                 .fetch_one(&mut *tx)
-                .await?
+                .await?;
+            sqlx::query(crate::credentials::BUMP_GENERATION).execute(&mut *tx).await?;
+            row
         });
         Ok(row.into())
     }
@@ -109,7 +111,9 @@ impl Store {
             "UPDATE tenants SET video_room_url = $2 WHERE slug = $1 RETURNING {TENANT_COLUMNS}"
         );
         let row: TenantRow = in_transaction!(self, tx => {
-            sqlx::query_as(&sql).bind(slug).bind(template).fetch_one(&mut *tx).await?
+            let row = sqlx::query_as(&sql).bind(slug).bind(template).fetch_one(&mut *tx).await?;
+            sqlx::query(crate::credentials::BUMP_GENERATION).execute(&mut *tx).await?;
+            row
         });
         Ok(row.into())
     }

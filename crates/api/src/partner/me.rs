@@ -61,10 +61,17 @@ pub struct MeRateLimit {
         (status = 403, description = "Referer mismatch", body = crate::openapi::ErrorBody),
         (status = 406, description = "`accept` excludes JSON", body = crate::openapi::ErrorBody),
         (status = 429, description = "Rate limited", body = crate::openapi::ErrorBody)))]
-pub async fn get_me(State(state): State<AppState>, partner: Partner) -> Json<MeResponse> {
-    let credential = &partner.credential;
+pub async fn get_me(
+    State(state): State<AppState>,
+    partner: Partner,
+) -> crate::error::ApiResult<Json<MeResponse>> {
+    // Read again: the credential that authenticated the call may come from the cache, a few seconds old.
+    let credential = &state
+        .store
+        .find_partner_credential(partner.credential.id)
+        .await?;
     let limit = (partner.rate_limit_per_minute > 0).then_some(partner.rate_limit_per_minute);
-    Json(MeResponse {
+    Ok(Json(MeResponse {
         tenant: MeTenant {
             slug: partner.tenant.slug.clone(),
             name: partner.tenant.name.clone(),
@@ -94,5 +101,5 @@ pub async fn get_me(State(state): State<AppState>, partner: Partner) -> Json<MeR
                 .rate_limiter
                 .remaining(credential.id, partner.rate_limit_per_minute),
         },
-    })
+    }))
 }

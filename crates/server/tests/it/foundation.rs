@@ -95,15 +95,37 @@ async fn missing_unknown_and_revoked_tokens_are_refused(backend: Backend) {
     .await;
     assert_eq!((status, body), (401, unauthenticated.clone()));
 
-    assert_eq!(send(alpha.get("/api/v2/me")).await.0, 200);
-    admin::revoke_partner_credential(&app.store, alpha.credential_id)
-        .await
-        .unwrap();
-    let (status, body) = send(alpha.get("/api/v2/me")).await;
+    // Two server processes on one database, both having just accepted (and cached) the token; the operator
+    // revokes it from a third process: once the command returns, neither server accepts it.
+    let (mut second, second_base) = app.second_server().await;
+    let on_second = |path: &str| {
+        app.client
+            .get(format!("{second_base}{path}"))
+            .header("token", &alpha.token)
+            .header("referer", REFERER)
+    };
+    for _ in 0..3 {
+        assert_eq!(send(alpha.get("/api/v2/me")).await.0, 200);
+        assert_eq!(send(on_second("/api/v2/me")).await.0, 200);
+    }
+    let mut revoke = std::process::Command::new(env!("CARGO_BIN_EXE_classbridge"));
+    revoke
+        .arg("--data-dir")
+        .arg(&app.data_dir)
+        .args(["credential", "revoke", &alpha.credential_id.to_string()])
+        .env_remove("DATABASE_URL");
+    if let Some(url) = &app.database_url {
+        revoke.env("DATABASE_URL", url);
+    }
+    assert!(revoke.status().unwrap().success());
+    let first = send(alpha.get("/api/v2/me")).await;
+    let other = send(on_second("/api/v2/me")).await;
+    let _ = second.kill();
+    let _ = second.wait();
     assert_eq!(
-        (status, body),
-        (401, unauthenticated),
-        "revocation holds from the next request on"
+        (first, other),
+        ((401, unauthenticated.clone()), (401, unauthenticated)),
+        "revocation holds from the next request on, on every node"
     );
 }
 
