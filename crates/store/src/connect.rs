@@ -75,6 +75,7 @@ impl Store {
 
     /// Opens the database without migrating.
     pub async fn connect(options: &StoreOptions) -> StoreResult<Self> {
+        let mut point_reader = None;
         let backend = match &options.location {
             DatabaseLocation::SqliteFile(path) => {
                 if let Some(folder) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
@@ -104,6 +105,9 @@ impl Store {
                     .connect_with(connect_options)
                     .await
                     .map_err(|error| StoreError::Open(format!("{}: {error}", path.display())))?;
+                point_reader = Some(Arc::new(crate::point_reads::PointReader::new(
+                    path.to_path_buf(),
+                )));
                 Backend::Sqlite { reader, writer }
             }
             DatabaseLocation::Postgres(url) => {
@@ -122,6 +126,7 @@ impl Store {
         };
         let backend = Arc::new(backend);
         Ok(Self {
+            point_reader,
             links: crate::batch::start_link_writer(backend.clone()),
             backend,
             counts: Arc::default(),

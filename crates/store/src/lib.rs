@@ -12,6 +12,7 @@ pub mod groups;
 pub mod home;
 pub mod jobs;
 pub mod paging;
+mod point_reads;
 pub mod roster;
 pub mod sso;
 pub mod tenants;
@@ -53,6 +54,8 @@ pub enum StoreError {
     LeaseLost,
     #[error("cannot open the database: {0}")]
     Open(String),
+    #[error("database error in a point read: {0}")]
+    PointRead(String),
 }
 
 impl From<sqlx::Error> for StoreError {
@@ -89,6 +92,8 @@ pub(crate) enum Backend {
 #[derive(Clone)]
 pub struct Store {
     backend: Arc<Backend>,
+    /// SQLite only: reads of one row by its key, on the calling thread.
+    point_reader: Option<Arc<point_reads::PointReader>>,
     counts: Arc<CountCache>,
     links: batch::LinkSender,
 }

@@ -6,6 +6,8 @@ use std::collections::HashMap;
 use classbridge_domain::TenantId;
 use sqlx::QueryBuilder;
 
+use rusqlite::OptionalExtension;
+
 use crate::{now_millis, tx::on_tx, Page, PageRequest, Store, StoreResult, StoreTx};
 
 /// Rows per multi-row statement.
@@ -124,6 +126,26 @@ impl Store {
 
     pub async fn find_user(&self, tenant_id: TenantId, id: i64) -> StoreResult<Option<UserRow>> {
         let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE tenant_id = $1 AND id = $2");
+        if let Some(points) = &self.point_reader {
+            return points.read(|connection| {
+                connection
+                    .prepare_cached(&sql)?
+                    .query_row((tenant_id.get(), id), |row| {
+                        Ok(UserRow {
+                            id: row.get(0)?,
+                            uuid: row.get(1)?,
+                            lms_id: row.get(2)?,
+                            name: row.get(3)?,
+                            username: row.get(4)?,
+                            email: row.get(5)?,
+                            active: row.get(6)?,
+                            created_at: row.get(7)?,
+                            updated_at: row.get(8)?,
+                        })
+                    })
+                    .optional()
+            });
+        }
         Ok(
             on_reader!(self, pool => sqlx::query_as(&sql).bind(tenant_id.get()).bind(id).fetch_optional(pool).await?),
         )
