@@ -130,6 +130,7 @@ impl Store {
             links: crate::batch::start_link_writer(backend.clone()),
             backend,
             counts: Arc::default(),
+            checkpoints: Arc::default(),
         })
     }
 

@@ -11,6 +11,7 @@ pub mod credentials;
 pub mod groups;
 pub mod home;
 pub mod jobs;
+pub mod page_checkpoints;
 pub mod paging;
 mod point_reads;
 pub mod roster;
@@ -95,6 +96,7 @@ pub struct Store {
     /// SQLite only: reads of one row by its key, on the calling thread.
     point_reader: Option<Arc<point_reads::PointReader>>,
     counts: Arc<CountCache>,
+    checkpoints: Arc<page_checkpoints::PageCheckpoints>,
     links: batch::LinkSender,
 }
 
@@ -175,9 +177,10 @@ impl Store {
         }
     }
 
-    /// Drops this process's remembered list totals of a tenant, after a write that changes them.
+    /// Drops this process's remembered list totals (and page checkpoints) of a tenant, after a write that changes them.
     pub fn forget_counts(&self, tenant_id: TenantId) {
         self.counts.forget(tenant_id.get());
+        self.checkpoints.forget(tenant_id.get());
     }
 
     /// Closes every connection (at shutdown, and before a test drops its database).

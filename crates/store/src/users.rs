@@ -6,8 +6,11 @@ use std::collections::HashMap;
 use classbridge_domain::TenantId;
 use sqlx::QueryBuilder;
 
+use std::sync::Arc;
+
 use rusqlite::OptionalExtension;
 
+use crate::page_checkpoints::{Checkpoints, CHECKPOINT_EVERY};
 use crate::{now_millis, tx::on_tx, Page, PageRequest, Store, StoreResult, StoreTx};
 
 /// Rows per multi-row statement.
@@ -92,22 +95,28 @@ impl Store {
             UserFilter::All => "",
             UserFilter::WithLmsId => " AND lms_id IS NOT NULL",
         };
-        // The page's first id is found on the (tenant_id, id) index alone (ordering by the index's own columns keeps
-        // the planners on it); only the page's own rows are read.
-        let sql = format!(
-            "SELECT {USER_COLUMNS} FROM users WHERE tenant_id = $1{condition} AND id >= \
-             (SELECT id FROM users WHERE tenant_id = $1{condition} ORDER BY tenant_id, id LIMIT 1 OFFSET $3) \
-             ORDER BY tenant_id, id LIMIT $2"
-        );
-        let count = format!("SELECT COUNT(*) FROM users WHERE tenant_id = $1{condition}");
         let list = match filter {
             UserFilter::All => "users",
             UserFilter::WithLmsId => "lms_users",
         };
+        let start = self
+            .user_checkpoints(tenant_id, list, condition)
+            .await?
+            .seek(page.offset());
+        // The page's first id is found on the (tenant_id, id) index alone, from the nearest checkpoint (ordering by
+        // the index's own columns keeps the planners on it); only the page's own rows are read.
+        let (from_id, skip) = start.unwrap_or((i64::MIN, page.offset()));
+        let sql = format!(
+            "SELECT {USER_COLUMNS} FROM users WHERE tenant_id = $1{condition} AND id >= \
+             (SELECT id FROM users WHERE tenant_id = $1{condition} AND id >= $4 ORDER BY tenant_id, id \
+              LIMIT 1 OFFSET $3) \
+             ORDER BY tenant_id, id LIMIT $2"
+        );
+        let count = format!("SELECT COUNT(*) FROM users WHERE tenant_id = $1{condition}");
         let cached = self.counts.get(tenant_id.get(), list);
         let (items, total) = on_reader!(self, pool => {
             let items: Vec<UserRow> = sqlx::query_as(&sql)
-                .bind(tenant_id.get()).bind(page.limit()).bind(page.offset()).fetch_all(pool).await?;
+                .bind(tenant_id.get()).bind(page.limit()).bind(skip).bind(from_id).fetch_all(pool).await?;
             let total: i64 = match cached {
                 Some(total) => total,
                 None => sqlx::query_scalar(&count).bind(tenant_id.get()).fetch_one(pool).await?,
@@ -122,6 +131,44 @@ impl Store {
             total,
             request: page,
         })
+    }
+
+    /// The page checkpoints of one of the tenant's user lists: fresh ones, else stale ones while one request reads
+    /// them again, else read now (once for a burst of requests).
+    async fn user_checkpoints(
+        &self,
+        tenant_id: TenantId,
+        list: &'static str,
+        condition: &str,
+    ) -> StoreResult<Arc<Checkpoints>> {
+        let tenant = tenant_id.get();
+        let known = self.checkpoints.get(tenant, list);
+        if let Some(known) = known.as_ref().filter(|c| c.is_fresh()) {
+            return Ok(known.clone());
+        }
+        let _reading = match known {
+            Some(stale) => match self.checkpoints.reading.try_lock() {
+                Ok(guard) => guard,
+                Err(_) => return Ok(stale),
+            },
+            None => {
+                let guard = self.checkpoints.reading.lock().await;
+                if let Some(read_meanwhile) = self.checkpoints.get(tenant, list) {
+                    return Ok(read_meanwhile);
+                }
+                guard
+            }
+        };
+        let sql = format!(
+            "SELECT id FROM (SELECT id, ROW_NUMBER() OVER (ORDER BY tenant_id, id) AS position FROM users \
+             WHERE tenant_id = $1{condition}) AS numbered WHERE (position - 1) % $2 = 0 ORDER BY id"
+        );
+        let ids: Vec<i64> = on_reader!(self, pool => {
+            sqlx::query_scalar(&sql).bind(tenant).bind(CHECKPOINT_EVERY).fetch_all(pool).await?
+        });
+        let checkpoints = Arc::new(Checkpoints::new(ids));
+        self.checkpoints.put(tenant, list, checkpoints.clone());
+        Ok(checkpoints)
     }
 
     pub async fn find_user(&self, tenant_id: TenantId, id: i64) -> StoreResult<Option<UserRow>> {
