@@ -102,8 +102,7 @@ pub struct Clock {
 impl Clock {
     /// Now, in Unix seconds.
     pub fn now_seconds(&self) -> i64 {
-        time::OffsetDateTime::now_utc().unix_timestamp()
-            + self.offset_seconds.load(Ordering::Relaxed)
+        self.now_millis().div_euclid(1000)
     }
 
     /// Now, in Unix milliseconds.

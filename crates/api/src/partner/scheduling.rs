@@ -11,7 +11,7 @@ use axum::{
 use classbridge_domain::{input::FieldReader, ValidationErrors};
 use classbridge_service::classin::{
     booking::{self, BookingError},
-    lessons::LOCK_SECONDS,
+    lessons::is_locked,
 };
 use classbridge_store::classin::{
     lessons::LessonRow,
@@ -75,7 +75,7 @@ pub fn lesson_status(lesson: &LessonRow, now_ms: i64) -> &'static str {
         "ended"
     } else if lesson.begins_at <= now_ms {
         "in_progress"
-    } else if lesson.begins_at - LOCK_SECONDS * 1000 <= now_ms {
+    } else if is_locked(lesson, now_ms) {
         "locked"
     } else {
         "scheduled"

@@ -11,7 +11,7 @@ use axum::{
 use classbridge_domain::TenantId;
 use classbridge_service::classin::{
     booking::{self, BookingError},
-    lessons::LOCK_SECONDS,
+    lessons::is_locked,
     rooms::{self, Entry, JoinWindow, LessonRole},
 };
 use classbridge_store::classin::{
@@ -68,14 +68,6 @@ pub fn join_markup(
     }
 }
 
-fn role_of(name: &str) -> LessonRole {
-    match name {
-        "teacher" => LessonRole::Teacher,
-        "assistant" => LessonRole::Assistant,
-        _ => LessonRole::Student,
-    }
-}
-
 /// "My lessons" on a home page: the person's lessons still open, each with its join state.
 pub fn my_lessons(lang: Lang, lessons: &[PersonLesson], now: i64, csrf: &str) -> Markup {
     html! {
@@ -91,7 +83,7 @@ pub fn my_lessons(lang: Lang, lessons: &[PersonLesson], now: i64, csrf: &str) ->
                                 td { (page_time(lesson.begins_at)) }
                                 td { a href=(lesson_path(lesson.id)) { (lesson.name) } br; span class="muted" { (item.summary.course_name) } }
                                 td { (item.summary.teacher_name.as_deref().unwrap_or("—")) }
-                                td { (join_markup(lang, lesson, role_of(&item.role), now, csrf)) }
+                                td { (join_markup(lang, lesson, LessonRole::from_name(&item.role), now, csrf)) }
                             }
                         }
                     }
@@ -151,9 +143,9 @@ async fn render(state: &AppState, session: &WebSession, id: &str) -> Result<Resp
     let lang = session.lang();
     let tenant = TenantId::from_row(session.row.tenant_id);
     let user = session.row.user_id;
-    let Some(summary) = (match id.parse::<i64>() {
-        Ok(id) => state.store.find_lesson_summary(tenant, id).await?,
-        Err(_) => None,
+    let Some(summary) = (match find_id(id) {
+        Some(id) => state.store.find_lesson_summary(tenant, id).await?,
+        None => None,
     }) else {
         return Ok(not_found(lang));
     };
@@ -208,7 +200,7 @@ fn booking_markup(
     now: i64,
     csrf: &str,
 ) -> Markup {
-    let open = lesson.deleted_at.is_none() && lesson.begins_at - LOCK_SECONDS * 1000 > now * 1000;
+    let open = lesson.deleted_at.is_none() && !is_locked(lesson, now * 1000);
     html! {
         section id="booking" {
             @if booked_by_me {

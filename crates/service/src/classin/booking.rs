@@ -11,9 +11,7 @@ use classbridge_store::{
     Store, StoreError,
 };
 
-use super::{courses::course_has_ended, lessons::LOCK_SECONDS};
-
-const LOCK_MS: i64 = LOCK_SECONDS * 1000;
+use super::{courses::course_has_ended, lessons::is_locked};
 
 /// Why a booking or a cancellation was refused.
 #[derive(Debug, thiserror::Error)]
@@ -112,7 +110,7 @@ pub async fn book(
             booked,
         });
     }
-    if lesson.begins_at - LOCK_MS <= now_ms {
+    if is_locked(&lesson, now_ms) {
         return Err(BookingError::BookingClosed);
     }
     let course = course_store::find_course(&mut tx, tenant_id, lesson.course_id)
@@ -167,7 +165,7 @@ pub async fn cancel(
     {
         return Err(BookingError::NotBooked);
     }
-    if lesson.begins_at - LOCK_MS <= now_ms {
+    if is_locked(&lesson, now_ms) {
         return Err(BookingError::CancellationClosed);
     }
     booking_store::delete_booking(&mut tx, lesson.id, user_id).await?;

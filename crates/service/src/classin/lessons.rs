@@ -86,6 +86,11 @@ pub fn check_lesson_changeable(lesson: &LessonRow, now: i64) -> ClassinResult<()
     Ok(())
 }
 
+/// Whether the lesson is locked at `now_ms` (Unix milliseconds): it starts within 20 minutes, or has started.
+pub fn is_locked(lesson: &LessonRow, now_ms: i64) -> bool {
+    lesson.begins_at - LOCK_SECONDS * 1000 <= now_ms
+}
+
 /// Whether a lesson still takes changes to its seats and students: not deleted (212), not ended (145).
 pub fn check_lesson_open(lesson: &LessonRow, now: i64) -> ClassinResult<()> {
     if lesson.deleted_at.is_some() {

@@ -23,6 +23,15 @@ pub enum LessonRole {
 }
 
 impl LessonRole {
+    /// The role a stored name (`teacher`, `assistant`, `student`) stands for; anything else is a student.
+    pub fn from_name(name: &str) -> Self {
+        match name {
+            "teacher" => Self::Teacher,
+            "assistant" => Self::Assistant,
+            _ => Self::Student,
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Teacher => "teacher",
