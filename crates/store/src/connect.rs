@@ -129,7 +129,6 @@ impl Store {
             point_reader,
             links: crate::batch::start_link_writer(backend.clone()),
             backend,
-            counts: Arc::default(),
             checkpoints: Arc::default(),
         })
     }

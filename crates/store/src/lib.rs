@@ -95,50 +95,8 @@ pub struct Store {
     backend: Arc<Backend>,
     /// SQLite only: reads of one row by its key, on the calling thread.
     point_reader: Option<Arc<point_reads::PointReader>>,
-    counts: Arc<CountCache>,
     checkpoints: Arc<page_checkpoints::PageCheckpoints>,
     links: batch::LinkSender,
-}
-
-/// Totals of large lists, remembered for a few seconds: counting a million rows for every page read would cost more
-/// than the page itself. A total may so lag a write by up to [`COUNT_TTL`].
-#[derive(Default)]
-pub(crate) struct CountCache {
-    entries: std::sync::Mutex<std::collections::HashMap<CountKey, (i64, std::time::Instant)>>,
-}
-
-/// A tenant and the name of one of its lists.
-type CountKey = (i64, &'static str);
-
-pub const COUNT_TTL: std::time::Duration = std::time::Duration::from_secs(5);
-
-impl CountCache {
-    pub(crate) fn get(&self, tenant: i64, list: &'static str) -> Option<i64> {
-        let entries = self
-            .entries
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        entries
-            .get(&(tenant, list))
-            .filter(|(_, at)| at.elapsed() < COUNT_TTL)
-            .map(|(count, _)| *count)
-    }
-
-    pub(crate) fn forget(&self, tenant: i64) {
-        let mut entries = self
-            .entries
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        entries.retain(|(cached_tenant, _), _| *cached_tenant != tenant);
-    }
-
-    pub(crate) fn put(&self, tenant: i64, list: &'static str, count: i64) {
-        let mut entries = self
-            .entries
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        entries.insert((tenant, list), (count, std::time::Instant::now()));
-    }
 }
 
 /// Which database a store is on, for logs and for the few places that must differ (benchmarks, tests).
@@ -179,7 +137,6 @@ impl Store {
 
     /// Drops this process's remembered list totals (and page checkpoints) of a tenant, after a write that changes them.
     pub fn forget_counts(&self, tenant_id: TenantId) {
-        self.counts.forget(tenant_id.get());
         self.checkpoints.forget(tenant_id.get());
     }
 

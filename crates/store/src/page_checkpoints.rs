@@ -1,18 +1,28 @@
-//! Deep pages of large lists without walking `OFFSET` index entries from the start: every
-//! [`CHECKPOINT_EVERY`]-th id of a tenant's list, read in one pass and remembered like the list's total (for
-//! [`crate::COUNT_TTL`], forgotten after this process's own writes to the tenant). A page then starts at the nearest
-//! checkpoint and walks fewer than [`CHECKPOINT_EVERY`] entries. Like the total, the checkpoints may lag a write
-//! made elsewhere by a few seconds, which can shift a page by the rows written meanwhile (as `OFFSET` paging does
-//! whenever rows are written between two page reads).
+//! What a deep page of a large list needs to start without walking `OFFSET` index entries from the first row, and
+//! without counting a million rows for its `total`: every [`CHECKPOINT_EVERY`]-th id of a tenant's list and the
+//! list's length, read together in one pass of the index and remembered. A page then starts at the nearest checkpoint
+//! and walks fewer than [`CHECKPOINT_EVERY`] entries.
+//!
+//! They are forgotten at once after this process's own writes to the tenant (the next page reads them again before
+//! it answers). Writes made by another process (a `worker` applying a mirror) show within [`REFRESH_AFTER`]: past it,
+//! a page still answers from what is known while one background read replaces it, so no request waits for a read
+//! of the whole index except the first after a write here. Meanwhile a page can be shifted by the rows written
+//! elsewhere, as `OFFSET` paging is whenever rows are written between two page reads.
 
 use std::{
     collections::HashMap,
-    sync::{Arc, Mutex},
-    time::Instant,
+    sync::{
+        atomic::{AtomicU64, Ordering},
+        Arc, Mutex,
+    },
+    time::{Duration, Instant},
 };
 
 /// A checkpoint every this many rows.
 pub const CHECKPOINT_EVERY: i64 = 1000;
+
+/// Checkpoints older than this are read again (in the background).
+pub const REFRESH_AFTER: Duration = Duration::from_secs(5);
 
 /// A tenant and the name of one of its lists.
 type ListKey = (i64, &'static str);
@@ -21,19 +31,29 @@ type ListKey = (i64, &'static str);
 pub(crate) struct Checkpoints {
     /// The ids at positions 0, `CHECKPOINT_EVERY`, 2 × `CHECKPOINT_EVERY`…
     pub ids: Vec<i64>,
+    /// How many rows the list holds.
+    pub total: i64,
     taken: Instant,
 }
 
 impl Checkpoints {
-    pub(crate) fn new(ids: Vec<i64>) -> Self {
+    /// From the checkpoint ids and the number of rows from the last checkpoint on.
+    pub(crate) fn new(ids: Vec<i64>, rows_from_last: i64) -> Self {
+        let full_stretches = i64::try_from(ids.len().saturating_sub(1)).unwrap_or(i64::MAX);
+        let total = if ids.is_empty() {
+            0
+        } else {
+            full_stretches * CHECKPOINT_EVERY + rows_from_last
+        };
         Self {
             ids,
+            total,
             taken: Instant::now(),
         }
     }
 
     pub(crate) fn is_fresh(&self) -> bool {
-        self.taken.elapsed() < crate::COUNT_TTL
+        self.taken.elapsed() < REFRESH_AFTER
     }
 
     /// Where a page starting at `offset` begins: the checkpoint id at or before it, and how many rows lie between;
@@ -50,7 +70,9 @@ impl Checkpoints {
 pub(crate) struct PageCheckpoints {
     entries: Mutex<HashMap<ListKey, Arc<Checkpoints>>>,
     /// Held while checkpoints are read, so that a burst of requests reads them once.
-    pub(crate) reading: tokio::sync::Mutex<()>,
+    pub(crate) reading: Arc<tokio::sync::Mutex<()>>,
+    /// Moves at every `forget`: checkpoints read across a forget may miss its write and are not kept.
+    forgotten: AtomicU64,
 }
 
 impl PageCheckpoints {
@@ -62,12 +84,26 @@ impl PageCheckpoints {
         entries.get(&(tenant, list)).cloned()
     }
 
-    pub(crate) fn put(&self, tenant: i64, list: &'static str, checkpoints: Arc<Checkpoints>) {
+    /// Taken before reading checkpoints, and given back to [`PageCheckpoints::put`].
+    pub(crate) fn ticket(&self) -> u64 {
+        self.forgotten.load(Ordering::Acquire)
+    }
+
+    /// Keeps checkpoints read under `ticket`, unless something was forgotten since.
+    pub(crate) fn put(
+        &self,
+        tenant: i64,
+        list: &'static str,
+        checkpoints: Arc<Checkpoints>,
+        ticket: u64,
+    ) {
         let mut entries = self
             .entries
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        entries.insert((tenant, list), checkpoints);
+        if self.forgotten.load(Ordering::Acquire) == ticket {
+            entries.insert((tenant, list), checkpoints);
+        }
     }
 
     pub(crate) fn forget(&self, tenant: i64) {
@@ -75,6 +111,7 @@ impl PageCheckpoints {
             .entries
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
+        self.forgotten.fetch_add(1, Ordering::AcqRel);
         entries.retain(|(cached, _), _| *cached != tenant);
     }
 }
@@ -85,11 +122,18 @@ mod tests {
 
     #[test]
     fn pages_start_at_the_nearest_checkpoint() {
-        let checkpoints = Checkpoints::new(vec![5, 1_200, 2_900]);
+        let checkpoints = Checkpoints::new(vec![5, 1_200, 2_900], 17);
         assert_eq!(checkpoints.seek(0), Some((5, 0)));
         assert_eq!(checkpoints.seek(999), Some((5, 999)));
         assert_eq!(checkpoints.seek(1_000), Some((1_200, 0)));
         assert_eq!(checkpoints.seek(2_150), Some((2_900, 150)));
         assert_eq!(checkpoints.seek(3_000), None);
+    }
+
+    #[test]
+    fn the_total_is_the_full_stretches_and_the_last_one() {
+        assert_eq!(Checkpoints::new(vec![5, 1_200, 2_900], 17).total, 2_017);
+        assert_eq!(Checkpoints::new(vec![5], 1).total, 1);
+        assert_eq!(Checkpoints::new(Vec::new(), 0).total, 0);
     }
 }

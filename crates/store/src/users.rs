@@ -29,6 +29,21 @@ pub struct UserRow {
     pub updated_at: i64,
 }
 
+/// A [`UserRow`] from a row of `SELECT {USER_COLUMNS}` read on a point-read connection.
+fn user_from_sqlite_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<UserRow> {
+    Ok(UserRow {
+        id: row.get(0)?,
+        uuid: row.get(1)?,
+        lms_id: row.get(2)?,
+        name: row.get(3)?,
+        username: row.get(4)?,
+        email: row.get(5)?,
+        active: row.get(6)?,
+        created_at: row.get(7)?,
+        updated_at: row.get(8)?,
+    })
+}
+
 const USER_COLUMNS: &str =
     "id, uuid, lms_id, name, username, email, active, created_at, updated_at";
 
@@ -99,76 +114,101 @@ impl Store {
             UserFilter::All => "users",
             UserFilter::WithLmsId => "lms_users",
         };
-        let start = self
-            .user_checkpoints(tenant_id, list, condition)
-            .await?
-            .seek(page.offset());
+        let checkpoints = self.user_checkpoints(tenant_id, list, condition).await?;
         // The page's first id is found on the (tenant_id, id) index alone, from the nearest checkpoint (ordering by
         // the index's own columns keeps the planners on it); only the page's own rows are read.
-        let (from_id, skip) = start.unwrap_or((i64::MIN, page.offset()));
+        let (from_id, skip) = checkpoints
+            .seek(page.offset())
+            .unwrap_or((i64::MIN, page.offset()));
         let sql = format!(
             "SELECT {USER_COLUMNS} FROM users WHERE tenant_id = $1{condition} AND id >= \
              (SELECT id FROM users WHERE tenant_id = $1{condition} AND id >= $4 ORDER BY tenant_id, id \
               LIMIT 1 OFFSET $3) \
              ORDER BY tenant_id, id LIMIT $2"
         );
-        let count = format!("SELECT COUNT(*) FROM users WHERE tenant_id = $1{condition}");
-        let cached = self.counts.get(tenant_id.get(), list);
-        let (items, total) = on_reader!(self, pool => {
-            let items: Vec<UserRow> = sqlx::query_as(&sql)
-                .bind(tenant_id.get()).bind(page.limit()).bind(skip).bind(from_id).fetch_all(pool).await?;
-            let total: i64 = match cached {
-                Some(total) => total,
-                None => sqlx::query_scalar(&count).bind(tenant_id.get()).fetch_one(pool).await?,
-            };
-            (items, total)
-        });
-        if cached.is_none() {
-            self.counts.put(tenant_id.get(), list, total);
-        }
+        let arguments = (tenant_id.get(), page.limit(), skip, from_id);
+        let items: Vec<UserRow> = match &self.point_reader {
+            // A page is a short walk of one index: on SQLite it is read on the calling thread, like a point read.
+            // SQLite numbers `$N` parameters in order of first appearance; `?N` binds the N-th argument as `$N` does.
+            Some(points) => points.read(|connection| {
+                connection
+                    .prepare_cached(&sql.replace('$', "?"))?
+                    .query_map(arguments, user_from_sqlite_row)?
+                    .collect()
+            })?,
+            None => on_reader!(self, pool => {
+                sqlx::query_as(&sql).bind(arguments.0).bind(arguments.1).bind(arguments.2).bind(arguments.3)
+                    .fetch_all(pool).await?
+            }),
+        };
         Ok(Page {
             items,
-            total,
+            total: checkpoints.total,
             request: page,
         })
     }
 
-    /// The page checkpoints of one of the tenant's user lists: fresh ones, else stale ones while one request reads
-    /// them again, else read now (once for a burst of requests).
+    /// The page checkpoints of one of the tenant's user lists: fresh ones; else stale ones while a background task
+    /// reads them again; else read now (once for a burst of requests).
     async fn user_checkpoints(
         &self,
         tenant_id: TenantId,
         list: &'static str,
-        condition: &str,
+        condition: &'static str,
     ) -> StoreResult<Arc<Checkpoints>> {
         let tenant = tenant_id.get();
-        let known = self.checkpoints.get(tenant, list);
-        if let Some(known) = known.as_ref().filter(|c| c.is_fresh()) {
-            return Ok(known.clone());
-        }
-        let _reading = match known {
-            Some(stale) => match self.checkpoints.reading.try_lock() {
-                Ok(guard) => guard,
-                Err(_) => return Ok(stale),
-            },
-            None => {
-                let guard = self.checkpoints.reading.lock().await;
-                if let Some(read_meanwhile) = self.checkpoints.get(tenant, list) {
-                    return Ok(read_meanwhile);
+        if let Some(known) = self.checkpoints.get(tenant, list) {
+            if !known.is_fresh() {
+                if let Ok(reading) = self.checkpoints.reading.clone().try_lock_owned() {
+                    let store = self.clone();
+                    tokio::spawn(async move {
+                        let ticket = store.checkpoints.ticket();
+                        match store.read_user_checkpoints(tenant, condition).await {
+                            Ok(read) => store.checkpoints.put(tenant, list, Arc::new(read), ticket),
+                            Err(error) => {
+                                tracing::warn!(%error, "re-reading page checkpoints failed")
+                            }
+                        }
+                        drop(reading);
+                    });
                 }
-                guard
             }
-        };
+            return Ok(known);
+        }
+        let _reading = self.checkpoints.reading.lock().await;
+        if let Some(read_meanwhile) = self.checkpoints.get(tenant, list) {
+            return Ok(read_meanwhile);
+        }
+        let ticket = self.checkpoints.ticket();
+        let checkpoints = Arc::new(self.read_user_checkpoints(tenant, condition).await?);
+        self.checkpoints
+            .put(tenant, list, checkpoints.clone(), ticket);
+        Ok(checkpoints)
+    }
+
+    /// Every [`CHECKPOINT_EVERY`]-th id of a user list and its length, in one snapshot.
+    async fn read_user_checkpoints(
+        &self,
+        tenant: i64,
+        condition: &str,
+    ) -> StoreResult<Checkpoints> {
         let sql = format!(
             "SELECT id FROM (SELECT id, ROW_NUMBER() OVER (ORDER BY tenant_id, id) AS position FROM users \
              WHERE tenant_id = $1{condition}) AS numbered WHERE (position - 1) % $2 = 0 ORDER BY id"
         );
-        let ids: Vec<i64> = on_reader!(self, pool => {
-            sqlx::query_scalar(&sql).bind(tenant).bind(CHECKPOINT_EVERY).fetch_all(pool).await?
-        });
-        let checkpoints = Arc::new(Checkpoints::new(ids));
-        self.checkpoints.put(tenant, list, checkpoints.clone());
-        Ok(checkpoints)
+        let tail =
+            format!("SELECT COUNT(*) FROM users WHERE tenant_id = $1{condition} AND id >= $2");
+        Ok(on_reader!(self, pool => {
+            let mut snapshot = pool.begin().await?;
+            let ids: Vec<i64> = sqlx::query_scalar(&sql).bind(tenant).bind(CHECKPOINT_EVERY)
+                .fetch_all(&mut *snapshot).await?;
+            let rows_from_last: i64 = match ids.last() {
+                Some(last) => sqlx::query_scalar(&tail).bind(tenant).bind(*last).fetch_one(&mut *snapshot).await?,
+                None => 0,
+            };
+            snapshot.rollback().await?;
+            Checkpoints::new(ids, rows_from_last)
+        }))
     }
 
     pub async fn find_user(&self, tenant_id: TenantId, id: i64) -> StoreResult<Option<UserRow>> {
@@ -177,19 +217,7 @@ impl Store {
             return points.read(|connection| {
                 connection
                     .prepare_cached(&sql)?
-                    .query_row((tenant_id.get(), id), |row| {
-                        Ok(UserRow {
-                            id: row.get(0)?,
-                            uuid: row.get(1)?,
-                            lms_id: row.get(2)?,
-                            name: row.get(3)?,
-                            username: row.get(4)?,
-                            email: row.get(5)?,
-                            active: row.get(6)?,
-                            created_at: row.get(7)?,
-                            updated_at: row.get(8)?,
-                        })
-                    })
+                    .query_row((tenant_id.get(), id), user_from_sqlite_row)
                     .optional()
             });
         }

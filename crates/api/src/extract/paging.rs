@@ -3,7 +3,8 @@
 use axum::{extract::FromRequestParts, http::request::Parts};
 use classbridge_domain::ValidationErrors;
 use classbridge_store::{Page, PageRequest};
-use serde_json::{json, Value};
+use serde::Serialize;
+use serde_json::Value;
 
 use crate::error::ApiError;
 
@@ -65,20 +66,51 @@ impl Paging {
         format!("{}?{}", self.path, query.finish())
     }
 
-    /// `{"data": …, "meta": …, "links": …}` for a page of items already rendered to JSON.
+    /// `{"data": …, "meta": …, "links": …}` for a page of items, serialized as they are given.
+    pub fn body<T, D: Serialize>(&self, page: &Page<T>, data: D) -> PageBody<D> {
+        PageBody {
+            data,
+            meta: PageMeta {
+                page: page.request.page,
+                per_page: page.request.per_page,
+                total: page.total,
+            },
+            links: page_links(self, page),
+        }
+    }
+
+    /// [`Paging::body`] for a page of items already rendered to JSON.
     pub fn render<T>(&self, page: &Page<T>, data: Vec<Value>) -> Value {
-        json!({"data": data, "meta": page_meta(page), "links": page_links(self, page)})
+        serde_json::to_value(self.body(page, data)).unwrap_or_default()
     }
 }
 
-fn page_meta<T>(page: &Page<T>) -> Value {
-    json!({"page": page.request.page, "per_page": page.request.per_page, "total": page.total})
+/// A paged answer.
+#[derive(Debug, Serialize)]
+pub struct PageBody<D> {
+    pub data: D,
+    pub meta: PageMeta,
+    pub links: PageLinks,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PageMeta {
+    pub page: u32,
+    pub per_page: u32,
+    pub total: i64,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PageLinks {
+    pub next: Option<String>,
+    pub prev: Option<String>,
 }
 
 /// `next` while more rows follow, `prev` after the first page; links are relative to this server.
-pub fn page_links<T>(paging: &Paging, page: &Page<T>) -> Value {
+pub fn page_links<T>(paging: &Paging, page: &Page<T>) -> PageLinks {
     let shown_through = i64::from(page.request.page) * i64::from(page.request.per_page);
-    let next = (shown_through < page.total).then(|| paging.link(page.request.page + 1));
-    let prev = (page.request.page > 1).then(|| paging.link(page.request.page - 1));
-    json!({"next": next, "prev": prev})
+    PageLinks {
+        next: (shown_through < page.total).then(|| paging.link(page.request.page + 1)),
+        prev: (page.request.page > 1).then(|| paging.link(page.request.page - 1)),
+    }
 }
