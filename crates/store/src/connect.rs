@@ -124,9 +124,16 @@ impl Store {
                 Backend::Postgres(pool)
             }
         };
+        let point_batches = match &backend {
+            Backend::Postgres(pool) => {
+                Some(Arc::new(crate::point_batches::PointBatches::start(pool)))
+            }
+            Backend::Sqlite { .. } => None,
+        };
         let backend = Arc::new(backend);
         Ok(Self {
             point_reader,
+            point_batches,
             links: crate::batch::start_link_writer(backend.clone()),
             backend,
             checkpoints: Arc::default(),

@@ -37,7 +37,7 @@ pub struct Job {
     pub finished_at: Option<i64>,
 }
 
-const JOB_COLUMNS: &str =
+pub(crate) const JOB_COLUMNS: &str =
     "id, tenant_id, kind, status, options, payload_bytes, items_total, items_done, counts, \
      errors, attempts, accepted_at, started_at, finished_at";
 
@@ -286,6 +286,9 @@ impl Store {
                     })
                     .optional()
             });
+        }
+        if let Some(batches) = &self.point_batches {
+            return batches.jobs.read(tenant_id.get(), job_id.to_owned()).await;
         }
         Ok(
             on_reader!(self, pool => sqlx::query_as(&sql).bind(tenant_id.get()).bind(job_id).fetch_optional(pool).await?),

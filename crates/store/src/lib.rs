@@ -13,6 +13,7 @@ pub mod home;
 pub mod jobs;
 pub mod page_checkpoints;
 pub mod paging;
+mod point_batches;
 mod point_reads;
 pub mod roster;
 pub mod sso;
@@ -95,6 +96,8 @@ pub struct Store {
     backend: Arc<Backend>,
     /// SQLite only: reads of one row by its key, on the calling thread.
     point_reader: Option<Arc<point_reads::PointReader>>,
+    /// PostgreSQL only: reads of one row by its key, gathered into one query per burst.
+    point_batches: Option<Arc<point_batches::PointBatches>>,
     checkpoints: Arc<page_checkpoints::PageCheckpoints>,
     links: batch::LinkSender,
 }

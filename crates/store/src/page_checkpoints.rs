@@ -19,7 +19,7 @@ use std::{
 };
 
 /// A checkpoint every this many rows.
-pub const CHECKPOINT_EVERY: i64 = 1000;
+pub const CHECKPOINT_EVERY: i64 = 100;
 
 /// Checkpoints older than this are read again (in the background).
 pub const REFRESH_AFTER: Duration = Duration::from_secs(5);
@@ -122,17 +122,21 @@ mod tests {
 
     #[test]
     fn pages_start_at_the_nearest_checkpoint() {
+        let every = CHECKPOINT_EVERY;
         let checkpoints = Checkpoints::new(vec![5, 1_200, 2_900], 17);
         assert_eq!(checkpoints.seek(0), Some((5, 0)));
-        assert_eq!(checkpoints.seek(999), Some((5, 999)));
-        assert_eq!(checkpoints.seek(1_000), Some((1_200, 0)));
-        assert_eq!(checkpoints.seek(2_150), Some((2_900, 150)));
-        assert_eq!(checkpoints.seek(3_000), None);
+        assert_eq!(checkpoints.seek(every - 1), Some((5, every - 1)));
+        assert_eq!(checkpoints.seek(every), Some((1_200, 0)));
+        assert_eq!(checkpoints.seek(2 * every + 15), Some((2_900, 15)));
+        assert_eq!(checkpoints.seek(3 * every), None);
     }
 
     #[test]
     fn the_total_is_the_full_stretches_and_the_last_one() {
-        assert_eq!(Checkpoints::new(vec![5, 1_200, 2_900], 17).total, 2_017);
+        assert_eq!(
+            Checkpoints::new(vec![5, 1_200, 2_900], 17).total,
+            2 * CHECKPOINT_EVERY + 17
+        );
         assert_eq!(Checkpoints::new(vec![5], 1).total, 1);
         assert_eq!(Checkpoints::new(Vec::new(), 0).total, 0);
     }

@@ -44,7 +44,7 @@ fn user_from_sqlite_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<UserRow> {
     })
 }
 
-const USER_COLUMNS: &str =
+pub(crate) const USER_COLUMNS: &str =
     "id, uuid, lms_id, name, username, email, active, created_at, updated_at";
 
 /// Which users a list shows.
@@ -220,6 +220,9 @@ impl Store {
                     .query_row((tenant_id.get(), id), user_from_sqlite_row)
                     .optional()
             });
+        }
+        if let Some(batches) = &self.point_batches {
+            return batches.users.read(tenant_id.get(), id).await;
         }
         Ok(
             on_reader!(self, pool => sqlx::query_as(&sql).bind(tenant_id.get()).bind(id).fetch_optional(pool).await?),

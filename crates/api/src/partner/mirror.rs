@@ -21,14 +21,14 @@ use classbridge_service::mirror::{
 };
 use classbridge_store::jobs::{NewJob, PAYLOAD_CHUNK_BYTES};
 use futures::StreamExt;
-use serde_json::{json, Value};
+use serde_json::{json, value::RawValue, Value};
 use sha2::{Digest, Sha256};
 
 use crate::{
     error::{ApiError, ApiResult},
     extract::{Paging, Partner},
     state::AppState,
-    time::rfc3339,
+    time::Rfc3339,
 };
 
 /// Answers are remembered for an `Idempotency-Key` this long.
@@ -345,31 +345,78 @@ fn check_payload(
     })
 }
 
-/// One job, as `GET /api/v2/mirror-data/jobs/{id}` shows it.
-pub fn job_json(job: &classbridge_store::jobs::Job) -> Value {
-    let counts: Value = serde_json::from_str(&job.counts).unwrap_or_else(|_| json!({}));
-    let errors: Value = serde_json::from_str(&job.errors).unwrap_or_else(|_| json!([]));
-    let progress = if job.kind == KIND_SIMPLE {
-        json!({"classrooms_done": if job.items_done > 0 { job.items_total } else { 0 }, "classrooms_total": job.items_total})
-    } else {
-        json!({"branches_done": job.items_done, "branches_total": job.items_total})
-    };
-    let counts = if counts.as_object().is_some_and(|o| o.is_empty()) {
-        classbridge_service::mirror::MirrorCounts::default().to_json()
-    } else {
-        counts
-    };
-    json!({
-        "id": job.id,
-        "kind": job.kind,
-        "status": job.status,
-        "accepted_at": rfc3339(job.accepted_at),
-        "started_at": job.started_at.map(rfc3339),
-        "finished_at": job.finished_at.map(rfc3339),
-        "progress": progress,
-        "counts": counts,
-        "errors": errors,
-    })
+/// One job, as `GET /api/v2/mirror-data/jobs/{id}` shows it. The counts and errors are stored as JSON text and
+/// copied into the answer as they are (checked to be JSON, not rebuilt).
+#[derive(serde::Serialize)]
+pub struct JobJson<'a> {
+    id: &'a str,
+    kind: &'a str,
+    status: &'a str,
+    accepted_at: Rfc3339,
+    started_at: Option<Rfc3339>,
+    finished_at: Option<Rfc3339>,
+    progress: JobProgress,
+    counts: StoredJson<'a>,
+    errors: StoredJson<'a>,
+}
+
+#[derive(serde::Serialize)]
+#[serde(untagged)]
+enum JobProgress {
+    Classrooms {
+        classrooms_done: i64,
+        classrooms_total: i64,
+    },
+    Branches {
+        branches_done: i64,
+        branches_total: i64,
+    },
+}
+
+/// JSON kept as text in a job's row, or what stands for it when the text is empty or unreadable.
+#[derive(serde::Serialize)]
+#[serde(untagged)]
+enum StoredJson<'a> {
+    Stored(&'a RawValue),
+    Zeros(classbridge_service::mirror::MirrorCounts),
+    NoErrors([(); 0]),
+}
+
+impl<'a> From<&'a classbridge_store::jobs::Job> for JobJson<'a> {
+    fn from(job: &'a classbridge_store::jobs::Job) -> Self {
+        let stored = |text: &'a str| serde_json::from_str::<&RawValue>(text).ok();
+        let counts = match stored(&job.counts) {
+            Some(counts) if counts.get().trim() != "{}" => StoredJson::Stored(counts),
+            _ => StoredJson::Zeros(Default::default()),
+        };
+        let errors = stored(&job.errors).map_or(StoredJson::NoErrors([]), StoredJson::Stored);
+        let progress = if job.kind == KIND_SIMPLE {
+            JobProgress::Classrooms {
+                classrooms_done: if job.items_done > 0 {
+                    job.items_total
+                } else {
+                    0
+                },
+                classrooms_total: job.items_total,
+            }
+        } else {
+            JobProgress::Branches {
+                branches_done: job.items_done,
+                branches_total: job.items_total,
+            }
+        };
+        Self {
+            id: &job.id,
+            kind: &job.kind,
+            status: &job.status,
+            accepted_at: Rfc3339(job.accepted_at),
+            started_at: job.started_at.map(Rfc3339),
+            finished_at: job.finished_at.map(Rfc3339),
+            progress,
+            counts,
+            errors,
+        }
+    }
 }
 
 /// One mirror job: status, progress, counts and per-record errors.
@@ -380,9 +427,9 @@ pub async fn get_job(
     State(state): State<AppState>,
     partner: Partner,
     Path(job_id): Path<String>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Response> {
     match state.store.find_job(partner.tenant_id(), &job_id).await? {
-        Some(job) => Ok(Json(job_json(&job))),
+        Some(job) => Ok(Json(JobJson::from(&job)).into_response()),
         None => Err(ApiError::not_found("No job with this id.")),
     }
 }
@@ -398,7 +445,7 @@ pub async fn list_jobs(
     State(state): State<AppState>,
     partner: Partner,
     paging: Paging,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Response> {
     let status = paging
         .other_query
         .iter()
@@ -416,6 +463,6 @@ pub async fn list_jobs(
         .store
         .list_jobs(partner.tenant_id(), status, paging.request)
         .await?;
-    let data = page.items.iter().map(job_json).collect();
-    Ok(Json(paging.render(&page, data)))
+    let data: Vec<JobJson> = page.items.iter().map(JobJson::from).collect();
+    Ok(Json(paging.body(&page, data)).into_response())
 }

@@ -9,5 +9,6 @@ mod foundation;
 mod groups;
 mod mirror;
 mod sso;
+mod user_pages;
 mod users;
 mod workers;
