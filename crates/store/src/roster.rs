@@ -159,6 +159,34 @@ pub async fn rename_people(tx: &mut StoreTx, renames: &[(i64, &str)]) -> StoreRe
     Ok(())
 }
 
+/// Whether any of these people studies or teaches in a branch other than the tenant's branch `partner_id`: a
+/// change to them then reaches beyond that branch.
+pub async fn people_in_other_branches(
+    tx: &mut StoreTx,
+    tenant_id: TenantId,
+    partner_id: i64,
+    ids: &[i64],
+) -> StoreResult<bool> {
+    for chunk in ids.chunks(BATCH) {
+        let found: Option<i64> = on_tx!(tx, conn, Db => {
+            let mut query = QueryBuilder::<Db>::new("SELECT user_id FROM (SELECT user_id, branch_id FROM section_students UNION ALL \
+                SELECT user_id, branch_id FROM teaching_assignments) AS belonging WHERE branch_id <> \
+                (SELECT id FROM branches WHERE tenant_id = ");
+            query.push_bind(tenant_id.get()).push(" AND partner_id = ").push_bind(partner_id).push(") AND user_id IN (");
+            let mut separated = query.separated(", ");
+            for id in chunk {
+                separated.push_bind(*id);
+            }
+            separated.push_unseparated(") LIMIT 1");
+            query.build_query_scalar().fetch_optional(&mut *conn).await?
+        });
+        if found.is_some() {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
 /// Deletes rows by id (their memberships go with them, by cascade).
 pub async fn delete_by_ids(tx: &mut StoreTx, table: RosterTable, ids: &[i64]) -> StoreResult<()> {
     for chunk in ids.chunks(BATCH) {
@@ -559,18 +587,22 @@ pub async fn refresh_statistics(store: &crate::Store) -> StoreResult<()> {
     Ok(())
 }
 
-/// A branch's fingerprint: the hash of the payload last applied and the roster version then.
+/// A branch's fingerprint: the hash of the payload last applied, the roster version then, the tenant's roster version
+/// now, and the name hashes of the payload last applied.
 pub async fn branch_fingerprint(
     tx: &mut StoreTx,
     tenant_id: TenantId,
     partner_id: i64,
-) -> StoreResult<Option<(Option<String>, Option<i64>, i64)>> {
-    let sql = "SELECT b.applied_sha256, b.applied_version, t.roster_version FROM branches b JOIN tenants t ON t.id = b.tenant_id \
-               WHERE b.tenant_id = $1 AND b.partner_id = $2";
+) -> StoreResult<Option<BranchFingerprint>> {
+    let sql = "SELECT b.applied_sha256, b.applied_version, t.roster_version, b.applied_names FROM branches b \
+               JOIN tenants t ON t.id = b.tenant_id WHERE b.tenant_id = $1 AND b.partner_id = $2";
     Ok(
         on_tx!(tx, conn, Db => sqlx::query_as(sql).bind(tenant_id.get()).bind(partner_id).fetch_optional(&mut *conn).await?),
     )
 }
+
+/// See [`branch_fingerprint`].
+pub type BranchFingerprint = (Option<String>, Option<i64>, i64, Option<Vec<u8>>);
 
 /// The tenant's roster version now.
 pub async fn roster_version(tx: &mut StoreTx, tenant_id: TenantId) -> StoreResult<i64> {
@@ -588,17 +620,20 @@ pub async fn bump_roster_version(tx: &mut StoreTx, tenant_id: TenantId) -> Store
     )
 }
 
-/// Remembers what a branch was last made from.
+/// Remembers what a branch was last made from: the payload's hash, its name hashes, and the roster version.
 pub async fn set_branch_fingerprint(
     tx: &mut StoreTx,
     tenant_id: TenantId,
     partner_id: i64,
     sha256: &str,
+    names: &[u8],
     version: i64,
 ) -> StoreResult<()> {
-    let sql = "UPDATE branches SET applied_sha256 = $3, applied_version = $4 WHERE tenant_id = $1 AND partner_id = $2";
+    let sql = "UPDATE branches SET applied_sha256 = $3, applied_version = $4, applied_names = $5 \
+               WHERE tenant_id = $1 AND partner_id = $2";
     on_tx!(tx, conn, Db => {
-        sqlx::query(sql).bind(tenant_id.get()).bind(partner_id).bind(sha256).bind(version).execute(&mut *conn).await?;
+        sqlx::query(sql).bind(tenant_id.get()).bind(partner_id).bind(sha256).bind(version).bind(names)
+            .execute(&mut *conn).await?;
     });
     Ok(())
 }

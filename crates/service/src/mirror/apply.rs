@@ -9,7 +9,10 @@ use classbridge_store::{
     StoreResult, StoreTx,
 };
 
-use super::counts::{MirrorCounts, RowCounts};
+use super::{
+    counts::{MirrorCounts, RowCounts},
+    fingerprint::{people_in_order, PayloadFingerprint},
+};
 
 /// How a branch's removals are guarded.
 #[derive(Debug, Clone, Copy)]
@@ -60,28 +63,43 @@ pub async fn apply_branch(
     if scope == ApplyScope::NamedSectionsOnly {
         return apply_in_full(tx, tenant_id, branch, scope, guard, counts).await;
     }
-    let (structure, full) = super::fingerprint::payload_fingerprints(branch);
-    let fingerprint = format!("{structure}.{full}");
+    let payload = PayloadFingerprint::of(branch);
+    let fingerprint = format!("{}.{}", payload.structure, payload.full);
     let mut version_now = None;
-    if let Some((Some(applied), Some(applied_version), current)) =
+    if let Some((Some(applied), Some(applied_version), current, applied_names)) =
         roster::branch_fingerprint(tx, tenant_id, branch.id).await?
     {
         version_now = Some(current);
         let (applied_structure, applied_full) = applied.split_once('.').unwrap_or(("", ""));
-        if applied_version == current && applied_full == full {
+        if applied_version == current && applied_full == payload.full {
             count_unchanged(branch, counts, true);
             return Ok(BranchOutcome::Applied);
         }
         // Only people's names can differ: compare those, and nothing else.
-        if applied_version == current && applied_structure == structure {
-            if let Some(renamed) = rename_people_only(tx, tenant_id, branch, counts).await? {
-                let version = if renamed > 0 {
+        if applied_version == current && applied_structure == payload.structure {
+            let renamed_places = applied_names.and_then(|names| payload.renamed_places(&names));
+            if let Some(renamed) =
+                rename_people_only(tx, tenant_id, branch, renamed_places, counts).await?
+            {
+                // Renaming people of this branch alone changes no other branch: the others' fingerprints still hold.
+                let version = if roster::people_in_other_branches(
+                    tx, tenant_id, branch.id, &renamed,
+                )
+                .await?
+                {
                     roster::bump_roster_version(tx, tenant_id).await?
                 } else {
                     current
                 };
-                roster::set_branch_fingerprint(tx, tenant_id, branch.id, &fingerprint, version)
-                    .await?;
+                roster::set_branch_fingerprint(
+                    tx,
+                    tenant_id,
+                    branch.id,
+                    &fingerprint,
+                    &payload.names,
+                    version,
+                )
+                .await?;
                 return Ok(BranchOutcome::Applied);
             }
         }
@@ -96,41 +114,51 @@ pub async fn apply_branch(
             }
             _ => roster::roster_version(tx, tenant_id).await?,
         };
-        roster::set_branch_fingerprint(tx, tenant_id, branch.id, &fingerprint, version).await?;
+        roster::set_branch_fingerprint(
+            tx,
+            tenant_id,
+            branch.id,
+            &fingerprint,
+            &payload.names,
+            version,
+        )
+        .await?;
     }
     Ok(outcome)
 }
 
-/// For a branch whose structure is as last applied: renames the people whose names changed, and counts the rest
-/// unchanged. `None` (nothing written) when a person is missing or inactive, which only a full apply can mend.
+/// For a branch whose structure is as last applied: renames the people whose names changed (returning their ids),
+/// and counts the rest unchanged. With `renamed_places` (from the name hashes kept at the last apply) only the people
+/// at those places are read; without, everyone in the branch is. `None` (nothing written) when a person read is
+/// missing or inactive, which only a full apply can mend.
 async fn rename_people_only(
     tx: &mut StoreTx,
     tenant_id: TenantId,
     branch: &MirrorBranch,
+    renamed_places: Option<Vec<usize>>,
     counts: &mut MirrorCounts,
-) -> StoreResult<Option<u64>> {
-    let mut people: HashMap<&str, &str> = HashMap::new();
-    for class in &branch.classes {
-        for section in &class.sections {
-            for subject in &section.subjects {
-                people.extend(
-                    subject
-                        .teachers
-                        .iter()
-                        .map(|t| (t.uuid.as_str(), t.name.as_str())),
-                );
+) -> StoreResult<Option<Vec<i64>>> {
+    let people: HashMap<&str, &str> = people_in_order(branch).collect();
+    let uuids: Vec<&str> = match renamed_places {
+        Some(places) => {
+            let mut places = places.into_iter().peekable();
+            let mut uuids = HashSet::new();
+            for (place, (uuid, _)) in people_in_order(branch).enumerate() {
+                match places.peek() {
+                    Some(next) if *next == place => {
+                        uuids.insert(uuid);
+                        places.next();
+                    }
+                    Some(_) => {}
+                    None => break,
+                }
             }
-            people.extend(
-                section
-                    .students
-                    .iter()
-                    .map(|s| (s.uuid.as_str(), s.name.as_str())),
-            );
+            uuids.into_iter().collect()
         }
-    }
-    let uuids: Vec<&str> = people.keys().copied().collect();
+        None => people.keys().copied().collect(),
+    };
     let stored = roster::find_people_by_uuid(tx, tenant_id, &uuids).await?;
-    if stored.len() != people.len() || stored.iter().any(|person| !person.active) {
+    if stored.len() != uuids.len() || stored.iter().any(|person| !person.active) {
         return Ok(None);
     }
     let mut renames = Vec::new();
@@ -151,7 +179,7 @@ async fn rename_people_only(
     count_unchanged(branch, counts, false);
     counts.users.updated += renamed;
     counts.users.unchanged += people.len() as u64 - renamed;
-    Ok(Some(renamed))
+    Ok(Some(renames.into_iter().map(|(id, _)| id).collect()))
 }
 
 /// Changes that reach beyond the branch being applied: people are shared between branches, so renaming,
