@@ -16,6 +16,7 @@ pub mod paging;
 mod point_batches;
 mod point_reads;
 pub mod roster;
+mod roster_unnest;
 pub mod sso;
 pub mod tenants;
 pub mod tx;

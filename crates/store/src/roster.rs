@@ -284,6 +284,10 @@ pub async fn insert_people(
     people: &[(&str, &str)],
 ) -> StoreResult<Vec<(i64, String)>> {
     let now = now_millis();
+    if let StoreTx::Postgres(transaction) = tx {
+        return crate::roster_unnest::insert_people(transaction, tenant_id.get(), people, now)
+            .await;
+    }
     let mut created = Vec::with_capacity(people.len());
     for chunk in people.chunks(BATCH / 2) {
         let rows: Vec<(i64, String)> = on_tx!(tx, conn, Db => {
@@ -406,6 +410,15 @@ pub async fn insert_student_memberships(
     pairs: &[(i64, i64)],
     source: &str,
 ) -> StoreResult<()> {
+    if let StoreTx::Postgres(transaction) = tx {
+        return crate::roster_unnest::insert_student_memberships(
+            transaction,
+            branch_id,
+            pairs,
+            source,
+        )
+        .await;
+    }
     for chunk in pairs.chunks(BATCH / 2) {
         on_tx!(tx, conn, Db => {
             let mut query = QueryBuilder::<Db>::new("INSERT INTO section_students (section_id, user_id, branch_id, source) ");
@@ -429,6 +442,9 @@ pub async fn insert_teaching(
     rows: &[(i64, i64, i64)],
     source: &str,
 ) -> StoreResult<()> {
+    if let StoreTx::Postgres(transaction) = tx {
+        return crate::roster_unnest::insert_teaching(transaction, branch_id, rows, source).await;
+    }
     for chunk in rows.chunks(BATCH / 2) {
         on_tx!(tx, conn, Db => {
             let mut query = QueryBuilder::<Db>::new("INSERT INTO teaching_assignments (section_id, subject_id, user_id, branch_id, source) ");

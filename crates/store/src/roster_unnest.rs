@@ -1,0 +1,90 @@
+//! The mirror's largest inserts on PostgreSQL (people, student memberships, teaching assignments) as one
+//! `INSERT … SELECT FROM UNNEST` of parameter arrays per few thousand rows: PostgreSQL binds and plans a handful of
+//! arrays instead of thousands of separate parameters in a multi-row `VALUES`, which made those statements several
+//! times slower per row. SQLite keeps the multi-row `VALUES` of `roster.rs` (it has no arrays, and binds cheaply).
+
+use sqlx::PgConnection;
+
+use crate::StoreResult;
+
+/// Rows per statement: large enough that statement overhead vanishes, small enough to keep messages modest.
+const ROWS: usize = 10_000;
+
+/// Creates people by uuid and name; returns `(id, uuid)` of each.
+pub(crate) async fn insert_people(
+    conn: &mut PgConnection,
+    tenant_id: i64,
+    people: &[(&str, &str)],
+    now: i64,
+) -> StoreResult<Vec<(i64, String)>> {
+    let mut created = Vec::with_capacity(people.len());
+    for chunk in people.chunks(ROWS) {
+        let uuids: Vec<&str> = chunk.iter().map(|(uuid, _)| *uuid).collect();
+        let names: Vec<&str> = chunk.iter().map(|(_, name)| *name).collect();
+        let rows: Vec<(i64, String)> = sqlx::query_as(
+            "INSERT INTO users (tenant_id, uuid, name, active, created_at, updated_at) \
+             SELECT $1, person.uuid, person.name, TRUE, $4, $4 FROM UNNEST($2::text[], $3::text[]) AS person (uuid, name) \
+             RETURNING id, uuid",
+        )
+        .bind(tenant_id)
+        .bind(uuids)
+        .bind(names)
+        .bind(now)
+        .fetch_all(&mut *conn)
+        .await?;
+        created.extend(rows);
+    }
+    Ok(created)
+}
+
+/// Adds student memberships `(section_id, user_id)` in a branch.
+pub(crate) async fn insert_student_memberships(
+    conn: &mut PgConnection,
+    branch_id: i64,
+    pairs: &[(i64, i64)],
+    source: &str,
+) -> StoreResult<()> {
+    for chunk in pairs.chunks(ROWS) {
+        let sections: Vec<i64> = chunk.iter().map(|(section, _)| *section).collect();
+        let users: Vec<i64> = chunk.iter().map(|(_, user)| *user).collect();
+        sqlx::query(
+            "INSERT INTO section_students (section_id, user_id, branch_id, source) \
+             SELECT membership.section_id, membership.user_id, $3, $4 \
+             FROM UNNEST($1::bigint[], $2::bigint[]) AS membership (section_id, user_id)",
+        )
+        .bind(sections)
+        .bind(users)
+        .bind(branch_id)
+        .bind(source)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Adds teaching assignments `(section_id, subject_id, user_id)` in a branch.
+pub(crate) async fn insert_teaching(
+    conn: &mut PgConnection,
+    branch_id: i64,
+    rows: &[(i64, i64, i64)],
+    source: &str,
+) -> StoreResult<()> {
+    for chunk in rows.chunks(ROWS) {
+        let sections: Vec<i64> = chunk.iter().map(|row| row.0).collect();
+        let subjects: Vec<i64> = chunk.iter().map(|row| row.1).collect();
+        let users: Vec<i64> = chunk.iter().map(|row| row.2).collect();
+        sqlx::query(
+            "INSERT INTO teaching_assignments (section_id, subject_id, user_id, branch_id, source) \
+             SELECT teaching.section_id, teaching.subject_id, teaching.user_id, $4, $5 \
+             FROM UNNEST($1::bigint[], $2::bigint[], $3::bigint[]) AS teaching (section_id, subject_id, user_id)",
+        )
+        .bind(sections)
+        .bind(subjects)
+        .bind(users)
+        .bind(branch_id)
+        .bind(source)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
