@@ -12,7 +12,9 @@
 //! `CLASSBRIDGE_BENCH_POSTGRES_URL`, whose user may create databases):
 //!
 //! 1. the raw-load baseline on a fresh file/database: N student rows and N student-section rows inserted with one
-//!    prepared statement per table in one transaction (SQLite, the server's pragmas), or with COPY (PostgreSQL);
+//!    prepared statement per table in one transaction (SQLite, the server's pragmas, stepped on SQLite's own API),
+//!    or with COPY (PostgreSQL); and, as a reference that decides no target, the same load into classbridge's own
+//!    `users` and `section_students` tables with their keys and indexes (`schema_baseline.rs`);
 //! 2. the server binary beside this one (`serve --workers 1` on a free port, a fresh data folder and, on
 //!    PostgreSQL, a fresh `cbbench_<ulid>` database dropped afterwards), with a tenant and token made by its CLI;
 //! 3. a cold mirror of N students (N/5,000 branches × 10 classes × 5 sections of 100 students, 5 subjects with one
@@ -34,6 +36,7 @@ mod mirror;
 mod payload;
 mod reads;
 mod report;
+mod schema_baseline;
 mod server;
 mod sso;
 mod wrk;

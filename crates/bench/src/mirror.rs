@@ -96,6 +96,12 @@ async fn run_on(binary: &Path, postgres: Option<&str>, shape: Shape) -> Result<R
         Some(url) => (baseline::postgres(url, shape).await?, "COPY … FROM STDIN"),
     };
     eprintln!("[{name}] baseline: {baseline_seconds:.2} s");
+    eprintln!("[{name}] reference: the same rows into classbridge's own tables…");
+    let schema_seconds = match postgres {
+        None => crate::schema_baseline::sqlite(binary, shape).await?,
+        Some(url) => crate::schema_baseline::postgres(binary, url, shape).await?,
+    };
+    eprintln!("[{name}] reference: {schema_seconds:.2} s");
     let scratch = match postgres {
         Some(url) => Some(ScratchDatabase::create(url).await?),
         None => None,
@@ -119,6 +125,7 @@ async fn run_on(binary: &Path, postgres: Option<&str>, shape: Shape) -> Result<R
     report.database = name;
     report.baseline_method = baseline_method;
     report.baseline_seconds = baseline_seconds;
+    report.schema_baseline_seconds = schema_seconds;
     Ok(report)
 }
 
@@ -198,6 +205,7 @@ async fn measure(binary: &Path, url: Option<&str>, shape: Shape, name: &str) -> 
         baseline_method: "",
         shape,
         baseline_seconds: f64::NAN,
+        schema_baseline_seconds: f64::NAN,
         cold,
         warm,
         warm_changed,

@@ -15,6 +15,8 @@ pub struct Report {
     pub baseline_method: &'static str,
     pub shape: Shape,
     pub baseline_seconds: f64,
+    /// The same load into classbridge's own tables, with their keys and indexes (a reference, no target).
+    pub schema_baseline_seconds: f64,
     pub cold: MirrorRun,
     pub warm: MirrorRun,
     pub warm_changed: MirrorRun,
@@ -107,6 +109,17 @@ impl Report {
             "",
             "",
         );
+        line(
+            "  reference: same load, classbridge's tables",
+            &seconds(self.schema_baseline_seconds),
+            &thousands((rows / self.schema_baseline_seconds) as u64),
+            &format!(
+                "{:.2} of base",
+                self.baseline_seconds / self.schema_baseline_seconds
+            ),
+            "",
+            "",
+        );
         let [cold_pass, warm_pass, changed_pass, rss_pass] = self.verdicts().map(|(_, pass)| pass);
         let cold_ratio = self.cold_ratio();
         line(
@@ -116,6 +129,17 @@ impl Report {
             &format!("{cold_ratio:.2} of base"),
             &format!("≥ {COLD_TARGET:.2}"),
             verdict(cold_pass),
+        );
+        line(
+            "  cold mirror against the reference",
+            "",
+            "",
+            &format!(
+                "{:.2} of ref.",
+                self.schema_baseline_seconds / self.cold.seconds
+            ),
+            "",
+            "",
         );
         line(
             "  of which POST until 202 (upload+validate)",

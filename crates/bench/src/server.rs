@@ -68,7 +68,7 @@ fn command(binary: &Path, data_dir: &Path, database_url: Option<&str>) -> Comman
     command
 }
 
-fn run_cli(
+pub(crate) fn run_cli(
     binary: &Path,
     data_dir: &Path,
     database_url: Option<&str>,
