@@ -15,6 +15,8 @@ pub struct Load {
     pub errors: u64,
     /// Requests made in all.
     pub requests: u64,
+    /// Bytes of answers per second (headers and bodies), as wrk counts them.
+    pub bytes_per_second: f64,
 }
 
 impl Load {
@@ -88,6 +90,7 @@ fn parse(report: &str) -> Result<Load> {
         p99_ms: 0.0,
         errors: 0,
         requests: 0,
+        bytes_per_second: 0.0,
     };
     for line in report.lines().map(str::trim) {
         if let Some(rest) = line.strip_prefix("Requests/sec:") {
@@ -102,6 +105,8 @@ fn parse(report: &str) -> Result<Load> {
                 .next()
                 .and_then(|n| n.parse().ok())
                 .unwrap_or(0);
+        } else if let Some(rest) = line.strip_prefix("Transfer/sec:") {
+            load.bytes_per_second = bytes(rest).unwrap_or(0.0);
         } else if let Some(rest) = line.strip_prefix("Non-2xx or 3xx responses:") {
             load.errors = rest.trim().parse().unwrap_or(0);
         }
@@ -110,6 +115,21 @@ fn parse(report: &str) -> Result<Load> {
         bail!("no Requests/sec line");
     }
     Ok(load)
+}
+
+/// wrk's `1.50MB` (binary units) in bytes.
+fn bytes(text: &str) -> Option<f64> {
+    let text = text.trim();
+    let split = text.find(|c: char| c.is_ascii_alphabetic())?;
+    let (number, unit) = text.split_at(split);
+    let factor = match unit {
+        "B" => 1.0,
+        "KB" => 1024.0,
+        "MB" => 1024.0 * 1024.0,
+        "GB" => 1024.0 * 1024.0 * 1024.0,
+        _ => return None,
+    };
+    Some(number.trim().parse::<f64>().ok()? * factor)
 }
 
 /// A Lua script that sends GETs with the partner headers; `path_expression` is Lua that yields the path.
@@ -135,6 +155,7 @@ mod tests {
         assert!((load.p50_ms - 0.412).abs() < 1e-9);
         assert!((load.p99_ms - 10.05).abs() < 1e-9);
         assert_eq!(load.errors, 3);
+        assert_eq!(load.bytes_per_second, 1024.0 * 1024.0);
         assert_eq!(load.requests, 100);
     }
 }
