@@ -4,25 +4,26 @@
 //! and walks fewer than [`CHECKPOINT_EVERY`] entries.
 //!
 //! They are forgotten at once after this process's own writes to the tenant (the next page reads them again before
-//! it answers). Writes made by another process (a `worker` applying a mirror) show within [`REFRESH_AFTER`]: past it,
-//! a page still answers from what is known while one background read replaces it, so no request waits for a read
-//! of the whole index except the first after a write here. Meanwhile a page can be shifted by the rows written
-//! elsewhere, as `OFFSET` paging is whenever rows are written between two page reads.
+//! it answers). Writes made by another process (a `worker` applying a mirror) show within [`STALE_LIMIT`]: past
+//! [`REFRESH_AFTER`], a page still answers from what is known while one background read replaces it, so that under
+//! steady reads no request waits for a read of the whole index; past [`STALE_LIMIT`] (a list read rarely), the page
+//! reads them again before it answers. Meanwhile a page can be shifted by the rows written elsewhere, as `OFFSET`
+//! paging is whenever rows are written between two page reads.
 
 use std::{
     collections::HashMap,
-    sync::{
-        atomic::{AtomicU64, Ordering},
-        Arc, Mutex,
-    },
+    sync::{Arc, Mutex},
     time::{Duration, Instant},
 };
 
 /// A checkpoint every this many rows.
 pub const CHECKPOINT_EVERY: i64 = 100;
 
-/// Checkpoints older than this are read again (in the background).
+/// Checkpoints older than this are read again in the background while they are still used.
 pub const REFRESH_AFTER: Duration = Duration::from_secs(5);
+
+/// Checkpoints older than this are not used: they are read again first.
+pub const STALE_LIMIT: Duration = Duration::from_secs(10);
 
 /// A tenant and the name of one of its lists.
 type ListKey = (i64, &'static str);
@@ -34,6 +35,16 @@ pub(crate) struct Checkpoints {
     /// How many rows the list holds.
     pub total: i64,
     taken: Instant,
+}
+
+/// How old known checkpoints are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Age {
+    Fresh,
+    /// Usable while they are read again in the background.
+    Stale,
+    /// To be read again before use.
+    Expired,
 }
 
 impl Checkpoints {
@@ -52,44 +63,71 @@ impl Checkpoints {
         }
     }
 
-    pub(crate) fn is_fresh(&self) -> bool {
-        self.taken.elapsed() < REFRESH_AFTER
+    pub(crate) fn age(&self) -> Age {
+        match self.taken.elapsed() {
+            elapsed if elapsed < REFRESH_AFTER => Age::Fresh,
+            elapsed if elapsed < STALE_LIMIT => Age::Stale,
+            _ => Age::Expired,
+        }
     }
 
-    /// Where a page starting at `offset` begins: the checkpoint id at or before it, and how many rows lie between;
-    /// `None` past the last checkpoint.
+    /// Where a page starting at `offset` begins: an id at or before it (`i64::MIN`: the list's start) and how many
+    /// rows lie between, never more than two stretches; `None` when the page lies wholly past the known end.
     pub(crate) fn seek(&self, offset: i64) -> Option<(i64, i64)> {
         let index = usize::try_from(offset / CHECKPOINT_EVERY).ok()?;
-        self.ids
-            .get(index)
-            .map(|id| (*id, offset % CHECKPOINT_EVERY))
+        if let Some(id) = self.ids.get(index) {
+            return Some((*id, offset % CHECKPOINT_EVERY));
+        }
+        // Past the last checkpoint: from it, as long as the page can still hold rows written since it was read.
+        let (from, position) = match self.ids.last() {
+            Some(last) => (*last, (self.ids.len() as i64 - 1) * CHECKPOINT_EVERY),
+            None => (i64::MIN, 0),
+        };
+        let skip = offset - position;
+        (skip < 2 * CHECKPOINT_EVERY).then_some((from, skip))
     }
 }
 
 #[derive(Default)]
 pub(crate) struct PageCheckpoints {
-    entries: Mutex<HashMap<ListKey, Arc<Checkpoints>>>,
-    /// Held while checkpoints are read, so that a burst of requests reads them once.
-    pub(crate) reading: Arc<tokio::sync::Mutex<()>>,
-    /// Moves at every `forget`: checkpoints read across a forget may miss its write and are not kept.
-    forgotten: AtomicU64,
+    entries: Mutex<Entries>,
+}
+
+#[derive(Default)]
+struct Entries {
+    known: HashMap<ListKey, Arc<Checkpoints>>,
+    /// Per tenant, moves at every `forget`: checkpoints read across a forget may miss its write and are not kept.
+    forgotten: HashMap<i64, u64>,
+    /// Per list, held while its checkpoints are read, so that a burst of requests reads them once.
+    reading: HashMap<ListKey, Arc<tokio::sync::Mutex<()>>>,
 }
 
 impl PageCheckpoints {
-    pub(crate) fn get(&self, tenant: i64, list: &'static str) -> Option<Arc<Checkpoints>> {
-        let entries = self
-            .entries
+    fn entries(&self) -> std::sync::MutexGuard<'_, Entries> {
+        self.entries
             .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        entries.get(&(tenant, list)).cloned()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    pub(crate) fn get(&self, tenant: i64, list: &'static str) -> Option<Arc<Checkpoints>> {
+        self.entries().known.get(&(tenant, list)).cloned()
+    }
+
+    /// The lock held while one list's checkpoints are read.
+    pub(crate) fn reading(&self, tenant: i64, list: &'static str) -> Arc<tokio::sync::Mutex<()>> {
+        self.entries()
+            .reading
+            .entry((tenant, list))
+            .or_default()
+            .clone()
     }
 
     /// Taken before reading checkpoints, and given back to [`PageCheckpoints::put`].
-    pub(crate) fn ticket(&self) -> u64 {
-        self.forgotten.load(Ordering::Acquire)
+    pub(crate) fn ticket(&self, tenant: i64) -> u64 {
+        self.entries().forgotten.get(&tenant).copied().unwrap_or(0)
     }
 
-    /// Keeps checkpoints read under `ticket`, unless something was forgotten since.
+    /// Keeps checkpoints read under `ticket`, unless the tenant's were forgotten since.
     pub(crate) fn put(
         &self,
         tenant: i64,
@@ -97,22 +135,16 @@ impl PageCheckpoints {
         checkpoints: Arc<Checkpoints>,
         ticket: u64,
     ) {
-        let mut entries = self
-            .entries
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        if self.forgotten.load(Ordering::Acquire) == ticket {
-            entries.insert((tenant, list), checkpoints);
+        let mut entries = self.entries();
+        if entries.forgotten.get(&tenant).copied().unwrap_or(0) == ticket {
+            entries.known.insert((tenant, list), checkpoints);
         }
     }
 
     pub(crate) fn forget(&self, tenant: i64) {
-        let mut entries = self
-            .entries
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        self.forgotten.fetch_add(1, Ordering::AcqRel);
-        entries.retain(|(cached, _), _| *cached != tenant);
+        let mut entries = self.entries();
+        *entries.forgotten.entry(tenant).or_default() += 1;
+        entries.known.retain(|(cached, _), _| *cached != tenant);
     }
 }
 
@@ -128,7 +160,13 @@ mod tests {
         assert_eq!(checkpoints.seek(every - 1), Some((5, every - 1)));
         assert_eq!(checkpoints.seek(every), Some((1_200, 0)));
         assert_eq!(checkpoints.seek(2 * every + 15), Some((2_900, 15)));
-        assert_eq!(checkpoints.seek(3 * every), None);
+        // Past the known end: from the last checkpoint for rows written since, then nothing to walk.
+        assert_eq!(checkpoints.seek(3 * every + 5), Some((2_900, every + 5)));
+        assert_eq!(checkpoints.seek(4 * every), None);
+        assert_eq!(checkpoints.seek(i64::from(u32::MAX) * 1000), None);
+        let empty = Checkpoints::new(Vec::new(), 0);
+        assert_eq!(empty.seek(0), Some((i64::MIN, 0)));
+        assert_eq!(empty.seek(2 * every), None);
     }
 
     #[test]

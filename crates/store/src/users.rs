@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use rusqlite::OptionalExtension;
 
-use crate::page_checkpoints::{Checkpoints, CHECKPOINT_EVERY};
+use crate::page_checkpoints::{Age, Checkpoints, CHECKPOINT_EVERY};
 use crate::{now_millis, tx::on_tx, Page, PageRequest, Store, StoreResult, StoreTx};
 
 /// Rows per multi-row statement.
@@ -116,10 +116,15 @@ impl Store {
         };
         let checkpoints = self.user_checkpoints(tenant_id, list, condition).await?;
         // The page's first id is found on the (tenant_id, id) index alone, from the nearest checkpoint (ordering by
-        // the index's own columns keeps the planners on it); only the page's own rows are read.
-        let (from_id, skip) = checkpoints
-            .seek(page.offset())
-            .unwrap_or((i64::MIN, page.offset()));
+        // the index's own columns keeps the planners on it); only the page's own rows are read. A page wholly past
+        // the end is empty without a read.
+        let Some((from_id, skip)) = checkpoints.seek(page.offset()) else {
+            return Ok(Page {
+                items: Vec::new(),
+                total: checkpoints.total,
+                request: page,
+            });
+        };
         let sql = format!(
             "SELECT {USER_COLUMNS} FROM users WHERE tenant_id = $1{condition} AND id >= \
              (SELECT id FROM users WHERE tenant_id = $1{condition} AND id >= $4 ORDER BY tenant_id, id \
@@ -149,7 +154,7 @@ impl Store {
     }
 
     /// The page checkpoints of one of the tenant's user lists: fresh ones; else stale ones while a background task
-    /// reads them again; else read now (once for a burst of requests).
+    /// reads them again; else (none, or expired) read now, once for a burst of requests.
     async fn user_checkpoints(
         &self,
         tenant_id: TenantId,
@@ -158,28 +163,39 @@ impl Store {
     ) -> StoreResult<Arc<Checkpoints>> {
         let tenant = tenant_id.get();
         if let Some(known) = self.checkpoints.get(tenant, list) {
-            if !known.is_fresh() {
-                if let Ok(reading) = self.checkpoints.reading.clone().try_lock_owned() {
-                    let store = self.clone();
-                    tokio::spawn(async move {
-                        let ticket = store.checkpoints.ticket();
-                        match store.read_user_checkpoints(tenant, condition).await {
-                            Ok(read) => store.checkpoints.put(tenant, list, Arc::new(read), ticket),
-                            Err(error) => {
-                                tracing::warn!(%error, "re-reading page checkpoints failed")
+            match known.age() {
+                Age::Fresh => return Ok(known),
+                Age::Stale => {
+                    if let Ok(reading) = self.checkpoints.reading(tenant, list).try_lock_owned() {
+                        let store = self.clone();
+                        tokio::spawn(async move {
+                            let ticket = store.checkpoints.ticket(tenant);
+                            match store.read_user_checkpoints(tenant, condition).await {
+                                Ok(read) => {
+                                    store.checkpoints.put(tenant, list, Arc::new(read), ticket)
+                                }
+                                Err(error) => {
+                                    tracing::warn!(%error, "re-reading page checkpoints failed")
+                                }
                             }
-                        }
-                        drop(reading);
-                    });
+                            drop(reading);
+                        });
+                    }
+                    return Ok(known);
                 }
+                Age::Expired => {}
             }
-            return Ok(known);
         }
-        let _reading = self.checkpoints.reading.lock().await;
-        if let Some(read_meanwhile) = self.checkpoints.get(tenant, list) {
+        let reading = self.checkpoints.reading(tenant, list);
+        let _reading = reading.lock().await;
+        if let Some(read_meanwhile) = self
+            .checkpoints
+            .get(tenant, list)
+            .filter(|checkpoints| checkpoints.age() != Age::Expired)
+        {
             return Ok(read_meanwhile);
         }
-        let ticket = self.checkpoints.ticket();
+        let ticket = self.checkpoints.ticket(tenant);
         let checkpoints = Arc::new(self.read_user_checkpoints(tenant, condition).await?);
         self.checkpoints
             .put(tenant, list, checkpoints.clone(), ticket);
@@ -200,6 +216,10 @@ impl Store {
             format!("SELECT COUNT(*) FROM users WHERE tenant_id = $1{condition} AND id >= $2");
         Ok(on_reader!(self, pool => {
             let mut snapshot = pool.begin().await?;
+            if self.kind() == crate::DatabaseKind::Postgres {
+                // Both reads from one snapshot (SQLite's read transactions always are one).
+                sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY").execute(&mut *snapshot).await?;
+            }
             let ids: Vec<i64> = sqlx::query_scalar(&sql).bind(tenant).bind(CHECKPOINT_EVERY)
                 .fetch_all(&mut *snapshot).await?;
             let rows_from_last: i64 = match ids.last() {

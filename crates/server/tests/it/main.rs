@@ -8,6 +8,7 @@ mod cli;
 mod foundation;
 mod groups;
 mod mirror;
+mod mirror_renames;
 mod sso;
 mod user_pages;
 mod users;

@@ -61,7 +61,14 @@ pub async fn apply_branch(
     counts: &mut MirrorCounts,
 ) -> StoreResult<BranchOutcome> {
     if scope == ApplyScope::NamedSectionsOnly {
-        return apply_in_full(tx, tenant_id, branch, scope, guard, counts).await;
+        // The simple mirror keeps no fingerprint, but what it does to people shared with mirrored branches (renames,
+        // deactivations) must make those branches' fingerprints stale.
+        let reach_before = changes_beyond_branch(counts);
+        let outcome = apply_in_full(tx, tenant_id, branch, scope, guard, counts).await?;
+        if changes_beyond_branch(counts) > reach_before {
+            roster::bump_roster_version(tx, tenant_id).await?;
+        }
+        return Ok(outcome);
     }
     let payload = PayloadFingerprint::of(branch);
     let fingerprint = format!("{}.{}", payload.structure, payload.full);
@@ -77,7 +84,10 @@ pub async fn apply_branch(
         }
         // Only people's names can differ: compare those, and nothing else.
         if applied_version == current && applied_structure == payload.structure {
-            let renamed_places = applied_names.and_then(|names| payload.renamed_places(&names));
+            let renamed_places = applied_names
+                .as_deref()
+                .and_then(|record| PayloadFingerprint::names_of(record, applied_full))
+                .and_then(|names| payload.renamed_places(names));
             if let Some(renamed) =
                 rename_people_only(tx, tenant_id, branch, renamed_places, counts).await?
             {
@@ -96,7 +106,7 @@ pub async fn apply_branch(
                     tenant_id,
                     branch.id,
                     &fingerprint,
-                    &payload.names,
+                    &payload.names_record(),
                     version,
                 )
                 .await?;
@@ -119,7 +129,7 @@ pub async fn apply_branch(
             tenant_id,
             branch.id,
             &fingerprint,
-            &payload.names,
+            &payload.names_record(),
             version,
         )
         .await?;

@@ -64,6 +64,20 @@ impl PayloadFingerprint {
         }
     }
 
+    /// What a branch keeps of its name hashes: prefixed with the hash of the whole payload they were taken from, so
+    /// that hashes left beside another payload's fingerprint (written by a version that kept none) are not trusted.
+    pub fn names_record(&self) -> Vec<u8> {
+        let mut record = Vec::with_capacity(self.full.len() + self.names.len());
+        record.extend_from_slice(self.full.as_bytes());
+        record.extend_from_slice(&self.names);
+        record
+    }
+
+    /// The name hashes of a kept record, when it was taken from the payload whose full hash is `full`.
+    pub fn names_of<'a>(record: &'a [u8], full: &str) -> Option<&'a [u8]> {
+        record.strip_prefix(full.as_bytes())
+    }
+
     /// The places (in payload order) whose name hash differs from `before`'s; `None` when `before` does not have
     /// as many places (it was made from another structure, or by an older version that kept no name hashes).
     pub fn renamed_places(&self, before: &[u8]) -> Option<Vec<usize>> {
@@ -107,4 +121,60 @@ pub fn people_in_order(branch: &MirrorBranch) -> impl Iterator<Item = (&str, &st
                 )
         })
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use classbridge_domain::mirror::{
+        MirrorBranch, MirrorClass, MirrorPerson, MirrorSection, MirrorSubject,
+    };
+
+    use super::PayloadFingerprint;
+
+    fn person(uuid: &str, name: &str) -> MirrorPerson {
+        MirrorPerson {
+            uuid: uuid.into(),
+            name: name.into(),
+        }
+    }
+
+    fn branch(student_name: &str) -> MirrorBranch {
+        MirrorBranch {
+            id: 1,
+            name: "North".into(),
+            classes: vec![MirrorClass {
+                id: 10,
+                name: "Grade 5".into(),
+                sections: vec![MirrorSection {
+                    name: "A".into(),
+                    subjects: vec![MirrorSubject {
+                        id: 1,
+                        name: "Math".into(),
+                        teachers: vec![person("t1", "T")],
+                    }],
+                    students: vec![person("s1", "Sara"), person("s2", student_name)],
+                }],
+            }],
+        }
+    }
+
+    #[test]
+    fn renamed_places_are_found_and_names_are_trusted_only_beside_their_payload() {
+        let before = PayloadFingerprint::of(&branch("Omar"));
+        let after = PayloadFingerprint::of(&branch("Omar B."));
+        assert_eq!(before.structure, after.structure);
+        let record = before.names_record();
+        let names = PayloadFingerprint::names_of(&record, &before.full).unwrap();
+        assert_eq!(
+            after.renamed_places(names),
+            Some(vec![2]),
+            "teacher, Sara, then Omar"
+        );
+        assert_eq!(PayloadFingerprint::names_of(&record, &after.full), None);
+        assert_eq!(
+            after.renamed_places(&names[8..]),
+            None,
+            "another structure's hashes"
+        );
+    }
 }
