@@ -260,6 +260,10 @@ pub async fn find_people_by_uuid(
     tenant_id: TenantId,
     uuids: &[&str],
 ) -> StoreResult<Vec<PersonRow>> {
+    if let StoreTx::Postgres(transaction) = tx {
+        return crate::roster_unnest::find_people_by_uuid(transaction, tenant_id.get(), uuids)
+            .await;
+    }
     let mut found = Vec::with_capacity(uuids.len());
     for chunk in uuids.chunks(BATCH) {
         let rows: Vec<PersonRow> = on_tx!(tx, conn, Db => {

@@ -1,14 +1,35 @@
-//! The mirror's largest inserts on PostgreSQL (people, student memberships, teaching assignments) as one
-//! `INSERT … SELECT FROM UNNEST` of parameter arrays per few thousand rows: PostgreSQL binds and plans a handful of
-//! arrays instead of thousands of separate parameters in a multi-row `VALUES`, which made those statements several
-//! times slower per row. SQLite keeps the multi-row `VALUES` of `roster.rs` (it has no arrays, and binds cheaply).
+//! The mirror's largest statements on PostgreSQL (people looked up by uuid; people, student memberships and
+//! teaching assignments inserted) with parameter arrays: one `= ANY($1)` or `INSERT … SELECT FROM UNNEST` per few
+//! thousand rows. PostgreSQL binds and plans a handful of arrays instead of thousands of separate parameters in an
+//! `IN (…)` list or a multi-row `VALUES`, which made those statements several times slower per row. SQLite keeps the
+//! lists of `roster.rs` (it has no arrays, and binds cheaply).
 
 use sqlx::PgConnection;
 
-use crate::StoreResult;
+use crate::{roster::PersonRow, StoreResult};
 
 /// Rows per statement: large enough that statement overhead vanishes, small enough to keep messages modest.
 const ROWS: usize = 10_000;
+
+/// The tenant's people with these uuids.
+pub(crate) async fn find_people_by_uuid(
+    conn: &mut PgConnection,
+    tenant_id: i64,
+    uuids: &[&str],
+) -> StoreResult<Vec<PersonRow>> {
+    let mut found = Vec::with_capacity(uuids.len());
+    for chunk in uuids.chunks(ROWS) {
+        let rows: Vec<PersonRow> = sqlx::query_as(
+            "SELECT id, uuid, name, active FROM users WHERE tenant_id = $1 AND uuid = ANY($2::text[])",
+        )
+        .bind(tenant_id)
+        .bind(chunk)
+        .fetch_all(&mut *conn)
+        .await?;
+        found.extend(rows);
+    }
+    Ok(found)
+}
 
 /// Creates people by uuid and name; returns `(id, uuid)` of each.
 pub(crate) async fn insert_people(
