@@ -107,6 +107,20 @@ async fn text_of(client: &fantoccini::Client, css: &str) -> String {
     panic!("{css} on the page: {last_error:?}")
 }
 
+/// Waits (up to 5 s) until the element `css` names shows `expected`: after a click, the browser may still show the
+/// page it is leaving. Panics with what it showed last.
+async fn text_showing(client: &fantoccini::Client, css: &str, expected: &str) -> String {
+    let mut last = String::new();
+    for _ in 0..50 {
+        last = text_of(client, css).await;
+        if last.contains(expected) {
+            return last;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("{css} never showed {expected:?}; it showed {last:?}")
+}
+
 async fn a_student_and_a_teacher_use_their_pages_in_a_real_browser(backend: Backend) {
     let Some((client, _driver, _profile)) = browser().await else {
         return;
@@ -150,12 +164,13 @@ async fn a_student_and_a_teacher_use_their_pages_in_a_real_browser(backend: Back
         .click()
         .await
         .unwrap();
+    // The Arabic page is shown (the click navigates; the old page may still be there for a moment), right to left.
+    text_showing(&client, "#my-classes", "صفوفي").await;
     let direction = client
         .execute("return document.documentElement.dir", vec![])
         .await
         .unwrap();
     assert_eq!(direction, json!("rtl"));
-    assert!(text_of(&client, "#my-classes").await.contains("صفوفي"));
     std::fs::write(
         dir.join(format!("student-home-arabic-{suffix}.png")),
         client.screenshot().await.unwrap(),
@@ -169,14 +184,10 @@ async fn a_student_and_a_teacher_use_their_pages_in_a_real_browser(backend: Back
         .click()
         .await
         .unwrap();
-    assert!(
-        text_of(&client, "h1").await.contains("تم تسجيل خروجك"),
-        "signed out, in the language chosen"
-    );
+    // Signed out, in the language chosen.
+    text_showing(&client, "h1", "تم تسجيل خروجك").await;
     client.goto(&app.url("/home")).await.unwrap();
-    assert!(text_of(&client, "h1")
-        .await
-        .contains("You are not signed in"));
+    text_showing(&client, "h1", "You are not signed in").await;
 
     client.goto(&link(&app, &alpha, "t1").await).await.unwrap();
     let sections = text_of(&client, "#my-sections").await;
