@@ -79,6 +79,9 @@ struct ReadsArgs {
     /// Seconds of load per route.
     #[arg(long, default_value_t = 10)]
     seconds: u64,
+    /// Users per page of the `GET /users?page=N` route (the API's default is 100).
+    #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u64).range(1..=1000))]
+    per_page: u64,
     #[command(flatten)]
     databases: DatabaseArgs,
 }
@@ -144,6 +147,7 @@ async fn main() -> ExitCode {
                     Load::Reads {
                         students: args.students,
                         seconds: args.seconds,
+                        per_page: args.per_page,
                     },
                 )
                 .await
@@ -211,8 +215,14 @@ async fn run_mirror(args: MirrorArgs) -> Result<bool> {
 }
 
 enum Load {
-    Reads { students: u64, seconds: u64 },
-    Sso { seconds: u64 },
+    Reads {
+        students: u64,
+        seconds: u64,
+        per_page: u64,
+    },
+    Sso {
+        seconds: u64,
+    },
 }
 
 fn resolve_databases(
@@ -265,9 +275,13 @@ async fn run_loads(args: DatabaseArgs, load: Load) -> Result<bool> {
         let mut server =
             server::Server::start(&binary, scratch.as_ref().map(|db| db.url.as_str())).await?;
         let outcome = match load {
-            Load::Reads { students, seconds } => reads::run(&mut server, students, seconds)
+            Load::Reads {
+                students,
+                seconds,
+                per_page,
+            } => reads::run(&mut server, students, seconds, per_page)
                 .await
-                .map(|rows| reads::print(name, students, &rows)),
+                .map(|rows| reads::print(name, students, per_page, &rows)),
             Load::Sso { seconds } => sso::run(&mut server, seconds)
                 .await
                 .map(|result| sso::print(name, &result)),

@@ -22,7 +22,12 @@ pub struct ReadRow {
 }
 
 /// Loads N students through a mirror, then measures each route for `seconds`.
-pub async fn run(server: &mut Server, students: u64, seconds: u64) -> Result<Vec<ReadRow>> {
+pub async fn run(
+    server: &mut Server,
+    students: u64,
+    seconds: u64,
+    per_page: u64,
+) -> Result<Vec<ReadRow>> {
     wrk::locate()?;
     let loaded = mirror(server, Shape::new(students), Variant::Original).await?;
     let job_id = loaded.job["id"].as_str().unwrap_or_default().to_owned();
@@ -30,7 +35,8 @@ pub async fn run(server: &mut Server, students: u64, seconds: u64) -> Result<Vec
     if users < students {
         bail!("only {users} users after mirroring {students} students");
     }
-    let pages = users.div_ceil(100);
+    let pages = users.div_ceil(per_page);
+    let pages_path = format!("\"/users?per_page={per_page}&page=\" .. math.random(1, {pages})");
     let duration = Duration::from_secs(seconds);
     let token = server.token.clone();
     let routes: [(&'static str, String); 5] = [
@@ -48,11 +54,7 @@ pub async fn run(server: &mut Server, students: u64, seconds: u64) -> Result<Vec
         ),
         (
             "GET /users?page=N (random)",
-            wrk::get_script(
-                &token,
-                REFERER,
-                &format!("\"/users?page=\" .. math.random(1, {pages})"),
-            ),
+            wrk::get_script(&token, REFERER, &pages_path),
         ),
         (
             "reference: GET /openapi.json (constant)",
@@ -90,9 +92,9 @@ async fn total_users(server: &Server) -> Result<u64> {
 }
 
 /// Prints the table: req/s, ratio to hello world (target ≥ 0.40), p50 and p99 (target < 10 ms).
-pub fn print(database: &str, students: u64, rows: &[ReadRow]) {
+pub fn print(database: &str, students: u64, per_page: u64, rows: &[ReadRow]) {
     let hello = rows.first().map_or(1.0, |row| row.load.requests_per_second);
-    println!("\nreads on {database}, {students} students mirrored, wrk -t2 -c64");
+    println!("\nreads on {database}, {students} students mirrored, pages of {per_page} users, wrk -t2 -c64");
     println!(
         "{:<40} {:>9} {:>7} {:>8} {:>8} {:>8} {:>6}  targets",
         "route", "req/s", "ratio", "MB/s", "p50 ms", "p99 ms", "errors"
