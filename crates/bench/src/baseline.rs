@@ -20,6 +20,11 @@ fn now_ms() -> i64 {
         .unwrap_or(0)
 }
 
+/// The pragmas the server's store opens its SQLite connections with.
+pub(crate) const SERVER_PRAGMAS: &str =
+    "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; \
+     PRAGMA busy_timeout = 10000; PRAGMA cache_size = -32768; PRAGMA temp_store = MEMORY;";
+
 /// Seconds to insert the rows into a fresh SQLite file, with the server's pragmas: one prepared statement per table
 /// stepped in a tight loop on SQLite's own API (rusqlite), in one transaction, with nothing between the rows.
 pub async fn sqlite(shape: Shape) -> Result<f64> {
@@ -32,11 +37,9 @@ fn sqlite_rows(shape: Shape) -> Result<f64> {
         .tempdir()?;
     let mut connection = rusqlite::Connection::open(dir.path().join("baseline.db"))
         .context("cannot open the SQLite baseline file")?;
-    // The pragmas the server's store opens its SQLite connections with.
+    connection.execute_batch(SERVER_PRAGMAS)?;
     connection.execute_batch(
-        "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; \
-         PRAGMA busy_timeout = 10000; PRAGMA cache_size = -32768; PRAGMA temp_store = MEMORY;
-         CREATE TABLE students (id INTEGER PRIMARY KEY, tenant_id INTEGER NOT NULL, uuid TEXT, \
+        "CREATE TABLE students (id INTEGER PRIMARY KEY, tenant_id INTEGER NOT NULL, uuid TEXT, \
          name TEXT NOT NULL, active BOOLEAN NOT NULL, created_at INTEGER NOT NULL, \
          updated_at INTEGER NOT NULL);
          CREATE TABLE student_sections (section_id BIGINT NOT NULL, user_id BIGINT NOT NULL, \
@@ -93,31 +96,41 @@ async fn copy_rows(url: &str, shape: Shape) -> Result<f64> {
 
     let started = Instant::now();
     let now = now_ms();
-    let mut copy = connection
-        .copy_in_raw(
-            "COPY students (id, tenant_id, uuid, name, active, created_at, updated_at) FROM STDIN",
-        )
-        .await?;
-    let mut chunk = String::with_capacity(COPY_CHUNK_BYTES + 256);
-    for n in 1..=shape.students {
-        let _ = writeln!(
-            chunk,
-            "{n}\t{TENANT_ID}\ts{n}\tStudent {n}\tt\t{now}\t{now}"
-        );
-        if chunk.len() >= COPY_CHUNK_BYTES {
-            copy.send(std::mem::take(&mut chunk).into_bytes()).await?;
-        }
-    }
-    if !chunk.is_empty() {
-        copy.send(std::mem::take(&mut chunk).into_bytes()).await?;
-    }
-    copy.finish().await?;
+    copy_lines(
+        &mut connection,
+        "COPY students (id, tenant_id, uuid, name, active, created_at, updated_at) FROM STDIN",
+        shape.students,
+        |n, line| {
+            let _ = writeln!(line, "{n}\t{TENANT_ID}\ts{n}\tStudent {n}\tt\t{now}\t{now}");
+        },
+    )
+    .await?;
+    copy_lines(
+        &mut connection,
+        "COPY student_sections (section_id, user_id) FROM STDIN",
+        shape.students,
+        |n, line| {
+            let _ = writeln!(line, "{}\t{n}", Shape::section_of(n));
+        },
+    )
+    .await?;
+    let seconds = started.elapsed().as_secs_f64();
+    connection.close().await?;
+    Ok(seconds)
+}
 
-    let mut copy = connection
-        .copy_in_raw("COPY student_sections (section_id, user_id) FROM STDIN")
-        .await?;
-    for n in 1..=shape.students {
-        let _ = writeln!(chunk, "{}\t{n}", Shape::section_of(n));
+/// Sends the lines `line` writes for rows 1..=`rows` to `statement` (a `COPY … FROM STDIN`), about
+/// [`COPY_CHUNK_BYTES`] at a time.
+pub(crate) async fn copy_lines(
+    connection: &mut PgConnection,
+    statement: &str,
+    rows: u64,
+    line: impl Fn(u64, &mut String),
+) -> Result<()> {
+    let mut copy = connection.copy_in_raw(statement).await?;
+    let mut chunk = String::with_capacity(COPY_CHUNK_BYTES + 256);
+    for n in 1..=rows {
+        line(n, &mut chunk);
         if chunk.len() >= COPY_CHUNK_BYTES {
             copy.send(std::mem::take(&mut chunk).into_bytes()).await?;
         }
@@ -126,9 +139,7 @@ async fn copy_rows(url: &str, shape: Shape) -> Result<f64> {
         copy.send(chunk.into_bytes()).await?;
     }
     copy.finish().await?;
-    let seconds = started.elapsed().as_secs_f64();
-    connection.close().await?;
-    Ok(seconds)
+    Ok(())
 }
 
 /// The scratch databases not dropped yet, as (admin URL, name), for [`drop_leftover_databases`].

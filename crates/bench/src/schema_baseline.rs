@@ -8,9 +8,11 @@ use std::{fmt::Write as _, path::Path, time::Instant};
 use anyhow::{Context, Result};
 use sqlx::{postgres::PgConnection, Connection, Executor};
 
-use crate::{baseline::ScratchDatabase, payload::Shape, server::run_cli};
-
-const COPY_CHUNK_BYTES: usize = 1 << 20;
+use crate::{
+    baseline::{copy_lines, ScratchDatabase, SERVER_PRAGMAS},
+    payload::Shape,
+    server::run_cli,
+};
 
 /// Seconds to insert the rows into the server's SQLite schema: one prepared statement per table, one transaction.
 pub async fn sqlite(binary: &Path, shape: Shape) -> Result<f64> {
@@ -27,11 +29,7 @@ pub async fn sqlite(binary: &Path, shape: Shape) -> Result<f64> {
 fn sqlite_rows(file: &Path, shape: Shape) -> Result<f64> {
     let mut connection =
         rusqlite::Connection::open(file).context("cannot open the migrated SQLite file")?;
-    // The pragmas the server's store opens its SQLite connections with.
-    connection.execute_batch(
-        "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; \
-         PRAGMA cache_size = -32768; PRAGMA temp_store = MEMORY;",
-    )?;
+    connection.execute_batch(SERVER_PRAGMAS)?;
     connection.execute_batch(&hierarchy_sql(shape))?;
     let started = Instant::now();
     let transaction = connection.transaction()?;
@@ -93,31 +91,24 @@ async fn copy_rows(binary: &Path, url: &str, shape: Shape) -> Result<f64> {
     connection.execute(hierarchy_sql(shape).as_str()).await?;
     let started = Instant::now();
     let mut transaction = connection.begin().await?;
-    let mut copy = transaction
-        .copy_in_raw(
-            "COPY users (tenant_id, uuid, name, active, created_at, updated_at) FROM STDIN",
-        )
-        .await?;
-    let mut chunk = String::with_capacity(COPY_CHUNK_BYTES + 256);
-    for n in 1..=shape.students {
-        let _ = writeln!(chunk, "1\ts{n}\tStudent {n}\tt\t0\t0");
-        if chunk.len() >= COPY_CHUNK_BYTES {
-            copy.send(std::mem::take(&mut chunk).into_bytes()).await?;
-        }
-    }
-    copy.send(std::mem::take(&mut chunk).into_bytes()).await?;
-    copy.finish().await?;
-    let mut copy = transaction
-        .copy_in_raw("COPY section_students (section_id, user_id, branch_id, source) FROM STDIN")
-        .await?;
-    for n in 1..=shape.students {
-        let _ = writeln!(chunk, "{}\t{n}\t1\tmirror", Shape::section_of(n));
-        if chunk.len() >= COPY_CHUNK_BYTES {
-            copy.send(std::mem::take(&mut chunk).into_bytes()).await?;
-        }
-    }
-    copy.send(chunk.into_bytes()).await?;
-    copy.finish().await?;
+    copy_lines(
+        &mut transaction,
+        "COPY users (tenant_id, uuid, name, active, created_at, updated_at) FROM STDIN",
+        shape.students,
+        |n, line| {
+            let _ = writeln!(line, "1\ts{n}\tStudent {n}\tt\t0\t0");
+        },
+    )
+    .await?;
+    copy_lines(
+        &mut transaction,
+        "COPY section_students (section_id, user_id, branch_id, source) FROM STDIN",
+        shape.students,
+        |n, line| {
+            let _ = writeln!(line, "{}\t{n}\t1\tmirror", Shape::section_of(n));
+        },
+    )
+    .await?;
     transaction.commit().await?;
     let seconds = started.elapsed().as_secs_f64();
     connection.close().await?;

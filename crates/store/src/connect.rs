@@ -8,7 +8,7 @@ use sqlx::{
     sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
 };
 
-use crate::{Backend, Store, StoreError, StoreResult};
+use crate::{Backend, PointReads, Store, StoreError, StoreResult};
 
 pub(crate) static SQLITE_MIGRATOR: Migrator = sqlx::migrate!("./migrations/sqlite");
 pub(crate) static POSTGRES_MIGRATOR: Migrator = sqlx::migrate!("./migrations/postgres");
@@ -75,8 +75,7 @@ impl Store {
 
     /// Opens the database without migrating.
     pub async fn connect(options: &StoreOptions) -> StoreResult<Self> {
-        let mut point_reader = None;
-        let backend = match &options.location {
+        let (backend, point_reads) = match &options.location {
             DatabaseLocation::SqliteFile(path) => {
                 if let Some(folder) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
                     std::fs::create_dir_all(folder).map_err(|error| {
@@ -105,10 +104,11 @@ impl Store {
                     .connect_with(connect_options)
                     .await
                     .map_err(|error| StoreError::Open(format!("{}: {error}", path.display())))?;
-                point_reader = Some(Arc::new(crate::point_reads::PointReader::new(
-                    path.to_path_buf(),
-                )));
-                Backend::Sqlite { reader, writer }
+                let points = crate::point_reads::PointReader::new(path.to_path_buf());
+                (
+                    Backend::Sqlite { reader, writer },
+                    PointReads::Sqlite(Arc::new(points)),
+                )
             }
             DatabaseLocation::Postgres(url) => {
                 let connect_options = PgConnectOptions::from_str(url)
@@ -121,19 +121,16 @@ impl Store {
                     .map_err(|error| {
                         StoreError::Open(format!("{}: {error}", options.location.redacted()))
                     })?;
-                Backend::Postgres(pool)
+                let batches = crate::point_batches::PointBatches::start(&pool);
+                (
+                    Backend::Postgres(pool),
+                    PointReads::Postgres(Arc::new(batches)),
+                )
             }
-        };
-        let point_batches = match &backend {
-            Backend::Postgres(pool) => {
-                Some(Arc::new(crate::point_batches::PointBatches::start(pool)))
-            }
-            Backend::Sqlite { .. } => None,
         };
         let backend = Arc::new(backend);
         Ok(Self {
-            point_reader,
-            point_batches,
+            point_reads,
             links: crate::batch::start_link_writer(backend.clone()),
             backend,
             checkpoints: Arc::default(),

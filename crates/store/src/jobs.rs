@@ -7,7 +7,9 @@ use serde_json::Value;
 
 use rusqlite::OptionalExtension;
 
-use crate::{now_millis, tx::on_tx, Page, PageRequest, Store, StoreError, StoreResult, StoreTx};
+use crate::{
+    now_millis, tx::on_tx, Page, PageRequest, PointReads, Store, StoreError, StoreResult, StoreTx,
+};
 
 pub const QUEUED: &str = "queued";
 pub const RUNNING: &str = "running";
@@ -261,38 +263,37 @@ impl Store {
     }
 
     pub async fn find_job(&self, tenant_id: TenantId, job_id: &str) -> StoreResult<Option<Job>> {
-        let sql = format!("SELECT {JOB_COLUMNS} FROM jobs WHERE tenant_id = $1 AND id = $2");
-        if let Some(points) = &self.point_reader {
-            return points.read(|connection| {
-                connection
-                    .prepare_cached(&sql)?
-                    .query_row((tenant_id.get(), job_id), |row| {
-                        Ok(Job {
-                            id: row.get(0)?,
-                            tenant_id: row.get(1)?,
-                            kind: row.get(2)?,
-                            status: row.get(3)?,
-                            options: row.get(4)?,
-                            payload_bytes: row.get(5)?,
-                            items_total: row.get(6)?,
-                            items_done: row.get(7)?,
-                            counts: row.get(8)?,
-                            errors: row.get(9)?,
-                            attempts: row.get(10)?,
-                            accepted_at: row.get(11)?,
-                            started_at: row.get(12)?,
-                            finished_at: row.get(13)?,
-                        })
+        let points = match &self.point_reads {
+            PointReads::Postgres(batches) => {
+                return batches.jobs.read(tenant_id.get(), job_id.to_owned()).await
+            }
+            PointReads::Sqlite(points) => points,
+        };
+        points.read(|connection| {
+            connection
+                .prepare_cached(&format!(
+                    "SELECT {JOB_COLUMNS} FROM jobs WHERE tenant_id = $1 AND id = $2"
+                ))?
+                .query_row((tenant_id.get(), job_id), |row| {
+                    Ok(Job {
+                        id: row.get(0)?,
+                        tenant_id: row.get(1)?,
+                        kind: row.get(2)?,
+                        status: row.get(3)?,
+                        options: row.get(4)?,
+                        payload_bytes: row.get(5)?,
+                        items_total: row.get(6)?,
+                        items_done: row.get(7)?,
+                        counts: row.get(8)?,
+                        errors: row.get(9)?,
+                        attempts: row.get(10)?,
+                        accepted_at: row.get(11)?,
+                        started_at: row.get(12)?,
+                        finished_at: row.get(13)?,
                     })
-                    .optional()
-            });
-        }
-        if let Some(batches) = &self.point_batches {
-            return batches.jobs.read(tenant_id.get(), job_id.to_owned()).await;
-        }
-        Ok(
-            on_reader!(self, pool => sqlx::query_as(&sql).bind(tenant_id.get()).bind(job_id).fetch_optional(pool).await?),
-        )
+                })
+                .optional()
+        })
     }
 
     /// A tenant's jobs, newest first, optionally of one status.

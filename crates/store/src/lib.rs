@@ -91,14 +91,20 @@ pub(crate) enum Backend {
     Postgres(PgPool),
 }
 
+/// How each database reads one row by its key (a user, a job) fastest.
+#[derive(Clone)]
+pub(crate) enum PointReads {
+    /// On the calling thread, on a read-only connection it keeps (and short index walks: a page of users).
+    Sqlite(Arc<point_reads::PointReader>),
+    /// Gathered with the reads asked for at the same moment into one query.
+    Postgres(Arc<point_batches::PointBatches>),
+}
+
 /// The handle every layer above uses. Cheap to clone.
 #[derive(Clone)]
 pub struct Store {
     backend: Arc<Backend>,
-    /// SQLite only: reads of one row by its key, on the calling thread.
-    point_reader: Option<Arc<point_reads::PointReader>>,
-    /// PostgreSQL only: reads of one row by its key, gathered into one query per burst.
-    point_batches: Option<Arc<point_batches::PointBatches>>,
+    point_reads: PointReads,
     checkpoints: Arc<page_checkpoints::PageCheckpoints>,
     links: batch::LinkSender,
 }

@@ -1,7 +1,8 @@
-//! Point reads on SQLite (one row by its key: a user, a job, a credential) run synchronously on the calling thread,
-//! on a read-only connection that thread keeps. Such a read takes a few microseconds in SQLite; through the reader
-//! pool it would cost a hand-off to a connection's own thread and back, several times longer than the read. Only
-//! reads that touch a handful of rows by an index belong here: anything longer would hold up the async runtime.
+//! Point reads on SQLite (one row by its key: a user, a job) run synchronously on the calling thread, on a read-only
+//! connection that thread keeps. Such a read takes a few microseconds in SQLite; through the reader pool it would cost
+//! a hand-off to a connection's own thread and back, several times longer than the read. Only short walks of one index
+//! belong here (a row by key, a page of users: at most 1,000 rows, about a millisecond at the largest page size):
+//! anything longer would hold up the async runtime.
 
 use std::{
     cell::RefCell,

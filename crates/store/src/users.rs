@@ -11,7 +11,7 @@ use std::sync::Arc;
 use rusqlite::OptionalExtension;
 
 use crate::page_checkpoints::{Age, Checkpoints, CHECKPOINT_EVERY};
-use crate::{now_millis, tx::on_tx, Page, PageRequest, Store, StoreResult, StoreTx};
+use crate::{now_millis, tx::on_tx, Page, PageRequest, PointReads, Store, StoreResult, StoreTx};
 
 /// Rows per multi-row statement.
 const BATCH: usize = 500;
@@ -132,16 +132,16 @@ impl Store {
              ORDER BY tenant_id, id LIMIT $2"
         );
         let arguments = (tenant_id.get(), page.limit(), skip, from_id);
-        let items: Vec<UserRow> = match &self.point_reader {
+        let items: Vec<UserRow> = match &self.point_reads {
             // A page is a short walk of one index: on SQLite it is read on the calling thread, like a point read.
             // SQLite numbers `$N` parameters in order of first appearance; `?N` binds the N-th argument as `$N` does.
-            Some(points) => points.read(|connection| {
+            PointReads::Sqlite(points) => points.read(|connection| {
                 connection
                     .prepare_cached(&sql.replace('$', "?"))?
                     .query_map(arguments, user_from_sqlite_row)?
                     .collect()
             })?,
-            None => on_reader!(self, pool => {
+            PointReads::Postgres(_) => on_reader!(self, pool => {
                 sqlx::query_as(&sql).bind(arguments.0).bind(arguments.1).bind(arguments.2).bind(arguments.3)
                     .fetch_all(pool).await?
             }),
@@ -232,21 +232,17 @@ impl Store {
     }
 
     pub async fn find_user(&self, tenant_id: TenantId, id: i64) -> StoreResult<Option<UserRow>> {
-        let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE tenant_id = $1 AND id = $2");
-        if let Some(points) = &self.point_reader {
-            return points.read(|connection| {
+        match &self.point_reads {
+            PointReads::Postgres(batches) => batches.users.read(tenant_id.get(), id).await,
+            PointReads::Sqlite(points) => points.read(|connection| {
                 connection
-                    .prepare_cached(&sql)?
+                    .prepare_cached(&format!(
+                        "SELECT {USER_COLUMNS} FROM users WHERE tenant_id = $1 AND id = $2"
+                    ))?
                     .query_row((tenant_id.get(), id), user_from_sqlite_row)
                     .optional()
-            });
+            }),
         }
-        if let Some(batches) = &self.point_batches {
-            return batches.users.read(tenant_id.get(), id).await;
-        }
-        Ok(
-            on_reader!(self, pool => sqlx::query_as(&sql).bind(tenant_id.get()).bind(id).fetch_optional(pool).await?),
-        )
     }
 
     /// A mirrored person by uuid, or else a transferred one by the partner's id (`lms_id`).

@@ -71,7 +71,6 @@ pub async fn apply_branch(
         return Ok(outcome);
     }
     let payload = PayloadFingerprint::of(branch);
-    let fingerprint = format!("{}.{}", payload.structure, payload.full);
     let mut version_now = None;
     if let Some((Some(applied), Some(applied_version), current, applied_names)) =
         roster::branch_fingerprint(tx, tenant_id, branch.id).await?
@@ -101,15 +100,7 @@ pub async fn apply_branch(
                 } else {
                     current
                 };
-                roster::set_branch_fingerprint(
-                    tx,
-                    tenant_id,
-                    branch.id,
-                    &fingerprint,
-                    &payload.names_record(),
-                    version,
-                )
-                .await?;
+                remember_payload(tx, tenant_id, branch.id, &payload, version).await?;
                 return Ok(BranchOutcome::Applied);
             }
         }
@@ -124,17 +115,29 @@ pub async fn apply_branch(
             }
             _ => roster::roster_version(tx, tenant_id).await?,
         };
-        roster::set_branch_fingerprint(
-            tx,
-            tenant_id,
-            branch.id,
-            &fingerprint,
-            &payload.names_record(),
-            version,
-        )
-        .await?;
+        remember_payload(tx, tenant_id, branch.id, &payload, version).await?;
     }
     Ok(outcome)
+}
+
+/// Records that branch `partner_id` is now what `payload` says, as of roster `version`.
+async fn remember_payload(
+    tx: &mut StoreTx,
+    tenant_id: TenantId,
+    partner_id: i64,
+    payload: &PayloadFingerprint,
+    version: i64,
+) -> StoreResult<()> {
+    let fingerprint = format!("{}.{}", payload.structure, payload.full);
+    roster::set_branch_fingerprint(
+        tx,
+        tenant_id,
+        partner_id,
+        &fingerprint,
+        &payload.names_record(),
+        version,
+    )
+    .await
 }
 
 /// For a branch whose structure is as last applied: renames the people whose names changed (returning their ids),
