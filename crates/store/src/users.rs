@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use rusqlite::OptionalExtension;
 
-use crate::page_checkpoints::{Age, Checkpoints, CHECKPOINT_EVERY};
+use crate::page_checkpoints::{Age, Checkpoints, ListSummary, CHECKPOINT_EVERY};
 use crate::{now_millis, tx::on_tx, Page, PageRequest, PointReads, Store, StoreResult, StoreTx};
 
 /// Rows per multi-row statement.
@@ -99,6 +99,14 @@ where
     separated.push_unseparated(")");
 }
 
+/// A user list's [`ListSummary`], in one pass of its index.
+fn list_summary_sql(condition: &str) -> String {
+    format!(
+        "SELECT COUNT(*), CAST(COALESCE(SUM(id), 0) AS BIGINT), COALESCE(MAX(id), 0) FROM users \
+         WHERE tenant_id = $1{condition}"
+    )
+}
+
 impl Store {
     pub async fn list_users(
         &self,
@@ -125,26 +133,45 @@ impl Store {
                 request: page,
             });
         };
-        let sql = format!(
-            "SELECT {USER_COLUMNS} FROM users WHERE tenant_id = $1{condition} AND id >= \
-             (SELECT id FROM users WHERE tenant_id = $1{condition} AND id >= $4 ORDER BY tenant_id, id \
-              LIMIT 1 OFFSET $3) \
-             ORDER BY tenant_id, id LIMIT $2"
-        );
-        let arguments = (tenant_id.get(), page.limit(), skip, from_id);
         let items: Vec<UserRow> = match &self.point_reads {
             // A page is a short walk of one index: on SQLite it is read on the calling thread, like a point read.
-            // SQLite numbers `$N` parameters in order of first appearance; `?N` binds the N-th argument as `$N` does.
-            PointReads::Sqlite(points) => points.read(|connection| {
-                connection
-                    .prepare_cached(&sql.replace('$', "?"))?
-                    .query_map(arguments, user_from_sqlite_row)?
-                    .collect()
-            })?,
-            PointReads::Postgres(_) => on_reader!(self, pool => {
-                sqlx::query_as(&sql).bind(arguments.0).bind(arguments.1).bind(arguments.2).bind(arguments.3)
-                    .fetch_all(pool).await?
-            }),
+            // SQLite does not plan again at each execution, so LIMIT and OFFSET stay parameters (`?N`: the N-th).
+            PointReads::Sqlite(points) => {
+                let sql = format!(
+                    "SELECT {USER_COLUMNS} FROM users WHERE tenant_id = ?1{condition} AND id >= \
+                     (SELECT id FROM users WHERE tenant_id = ?1{condition} AND id >= ?4 ORDER BY tenant_id, id \
+                      LIMIT 1 OFFSET ?3) \
+                     ORDER BY tenant_id, id LIMIT ?2"
+                );
+                let arguments = (tenant_id.get(), page.limit(), skip, from_id);
+                points.read(|connection| {
+                    connection
+                        .prepare_cached(&sql)?
+                        .query_map(arguments, user_from_sqlite_row)?
+                        .collect()
+                })?
+            }
+            // PostgreSQL plans a statement with parameters in LIMIT or OFFSET anew at every execution (its generic
+            // plan, blind to them, looks costlier), which costs more than the read. Written into the text, they
+            // leave a statement planned once per connection; a page starting at a checkpoint skips nothing.
+            PointReads::Postgres(_) => {
+                let limit = page.limit();
+                let start = if skip == 0 {
+                    "$2".to_owned()
+                } else {
+                    format!(
+                        "(SELECT id FROM users WHERE tenant_id = $1{condition} AND id >= $2 \
+                         ORDER BY tenant_id, id LIMIT 1 OFFSET {skip})"
+                    )
+                };
+                let sql = format!(
+                    "SELECT {USER_COLUMNS} FROM users WHERE tenant_id = $1{condition} AND id >= {start} \
+                     ORDER BY tenant_id, id LIMIT {limit}"
+                );
+                on_reader!(self, pool => {
+                    sqlx::query_as(&sql).bind(tenant_id.get()).bind(from_id).fetch_all(pool).await?
+                })
+            }
         };
         Ok(Page {
             items,
@@ -154,7 +181,7 @@ impl Store {
     }
 
     /// The page checkpoints of one of the tenant's user lists: fresh ones; else stale ones while a background task
-    /// reads them again; else (none, or expired) read now, once for a burst of requests.
+    /// renews or reads them again; else (none, or expired) renewed or read now, once for a burst of requests.
     async fn user_checkpoints(
         &self,
         tenant_id: TenantId,
@@ -162,21 +189,27 @@ impl Store {
         condition: &'static str,
     ) -> StoreResult<Arc<Checkpoints>> {
         let tenant = tenant_id.get();
+        // Taken before the known checkpoints are looked at: a forget after it keeps what is refreshed from being kept.
+        let ticket = self.checkpoints.ticket(tenant);
         if let Some(known) = self.checkpoints.get(tenant, list) {
             match known.age() {
                 Age::Fresh => return Ok(known),
                 Age::Stale => {
                     if let Ok(reading) = self.checkpoints.reading(tenant, list).try_lock_owned() {
                         let store = self.clone();
+                        let stale = known.clone();
                         tokio::spawn(async move {
-                            let ticket = store.checkpoints.ticket(tenant);
-                            match store.read_user_checkpoints(tenant, condition).await {
-                                Ok(read) => {
-                                    store.checkpoints.put(tenant, list, Arc::new(read), ticket)
-                                }
-                                Err(error) => {
-                                    tracing::warn!(%error, "re-reading page checkpoints failed")
-                                }
+                            let refreshed = store
+                                .refresh_user_checkpoints(
+                                    tenant,
+                                    list,
+                                    condition,
+                                    Some(stale),
+                                    ticket,
+                                )
+                                .await;
+                            if let Err(error) = refreshed {
+                                tracing::warn!(%error, "re-reading page checkpoints failed");
                             }
                             drop(reading);
                         });
@@ -196,7 +229,37 @@ impl Store {
             return Ok(read_meanwhile);
         }
         let ticket = self.checkpoints.ticket(tenant);
-        let checkpoints = Arc::new(self.read_user_checkpoints(tenant, condition).await?);
+        let known = self.checkpoints.get(tenant, list);
+        self.refresh_user_checkpoints(tenant, list, condition, known, ticket)
+            .await
+    }
+
+    /// `known` checkpoints renewed if their list has the same summary now, else read again; kept unless the
+    /// tenant's were forgotten since `ticket`.
+    async fn refresh_user_checkpoints(
+        &self,
+        tenant: i64,
+        list: &'static str,
+        condition: &str,
+        known: Option<Arc<Checkpoints>>,
+        ticket: u64,
+    ) -> StoreResult<Arc<Checkpoints>> {
+        let renewed = match known {
+            Some(known) => {
+                let sql = list_summary_sql(condition);
+                let (count, id_sum, last_id) = on_reader!(self, pool => sqlx::query_as(&sql).bind(tenant).fetch_one(pool).await?);
+                known.renewed_if_unchanged(ListSummary {
+                    count,
+                    id_sum,
+                    last_id,
+                })
+            }
+            None => None,
+        };
+        let checkpoints = Arc::new(match renewed {
+            Some(renewed) => renewed,
+            None => self.read_user_checkpoints(tenant, condition).await?,
+        });
         self.checkpoints
             .put(tenant, list, checkpoints.clone(), ticket);
         Ok(checkpoints)
@@ -214,6 +277,7 @@ impl Store {
         );
         let tail =
             format!("SELECT COUNT(*) FROM users WHERE tenant_id = $1{condition} AND id >= $2");
+        let summary = list_summary_sql(condition);
         Ok(on_reader!(self, pool => {
             let mut snapshot = pool.begin().await?;
             if self.kind() == crate::DatabaseKind::Postgres {
@@ -226,8 +290,10 @@ impl Store {
                 Some(last) => sqlx::query_scalar(&tail).bind(tenant).bind(*last).fetch_one(&mut *snapshot).await?,
                 None => 0,
             };
+            let (count, id_sum, last_id) = sqlx::query_as(&summary).bind(tenant).fetch_one(&mut *snapshot).await?;
             snapshot.rollback().await?;
-            Checkpoints::new(ids, rows_from_last)
+            let summary = ListSummary { count, id_sum, last_id };
+            Checkpoints::new(ids, rows_from_last, summary)
         }))
     }
 

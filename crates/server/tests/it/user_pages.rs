@@ -144,6 +144,51 @@ async fn pages_follow_writes_here_at_once_and_elsewhere_within_seconds(backend: 
     let (_, page) = send(alpha.get("/users?page=4&per_page=100")).await;
     assert_eq!(page["meta"]["total"], 315, "{page}");
     assert_eq!(page["data"].as_array().unwrap().len(), 15);
+
+    // A removal and an addition elsewhere that leave the number of users as it was show too: the list's summary
+    // (count, sum and largest id) that decides whether remembered checkpoints still hold sees them.
+    let current = walk(&alpha, "/users", 100, 315).await;
+    let (mut third, third_base) = app.second_server().await;
+    let client = reqwest::Client::new();
+    let removed = client
+        .delete(format!("{third_base}/users/{}", current[0]))
+        .header("token", &alpha.token)
+        .header("referer", REFERER)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(removed.status().as_u16(), 200);
+    let added = client
+        .post(format!("{third_base}/students/transfer"))
+        .header("token", &alpha.token)
+        .header("referer", REFERER)
+        .json(&json!({"data": [{"name": "Pupil 400", "username": "pupil400", "id": "P400"}]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(added.status().as_u16(), 200);
+    let _ = third.kill();
+    let _ = third.wait();
+    let started = Instant::now();
+    loop {
+        let (_, first) = send(alpha.get("/users?page=1&per_page=100")).await;
+        let (_, last) = send(alpha.get("/users?page=4&per_page=100")).await;
+        assert_eq!(first["meta"]["total"], 315, "{first}");
+        if first["data"][0]["id"] == current[1] && last["data"][14]["name"] == "Pupil 400" {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(12),
+            "a removal and an addition elsewhere are not shown after 12 s: page 1 starts at {}, page 4 holds {}",
+            first["data"][0]["id"],
+            last["data"].as_array().unwrap().len()
+        );
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    let mut expected = current[1..].to_vec();
+    let after = walk(&alpha, "/users", 100, 315).await;
+    expected.push(*after.last().unwrap());
+    assert_eq!(after, expected);
 }
 
 async fn concurrent_reads_of_two_tenants_never_cross(backend: Backend) {
