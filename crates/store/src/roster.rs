@@ -187,21 +187,38 @@ pub async fn people_in_other_branches(
     Ok(false)
 }
 
-/// Deletes rows by id (their memberships go with them, by cascade).
+/// Deletes rows by id. Their student memberships are deleted first, here: on PostgreSQL `section_students` has no
+/// foreign keys to cascade from (migration 0011). Everything else that hangs on the rows goes with them by cascade.
 pub async fn delete_by_ids(tx: &mut StoreTx, table: RosterTable, ids: &[i64]) -> StoreResult<()> {
+    let memberships = match table {
+        RosterTable::Branches => Some(("DELETE FROM section_students WHERE branch_id IN (", ")")),
+        RosterTable::Classes => Some((
+            "DELETE FROM section_students WHERE section_id IN (SELECT id FROM sections WHERE class_id IN (",
+            "))",
+        )),
+        RosterTable::Sections => Some(("DELETE FROM section_students WHERE section_id IN (", ")")),
+        RosterTable::Subjects => None,
+    };
+    let rows = (format!("DELETE FROM {} WHERE id IN (", table.name()), ")");
     for chunk in ids.chunks(BATCH) {
-        on_tx!(tx, conn, Db => {
-            let mut query = QueryBuilder::<Db>::new(format!("DELETE FROM {} WHERE id IN (", table.name()));
-            let mut separated = query.separated(", ");
-            for id in chunk {
-                separated.push_bind(*id);
-            }
-            separated.push_unseparated(")");
-            query.build().execute(&mut *conn).await?;
-        });
+        for (prefix, suffix) in memberships.into_iter().chain([(rows.0.as_str(), rows.1)]) {
+            on_tx!(tx, conn, Db => {
+                let mut query = QueryBuilder::<Db>::new(prefix);
+                let mut separated = query.separated(", ");
+                for id in chunk {
+                    separated.push_bind(*id);
+                }
+                separated.push_unseparated(suffix);
+                query.build().execute(&mut *conn).await?;
+            });
+        }
     }
     Ok(())
 }
+
+/// Deletes the student memberships of a tenant's user, before the user is deleted (see [`delete_by_ids`]).
+pub(crate) const DELETE_USER_MEMBERSHIPS: &str = "DELETE FROM section_students WHERE user_id IN \
+     (SELECT id FROM users WHERE tenant_id = $1 AND id = $2)";
 
 pub async fn load_classes(tx: &mut StoreTx, branch_id: i64) -> StoreResult<Vec<NamedRow>> {
     load_branch_rows(
@@ -507,7 +524,7 @@ pub async fn find_person_by_uuid(
     )
 }
 
-/// Deletes a person and (by cascade) their memberships and assignments.
+/// Deletes a person, their student memberships, and (by cascade) their assignments.
 pub async fn delete_person(
     store: &crate::Store,
     tenant_id: TenantId,
@@ -516,6 +533,7 @@ pub async fn delete_person(
     let sql = "DELETE FROM users WHERE tenant_id = $1 AND id = $2";
     let bump = "UPDATE tenants SET roster_version = roster_version + 1 WHERE id = $1";
     let deleted = in_transaction!(store, tx => {
+        sqlx::query(DELETE_USER_MEMBERSHIPS).bind(tenant_id.get()).bind(id).execute(&mut *tx).await?;
         let deleted = sqlx::query(sql).bind(tenant_id.get()).bind(id).execute(&mut *tx).await?.rows_affected();
         sqlx::query(bump).bind(tenant_id.get()).execute(&mut *tx).await?;
         deleted

@@ -632,9 +632,13 @@ pub async fn set_teacher_of(tx: &mut StoreTx, user_id: i64, sections: &[i64]) ->
     Ok(())
 }
 
-/// Deletes a user; memberships, group memberships and roles go with them.
+/// Deletes a user and its student memberships; group memberships, roles and the rest go with it by cascade.
 pub async fn delete_user(tx: &mut StoreTx, tenant_id: TenantId, id: i64) -> StoreResult<bool> {
     let sql = "DELETE FROM users WHERE tenant_id = $1 AND id = $2";
-    let deleted = on_tx!(tx, conn, Db => sqlx::query(sql).bind(tenant_id.get()).bind(id).execute(&mut *conn).await?.rows_affected());
+    let memberships = crate::roster::DELETE_USER_MEMBERSHIPS;
+    let deleted = on_tx!(tx, conn, Db => {
+        sqlx::query(memberships).bind(tenant_id.get()).bind(id).execute(&mut *conn).await?;
+        sqlx::query(sql).bind(tenant_id.get()).bind(id).execute(&mut *conn).await?.rows_affected()
+    });
     Ok(deleted == 1)
 }

@@ -255,6 +255,28 @@ impl TestApp {
     }
 
     /// Creates a tenant with one partner credential (referer [`REFERER`]).
+    /// One number read straight from the database, past the server: for checks no API shows (orphaned rows).
+    pub async fn count_in_database(&self, sql: &str) -> i64 {
+        match &self.database_url {
+            Some(url) => {
+                let mut connection = sqlx::PgConnection::connect(url).await.unwrap();
+                sqlx::query_scalar(sql)
+                    .fetch_one(&mut connection)
+                    .await
+                    .unwrap()
+            }
+            None => {
+                let path = self.data_dir.join("classbridge.db");
+                let url = format!("sqlite:{}", path.display());
+                let mut connection = sqlx::SqliteConnection::connect(&url).await.unwrap();
+                sqlx::query_scalar(sql)
+                    .fetch_one(&mut connection)
+                    .await
+                    .unwrap()
+            }
+        }
+    }
+
     pub async fn tenant(&self, slug: &str) -> TestTenant {
         self.tenant_with(slug, |_| {}).await
     }
