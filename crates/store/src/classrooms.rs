@@ -135,12 +135,15 @@ pub async fn rename_classroom(
 /// Deletes a classroom and its memberships; bumps the roster version.
 pub async fn delete_classroom(tx: &mut StoreTx, tenant_id: TenantId, id: i64) -> StoreResult<()> {
     let sql = "DELETE FROM sections WHERE tenant_id = $1 AND id = $2";
-    // Student memberships have no foreign key to cascade from on PostgreSQL (see `roster::delete_by_ids`).
-    let memberships = "DELETE FROM section_students WHERE section_id IN \
-                       (SELECT id FROM sections WHERE tenant_id = $1 AND id = $2)";
+    // Student memberships have no foreign key to cascade from on PostgreSQL: deleted after their section (see
+    // `roster::delete_by_ids`).
+    let memberships = "DELETE FROM section_students WHERE section_id = $1";
     let deleted = on_tx!(tx, conn, Db => {
-        sqlx::query(memberships).bind(tenant_id.get()).bind(id).execute(&mut *conn).await?;
-        sqlx::query(sql).bind(tenant_id.get()).bind(id).execute(&mut *conn).await?.rows_affected()
+        let deleted = sqlx::query(sql).bind(tenant_id.get()).bind(id).execute(&mut *conn).await?.rows_affected();
+        if deleted == 1 {
+            sqlx::query(memberships).bind(id).execute(&mut *conn).await?;
+        }
+        deleted
     });
     if deleted != 1 {
         return Err(StoreError::NotFound);

@@ -1,6 +1,8 @@
 //! The mirrored hierarchy and its memberships, read and written in bulk inside one transaction per branch. The mirror
 //! use case (service crate) computes what changed; these write only that.
 
+use std::collections::HashSet;
+
 use classbridge_domain::TenantId;
 use sqlx::QueryBuilder;
 
@@ -187,38 +189,107 @@ pub async fn people_in_other_branches(
     Ok(false)
 }
 
-/// Deletes rows by id. Their student memberships are deleted first, here: on PostgreSQL `section_students` has no
-/// foreign keys to cascade from (migration 0011). Everything else that hangs on the rows goes with them by cascade.
+/// Deletes rows by id, then their student memberships: on PostgreSQL `section_students` has no foreign keys to
+/// cascade from (migration 0011). Rows are deleted first so that a writer adding a membership meanwhile (which holds
+/// the section, see [`hold_for_memberships`]) is waited for, and its membership is seen by the delete that follows.
+/// Everything else that hangs on the rows goes with them by cascade.
 pub async fn delete_by_ids(tx: &mut StoreTx, table: RosterTable, ids: &[i64]) -> StoreResult<()> {
-    let memberships = match table {
-        RosterTable::Branches => Some(("DELETE FROM section_students WHERE branch_id IN (", ")")),
-        RosterTable::Classes => Some((
-            "DELETE FROM section_students WHERE section_id IN (SELECT id FROM sections WHERE class_id IN (",
-            "))",
-        )),
-        RosterTable::Sections => Some(("DELETE FROM section_students WHERE section_id IN (", ")")),
-        RosterTable::Subjects => None,
-    };
-    let rows = (format!("DELETE FROM {} WHERE id IN (", table.name()), ")");
+    let memberships_of_sections = "DELETE FROM section_students WHERE section_id IN (";
+    let rows = format!("DELETE FROM {} WHERE id IN (", table.name());
     for chunk in ids.chunks(BATCH) {
-        for (prefix, suffix) in memberships.into_iter().chain([(rows.0.as_str(), rows.1)]) {
-            on_tx!(tx, conn, Db => {
-                let mut query = QueryBuilder::<Db>::new(prefix);
-                let mut separated = query.separated(", ");
-                for id in chunk {
-                    separated.push_bind(*id);
-                }
-                separated.push_unseparated(suffix);
-                query.build().execute(&mut *conn).await?;
-            });
+        // A class's sections are deleted here, not by cascade, so that their ids are known.
+        let sections: Vec<i64> = match table {
+            RosterTable::Classes => {
+                let sections_of_classes = "DELETE FROM sections WHERE class_id IN (";
+                delete_in(tx, sections_of_classes, chunk, Answer::DeletedIds).await?
+            }
+            RosterTable::Sections => chunk.to_vec(),
+            RosterTable::Branches | RosterTable::Subjects => Vec::new(),
+        };
+        delete_in(tx, &rows, chunk, Answer::Nothing).await?;
+        if table == RosterTable::Branches {
+            let memberships_of_branches = "DELETE FROM section_students WHERE branch_id IN (";
+            delete_in(tx, memberships_of_branches, chunk, Answer::Nothing).await?;
         }
+        delete_in(tx, memberships_of_sections, &sections, Answer::Nothing).await?;
     }
     Ok(())
 }
 
-/// Deletes the student memberships of a tenant's user, before the user is deleted (see [`delete_by_ids`]).
-pub(crate) const DELETE_USER_MEMBERSHIPS: &str = "DELETE FROM section_students WHERE user_id IN \
-     (SELECT id FROM users WHERE tenant_id = $1 AND id = $2)";
+/// Which ids a [`delete_in`] answers.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Answer {
+    /// The ids of the rows deleted (of a table with an `id` column).
+    DeletedIds,
+    Nothing,
+}
+
+/// Runs `{prefix}ids…)`, a `DELETE … IN (` statement.
+async fn delete_in(
+    tx: &mut StoreTx,
+    prefix: &str,
+    ids: &[i64],
+    answer: Answer,
+) -> StoreResult<Vec<i64>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(on_tx!(tx, conn, Db => {
+        let mut query = QueryBuilder::<Db>::new(prefix);
+        let mut separated = query.separated(", ");
+        for id in ids {
+            separated.push_bind(*id);
+        }
+        separated.push_unseparated(")");
+        match answer {
+            Answer::DeletedIds => {
+                query.push(" RETURNING id");
+                query.build_query_scalar().fetch_all(&mut *conn).await?
+            }
+            Answer::Nothing => {
+                query.build().execute(&mut *conn).await?;
+                Vec::new()
+            }
+        }
+    }))
+}
+
+/// Deletes the student memberships of a user just deleted (see [`delete_by_ids`] for why after).
+pub(crate) const DELETE_USER_MEMBERSHIPS: &str = "DELETE FROM section_students WHERE user_id = $1";
+
+/// Holds users and sections that student memberships are about to be added for, as a foreign key would: on
+/// PostgreSQL, `FOR KEY SHARE`, so that a delete of one of them waits for this transaction, and one deleted before
+/// is not found. Answers the users and sections found (SQLite's single writer needs no hold: all are answered).
+pub async fn hold_for_memberships(
+    tx: &mut StoreTx,
+    users: &[i64],
+    sections: &[i64],
+) -> StoreResult<(HashSet<i64>, HashSet<i64>)> {
+    match tx {
+        StoreTx::Sqlite(_) => Ok((
+            users.iter().copied().collect(),
+            sections.iter().copied().collect(),
+        )),
+        StoreTx::Postgres(transaction) => {
+            let mut held = (HashSet::new(), HashSet::new());
+            for (table, ids, found) in [
+                ("users", users, &mut held.0),
+                ("sections", sections, &mut held.1),
+            ] {
+                if ids.is_empty() {
+                    continue;
+                }
+                let sql = format!("SELECT id FROM {table} WHERE id = ANY($1) FOR KEY SHARE");
+                let rows: Vec<i64> = sqlx::query_scalar(&sql)
+                    .bind(ids)
+                    .fetch_all(&mut **transaction)
+                    .await?;
+                found.extend(rows);
+            }
+            Ok(held)
+        }
+    }
+}
 
 pub async fn load_classes(tx: &mut StoreTx, branch_id: i64) -> StoreResult<Vec<NamedRow>> {
     load_branch_rows(
@@ -533,8 +604,10 @@ pub async fn delete_person(
     let sql = "DELETE FROM users WHERE tenant_id = $1 AND id = $2";
     let bump = "UPDATE tenants SET roster_version = roster_version + 1 WHERE id = $1";
     let deleted = in_transaction!(store, tx => {
-        sqlx::query(DELETE_USER_MEMBERSHIPS).bind(tenant_id.get()).bind(id).execute(&mut *tx).await?;
         let deleted = sqlx::query(sql).bind(tenant_id.get()).bind(id).execute(&mut *tx).await?.rows_affected();
+        if deleted == 1 {
+            sqlx::query(DELETE_USER_MEMBERSHIPS).bind(id).execute(&mut *tx).await?;
+        }
         sqlx::query(bump).bind(tenant_id.get()).execute(&mut *tx).await?;
         deleted
     });

@@ -587,6 +587,18 @@ async fn replace_links(
 /// Makes the user a student of exactly these classrooms: others are left (mirrored ones too; the branch's next
 /// mirror decides those again), new ones are joined as hand-made memberships.
 pub async fn set_student_of(tx: &mut StoreTx, user_id: i64, sections: &[i64]) -> StoreResult<()> {
+    // Held as foreign keys would hold them (PostgreSQL has none on memberships); a user or classroom deleted
+    // meanwhile is not joined.
+    let (users, held) = crate::roster::hold_for_memberships(tx, &[user_id], sections).await?;
+    if users.is_empty() {
+        return Ok(());
+    }
+    let sections: Vec<i64> = sections
+        .iter()
+        .copied()
+        .filter(|id| held.contains(id))
+        .collect();
+    let sections = sections.as_slice();
     on_tx!(tx, conn, Db => {
         let mut delete = QueryBuilder::<Db>::new("DELETE FROM section_students WHERE user_id = ");
         delete.push_bind(user_id);
@@ -637,8 +649,11 @@ pub async fn delete_user(tx: &mut StoreTx, tenant_id: TenantId, id: i64) -> Stor
     let sql = "DELETE FROM users WHERE tenant_id = $1 AND id = $2";
     let memberships = crate::roster::DELETE_USER_MEMBERSHIPS;
     let deleted = on_tx!(tx, conn, Db => {
-        sqlx::query(memberships).bind(tenant_id.get()).bind(id).execute(&mut *conn).await?;
-        sqlx::query(sql).bind(tenant_id.get()).bind(id).execute(&mut *conn).await?.rows_affected()
+        let deleted = sqlx::query(sql).bind(tenant_id.get()).bind(id).execute(&mut *conn).await?.rows_affected();
+        if deleted == 1 {
+            sqlx::query(memberships).bind(id).execute(&mut *conn).await?;
+        }
+        deleted
     });
     Ok(deleted == 1)
 }

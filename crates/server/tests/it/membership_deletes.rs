@@ -1,8 +1,12 @@
 //! Student memberships leave with whatever they hang on: a class or section a mirror drops, a classroom deleted by
 //! hand, a user deleted through the users API or by uuid. On PostgreSQL they have no foreign keys to cascade from
 //! (migration 0011), so each of these paths deletes them itself; this checks that none leaves a row behind, and
-//! that a tenant cannot delete another's.
+//! that a tenant cannot delete another's. Writers that add memberships hold the user as a key would, so that a delete
+//! running at the same moment waits for them and takes their membership too, or goes first and is not undone.
 
+use std::time::Duration;
+
+use classbridge_store::{roster, StoreTx};
 use reqwest::Method;
 use serde_json::{json, Value};
 
@@ -12,7 +16,10 @@ use crate::{
     mirror::{mirror, person},
 };
 
-both_databases!(every_delete_takes_its_student_memberships_with_it);
+both_databases!(
+    every_delete_takes_its_student_memberships_with_it,
+    a_delete_waits_for_a_writer_adding_a_membership_and_takes_it_too,
+);
 
 /// Memberships whose user or section no longer exists.
 const ORPHANS: &str = "SELECT COUNT(*) FROM section_students m \
@@ -134,4 +141,71 @@ async fn every_delete_takes_its_student_memberships_with_it(backend: Backend) {
     assert_eq!(status, 200, "{tree}");
     assert!(tree.to_string().contains("Grade 6"), "{tree}");
     assert!(user_id_of(&beta, "s1").await > 0);
+}
+
+async fn a_delete_waits_for_a_writer_adding_a_membership_and_takes_it_too(backend: Backend) {
+    let on_postgres = matches!(backend, Backend::Postgres(_));
+    let app = TestApp::spawn(backend).await;
+    let alpha = app.tenant("alpha").await;
+    let job = mirror(&alpha, &json!({"branches": [branch()]})).await;
+    assert_eq!(job["status"], "succeeded", "{job}");
+    let s1 = user_id_of(&alpha, "s1").await;
+    let section_b = classroom_id(&alpha, "Grade 5", "B").await;
+    let branch_id = app
+        .count_in_database(&format!(
+            "SELECT branch_id FROM sections WHERE id = {section_b}"
+        ))
+        .await;
+
+    // A writer (as a mirror joining s1 to section B) holds s1; the API's delete of s1 waits for it…
+    let mut writer = app.store.begin().await.unwrap();
+    let (held, _) = roster::hold_for_memberships(&mut writer, &[s1], &[])
+        .await
+        .unwrap();
+    assert!(held.contains(&s1));
+    let deleting = tokio::spawn(send(alpha.request(Method::DELETE, &format!("/users/{s1}"))));
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    assert!(
+        !deleting.is_finished(),
+        "the delete did not wait for the writer"
+    );
+    roster::insert_student_memberships(&mut writer, branch_id, &[(section_b, s1)], "mirror")
+        .await
+        .unwrap();
+    writer.commit().await.unwrap();
+    // …and then takes the new membership with the user.
+    let (status, answer) = deleting.await.unwrap();
+    assert_eq!(status, 200, "{answer}");
+    assert_memberships(&app, 6, "a delete that waited for a writer").await;
+
+    // A user deleted while a writer waits to hold them is not held: its membership is not added (PostgreSQL; SQLite
+    // has one writer at a time, so the two cannot interleave there).
+    if on_postgres {
+        let s2 = user_id_of(&alpha, "s2").await;
+        let mut deleter = app.store.begin().await.unwrap();
+        let StoreTx::Postgres(transaction) = &mut deleter else {
+            unreachable!()
+        };
+        sqlx::query("DELETE FROM users WHERE id = $1")
+            .bind(s2)
+            .execute(&mut **transaction)
+            .await
+            .unwrap();
+        let store = app.store.clone();
+        let holding = tokio::spawn(async move {
+            let mut writer = store.begin().await.unwrap();
+            let held = roster::hold_for_memberships(&mut writer, &[s2], &[])
+                .await
+                .unwrap();
+            writer.commit().await.unwrap();
+            held.0
+        });
+        tokio::time::sleep(Duration::from_millis(400)).await;
+        assert!(
+            !holding.is_finished(),
+            "the hold did not wait for the delete"
+        );
+        deleter.commit().await.unwrap();
+        assert!(holding.await.unwrap().is_empty(), "a deleted user was held");
+    }
 }

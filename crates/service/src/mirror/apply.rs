@@ -521,6 +521,7 @@ async fn apply_in_full(
         }
         person_ids.insert(uuid, person.id);
     }
+    let found_people: HashSet<i64> = person_ids.values().copied().collect();
     roster::rename_people(tx, &renames).await?;
     counts.users.updated += renames.len() as u64;
     counts.users.reactivated += reactivate.len() as u64;
@@ -547,11 +548,22 @@ async fn apply_in_full(
         .copied()
         .collect();
     roster::delete_student_memberships(tx, &stale_students).await?;
-    let new_students: Vec<(i64, i64)> = wanted_students
+    let mut new_students: Vec<(i64, i64)> = wanted_students
         .iter()
         .map(|(key, uuid)| (section_ids[key], person_ids[*uuid]))
         .filter(|pair| !current_students.contains(pair))
         .collect();
+    // People found (not made) here who join a section are held until this transaction ends, as a foreign key
+    // would hold them; one deleted through the API since it was found is not joined. A cold mirror holds no one.
+    let joining: Vec<i64> = new_students
+        .iter()
+        .map(|(_, user)| *user)
+        .filter(|user| found_people.contains(user))
+        .collect::<HashSet<i64>>()
+        .into_iter()
+        .collect();
+    let (held, _) = roster::hold_for_memberships(tx, &joining, &[]).await?;
+    new_students.retain(|(_, user)| !found_people.contains(user) || held.contains(user));
     roster::insert_student_memberships(tx, branch_id, &new_students, SOURCE_MIRROR).await?;
     counts.memberships.added += new_students.len() as u64;
     counts.memberships.removed += removed_students.len() as u64;
