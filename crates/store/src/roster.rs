@@ -254,9 +254,6 @@ async fn delete_in(
     }))
 }
 
-/// Deletes the student memberships of a user just deleted (see [`delete_by_ids`] for why after).
-pub(crate) const DELETE_USER_MEMBERSHIPS: &str = "DELETE FROM section_students WHERE user_id = $1";
-
 /// Holds users and sections that student memberships are about to be added for, as a foreign key would: on
 /// PostgreSQL, `FOR KEY SHARE`, so that a delete of one of them waits for this transaction, and one deleted before
 /// is not found. Answers the users and sections found (SQLite's single writer needs no hold: all are answered).
@@ -595,24 +592,18 @@ pub async fn find_person_by_uuid(
     )
 }
 
-/// Deletes a person, their student memberships, and (by cascade) their assignments.
+/// Deletes a person as the users API deletes a user, and bumps the roster version.
 pub async fn delete_person(
     store: &crate::Store,
     tenant_id: TenantId,
     id: i64,
 ) -> StoreResult<bool> {
-    let sql = "DELETE FROM users WHERE tenant_id = $1 AND id = $2";
-    let bump = "UPDATE tenants SET roster_version = roster_version + 1 WHERE id = $1";
-    let deleted = in_transaction!(store, tx => {
-        let deleted = sqlx::query(sql).bind(tenant_id.get()).bind(id).execute(&mut *tx).await?.rows_affected();
-        if deleted == 1 {
-            sqlx::query(DELETE_USER_MEMBERSHIPS).bind(id).execute(&mut *tx).await?;
-        }
-        sqlx::query(bump).bind(tenant_id.get()).execute(&mut *tx).await?;
-        deleted
-    });
+    let mut tx = store.begin().await?;
+    let deleted = crate::users::delete_user(&mut tx, tenant_id, id).await?;
+    bump_roster_version(&mut tx, tenant_id).await?;
+    tx.commit().await?;
     store.forget_counts(tenant_id);
-    Ok(deleted == 1)
+    Ok(deleted)
 }
 
 /// One branch of the tree `GET /api/v2/branches` shows.

@@ -647,7 +647,9 @@ pub async fn set_teacher_of(tx: &mut StoreTx, user_id: i64, sections: &[i64]) ->
 /// Deletes a user and its student memberships; group memberships, roles and the rest go with it by cascade.
 pub async fn delete_user(tx: &mut StoreTx, tenant_id: TenantId, id: i64) -> StoreResult<bool> {
     let sql = "DELETE FROM users WHERE tenant_id = $1 AND id = $2";
-    let memberships = crate::roster::DELETE_USER_MEMBERSHIPS;
+    // Student memberships have no foreign key to cascade from on PostgreSQL: deleted after their user (see
+    // `roster::delete_by_ids` for why after).
+    let memberships = "DELETE FROM section_students WHERE user_id = $1";
     let deleted = on_tx!(tx, conn, Db => {
         let deleted = sqlx::query(sql).bind(tenant_id.get()).bind(id).execute(&mut *conn).await?.rows_affected();
         if deleted == 1 {

@@ -38,28 +38,28 @@ fn branch() -> Value {
     ]})
 }
 
-async fn user_id_of(tenant: &TestTenant, uuid: &str) -> i64 {
-    let (status, page) = send(tenant.get("/users?per_page=1000")).await;
+/// The id of the first item of the list at `path` (one page of up to 1000) that `matches`.
+async fn id_in(tenant: &TestTenant, path: &str, matches: impl Fn(&Value) -> bool) -> i64 {
+    let (status, page) = send(tenant.get(&format!("{path}?per_page=1000"))).await;
     assert_eq!(status, 200, "{page}");
     page["data"]
         .as_array()
         .unwrap()
         .iter()
-        .find(|user| user["uuid"] == uuid)
-        .and_then(|user| user["id"].as_i64())
-        .unwrap_or_else(|| panic!("no user {uuid}: {page}"))
+        .find(|item| matches(item))
+        .and_then(|item| item["id"].as_i64())
+        .unwrap_or_else(|| panic!("nothing matches in {path}: {page}"))
+}
+
+async fn user_id_of(tenant: &TestTenant, uuid: &str) -> i64 {
+    id_in(tenant, "/users", |user| user["uuid"] == uuid).await
 }
 
 async fn classroom_id(tenant: &TestTenant, class: &str, section: &str) -> i64 {
-    let (status, page) = send(tenant.get("/classrooms?per_page=1000")).await;
-    assert_eq!(status, 200, "{page}");
-    page["data"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|room| room["class"] == class && room["name"] == section)
-        .and_then(|room| room["id"].as_i64())
-        .unwrap_or_else(|| panic!("no classroom {class} {section}: {page}"))
+    id_in(tenant, "/classrooms", |room| {
+        room["class"] == class && room["name"] == section
+    })
+    .await
 }
 
 async fn assert_memberships(app: &TestApp, expected: i64, after: &str) {
