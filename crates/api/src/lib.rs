@@ -9,6 +9,7 @@ pub mod observe;
 pub mod openapi;
 pub mod ops;
 pub mod partner;
+pub mod protect;
 pub mod rate_limit;
 pub mod state;
 pub mod time;
@@ -45,9 +46,14 @@ pub fn router(state: AppState) -> Router {
         .layer(DefaultBodyLimit::disable())
         .layer(CatchPanicLayer::custom(observe::panic_response))
         .with_state(state.clone());
-    // `_method` has to change the method before routing, so it wraps the routed service; `observe` wraps both.
+    // `_method` has to change the method before routing, so it wraps the routed service; `protect` (hosts, HSTS,
+    // caching) wraps it, and `observe` wraps all.
     let overridden = tower::ServiceBuilder::new()
         .layer(middleware::from_fn(observe::observe))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            protect::protect,
+        ))
         .layer(middleware::from_fn_with_state(
             state,
             method_override::method_override,

@@ -111,6 +111,11 @@ pub async fn create_partner_credential(
             "the rate limit is a number of requests per minute, 0 for none".into(),
         ));
     }
+    if request.branch_id == Some(classbridge_store::classrooms::DEFAULT_BRANCH_PARTNER_ID) {
+        return Err(AdminError::Invalid(
+            "this branch id is reserved by classbridge for the tenant's default branch".into(),
+        ));
+    }
     let issued = tokens::issue_partner_token();
     let credential = store
         .insert_partner_credential(

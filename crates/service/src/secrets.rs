@@ -56,7 +56,7 @@ impl MasterKey {
         match fs::read_to_string(&path) {
             Ok(text) => Self::parse(&text),
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
-                fs::create_dir_all(data_dir).map_err(file_error)?;
+                classbridge_store::create_private_dir(data_dir).map_err(file_error)?;
                 let key = Self::generate();
                 let mut options = fs::OpenOptions::new();
                 options.write(true).create_new(true);

@@ -98,6 +98,8 @@ pub enum Consumed {
     Unknown,
     /// The person was deactivated after the link was made.
     Inactive,
+    /// The link's tenant was disabled after the link was issued: no link of it works any more.
+    TenantDisabled,
 }
 
 /// Consumes a link: `host_slug` is the tenant the request's Host names (with a base domain), which must be the
@@ -142,7 +144,9 @@ pub async fn consume(
         // Another tenant's link is no link here.
         return Ok(Consumed::Unknown);
     }
-    Ok(if link.used_at.is_some() {
+    Ok(if link.tenant_disabled {
+        Consumed::TenantDisabled
+    } else if link.used_at.is_some() {
         Consumed::Used
     } else if link.expires_at <= now_millis() {
         Consumed::Expired

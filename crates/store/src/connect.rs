@@ -78,10 +78,13 @@ impl Store {
         let (backend, point_reads) = match &options.location {
             DatabaseLocation::SqliteFile(path) => {
                 if let Some(folder) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-                    std::fs::create_dir_all(folder).map_err(|error| {
+                    create_private_dir(folder).map_err(|error| {
                         StoreError::Open(format!("cannot create {}: {error}", folder.display()))
                     })?;
                 }
+                create_private_file(path).map_err(|error| {
+                    StoreError::Open(format!("cannot create {}: {error}", path.display()))
+                })?;
                 let connect_options = SqliteConnectOptions::new()
                     .filename(path)
                     .create_if_missing(true)
@@ -144,5 +147,29 @@ impl Store {
             Backend::Postgres(pool) => POSTGRES_MIGRATOR.run(pool).await?,
         }
         Ok(())
+    }
+}
+
+/// Creates a folder (and its missing parents) readable only by the server's user (0700 on Unix); an existing one is
+/// left as it is.
+pub fn create_private_dir(path: &std::path::Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(path)
+}
+
+/// Creates an empty file readable only by the server's user (0600 on Unix) unless it exists. SQLite gives its WAL
+/// and shared-memory files the database file's mode, so they are private too.
+fn create_private_file(path: &std::path::Path) -> std::io::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    match options.open(path) {
+        Ok(_) => Ok(()),
+        Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(error) => Err(error),
     }
 }

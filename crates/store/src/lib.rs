@@ -34,7 +34,7 @@ use std::sync::Arc;
 use classbridge_domain::TenantId;
 use sqlx::{PgPool, SqlitePool};
 
-pub use connect::{DatabaseLocation, StoreOptions};
+pub use connect::{create_private_dir, DatabaseLocation, StoreOptions};
 pub use paging::{Page, PageRequest};
 
 /// Errors of the storage layer.

@@ -627,22 +627,27 @@ pub struct SectionSummary {
     pub teachers: i64,
 }
 
-/// The tenant's branches (all, or the one a scoped credential may see), paged by branch.
+/// The tenant's branches (all, or the one a scoped credential may see), paged by branch; partners never see the
+/// default branch (classbridge's, for simple mirrors and hand-made classrooms), the school's dashboard does.
 pub async fn list_branches(
     store: &crate::Store,
     tenant_id: TenantId,
     only_partner_id: Option<i64>,
+    partners_only: bool,
     page: crate::PageRequest,
 ) -> StoreResult<crate::Page<BranchSummary>> {
+    let hidden = partners_only.then_some(crate::classrooms::DEFAULT_BRANCH_PARTNER_ID);
     let sql = "SELECT id, partner_id, name FROM branches WHERE tenant_id = $1 AND ($2 IS NULL OR partner_id = $2) \
-               ORDER BY partner_id LIMIT $3 OFFSET $4";
+               AND ($5 IS NULL OR partner_id <> $5) ORDER BY partner_id LIMIT $3 OFFSET $4";
     let count =
-        "SELECT COUNT(*) FROM branches WHERE tenant_id = $1 AND ($2 IS NULL OR partner_id = $2)";
+        "SELECT COUNT(*) FROM branches WHERE tenant_id = $1 AND ($2 IS NULL OR partner_id = $2) \
+                 AND ($3 IS NULL OR partner_id <> $3)";
     let (items, total) = on_reader!(store, pool => {
         let items: Vec<BranchSummary> = sqlx::query_as(sql)
-            .bind(tenant_id.get()).bind(only_partner_id).bind(page.limit()).bind(page.offset())
+            .bind(tenant_id.get()).bind(only_partner_id).bind(page.limit()).bind(page.offset()).bind(hidden)
             .fetch_all(pool).await?;
-        let total: i64 = sqlx::query_scalar(count).bind(tenant_id.get()).bind(only_partner_id).fetch_one(pool).await?;
+        let total: i64 = sqlx::query_scalar(count).bind(tenant_id.get()).bind(only_partner_id).bind(hidden)
+            .fetch_one(pool).await?;
         (items, total)
     });
     Ok(crate::Page {

@@ -26,6 +26,8 @@ pub struct LinkRow {
     pub target: String,
     pub expires_at: i64,
     pub used_at: Option<i64>,
+    /// Whether the link's tenant is disabled (its links are refused then).
+    pub tenant_disabled: bool,
 }
 
 /// A live session and the person it signs in.
@@ -71,15 +73,16 @@ impl Store {
     }
 
     pub async fn find_sso_link(&self, token_sha256: &str) -> StoreResult<Option<LinkRow>> {
-        let sql = "SELECT l.tenant_id, t.slug AS tenant_slug, l.user_id, l.link_type, l.lang, l.target, l.expires_at, l.used_at \
-                   FROM sso_links l JOIN tenants t ON t.id = l.tenant_id WHERE l.token_sha256 = $1";
+        let sql = "SELECT l.tenant_id, t.slug AS tenant_slug, l.user_id, l.link_type, l.lang, l.target, l.expires_at, l.used_at, \
+                   (t.disabled_at IS NOT NULL) AS tenant_disabled FROM sso_links l JOIN tenants t ON t.id = l.tenant_id WHERE l.token_sha256 = $1";
         Ok(
             on_reader!(self, pool => sqlx::query_as(sql).bind(token_sha256).fetch_optional(pool).await?),
         )
     }
 
     /// Uses the link and opens a session for its person, in one transaction; `None` when the link is unknown here
-    /// (another tenant's host, another link type), already used, expired, or its person is no longer active
+    /// (another tenant's host, another link type), already used, expired, its person is no longer active or its
+    /// tenant is disabled
     /// (nothing is written then). One statement decides, so racing requests (on any node) get one session.
     pub async fn consume_sso_link(
         &self,
@@ -92,6 +95,7 @@ impl Store {
     ) -> StoreResult<Option<(i64, i64, String, String)>> {
         let consume = "UPDATE sso_links SET used_at = $2 WHERE token_sha256 = $1 AND used_at IS NULL AND expires_at > $2 \
                        AND EXISTS (SELECT 1 FROM users u WHERE u.id = sso_links.user_id AND u.active) \
+                       AND EXISTS (SELECT 1 FROM tenants d WHERE d.id = sso_links.tenant_id AND d.disabled_at IS NULL) \
                        AND ($3 IS NULL OR tenant_id = (SELECT t.id FROM tenants t WHERE t.slug = $3)) \
                        AND ($4 IS NULL OR link_type = $4) \
                        RETURNING tenant_id, user_id, lang, target";

@@ -27,6 +27,7 @@ pub async fn list_branches(
         &state.store,
         tenant,
         partner.credential.scope.branch_id(),
+        true,
         paging.request,
     )
     .await?;

@@ -255,7 +255,7 @@ async fn spool_body(
     if declared.is_some_and(|length| length > limit as u64) {
         return Err(ApiError::PayloadTooLarge(limit));
     }
-    std::fs::create_dir_all(&state.settings.spool_dir).map_err(ApiError::internal)?;
+    classbridge_store::create_private_dir(&state.settings.spool_dir).map_err(ApiError::internal)?;
     let spool =
         tempfile::NamedTempFile::new_in(&state.settings.spool_dir).map_err(ApiError::internal)?;
     let mut writer =

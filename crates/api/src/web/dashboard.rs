@@ -11,7 +11,7 @@ use classbridge_domain::TenantId;
 use classbridge_store::{classin::reads::LessonFilter, roster, PageRequest};
 use maud::html;
 
-use super::{i18n::Key, layout, lessons, message_page, WebSession};
+use super::{bdi, i18n::Key, layout, lessons, message_page, WebSession};
 use crate::{error::ApiError, state::AppState, time::rfc3339};
 
 const ADMIN: i64 = 1;
@@ -45,6 +45,7 @@ async fn render(state: &AppState, session: &WebSession) -> Result<Response, ApiE
         &state.store,
         tenant,
         None,
+        false,
         PageRequest {
             page: 1,
             per_page: 100,
@@ -99,12 +100,12 @@ async fn render(state: &AppState, session: &WebSession) -> Result<Response, ApiE
             h2 { (lang.t(Key::Branches)) }
             @if branches.items.is_empty() { p class="muted" { (lang.t(Key::Nothing)) } }
             @for branch in &branches.items {
-                h3 { (branch.name) }
+                h3 { (bdi(&branch.name)) }
                 table {
                     thead { tr { th scope="col" { (lang.t(Key::Class)) } th scope="col" { (lang.t(Key::Section)) } th scope="col" { (lang.t(Key::Students)) } th scope="col" { (lang.t(Key::Teachers)) } } }
                     tbody {
                         @for row in sections.iter().filter(|s| s.branch_id == branch.id) {
-                            tr { td { (row.class_name) } td { (row.section_name.as_deref().unwrap_or("—")) } td { (row.students) } td { (row.teachers) } }
+                            tr { td { (bdi(&row.class_name)) } td { (bdi(row.section_name.as_deref().unwrap_or("—"))) } td { (row.students) } td { (row.teachers) } }
                         }
                     }
                 }
@@ -127,7 +128,7 @@ async fn render(state: &AppState, session: &WebSession) -> Result<Response, ApiE
                 tbody {
                     @for credential in &credentials {
                         tr {
-                            td { (credential.name) @if credential.revoked_at.is_some() { " (" (lang.t(Key::Revoked)) ")" } }
+                            td { (bdi(&credential.name)) @if credential.revoked_at.is_some() { " (" (lang.t(Key::Revoked)) ")" } }
                             td { (credential.referer_origin) }
                             td { (credential.last_used_at.map(rfc3339).unwrap_or_else(|| lang.t(Key::Never).to_owned())) }
                         }

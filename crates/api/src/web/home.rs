@@ -14,6 +14,7 @@ use classbridge_store::home::{Place, Teaching};
 use maud::{html, Markup};
 
 use super::{
+    bdi,
     i18n::{Key, Lang},
     layout, lessons, WebSession,
 };
@@ -110,7 +111,7 @@ fn student_block(
             @if places.is_empty() { p class="muted" { (lang.t(Key::NoClasses)) } } @else {
                 table {
                     thead { tr { th scope="col" { (lang.t(Key::Branch)) } th scope="col" { (lang.t(Key::Class)) } th scope="col" { (lang.t(Key::Section)) } } }
-                    tbody { @for place in places { tr class="class-row" { td { (place.branch) } td { (place.class) } td { (place.section) } } } }
+                    tbody { @for place in places { tr class="class-row" { td { (bdi(&place.branch)) } td { (bdi(&place.class)) } td { (bdi(&place.section)) } } } }
                 }
             }
         }
@@ -122,8 +123,8 @@ fn student_block(
                     tbody {
                         @for ((subject, section), teachers) in &by_subject {
                             tr class="subject-row" {
-                                td { (subject) } td { (section_name(*section)) }
-                                td { @if teachers.is_empty() { span class="muted" { (lang.t(Key::NoTeacher)) } } @else { (teachers.join(", ")) } }
+                                td { (bdi(subject)) } td { (bdi(section_name(*section))) }
+                                td { @if teachers.is_empty() { span class="muted" { (lang.t(Key::NoTeacher)) } } @else { @for (index, teacher) in teachers.iter().enumerate() { @if index > 0 { ", " } (bdi(teacher)) } } }
                             }
                         }
                     }
@@ -151,12 +152,12 @@ fn teacher_block(lang: Lang, teaching: &[Teaching], students: &[(i64, String)]) 
             @if sections.is_empty() { p class="muted" { (lang.t(Key::NoSections)) } }
             @for (place, subjects) in &sections {
                 article class="teacher-section" {
-                    h3 { (place.branch) " › " (place.class) " › " (place.section) }
+                    h3 { (bdi(&place.branch)) " › " (bdi(&place.class)) " › " (bdi(&place.section)) }
                     @if !subjects.is_empty() { p { strong { (lang.t(Key::Subject)) ": " } (subjects.join(", ")) } }
                     @let names: Vec<&str> = students.iter().filter(|(id, _)| *id == place.section_id).map(|(_, name)| name.as_str()).collect();
                     p { strong { (lang.t(Key::Students)) " (" (names.len()) ")" } }
                     @if names.is_empty() { p class="muted" { (lang.t(Key::NoStudents)) } } @else {
-                        ul { @for name in &names { li { (name) } } }
+                        ul { @for name in &names { li { (bdi(name)) } } }
                     }
                 }
             }

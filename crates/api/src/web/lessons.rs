@@ -21,6 +21,7 @@ use classbridge_store::classin::{
 use maud::{html, Markup};
 
 use super::{
+    bdi,
     i18n::{Key, Lang},
     layout, message_page,
     sso::{csrf_ok, forbidden, CsrfForm},
@@ -81,8 +82,8 @@ pub fn my_lessons(lang: Lang, lessons: &[PersonLesson], now: i64, csrf: &str) ->
                             @let lesson = &item.summary.lesson;
                             tr class="lesson-row" {
                                 td { (page_time(lesson.begins_at)) }
-                                td { a href=(lesson_path(lesson.id)) { (lesson.name) } br; span class="muted" { (item.summary.course_name) } }
-                                td { (item.summary.teacher_name.as_deref().unwrap_or("—")) }
+                                td { a href=(lesson_path(lesson.id)) { (bdi(&lesson.name)) } br; span class="muted" { (bdi(&item.summary.course_name)) } }
+                                td { (bdi(item.summary.teacher_name.as_deref().unwrap_or("—"))) }
                                 td { (join_markup(lang, lesson, LessonRole::from_name(&item.role), now, csrf)) }
                             }
                         }
@@ -114,8 +115,8 @@ pub fn open_for_booking(lang: Lang, lessons: &[LessonSummary], csrf: &str) -> Ma
                         @for item in lessons {
                             tr class="bookable-row" {
                                 td { (page_time(item.lesson.begins_at)) }
-                                td { a href=(lesson_path(item.lesson.id)) { (item.lesson.name) } br; span class="muted" { (item.course_name) } }
-                                td { (item.teacher_name.as_deref().unwrap_or("—")) }
+                                td { a href=(lesson_path(item.lesson.id)) { (bdi(&item.lesson.name)) } br; span class="muted" { (bdi(&item.course_name)) } }
+                                td { (bdi(item.teacher_name.as_deref().unwrap_or("—"))) }
                                 td { ((item.lesson.seat_count - item.booked).max(0)) }
                                 td { (book_form(lang, item.lesson.id, csrf)) }
                             }
@@ -171,7 +172,7 @@ async fn render(state: &AppState, session: &WebSession, id: &str) -> Result<Resp
         matches!(role, Some(LessonRole::Teacher | LessonRole::Assistant)) || roles.contains(&ADMIN);
     let csrf = &session.row.csrf_token;
     let body = html! {
-        h1 { (lesson.name) }
+        h1 { (bdi(&lesson.name)) }
         section id="lesson" {
             table {
                 tbody {
@@ -181,7 +182,7 @@ async fn render(state: &AppState, session: &WebSession, id: &str) -> Result<Resp
                     @if lesson.bookable { tr { th scope="row" { (lang.t(Key::SeatsLeft)) } td id="seats-left" { ((lesson.seat_count - summary.booked).max(0)) " / " (lesson.seat_count) } } }
                 }
             }
-            @if let Some(introduction) = &lesson.introduction { p { (introduction) } }
+            @if let Some(introduction) = &lesson.introduction { p dir="auto" { (introduction) } }
             @if let Some(role) = role { p id="join" { (join_markup(lang, lesson, role, now, csrf)) } }
         }
         @if lesson.bookable && roles.contains(&STUDENT) && role != Some(LessonRole::Teacher) {
@@ -230,11 +231,11 @@ fn people_markup(lang: Lang, people: &LessonPeople, sees_attendance: bool) -> Ma
         section id="people" {
             @if !people.assistants.is_empty() {
                 h2 { (lang.t(Key::Assistants)) }
-                ul { @for person in &people.assistants { li { (person.name) } } }
+                ul { @for person in &people.assistants { li { (bdi(&person.name)) } } }
             }
             h2 { (lang.t(Key::Students)) " (" (students.len()) ")" }
             @if students.is_empty() { p class="muted" { (lang.t(Key::NoStudents)) } } @else {
-                ul id="lesson-students" { @for name in &students { li { (name) } } }
+                ul id="lesson-students" { @for name in &students { li { (bdi(name)) } } }
             }
         }
         @if sees_attendance {
@@ -243,7 +244,7 @@ fn people_markup(lang: Lang, people: &LessonPeople, sees_attendance: bool) -> Ma
                 @if people.attendance.is_empty() { p class="muted" { (lang.t(Key::Nothing)) } } @else {
                     table {
                         thead { tr { th scope="col" { (lang.t(Key::Name)) } th scope="col" { (lang.t(Key::FirstEntered)) } } }
-                        tbody { @for row in &people.attendance { tr class="attendance-row" { td { (row.name) } td { (page_time(row.first_entered_at)) } } } }
+                        tbody { @for row in &people.attendance { tr class="attendance-row" { td { (bdi(&row.name)) } td { (page_time(row.first_entered_at)) } } } }
                     }
                 }
             }
@@ -292,7 +293,7 @@ pub async fn enter(
             let body = html! {
                 h1 { (lang.t(Key::YouAreIn)) }
                 section id="entered" {
-                    p { strong { (summary.lesson.name) } " · " (page_time(summary.lesson.begins_at)) }
+                    p { strong { (bdi(&summary.lesson.name)) } " · " (page_time(summary.lesson.begins_at)) }
                     @match &room_url {
                         Some(url) => p { a id="video-room" href=(url) rel="noopener" { (lang.t(Key::OpenRoom)) } },
                         None => p id="no-video-room" { (lang.t(Key::NoRoom)) },
@@ -431,8 +432,8 @@ pub fn calendar(lang: Lang, lessons: &[LessonSummary]) -> Markup {
                         @for item in lessons {
                             tr class="calendar-row" {
                                 td { (page_time(item.lesson.begins_at)) }
-                                td { a href=(lesson_path(item.lesson.id)) { (item.lesson.name) } br; span class="muted" { (item.course_name) } }
-                                td { (item.teacher_name.as_deref().unwrap_or("—")) }
+                                td { a href=(lesson_path(item.lesson.id)) { (bdi(&item.lesson.name)) } br; span class="muted" { (bdi(&item.course_name)) } }
+                                td { (bdi(item.teacher_name.as_deref().unwrap_or("—"))) }
                                 td { @if item.lesson.bookable { (item.booked) " / " } (item.lesson.seat_count) }
                             }
                         }

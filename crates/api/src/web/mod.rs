@@ -101,6 +101,13 @@ impl FromRequestParts<AppState> for WebSession {
         };
         let hash = classbridge_service::sso::session_hash(&session);
         match state.store.find_session(&hash).await {
+            // A session belongs to its tenant's host: on a host that names another tenant it is no session.
+            Ok(Some(row))
+                if sso::host_slug(&parts.headers, state.settings.base_domain.as_deref())
+                    .is_some_and(|slug| slug != row.tenant_slug) =>
+            {
+                Err(SignedOut(lang).into_response())
+            }
             Ok(Some(row)) => Ok(Self { row, hash }),
             Ok(None) => Err(SignedOut(lang).into_response()),
             Err(error) => Err(crate::error::ApiError::from(error).into_response()),
@@ -146,8 +153,8 @@ pub fn layout(session: &WebSession, title: &str, body: Markup) -> Html<String> {
             }
             body {
                 header {
-                    strong { (session.row.tenant_name) }
-                    span id="signed-in" { (lang.t(Key::SignedInAs)) " " strong { (session.row.user_name) } }
+                    strong { (bdi(&session.row.tenant_name)) }
+                    span id="signed-in" { (lang.t(Key::SignedInAs)) " " strong { (bdi(&session.row.user_name)) } }
                     span {
                         form method="post" action="/lang" {
                             input type="hidden" name="csrf" value=(session.row.csrf_token);
@@ -168,6 +175,12 @@ pub fn layout(session: &WebSession, title: &str, body: Markup) -> Html<String> {
     Html(page.into_string())
 }
 
+/// Text a person or a partner wrote (a name, a title), isolated for bidirectional rendering: a right-to-left
+/// override inside it cannot reorder what follows it on the page.
+pub fn bdi(text: &str) -> Markup {
+    html! { bdi { (text) } }
+}
+
 /// A page with one message (signed out, a used or expired link…), in the language asked for.
 pub fn message_page(lang: Lang, status: StatusCode, (heading, text): (&str, &str)) -> Html<String> {
     let page = html! {
@@ -179,7 +192,7 @@ pub fn message_page(lang: Lang, status: StatusCode, (heading, text): (&str, &str
                 title { (heading) }
                 style { (maud::PreEscaped(STYLE)) }
             }
-            body { main { section { h1 { (heading) } p { (text) } p class="muted" { "HTTP " (status.as_u16()) } } } }
+            body { main { section { h1 dir="auto" { (heading) } p { (text) } p class="muted" { "HTTP " (status.as_u16()) } } } }
         }
     };
     Html(page.into_string())

@@ -51,21 +51,22 @@ pub async fn open_link(
     let (parts, _) = request.into_parts();
     let lang = lang_of_request(&parts);
     let slug = host_slug(&parts.headers, state.settings.base_domain.as_deref());
-    // A shared school computer must never show the previous pupil's page.
-    if let Some(previous) = session_id_of(&parts) {
-        if let Err(error) = state.store.end_session(&sso::session_hash(&previous)).await {
-            return ApiError::from(error).into_response();
-        }
-    }
-    match sso::consume(
+    let consumed = sso::consume(
         &state.store,
         &token,
         slug.as_deref(),
         Some(LinkType::Website),
         "web",
     )
-    .await
-    {
+    .await;
+    // A valid link signs its person in and ends the browser's previous session (a shared school computer must
+    // never show the previous pupil's page); any other link changes nothing.
+    if let (Ok(Consumed::SignedIn { .. }), Some(previous)) = (&consumed, session_id_of(&parts)) {
+        if let Err(error) = state.store.end_session(&sso::session_hash(&previous)).await {
+            return ApiError::from(error).into_response();
+        }
+    }
+    match consumed {
         Ok(Consumed::SignedIn {
             session,
             lang,
@@ -116,6 +117,17 @@ fn link_problem(lang: Lang, outcome: &Consumed) -> (StatusCode, axum::response::
             (
                 "انتهت صلاحية رابط الدخول هذا",
                 "تعمل الروابط لدقائق قليلة. اطلب رابطًا جديدًا من نظام مدرستك.",
+            ),
+        ),
+        Consumed::TenantDisabled => (
+            StatusCode::GONE,
+            (
+                "This school's sign-in is switched off",
+                "Your school's access to classbridge has been disabled. Ask your school.",
+            ),
+            (
+                "تم إيقاف الدخول لهذه المدرسة",
+                "تم تعطيل وصول مدرستك إلى classbridge. اسأل مدرستك.",
             ),
         ),
         Consumed::Inactive => (
@@ -257,6 +269,7 @@ pub async fn exchange(
         }
         Ok(Consumed::Used) => (StatusCode::GONE, Json(json!({"message": "This sign-in link has already been used."}))).into_response(),
         Ok(Consumed::Expired) => (StatusCode::GONE, Json(json!({"message": "This sign-in link has expired."}))).into_response(),
+        Ok(Consumed::TenantDisabled) => (StatusCode::GONE, Json(json!({"message": "This school's sign-in is disabled."}))).into_response(),
         Ok(Consumed::Inactive) => ApiError::Forbidden("This user is deactivated.".into()).into_response(),
         Ok(_) => ApiError::not_found("No such sign-in link.").into_response(),
         Err(error) => ApiError::from(error).into_response(),

@@ -17,6 +17,9 @@ use crate::validation::ValidationErrors;
 /// Most characters in a uuid.
 const UUID_MAX_CHARS: usize = 64;
 
+/// The partner id of the tenant's default branch (the store's `DEFAULT_BRANCH_PARTNER_ID`): refused in payloads.
+pub const RESERVED_BRANCH_ID: i64 = i64::MIN;
+
 /// Checks one mirror request: feed it every item ([`MirrorValidator::branch`] or [`MirrorValidator::classroom`],
 /// matching the kind), then [`MirrorValidator::finish`] with what [`super::stream_items`] returned.
 ///
@@ -64,7 +67,18 @@ impl MirrorValidator {
         let path = format!("branches.{index}");
         let object = self.reader().object(value, &path)?;
         let id = self.reader().required_integer(object, &path, "id");
+        // The lowest id is classbridge's own default branch (simple mirrors, hand-made classrooms): never a
+        // partner's.
         let id = id.filter(|&id| {
+            if id == RESERVED_BRANCH_ID {
+                self.errors.add(
+                    format!("{path}.id"),
+                    format!(
+                        "The {path}.id is reserved by classbridge; give your branch another id."
+                    ),
+                );
+                return false;
+            }
             unique(
                 &mut self.errors,
                 &mut self.branch_ids,

@@ -7,6 +7,7 @@ mod classin;
 mod cli;
 mod foundation;
 mod groups;
+mod hardening;
 mod membership_deletes;
 mod mirror;
 mod mirror_renames;

@@ -132,7 +132,9 @@ async fn a_link_signs_the_student_in_and_shows_their_classes(backend: Backend) {
     assert_eq!(status, 200);
     assert!(home.contains("Sara Haddad"), "who is signed in");
     assert!(
-        home.contains("<td>North School</td><td>Grade 5</td><td>A</td>"),
+        home.contains(
+            "<td><bdi>North School</bdi></td><td><bdi>Grade 5</bdi></td><td><bdi>A</bdi></td>"
+        ),
         "{home}"
     );
     assert!(
@@ -159,7 +161,8 @@ async fn teachers_see_their_sections_and_students(backend: Backend) {
     let (status, home) = page(&app, "/home", &session).await;
     assert_eq!(status, 200);
     assert!(
-        home.contains("North School › Grade 5 › A") && home.contains("North School › Grade 5 › B"),
+        home.contains("<bdi>North School</bdi> › <bdi>Grade 5</bdi> › <bdi>A</bdi>")
+            && home.contains("<bdi>North School</bdi> › <bdi>Grade 5</bdi> › <bdi>B</bdi>"),
         "{home}"
     );
     for student in ["Sara Haddad", "Omar Aziz", "Lina Saleh"] {
