@@ -1,0 +1,71 @@
+//! The lab pages' static assets, compiled into the binary: the shared runtime and style sheet and one small script
+//! per lab. The server serves them under `/labs/assets/{name}`.
+
+/// Every asset's name, content and content type.
+static ASSETS: &[(&str, &[u8], &str)] = &[
+    (
+        "lab.css",
+        include_bytes!("../assets/lab.css"),
+        "text/css; charset=utf-8",
+    ),
+    (
+        "lab.js",
+        include_bytes!("../assets/lab.js"),
+        "text/javascript; charset=utf-8",
+    ),
+    (
+        "ohms-law.js",
+        include_bytes!("../assets/ohms-law.js"),
+        "text/javascript; charset=utf-8",
+    ),
+];
+
+static NAMES: std::sync::LazyLock<Vec<&'static str>> =
+    std::sync::LazyLock::new(|| ASSETS.iter().map(|(name, _, _)| *name).collect());
+
+/// An asset's bytes and content type.
+pub fn asset(name: &str) -> Option<(&'static [u8], &'static str)> {
+    ASSETS
+        .iter()
+        .find(|(asset, _, _)| *asset == name)
+        .map(|(_, bytes, content_type)| (*bytes, *content_type))
+}
+
+/// The names of every asset.
+pub fn asset_names() -> &'static [&'static str] {
+    NAMES.as_slice()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn assets_are_found_by_name_and_only_them() {
+        let (css, content_type) = asset("lab.css").unwrap();
+        assert!(!css.is_empty());
+        assert_eq!(content_type, "text/css; charset=utf-8");
+        assert!(asset("../Cargo.toml").is_none());
+        assert!(asset_names().contains(&"lab.js"));
+        for name in asset_names() {
+            assert!(asset(name).is_some());
+        }
+    }
+
+    #[test]
+    fn scripts_load_nothing_from_elsewhere() {
+        for name in asset_names() {
+            let text = std::str::from_utf8(asset(name).unwrap().0)
+                .unwrap()
+                .replace("http://www.w3.org/2000/svg", "");
+            assert!(
+                !text.contains("http://") && !text.contains("https://"),
+                "{name}"
+            );
+            assert!(
+                !text.contains("eval(") && !text.contains("innerHTML"),
+                "{name}"
+            );
+        }
+    }
+}
