@@ -1,22 +1,48 @@
 //! The lab pages' static assets, compiled into the binary: the shared runtime and style sheet and one small script
 //! per lab. The server serves them under `/labs/assets/{name}`.
 
+const JS: &str = "text/javascript; charset=utf-8";
+const CSS: &str = "text/css; charset=utf-8";
+
 /// Every asset's name, content and content type.
 static ASSETS: &[(&str, &[u8], &str)] = &[
+    ("lab.css", include_bytes!("../assets/lab.css"), CSS),
+    ("lab.js", include_bytes!("../assets/lab.js"), JS),
+    ("ohms-law.js", include_bytes!("../assets/ohms-law.js"), JS),
     (
-        "lab.css",
-        include_bytes!("../assets/lab.css"),
-        "text/css; charset=utf-8",
+        "simple-pendulum.js",
+        include_bytes!("../assets/simple-pendulum.js"),
+        JS,
     ),
     (
-        "lab.js",
-        include_bytes!("../assets/lab.js"),
-        "text/javascript; charset=utf-8",
+        "hookes-law.js",
+        include_bytes!("../assets/hookes-law.js"),
+        JS,
     ),
     (
-        "ohms-law.js",
-        include_bytes!("../assets/ohms-law.js"),
-        "text/javascript; charset=utf-8",
+        "snells-law.js",
+        include_bytes!("../assets/snells-law.js"),
+        JS,
+    ),
+    (
+        "acid-base-titration.js",
+        include_bytes!("../assets/acid-base-titration.js"),
+        JS,
+    ),
+    (
+        "rate-temperature.js",
+        include_bytes!("../assets/rate-temperature.js"),
+        JS,
+    ),
+    (
+        "photosynthesis-light.js",
+        include_bytes!("../assets/photosynthesis-light.js"),
+        JS,
+    ),
+    (
+        "osmosis-potato.js",
+        include_bytes!("../assets/osmosis-potato.js"),
+        JS,
     ),
 ];
 

@@ -51,7 +51,7 @@ static CATALOGUE: &[Experiment] = &[
             "ربط الزمن الدوري للبندول بطوله: T = 2π√(L/g)",
             "إيجاد شدة مجال الجاذبية من ميل منحنى T² مقابل L",
         ],
-        runs_in_browser: false,
+        runs_in_browser: true,
     },
     Experiment {
         id: "hookes-law",
@@ -71,7 +71,7 @@ static CATALOGUE: &[Experiment] = &[
             "إثبات أن الاستطالة تتناسب طرديًا مع الحمل قبل حد التناسب",
             "إيجاد ثابت النابض بوحدة N/m من منحنى القوة والاستطالة",
         ],
-        runs_in_browser: false,
+        runs_in_browser: true,
     },
     Experiment {
         id: "snells-law",
@@ -91,7 +91,7 @@ static CATALOGUE: &[Experiment] = &[
             "إثبات أن النسبة sin i / sin r ثابتة لزوج من الأوساط",
             "إيجاد معامل الانكسار من ميل منحنى sin i مقابل sin r",
         ],
-        runs_in_browser: false,
+        runs_in_browser: true,
     },
     Experiment {
         id: "free-fall",
@@ -171,7 +171,7 @@ static CATALOGUE: &[Experiment] = &[
             "تحديد نقطة التكافؤ بأنها الجزء الأشد انحدارًا من منحنى الرقم الهيدروجيني",
             "حساب التركيز من النسبة المولية في تفاعل التعادل",
         ],
-        runs_in_browser: false,
+        runs_in_browser: true,
     },
     Experiment {
         id: "rate-temperature",
@@ -191,7 +191,7 @@ static CATALOGUE: &[Experiment] = &[
             "تفسير أثر درجة الحرارة بنظرية التصادم",
             "إيجاد طاقة التنشيط من ميل منحنى ln(1/t) مقابل 1/T (معادلة أرينيوس)",
         ],
-        runs_in_browser: false,
+        runs_in_browser: true,
     },
     Experiment {
         id: "electrolysis-copper",
@@ -251,7 +251,7 @@ static CATALOGUE: &[Experiment] = &[
             "ربط شدة الإضاءة بالمسافة بقانون التربيع العكسي",
             "تحديد متى يتوقف الضوء عن كونه العامل المحدد",
         ],
-        runs_in_browser: false,
+        runs_in_browser: true,
     },
     Experiment {
         id: "osmosis-potato",
@@ -271,7 +271,7 @@ static CATALOGUE: &[Experiment] = &[
             "استخدام النسبة المئوية للتغير في الكتلة لمقارنة أسطوانات مختلفة الكتلة الابتدائية",
             "إيجاد التركيز المتساوي التوتر حيث يقطع المنحنى خط انعدام التغير",
         ],
-        runs_in_browser: false,
+        runs_in_browser: true,
     },
     Experiment {
         id: "enzyme-ph",

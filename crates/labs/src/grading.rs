@@ -163,7 +163,6 @@ impl Noise {
         low + (high - low) * self.0.gen::<f64>()
     }
 
-    #[allow(dead_code)] // for the counting labs that follow
     /// A Poisson count of mean `mean` (counting bubbles): Knuth's method below 30, normal above.
     pub fn poisson(&mut self, mean: f64) -> f64 {
         if mean <= 0.0 {
@@ -217,7 +216,6 @@ pub(crate) enum Tolerance {
     /// A fraction of the value (0.03 = 3 %).
     Relative(f64),
     /// In the result's unit.
-    #[allow(dead_code)] // for the labs that follow
     Absolute(f64),
 }
 

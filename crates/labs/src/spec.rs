@@ -33,7 +33,6 @@ pub(crate) enum ControlKind {
         step: f64,
         default: f64,
     },
-    #[allow(dead_code)] // for the labs that follow
     /// A choice among fixed values (the labels are the values with the unit).
     Choice {
         values: &'static [f64],

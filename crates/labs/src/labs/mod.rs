@@ -4,7 +4,14 @@
 use crate::spec::Bench;
 use crate::{Experiment, Lab};
 
+mod acid_base_titration;
+mod hookes_law;
 mod ohms_law;
+mod osmosis_potato;
+mod photosynthesis_light;
+mod rate_temperature;
+mod simple_pendulum;
+mod snells_law;
 
 #[cfg(test)]
 pub(crate) mod testing;
@@ -17,11 +24,48 @@ pub(crate) struct Entry {
     pub careful: fn(&serde_json::Value) -> (Vec<serde_json::Value>, serde_json::Value),
 }
 
-static ENTRIES: &[Entry] = &[Entry {
-    lab: &ohms_law::OhmsLaw,
-    bench: &ohms_law::BENCH,
-    careful: ohms_law::careful,
-}];
+static ENTRIES: &[Entry] = &[
+    Entry {
+        lab: &ohms_law::OhmsLaw,
+        bench: &ohms_law::BENCH,
+        careful: ohms_law::careful,
+    },
+    Entry {
+        lab: &simple_pendulum::SimplePendulum,
+        bench: &simple_pendulum::BENCH,
+        careful: simple_pendulum::careful,
+    },
+    Entry {
+        lab: &hookes_law::HookesLaw,
+        bench: &hookes_law::BENCH,
+        careful: hookes_law::careful,
+    },
+    Entry {
+        lab: &snells_law::SnellsLaw,
+        bench: &snells_law::BENCH,
+        careful: snells_law::careful,
+    },
+    Entry {
+        lab: &acid_base_titration::AcidBaseTitration,
+        bench: &acid_base_titration::BENCH,
+        careful: acid_base_titration::careful,
+    },
+    Entry {
+        lab: &rate_temperature::RateTemperature,
+        bench: &rate_temperature::BENCH,
+        careful: rate_temperature::careful,
+    },
+    Entry {
+        lab: &photosynthesis_light::PhotosynthesisLight,
+        bench: &photosynthesis_light::BENCH,
+        careful: photosynthesis_light::careful,
+    },
+    Entry {
+        lab: &osmosis_potato::OsmosisPotato,
+        bench: &osmosis_potato::BENCH,
+        careful: osmosis_potato::careful,
+    },
+];
 
 pub(crate) fn find(id: &str) -> Option<&'static Entry> {
     ENTRIES.iter().find(|entry| entry.lab.experiment().id == id)

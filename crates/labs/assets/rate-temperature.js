@@ -1,0 +1,2 @@
+// rate-temperature: placeholder until its scene is drawn.
+(function () { "use strict"; window.ClassbridgeLab.register("rate-temperature", {}); })();
