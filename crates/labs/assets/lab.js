@@ -26,7 +26,8 @@
       ended: "Time is over",
       readOnly: "This attempt is submitted and read-only.",
       graph: "{y} against {x}",
-      minutes: "{m} min {s} s"
+      minutes: "{m} min {s} s",
+      hours: "{h} h {m} min"
     },
     ar: {
       taking: "جارٍ أخذ القراءة…",
@@ -114,7 +115,7 @@
   function callHook(name, args) {
     var hook = state.hooks[name];
     if (typeof hook === "function") {
-      try { hook.apply(null, args); } catch (error) { if (window.console) { window.console.error(error); } }
+      try { hook.apply(state.hooks, args); } catch (error) { if (window.console) { window.console.error(error); } }
     }
   }
 
@@ -238,7 +239,7 @@
   function labelOf(name) {
     var all = bench().controls.concat(bench().measured);
     var found = all.filter(function (item) { return item.name === name; })[0];
-    return found ? found.label + " (" + found.unit + ")" : name;
+    return found ? found.label + (found.unit ? " (" + found.unit + ")" : "") : name;
   }
 
   function drawPlot() {
@@ -405,12 +406,27 @@
   }
 
   // ---- the clock ---------------------------------------------------------------------------------------------
+  /** The attempt's end in the reader's language and time zone. */
+  function showEnd() {
+    var ends = Date.parse(state.config.expires_at);
+    var box = $("expires-at");
+    if (isNaN(ends) || !box || !window.Intl) { return; }
+    try {
+      box.textContent = new Date(ends).toLocaleString(state.lang === "ar" ? "ar" : "en-GB",
+        { dateStyle: "medium", timeStyle: "short" });
+    } catch (ignored) { /* keep the RFC 3339 text */ }
+  }
+
   function tick() {
     var ends = Date.parse(state.config.expires_at);
     var box = $("time-left");
     if (isNaN(ends) || !box) { return; }
     var left = Math.max(0, Math.floor((ends - Date.now()) / 1000));
-    box.textContent = left > 0 ? t("minutes", { m: Math.floor(left / 60), s: left % 60 }) : t("ended");
+    if (left >= 3600) {
+      box.textContent = t("hours", { h: Math.floor(left / 3600), m: Math.floor(left % 3600 / 60) });
+    } else {
+      box.textContent = left > 0 ? t("minutes", { m: Math.floor(left / 60), s: left % 60 }) : t("ended");
+    }
     if (left <= 0 && !state.locked) { lock(t("expired")); }
   }
 
@@ -430,6 +446,7 @@
     if (state.last) { showMeters(state.last); }
     renderRows();
     changed();
+    showEnd();
     if (state.config.grade) {
       showGrade(state.config.grade);
       lock(null);

@@ -159,6 +159,7 @@ fn bench_html(html: &mut String, bench: &Bench, lang: &str, config: &PageConfig,
     for control in bench.controls {
         let id = format!("setup-{}", control.name);
         let label = escape(control.label.get(lang));
+        let labelled = with_unit(&label, control.unit);
         let unit = escape(control.unit);
         match control.kind {
             ControlKind::Range {
@@ -169,7 +170,7 @@ fn bench_html(html: &mut String, bench: &Bench, lang: &str, config: &PageConfig,
             } => {
                 let _ = write!(
                     html,
-                    "<div class=\"control\">\n<label for=\"{id}\">{label} ({unit})</label>\n\
+                    "<div class=\"control\">\n<label for=\"{id}\">{labelled}</label>\n\
                      <input type=\"number\" id=\"{id}\" name=\"{name}\" min=\"{min}\" max=\"{max}\" step=\"{step}\" value=\"{default}\" inputmode=\"decimal\" required>\n\
                      <input type=\"range\" id=\"{id}-slider\" min=\"{min}\" max=\"{max}\" step=\"{step}\" value=\"{default}\" aria-label=\"{label} ({slider})\">\n</div>\n",
                     name = control.name,
@@ -177,7 +178,7 @@ fn bench_html(html: &mut String, bench: &Bench, lang: &str, config: &PageConfig,
                 );
             }
             ControlKind::Choice { values, default } => {
-                let _ = write!(html, "<div class=\"control\">\n<label for=\"{id}\">{label} ({unit})</label>\n<select id=\"{id}\" name=\"{}\">", control.name);
+                let _ = write!(html, "<div class=\"control\">\n<label for=\"{id}\">{labelled}</label>\n<select id=\"{id}\" name=\"{}\">", control.name);
                 for value in values {
                     let selected = if (value - default).abs() < 1e-9 {
                         " selected"
@@ -222,19 +223,17 @@ fn bench_html(html: &mut String, bench: &Bench, lang: &str, config: &PageConfig,
     for control in bench.controls {
         let _ = write!(
             html,
-            "<th scope=\"col\" data-name=\"{}\">{} ({})</th>",
+            "<th scope=\"col\" data-name=\"{}\">{}</th>",
             control.name,
-            escape(control.label.get(lang)),
-            escape(control.unit)
+            with_unit(&escape(control.label.get(lang)), control.unit)
         );
     }
     for measured in bench.measured {
         let _ = write!(
             html,
-            "<th scope=\"col\" data-name=\"{}\">{} ({})</th>",
+            "<th scope=\"col\" data-name=\"{}\">{}</th>",
             measured.name,
-            escape(measured.label.get(lang)),
-            escape(measured.unit)
+            with_unit(&escape(measured.label.get(lang)), measured.unit)
         );
     }
     let _ = write!(
@@ -386,6 +385,15 @@ fn config_json(id: &str, lang: &str, bench: Option<&Bench>, config: &PageConfig)
         .replace('<', "\\u003c")
         .replace('>', "\\u003e")
         .replace('&', "\\u0026")
+}
+
+/// An escaped label with its unit in brackets, when it has one.
+fn with_unit(label: &str, unit: &str) -> String {
+    if unit.is_empty() {
+        label.to_string()
+    } else {
+        format!("{label} ({})", escape(unit))
+    }
 }
 
 /// Escapes text for HTML content and double-quoted attributes.

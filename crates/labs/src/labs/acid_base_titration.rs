@@ -324,6 +324,65 @@ mod tests {
     }
 
     #[test]
+    fn the_readmes_adaptive_sequence_scores_100() {
+        // The browser test cannot know the end point: 5 cm³ steps, then 0.5 cm³ steps in the interval where the pH
+        // passes 7, then 0.1 cm³ steps in the half cm³ where it does.
+        for seed in [11, 12, 13, 14] {
+            let hidden = AcidBaseTitration.hidden(seed);
+            let mut readings = Vec::new();
+            let take = |volumes: Vec<f64>, readings: &mut Vec<Value>| {
+                for volume in volumes {
+                    let index = readings.len() as u32;
+                    let setup = json!({ "base_volume": round_to(volume, 0.05) });
+                    readings.push(
+                        AcidBaseTitration
+                            .observe(&hidden, &setup, crate::noise_seed(seed, index))
+                            .unwrap(),
+                    );
+                }
+            };
+            let crossing = |readings: &[Value], step: f64| {
+                let mut points: Vec<(f64, f64)> = readings
+                    .iter()
+                    .map(|r| {
+                        (
+                            r["base_volume"].as_f64().unwrap(),
+                            r["ph"].as_f64().unwrap(),
+                        )
+                    })
+                    .collect();
+                points.sort_by(|a, b| a.0.total_cmp(&b.0));
+                points
+                    .windows(2)
+                    .find(|pair| {
+                        pair[0].1 < 7.0 && pair[1].1 >= 7.0 && pair[1].0 - pair[0].0 >= step - 1e-9
+                    })
+                    .map(|pair| pair[0].0)
+                    .unwrap()
+            };
+            take(
+                (0..10).map(|step| 5.0 * f64::from(step)).collect(),
+                &mut readings,
+            );
+            let start = crossing(&readings, 5.0);
+            take(
+                (1..10).map(|step| start + 0.5 * f64::from(step)).collect(),
+                &mut readings,
+            );
+            let start = crossing(&readings, 0.5);
+            take(
+                (1..5).map(|step| start + 0.1 * f64::from(step)).collect(),
+                &mut readings,
+            );
+            let concentration = BASE_CONCENTRATION * end_from(&readings) / ACID_VOLUME;
+            let grade = AcidBaseTitration
+                .grade(&hidden, &submission(readings, json!({ "concentration": concentration, "concentration_unit": "mol_per_dm3" })))
+                .unwrap();
+            assert_eq!(grade.score, 100, "{grade:#?}");
+        }
+    }
+
+    #[test]
     fn bad_inputs_are_refused_with_their_path() {
         let hidden = AcidBaseTitration.hidden(1);
         assert_eq!(
