@@ -69,6 +69,17 @@ impl Row {
     pub fn get(&self, name: &str) -> f64 {
         self.values.get(name).copied().unwrap_or(f64::NAN)
     }
+
+    /// The row's values in name order, to recognise a row copied several times.
+    fn key(&self) -> Vec<(&'static str, u64)> {
+        let mut key: Vec<(&'static str, u64)> = self
+            .values
+            .iter()
+            .map(|(name, value)| (*name, value.to_bits()))
+            .collect();
+        key.sort_unstable();
+        key
+    }
 }
 
 /// A submitted result: its value converted to the lab's unit when the unit is one of it, and whether it was.
@@ -281,11 +292,15 @@ pub(crate) fn standard(
         .map(|(index, _)| (index + 1).to_string())
         .collect();
 
-    // Enough readings.
+    // Enough readings: consistent ones, a row copied several times counting once.
     let count = good.len();
-    let earned = if count >= min_readings {
+    let mut keys: Vec<Vec<(&str, u64)>> = good.iter().map(|row| row.key()).collect();
+    keys.sort();
+    keys.dedup();
+    let distinct = keys.len();
+    let earned = if distinct >= min_readings {
         ENOUGH
-    } else if count * 2 >= min_readings {
+    } else if distinct * 2 >= min_readings {
         ENOUGH / 2
     } else {
         0
@@ -294,8 +309,14 @@ pub(crate) fn standard(
         text("Enough readings", "عدد كافٍ من القراءات"),
         earned,
         ENOUGH,
-        format!("{count} usable readings; a careful experiment takes at least {min_readings} (half the marks from {}).", min_readings.div_ceil(2)),
-        format!("{count} قراءة صالحة؛ التجربة المتقنة تأخذ {min_readings} قراءات على الأقل (نصف الدرجة من {}).", min_readings.div_ceil(2)),
+        format!(
+            "{distinct} usable readings (consistent, copies counted once); a careful experiment takes at least {min_readings} (half the marks from {}).",
+            min_readings.div_ceil(2)
+        ),
+        format!(
+            "{distinct} قراءة صالحة (متسقة، والمكرر يُحسب مرة واحدة)؛ التجربة المتقنة تأخذ {min_readings} قراءات على الأقل (نصف الدرجة من {}).",
+            min_readings.div_ceil(2)
+        ),
     ));
 
     // Readings consistent with the instruments.

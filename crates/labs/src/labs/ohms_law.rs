@@ -436,6 +436,26 @@ mod tests {
     }
 
     #[test]
+    fn a_reading_copied_many_times_counts_once() {
+        // One real reading copied eight times: consistent (30), but one distinct reading (enough 0) and one supply
+        // value (spread 0); R from it is right (40) with its unit (10): 80, not 100.
+        let hidden = json!({ "resistance": 47.0, "internal_resistance": 1.2 });
+        let reading = take_readings(&OhmsLaw, &hidden, 3, &setups(&[6.0])).remove(0);
+        let resistance =
+            reading["voltage"].as_f64().unwrap() / reading["current"].as_f64().unwrap() * 1000.0;
+        let grade = OhmsLaw
+            .grade(
+                &hidden,
+                &submission(
+                    vec![reading; 8],
+                    json!({ "resistance": resistance, "resistance_unit": "ohm" }),
+                ),
+            )
+            .unwrap();
+        assert_eq!(marks(&grade), vec![0, 30, 0, 40, 10], "{grade:#?}");
+    }
+
+    #[test]
     fn a_score_in_the_submission_is_ignored() {
         let hidden = json!({ "resistance": 47.0, "internal_resistance": 1.2 });
         let mut body = submission(vec![], json!({ "resistance": 1, "resistance_unit": "ohm" }));
