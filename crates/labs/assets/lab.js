@@ -49,7 +49,8 @@
       ended: "انتهى الوقت",
       readOnly: "أُرسلت هذه المحاولة وهي للقراءة فقط.",
       graph: "{y} مقابل {x}",
-      minutes: "{m} د {s} ث"
+      minutes: "{m} د {s} ث",
+      hours: "{h} س {m} د"
     }
   };
 
@@ -236,10 +237,21 @@
   }
 
   // ---- graph -------------------------------------------------------------------------------------------------
-  function labelOf(name) {
+  /** An axis's label: a column's, or "a − b" for an axis that is the difference of two columns ("a-b"). */
+  function labelOf(spec) {
     var all = bench().controls.concat(bench().measured);
-    var found = all.filter(function (item) { return item.name === name; })[0];
-    return found ? found.label + (found.unit ? " (" + found.unit + ")" : "") : name;
+    var names = spec.split("-");
+    var found = names.map(function (name) { return all.filter(function (item) { return item.name === name; })[0]; });
+    if (!found[0]) { return spec; }
+    var text = found.map(function (item, index) { return item ? item.label : names[index]; }).join(" − ");
+    return text + (found[0].unit ? " (" + found[0].unit + ")" : "");
+  }
+
+  /** An axis's value in a row: a column, or the difference of two ("a-b"). */
+  function axisValue(row, spec) {
+    var names = spec.split("-");
+    var value = parseNumber(row[names[0]]);
+    return names[1] ? value - parseNumber(row[names[1]]) : value;
   }
 
   function drawPlot() {
@@ -248,7 +260,7 @@
     if (!canvas || !canvas.getContext || !axes || axes.length < 2) { return; }
     var ctx = canvas.getContext("2d");
     var width = canvas.width, height = canvas.height, pad = 48;
-    var points = state.rows.map(function (row) { return [parseNumber(row[axes[0]]), parseNumber(row[axes[1]])]; })
+    var points = state.rows.map(function (row) { return [axisValue(row, axes[0]), axisValue(row, axes[1])]; })
       .filter(function (p) { return isFinite(p[0]) && isFinite(p[1]); });
     var maxX = Math.max.apply(null, [0].concat(points.map(function (p) { return p[0]; })));
     var maxY = Math.max.apply(null, [0].concat(points.map(function (p) { return p[1]; })));

@@ -40,6 +40,11 @@ static ASSETS: &[(&str, &[u8], &str)] = &[
         JS,
     ),
     (
+        "density-displacement.js",
+        include_bytes!("../assets/density-displacement.js"),
+        JS,
+    ),
+    (
         "osmosis-potato.js",
         include_bytes!("../assets/osmosis-potato.js"),
         JS,
@@ -76,6 +81,24 @@ mod tests {
         for name in asset_names() {
             assert!(asset(name).is_some());
         }
+    }
+
+    #[test]
+    fn the_runtime_has_every_message_in_both_languages() {
+        let text = std::str::from_utf8(asset("lab.js").unwrap().0).unwrap();
+        let keys = |start: &str| -> Vec<String> {
+            let block = &text[text.find(start).unwrap() + start.len()..];
+            let block = &block[..block.find("\n    }").unwrap()];
+            let mut keys: Vec<String> = block
+                .lines()
+                .filter_map(|line| line.trim().split_once(':').map(|(key, _)| key.to_string()))
+                .collect();
+            keys.sort();
+            keys
+        };
+        let english = keys("en: {");
+        assert!(english.len() > 15, "{english:?}");
+        assert_eq!(english, keys("ar: {"));
     }
 
     #[test]

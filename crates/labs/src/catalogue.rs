@@ -131,7 +131,7 @@ static CATALOGUE: &[Experiment] = &[
             "قراءة المخبار المدرج عند أسفل السطح المقعّر",
             "حساب الكثافة بقسمة الكتلة على الحجم بوحدتي g/cm³ و kg/m³",
         ],
-        runs_in_browser: false,
+        runs_in_browser: true,
     },
     Experiment {
         id: "specific-heat-metal",

@@ -109,6 +109,7 @@ pub(crate) struct Bench {
     pub results: &'static [ResultField],
     /// What to do, shown above the apparatus.
     pub instructions: Text,
-    /// The graph the page draws of the readings: (x, y) names among controls and measured quantities.
+    /// The graph the page draws of the readings: (x, y), each a name among the controls and measured quantities
+    /// or the difference of two, "a-b".
     pub plot: (&'static str, &'static str),
 }

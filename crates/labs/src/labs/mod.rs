@@ -5,6 +5,7 @@ use crate::spec::Bench;
 use crate::{Experiment, Lab};
 
 mod acid_base_titration;
+mod density_displacement;
 mod hookes_law;
 mod ohms_law;
 mod osmosis_potato;
@@ -59,6 +60,11 @@ static ENTRIES: &[Entry] = &[
         lab: &photosynthesis_light::PhotosynthesisLight,
         bench: &photosynthesis_light::BENCH,
         careful: photosynthesis_light::careful,
+    },
+    Entry {
+        lab: &density_displacement::DensityDisplacement,
+        bench: &density_displacement::BENCH,
+        careful: density_displacement::careful,
     },
     Entry {
         lab: &osmosis_potato::OsmosisPotato,

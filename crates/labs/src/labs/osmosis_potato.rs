@@ -64,7 +64,7 @@ pub(crate) static BENCH: Bench = Bench {
         "Choose a sucrose solution and put a fresh potato cylinder in it: the balance weighs it before and after 30 minutes. Use at least six concentrations from 0 to 0.6 mol/dm³ or more. Work out the percentage change in mass, (after − before) ÷ before × 100, plot it against concentration, and give the concentration where the line crosses zero, with its unit.",
         "اختر محلول سكروز وضع فيه أسطوانة بطاطا جديدة: يزنها الميزان قبل النقع وبعد 30 دقيقة. استخدم ست تراكيز على الأقل من 0 إلى 0.6 mol/dm³ أو أكثر. احسب النسبة المئوية للتغير في الكتلة (بعد − قبل) ÷ قبل × 100، وارسمها مقابل التركيز، وأعطِ التركيز الذي يقطع عنده الخط الصفر مع وحدته.",
     ),
-    plot: ("concentration", "final_mass"),
+    plot: ("concentration", "final_mass-initial_mass"),
 };
 
 struct Tissue {
