@@ -34,6 +34,9 @@ pub enum ApiError {
     Validation(ValidationErrors),
     #[error("Too many requests; retry after {retry_after_seconds} seconds.")]
     RateLimited { retry_after_seconds: u64 },
+    /// The database had no connection free in time; the client may retry after the given seconds.
+    #[error("The service is busy; retry after {retry_after_seconds} seconds.")]
+    Unavailable { retry_after_seconds: u64 },
     #[error("internal error: {0:#}")]
     Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
 }
@@ -45,6 +48,13 @@ pub struct InternalErrorMarker;
 impl ApiError {
     pub fn internal(error: impl std::error::Error + Send + Sync + 'static) -> Self {
         Self::Internal(Box::new(error))
+    }
+
+    /// 503 with `Retry-After: 1`: the database had no connection free within the acquire timeout.
+    pub fn busy() -> Self {
+        Self::Unavailable {
+            retry_after_seconds: 1,
+        }
     }
 
     pub fn not_found(message: impl Into<String>) -> Self {
@@ -68,6 +78,7 @@ impl ApiError {
             Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -77,6 +88,12 @@ impl From<StoreError> for ApiError {
     fn from(error: StoreError) -> Self {
         match error {
             StoreError::NotFound => Self::NotFound("Not found.".into()),
+            StoreError::Busy => Self::busy(),
+            // A unique key met a row that a concurrent request wrote first.
+            StoreError::Conflict { .. } => Self::Conflict(
+                "A concurrent request wrote the same record first; read it, or send this again."
+                    .into(),
+            ),
             other => Self::internal(other),
         }
     }
@@ -91,7 +108,7 @@ impl From<classbridge_service::AuthError> for ApiError {
                 "The referer header must carry the origin registered for this token.".into(),
             ),
             AuthError::TenantDisabled => Self::Forbidden("This tenant is disabled.".into()),
-            AuthError::Store(error) => Self::internal(error),
+            AuthError::Store(error) => error.into(),
         }
     }
 }
@@ -113,6 +130,9 @@ impl IntoResponse for ApiError {
         let mut response = (status, Json(body)).into_response();
         match self {
             Self::RateLimited {
+                retry_after_seconds,
+            }
+            | Self::Unavailable {
                 retry_after_seconds,
             } => {
                 response

@@ -19,6 +19,8 @@ pub struct Config {
     pub database_url: Option<String>,
     /// PostgreSQL connections (or SQLite readers) per process.
     pub database_max_connections: u32,
+    /// How long a request waits for a database connection before it is answered 503 with `Retry-After`.
+    pub database_acquire_timeout_ms: u64,
     /// Job workers inside `serve` (0: none; run `classbridge worker` instead).
     pub workers: usize,
     /// With `base_domain = "example.org"`, tenants live at `{slug}.example.org` and the Host must match the token.
@@ -64,6 +66,7 @@ impl Default for Config {
             data_dir: PathBuf::from("data"),
             database_url: None,
             database_max_connections: 16,
+            database_acquire_timeout_ms: 5000,
             workers: 2,
             base_domain: None,
             public_url: None,
@@ -146,6 +149,9 @@ impl Config {
         }
         if self.sso_link_ttl_seconds < 1 {
             return Err("sso_link_ttl_seconds must be at least 1".into());
+        }
+        if self.database_acquire_timeout_ms == 0 {
+            return Err("database_acquire_timeout_ms must be above zero".into());
         }
         if self.job_lease_seconds < 2 {
             return Err("job_lease_seconds must be at least 2".into());

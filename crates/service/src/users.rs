@@ -283,15 +283,34 @@ async fn apply_relations(
         classbridge_store::sso::end_sessions_of(tx, &[user_id]).await?;
     }
     if let Some(groups) = &fields.groups {
-        users::set_groups(tx, user_id, groups).await?;
+        users::set_groups(tx, user_id, groups)
+            .await
+            .map_err(|error| deleted_meanwhile(error, "groups"))?;
     }
     if let Some(sections) = &fields.student_of {
-        users::set_student_of(tx, user_id, sections).await?;
+        users::set_student_of(tx, user_id, sections)
+            .await
+            .map_err(|error| deleted_meanwhile(error, "student_of"))?;
     }
     if let Some(sections) = &fields.teacher_of {
-        users::set_teacher_of(tx, user_id, sections).await?;
+        users::set_teacher_of(tx, user_id, sections)
+            .await
+            .map_err(|error| deleted_meanwhile(error, "teacher_of"))?;
     }
     Ok(())
+}
+
+/// A relation whose target was checked, then deleted by a concurrent request before the write: the same 422 as a
+/// target that never existed, not a 500.
+fn deleted_meanwhile(error: StoreError, key: &str) -> UserError {
+    if error.is_foreign_key_violation() {
+        UserError::Invalid(ValidationErrors::single(
+            key,
+            format!("The selected {key} is invalid: one of them no longer exists."),
+        ))
+    } else {
+        UserError::Store(error)
+    }
 }
 
 fn uniqueness_error(error: StoreError) -> UserError {
@@ -403,6 +422,7 @@ pub struct Transferred {
     pub status: &'static str,
 }
 
+#[derive(Clone)]
 struct TransferItem {
     lms_id: String,
     name: String,
@@ -515,6 +535,26 @@ pub async fn transfer(
         return Err(UserError::Invalid(errors));
     }
 
+    // Two partners' retries may create the same new `lms_id` at once: the later insert meets the earlier's row (a
+    // unique conflict on PostgreSQL, which does not show uncommitted rows) and runs again, finding it.
+    let mut attempts = 0;
+    loop {
+        attempts += 1;
+        match transfer_once(store, tenant_id, &parsed).await {
+            Err(UserError::Store(StoreError::Conflict { .. })) if attempts < 3 => continue,
+            Err(UserError::Store(conflict)) => return Err(uniqueness_error(conflict)),
+            outcome => return outcome,
+        }
+    }
+}
+
+/// One attempt at writing checked transfer items, in one transaction.
+async fn transfer_once(
+    store: &Store,
+    tenant_id: TenantId,
+    parsed: &[(usize, TransferItem)],
+) -> UserResult<Vec<Transferred>> {
+    let mut errors = ValidationErrors::new();
     let mut tx = store.begin().await?;
     let ids: Vec<String> = parsed.iter().map(|(_, item)| item.lms_id.clone()).collect();
     let known: HashMap<String, users::UserRow> =
@@ -528,7 +568,7 @@ pub async fn transfer(
         .map(|(_, item)| item.username.to_lowercase())
         .collect();
     let holders = users::find_username_holders(&mut tx, tenant_id, &usernames).await?;
-    for (index, item) in &parsed {
+    for (index, item) in parsed {
         let taken = holders.iter().any(|(_, name, lms_id)| {
             *name == item.username.to_lowercase() && lms_id.as_deref() != Some(item.lms_id.as_str())
         });
@@ -543,9 +583,10 @@ pub async fn transfer(
         return Err(UserError::Invalid(errors));
     }
     let known_ids: Vec<i64> = known.values().map(|row| row.id).collect();
-    let known_roles = store.roles_of(&known_ids).await?;
+    let known_roles = users::roles_in(&mut tx, &known_ids).await?;
     let mut results = Vec::with_capacity(parsed.len());
     for (_, item) in parsed {
+        let item = item.clone();
         let status = match known.get(&item.lms_id) {
             Some(row) => {
                 let roles_now = known_roles.get(&row.id).cloned().unwrap_or_default();
@@ -558,9 +599,7 @@ pub async fn transfer(
                         username: Some(item.username.clone()),
                         ..Default::default()
                     };
-                    users::update_user(&mut tx, tenant_id, row.id, &changes)
-                        .await
-                        .map_err(uniqueness_error)?;
+                    users::update_user(&mut tx, tenant_id, row.id, &changes).await?;
                 }
                 if role_changes {
                     users::set_roles(&mut tx, row.id, &[item.role.unwrap_or(ROLE_STUDENT)]).await?;
@@ -585,9 +624,7 @@ pub async fn transfer(
             lms_id: Some(item.lms_id.clone()),
             ..Default::default()
         };
-        let id = users::insert_user(&mut tx, tenant_id, &new)
-            .await
-            .map_err(uniqueness_error)?;
+        let id = users::insert_user(&mut tx, tenant_id, &new).await?;
         users::set_roles(&mut tx, id, &[item.role.unwrap_or(ROLE_STUDENT)]).await?;
         results.push(Transferred {
             id,

@@ -41,14 +41,39 @@ async fn write_links(backend: Arc<Backend>, mut receiver: mpsc::Receiver<Pending
                 Err(_) => break,
             }
         }
-        let outcome = insert(&backend, &batch).await;
-        for link in batch {
-            let answer = match &outcome {
-                Ok(()) => Ok(()),
-                Err(error) => Err(StoreError::Batch(error.to_string())),
-            };
-            let _ = link.written.send(answer);
+        match insert(&backend, &batch).await {
+            Ok(()) => {
+                for link in batch {
+                    let _ = link.written.send(Ok(()));
+                }
+            }
+            // One member's failure (a link for someone deleted meanwhile) must not fail the others: each is
+            // written again on its own, and only those that fail alone are answered with an error.
+            Err(_) if batch.len() > 1 => {
+                for link in batch {
+                    let outcome = insert(&backend, std::slice::from_ref(&link)).await;
+                    let _ = link.written.send(outcome.map_err(alone));
+                }
+            }
+            Err(error) => {
+                if let Some(link) = batch.pop() {
+                    let _ = link.written.send(Err(alone(error)));
+                }
+            }
         }
+    }
+}
+
+/// A link's own failure, as its caller should see it: busy stays busy, a vanished user is not found.
+fn alone(error: StoreError) -> StoreError {
+    match error {
+        StoreError::Busy | StoreError::NotFound => error,
+        StoreError::Database(sqlx::Error::Database(database_error))
+            if database_error.is_foreign_key_violation() =>
+        {
+            StoreError::NotFound
+        }
+        other => StoreError::Batch(other.to_string()),
     }
 }
 

@@ -63,6 +63,8 @@ pub struct StoreOptions {
     pub location: DatabaseLocation,
     /// Connections to PostgreSQL, or SQLite readers.
     pub max_connections: u32,
+    /// How long a request waits for a pool connection before it is answered 503 with `Retry-After`.
+    pub acquire_timeout: Duration,
 }
 
 impl Store {
@@ -98,12 +100,14 @@ impl Store {
                     .row_buffer_size(1024);
                 let writer = SqlitePoolOptions::new()
                     .max_connections(1)
-                    .acquire_timeout(Duration::from_secs(60))
+                    .acquire_timeout(options.acquire_timeout)
+                    .after_release(|connection, _| Box::pin(writer_is_clean(connection)))
                     .connect_with(connect_options.clone())
                     .await
                     .map_err(|error| StoreError::Open(format!("{}: {error}", path.display())))?;
                 let reader = SqlitePoolOptions::new()
                     .max_connections(options.max_connections.max(1))
+                    .acquire_timeout(options.acquire_timeout)
                     .connect_with(connect_options)
                     .await
                     .map_err(|error| StoreError::Open(format!("{}: {error}", path.display())))?;
@@ -118,7 +122,7 @@ impl Store {
                     .map_err(|error| StoreError::Open(format!("bad PostgreSQL URL: {error}")))?;
                 let pool = PgPoolOptions::new()
                     .max_connections(options.max_connections.max(2))
-                    .acquire_timeout(Duration::from_secs(30))
+                    .acquire_timeout(options.acquire_timeout)
                     .connect_with(connect_options)
                     .await
                     .map_err(|error| {
@@ -172,4 +176,23 @@ fn create_private_file(path: &std::path::Path) -> std::io::Result<()> {
         Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
         Err(error) => Err(error),
     }
+}
+
+/// Whether the SQLite writer may go back to the pool: a connection still inside a transaction is closed instead
+/// (the pool opens a fresh one). This happens when SQLite itself rolled a transaction back (a full disk, an I/O
+/// error, `RAISE(ROLLBACK)`): the driver's own `ROLLBACK` then fails, its transaction depth stays at one, and every
+/// later `BEGIN` on that connection would fail until a restart.
+async fn writer_is_clean(connection: &mut sqlx::SqliteConnection) -> Result<bool, sqlx::Error> {
+    use sqlx::{Connection, TransactionManager};
+    // A round trip through the connection's worker, so that the rollback its dropped transaction queued is done.
+    connection.ping().await?;
+    let depth =
+        <sqlx::Sqlite as sqlx::Database>::TransactionManager::get_transaction_depth(connection);
+    if depth != 0 {
+        tracing::warn!(
+            depth,
+            "the SQLite writer was left inside a transaction; replacing it"
+        );
+    }
+    Ok(depth == 0)
 }

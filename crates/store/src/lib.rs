@@ -59,12 +59,16 @@ pub enum StoreError {
     Open(String),
     #[error("database error in a point read: {0}")]
     PointRead(String),
+    /// No pool connection came free within the acquire timeout: the caller should answer 503 and retry later.
+    #[error("the database is busy: no connection came free in time")]
+    Busy,
 }
 
 impl From<sqlx::Error> for StoreError {
     fn from(error: sqlx::Error) -> Self {
         match &error {
             sqlx::Error::RowNotFound => Self::NotFound,
+            sqlx::Error::PoolTimedOut => Self::Busy,
             sqlx::Error::Database(database_error) if database_error.is_unique_violation() => {
                 Self::Conflict {
                     constraint: database_error
@@ -75,6 +79,13 @@ impl From<sqlx::Error> for StoreError {
             }
             _ => Self::Database(error),
         }
+    }
+}
+
+impl StoreError {
+    /// A foreign key refused the write: a row it names was deleted meanwhile (by a concurrent request).
+    pub fn is_foreign_key_violation(&self) -> bool {
+        matches!(self, Self::Database(sqlx::Error::Database(error)) if error.is_foreign_key_violation())
     }
 }
 
@@ -137,12 +148,27 @@ impl Store {
         let sql = "SELECT COUNT(*) FROM _sqlx_migrations WHERE success";
         let applied: i64 = on_reader!(self, pool => sqlx::query_scalar(sql).fetch_one(pool).await?);
         if applied >= known {
-            Ok(())
+            self.check_writable().await
         } else {
             Err(StoreError::Open(format!(
                 "{applied} of {known} migrations applied; run `classbridge migrate`"
             )))
         }
+    }
+
+    /// The database takes a write: one row rewritten in its own transaction (through the SQLite writer, so a writer
+    /// that cannot write, or cannot be had, makes the node unready).
+    async fn check_writable(&self) -> StoreResult<()> {
+        let now = now_millis();
+        in_transaction!(self, tx => sqlx::query(
+            "INSERT INTO write_probe (id, probed_at) VALUES (1, $1) \
+             ON CONFLICT (id) DO UPDATE SET probed_at = excluded.probed_at",
+        )
+        .bind(now)
+        .execute(&mut *tx)
+        .await
+        .map(|_| ())?);
+        Ok(())
     }
 
     /// Drops this process's remembered list totals (and page checkpoints) of a tenant, after a write that changes them.

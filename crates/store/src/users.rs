@@ -328,31 +328,14 @@ impl Store {
 
     /// Each user's roles: those given explicitly, plus student and teacher as their memberships make them.
     pub async fn roles_of(&self, user_ids: &[i64]) -> StoreResult<HashMap<i64, Vec<i64>>> {
-        let mut roles: HashMap<i64, Vec<i64>> = HashMap::new();
+        let mut rows: Vec<(i64, i64)> = Vec::new();
         for chunk in user_ids.chunks(BATCH) {
-            let rows: Vec<(i64, i64)> = on_reader!(self, pool => {
-                let mut query = QueryBuilder::new(
-                    "SELECT user_id, role_id FROM user_roles WHERE user_id");
-                in_list(&mut query, chunk);
-                query.push(" UNION SELECT DISTINCT user_id, 3 FROM section_students WHERE user_id");
-                in_list(&mut query, chunk);
-                query.push(" UNION SELECT DISTINCT user_id, 2 FROM teaching_assignments WHERE user_id");
-                in_list(&mut query, chunk);
-                query.push(" UNION SELECT DISTINCT user_id, 2 FROM section_teachers WHERE user_id");
-                in_list(&mut query, chunk);
-                query.build_query_as().fetch_all(pool).await?
-            });
-            for (user, role) in rows {
-                let list = roles.entry(user).or_default();
-                if !list.contains(&role) {
-                    list.push(role);
-                }
-            }
+            rows.extend(
+                on_reader!(self, pool => roles_query(chunk).build_query_as().fetch_all(pool).await?)
+                    as Vec<(i64, i64)>,
+            );
         }
-        for list in roles.values_mut() {
-            list.sort_unstable();
-        }
-        Ok(roles)
+        Ok(roles_by_user(rows))
     }
 
     /// Each user's groups `(group id, name)`.
@@ -529,6 +512,46 @@ pub async fn find_users_by_lms_id(
         found.extend(rows);
     }
     Ok(found)
+}
+
+/// [`Store::roles_of`] inside a write transaction: a use case holding a transaction reads through it, never through a
+/// second pool connection (on PostgreSQL, that second wait deadlocks the pool under concurrent writes).
+pub async fn roles_in(tx: &mut StoreTx, user_ids: &[i64]) -> StoreResult<HashMap<i64, Vec<i64>>> {
+    let mut rows: Vec<(i64, i64)> = Vec::new();
+    for chunk in user_ids.chunks(BATCH) {
+        let found: Vec<(i64, i64)> = on_tx!(tx, conn, Db => roles_query::<Db>(chunk).build_query_as().fetch_all(&mut *conn).await?);
+        rows.extend(found);
+    }
+    Ok(roles_by_user(rows))
+}
+
+fn roles_query<'q, DB: sqlx::Database>(chunk: &'q [i64]) -> QueryBuilder<'q, DB>
+where
+    i64: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+{
+    let mut query = QueryBuilder::new("SELECT user_id, role_id FROM user_roles WHERE user_id");
+    in_list(&mut query, chunk);
+    query.push(" UNION SELECT DISTINCT user_id, 3 FROM section_students WHERE user_id");
+    in_list(&mut query, chunk);
+    query.push(" UNION SELECT DISTINCT user_id, 2 FROM teaching_assignments WHERE user_id");
+    in_list(&mut query, chunk);
+    query.push(" UNION SELECT DISTINCT user_id, 2 FROM section_teachers WHERE user_id");
+    in_list(&mut query, chunk);
+    query
+}
+
+fn roles_by_user(rows: Vec<(i64, i64)>) -> HashMap<i64, Vec<i64>> {
+    let mut roles: HashMap<i64, Vec<i64>> = HashMap::new();
+    for (user, role) in rows {
+        let list = roles.entry(user).or_default();
+        if !list.contains(&role) {
+            list.push(role);
+        }
+    }
+    for list in roles.values_mut() {
+        list.sort_unstable();
+    }
+    roles
 }
 
 /// Users holding these usernames (lower-cased): `(id, lower(username), lms_id)`.

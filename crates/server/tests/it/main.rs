@@ -11,6 +11,7 @@ mod hardening;
 mod membership_deletes;
 mod mirror;
 mod mirror_renames;
+mod robust;
 mod sso;
 mod user_pages;
 mod users;
