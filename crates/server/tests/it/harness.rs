@@ -142,6 +142,8 @@ pub fn test_config(data_dir: &std::path::Path, database_url: Option<String>) -> 
         data_dir: data_dir.to_path_buf(),
         database_url,
         database_max_connections: 8,
+        // Load tests on a shared machine may queue for seconds; tests of the 503 answer set their own bound.
+        database_acquire_timeout_ms: 30_000,
         workers: 1,
         job_lease_seconds: 3,
         usage_flush_seconds: 1,
@@ -225,6 +227,7 @@ impl TestApp {
             ])
             .env_remove("DATABASE_URL")
             .env("RUST_LOG", "warn")
+            .env("CLASSBRIDGE_DATABASE_ACQUIRE_TIMEOUT_MS", "30000")
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::inherit());
         if let Some(url) = &self.database_url {
