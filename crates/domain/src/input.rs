@@ -5,8 +5,9 @@ use serde_json::{Map, Value};
 
 use crate::validation::{child_path, ValidationErrors};
 
-/// Where a body came from. Form bodies carry only text, so numbers and booleans are read from their text there;
-/// a JSON body must use real JSON types (`"id": "17"` is an error in JSON).
+/// Where a body came from. Form bodies carry only text, so numbers and booleans are read from their text there.
+/// Both formats are lenient the way Laravel is (partner-api.md, Conventions): `"17"` is read as an integer and `17`
+/// as a text; what is not a number where one is needed is still an error at its path.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BodyFormat {
     Json,
@@ -32,6 +33,33 @@ impl TextRules {
             max_chars,
             allow_empty: false,
         }
+    }
+}
+
+/// A text field's value: a JSON string, or a JSON number written as its text (`10` for a string field is accepted,
+/// as Laravel accepts it). Booleans, arrays, objects and null are not texts.
+pub fn lenient_text(value: &Value) -> Option<std::borrow::Cow<'_, str>> {
+    match value {
+        Value::String(text) => Some(std::borrow::Cow::Borrowed(text.as_str())),
+        Value::Number(number) => Some(std::borrow::Cow::Owned(number.to_string())),
+        _ => None,
+    }
+}
+
+/// An integer field's value: a JSON integer, or the decimal text of one (`"10"`, surrounding white space allowed, an
+/// optional sign). `"10.5"`, `"ten"`, `""` and `10.5` are not integers.
+pub fn lenient_integer(value: &Value) -> Option<i64> {
+    match value {
+        Value::Number(number) => number.as_i64(),
+        Value::String(text) => {
+            let text = text.trim();
+            let digits = text.strip_prefix(['+', '-']).unwrap_or(text);
+            if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+                return None;
+            }
+            text.parse::<i64>().ok()
+        }
+        _ => None,
     }
 }
 
@@ -106,7 +134,7 @@ impl<'e> FieldReader<'e> {
     /// A text value: trimmed of surrounding white space, not empty unless allowed, at most `max_chars` characters,
     /// no control characters.
     pub fn text(&mut self, value: &Value, path: &str, rules: TextRules) -> Option<String> {
-        let Value::String(text) = value else {
+        let Some(text) = lenient_text(value) else {
             self.errors
                 .add(path, format!("The {path} must be a string."));
             return None;
@@ -157,13 +185,9 @@ impl<'e> FieldReader<'e> {
         self.integer(value, &child_path(parent, key))
     }
 
-    /// An integer: a JSON integer, or in a form body its decimal text.
+    /// An integer: a JSON integer, or its decimal text (in a form body, and in JSON as Laravel accepts it).
     pub fn integer(&mut self, value: &Value, path: &str) -> Option<i64> {
-        let parsed = match (value, self.format) {
-            (Value::Number(number), _) => number.as_i64(),
-            (Value::String(text), BodyFormat::Form) => text.trim().parse::<i64>().ok(),
-            _ => None,
-        };
+        let parsed = lenient_integer(value);
         if parsed.is_none() {
             self.errors
                 .add(path, format!("The {path} must be an integer."));
@@ -269,20 +293,60 @@ mod tests {
     }
 
     #[test]
-    fn json_integers_must_be_numbers_but_form_integers_are_text() {
-        let (id, errors) = read(BodyFormat::Json, json!({"id": "17"}), |r, o| {
-            r.required_integer(o, "", "id")
-        });
-        assert_eq!(id, None);
-        assert_eq!(
-            errors.messages("id").unwrap(),
-            ["The id must be an integer."]
+    fn integers_are_read_from_numbers_and_their_text_in_both_formats() {
+        for format in [BodyFormat::Json, BodyFormat::Form] {
+            for (body, expected) in [
+                (json!({"id": "17"}), 17),
+                (json!({"id": " 17 "}), 17),
+                (json!({"id": 17}), 17),
+                (json!({"id": "-3"}), -3),
+            ] {
+                let (id, errors) =
+                    read(format, body.clone(), |r, o| r.required_integer(o, "", "id"));
+                assert_eq!(id, Some(expected), "{body}");
+                assert!(errors.is_empty());
+            }
+            for body in [
+                json!({"id": "ten"}),
+                json!({"id": "10.5"}),
+                json!({"id": 10.5}),
+                json!({"id": ""}),
+                json!({"id": "1e3"}),
+                json!({"id": true}),
+                json!({"id": [1]}),
+            ] {
+                let (id, errors) =
+                    read(format, body.clone(), |r, o| r.required_integer(o, "", "id"));
+                assert_eq!(id, None, "{body}");
+                assert_eq!(
+                    errors.messages("id").unwrap(),
+                    ["The id must be an integer."]
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn numbers_are_read_as_text_where_text_is_expected() {
+        let (name, errors) = read(
+            BodyFormat::Json,
+            json!({"name": 10, "code": 2.5}),
+            |r, o| {
+                (
+                    r.required_text(o, "", "name", TextRules::NAME),
+                    r.required_text(o, "", "code", TextRules::NAME),
+                )
+            },
         );
-        let (id, errors) = read(BodyFormat::Form, json!({"id": "17"}), |r, o| {
-            r.required_integer(o, "", "id")
-        });
-        assert_eq!(id, Some(17));
+        assert_eq!(name, (Some("10".to_owned()), Some("2.5".to_owned())));
         assert!(errors.is_empty());
+        let (_, errors) = read(BodyFormat::Json, json!({"name": true}), |r, o| {
+            r.required_text(o, "", "name", TextRules::NAME)
+        });
+        assert_eq!(
+            errors.messages("name").unwrap(),
+            ["The name must be a string."]
+        );
     }
 
     #[test]
@@ -290,7 +354,7 @@ mod tests {
         let long = "x".repeat(256);
         let (_, errors) = read(
             BodyFormat::Json,
-            json!({"a": "  ", "b": long, "c": 5, "d": "ok\u{0}"}),
+            json!({"a": "  ", "b": long, "c": false, "d": "ok\u{0}"}),
             |r, o| {
                 for key in ["a", "b", "c", "d"] {
                     r.required_text(o, "", key, TextRules::NAME);

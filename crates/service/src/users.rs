@@ -4,7 +4,7 @@
 use std::collections::{HashMap, HashSet};
 
 use classbridge_domain::{
-    input::{BodyFormat, FieldReader, TextRules},
+    input::{lenient_text, BodyFormat, FieldReader, TextRules},
     validation::child_path,
     TenantId, ValidationErrors,
 };
@@ -126,23 +126,24 @@ fn read_fields(
             .errors
             .add("email", "The email must be a valid email address.");
     }
-    let password = match FieldReader::optional(fields, "password") {
-        Some(Value::String(text)) if text.chars().count() < PASSWORD_MIN => {
+    // A number is a password's text too (Laravel reads `12345678` as "12345678").
+    let password = match FieldReader::optional(fields, "password").map(lenient_text) {
+        Some(Some(text)) if text.chars().count() < PASSWORD_MIN => {
             reader.errors.add(
                 "password",
                 format!("The password must be at least {PASSWORD_MIN} characters."),
             );
             None
         }
-        Some(Value::String(text)) if text.chars().count() > 255 => {
+        Some(Some(text)) if text.chars().count() > 255 => {
             reader.errors.add(
                 "password",
                 "The password may not be greater than 255 characters.",
             );
             None
         }
-        Some(Value::String(text)) => Some(text.clone()),
-        Some(_) => {
+        Some(Some(text)) => Some(text.into_owned()),
+        Some(None) => {
             reader
                 .errors
                 .add("password", "The password must be a string.");

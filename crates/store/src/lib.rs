@@ -18,6 +18,7 @@ mod point_reads;
 pub mod roster;
 mod roster_unnest;
 pub mod sso;
+pub mod subjects;
 pub mod tenants;
 pub mod tx;
 pub mod users;

@@ -8,6 +8,7 @@ pub mod mirror;
 pub mod mirror_people;
 pub mod scheduling;
 pub mod sso;
+pub mod subjects;
 pub mod users;
 
 use axum::{
@@ -31,6 +32,16 @@ pub fn routes() -> Router<AppState> {
             "/api/v2/mirror-data/users/{uuid}",
             put(mirror_people::update_person).delete(mirror_people::delete_person),
         )
+        .route("/api/v2/subjects", get(subjects::list_subjects))
+        .route(
+            "/api/v2/subjects/supervisors",
+            get(subjects::list_supervisors).post(subjects::upsert_supervisors),
+        )
+        .route(
+            "/api/v2/subjects/supervisors/{uuid}",
+            get(subjects::get_supervisor),
+        )
+        .route("/api/v2/subjects/{subject_id}", get(subjects::get_subject))
         .route("/api/v2/courses", get(scheduling::list_courses))
         .route("/api/v2/courses/{course_id}", get(scheduling::get_course))
         .route("/api/v2/lessons", get(scheduling::list_lessons))

@@ -73,7 +73,7 @@ async fn render(state: &AppState, session: &WebSession) -> Result<Html<String>, 
         blocks.push(lessons::open_for_booking(lang, &bookable, csrf));
     }
     if roles.contains(&SUPERVISOR) {
-        blocks.push(html! { section id="supervision" { h2 { (lang.t(Key::Supervision)) } p class="muted" { (lang.t(Key::NoSupervision)) } } });
+        blocks.push(super::supervision::supervisor_block(state, tenant, user, lang).await?);
     }
     if roles.contains(&ADMIN) {
         blocks.push(html! { section id="administration" { h2 { (lang.t(Key::Administration)) } p { a href="/dashboard" { (lang.t(Key::Dashboard)) } } } });

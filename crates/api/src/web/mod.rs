@@ -6,6 +6,7 @@ pub mod home;
 pub mod i18n;
 pub mod lessons;
 pub mod sso;
+pub mod supervision;
 
 use axum::{
     extract::FromRequestParts,

@@ -1,5 +1,6 @@
 //! Validation of mirror items, one at a time, with every error at its dot path; valid items come back typed.
 
+use std::borrow::Cow;
 use std::collections::hash_map::{Entry, HashMap};
 use std::fmt::Write as _;
 use std::hash::Hash;
@@ -368,16 +369,24 @@ impl MirrorValidator {
                 continue;
             };
             let uuid = self.uuid(object, &path);
-            let uuid = uuid
-                .filter(|&uuid| unique(&mut self.errors, &mut seen, uuid, index, &list, "uuid"));
+            let uuid = uuid.filter(|uuid| {
+                unique(
+                    &mut self.errors,
+                    &mut seen,
+                    uuid.clone(),
+                    index,
+                    &list,
+                    "uuid",
+                )
+            });
             let name = self
                 .reader()
                 .required_text(object, &path, "name", TextRules::NAME);
             let person = match (uuid, name) {
                 (Some(uuid), Some(name)) => {
-                    let ok = self.remember(uuid, &name, role, index, &path);
+                    let ok = self.remember(&uuid, &name, role, index, &path);
                     ok.then(|| MirrorPerson {
-                        uuid: uuid.to_owned(),
+                        uuid: uuid.into_owned(),
                         name,
                     })
                 }
@@ -388,13 +397,17 @@ impl MirrorValidator {
         out
     }
 
-    /// A uuid: required text, trimmed, 1–64 characters, no white space or control characters.
-    fn uuid<'v>(&mut self, object: &'v Map<String, Value>, parent: &str) -> Option<&'v str> {
+    /// A uuid: required text (a number is read as its text, as Laravel does), trimmed, 1–64 characters, no white
+    /// space or control characters.
+    fn uuid<'v>(&mut self, object: &'v Map<String, Value>, parent: &str) -> Option<Cow<'v, str>> {
         let value = self.reader().present(object, parent, "uuid")?;
         let path = format!("{parent}.uuid");
-        let problem = match value {
-            Value::String(text) => {
-                let uuid = text.trim();
+        let problem = match crate::input::lenient_text(value) {
+            Some(text) => {
+                let uuid = match text {
+                    Cow::Borrowed(text) => Cow::Borrowed(text.trim()),
+                    Cow::Owned(text) => Cow::Owned(text),
+                };
                 if uuid.is_empty() {
                     "field must not be empty.".to_owned()
                 } else if uuid.chars().count() > UUID_MAX_CHARS {
@@ -405,7 +418,7 @@ impl MirrorValidator {
                     return Some(uuid);
                 }
             }
-            _ => "must be a string.".to_owned(),
+            None => "must be a string.".to_owned(),
         };
         self.errors.add(&path, format!("The {path} {problem}"));
         None

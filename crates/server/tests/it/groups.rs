@@ -85,7 +85,7 @@ async fn group_fields_are_validated_with_their_paths(backend: Backend) {
             "name",
             "The name field must not be empty.",
         ),
-        (json!({"name": 17}), "name", "The name must be a string."),
+        (json!({"name": false}), "name", "The name must be a string."),
         (json!({"name": ["a"]}), "name", "The name must be a string."),
         (
             json!({"name": "x".repeat(256)}),

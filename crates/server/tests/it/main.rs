@@ -8,6 +8,7 @@ mod cli;
 mod foundation;
 mod groups;
 mod hardening;
+mod labs;
 mod membership_deletes;
 mod mirror;
 mod mirror_renames;

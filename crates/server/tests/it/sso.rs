@@ -36,7 +36,7 @@ fn school() -> Value {
          "students": [{"uuid": "s3", "name": "Lina Saleh"}]}]}]}]})
 }
 
-fn browser() -> reqwest::Client {
+pub fn browser() -> reqwest::Client {
     reqwest::Client::builder()
         .no_proxy()
         .redirect(reqwest::redirect::Policy::none())
@@ -83,7 +83,7 @@ fn session_of(set_cookie: &str) -> String {
         .to_owned()
 }
 
-async fn page(app: &TestApp, path: &str, session: &str) -> (u16, String) {
+pub async fn page(app: &TestApp, path: &str, session: &str) -> (u16, String) {
     let response = browser()
         .get(app.url(path))
         .header(header::COOKIE, format!("cb_session={session}"))
@@ -94,7 +94,7 @@ async fn page(app: &TestApp, path: &str, session: &str) -> (u16, String) {
 }
 
 /// Signs a person in through a fresh link; returns their session id.
-async fn sign_in(app: &TestApp, tenant: &TestTenant, uuid: &str) -> String {
+pub async fn sign_in(app: &TestApp, tenant: &TestTenant, uuid: &str) -> String {
     let url = link(tenant, json!({"uuid": uuid})).await;
     let (status, cookie, _, _) = open(&browser(), &url, None).await;
     assert_eq!(status, 303);
@@ -102,7 +102,7 @@ async fn sign_in(app: &TestApp, tenant: &TestTenant, uuid: &str) -> String {
     session_of(&cookie.unwrap())
 }
 
-fn csrf_of(page: &str) -> String {
+pub fn csrf_of(page: &str) -> String {
     let start = page.find("name=\"csrf\" value=\"").unwrap() + 19;
     page[start..].split('"').next().unwrap().to_owned()
 }

@@ -177,7 +177,7 @@ async fn user_fields_are_validated_with_their_paths(backend: Backend) {
             "The username must not contain spaces.",
         ),
         (
-            with(json!({"username": "x9", "email": "x9@example.org", "name": 5})),
+            with(json!({"username": "x9", "email": "x9@example.org", "name": true})),
             "name",
             "The name must be a string.",
         ),

@@ -1,0 +1,78 @@
+//! The supervisor's block of the home page: the sections and teachers of the subjects they supervise, and the
+//! grades of the learning paths assigned to those teachers. Read-only.
+
+use classbridge_domain::TenantId;
+use classbridge_store::subjects::{SubjectRow, SubjectSection, SubjectTeacher};
+use maud::{html, Markup};
+
+use super::i18n::Lang;
+use crate::{error::ApiError, state::AppState};
+
+/// English or Arabic words of this block.
+fn tr(lang: Lang, en: &'static str, ar: &'static str) -> &'static str {
+    match lang {
+        Lang::En => en,
+        Lang::Ar => ar,
+    }
+}
+
+pub async fn supervisor_block(
+    state: &AppState,
+    tenant: TenantId,
+    user_id: i64,
+    lang: Lang,
+) -> Result<Markup, ApiError> {
+    let subjects = state
+        .store
+        .supervised_subjects(None, &[user_id])
+        .await?
+        .remove(&user_id)
+        .unwrap_or_default();
+    let ids: Vec<i64> = subjects.iter().map(|s| s.id).collect();
+    let (sections, teachers) = state.store.subject_details(&ids).await?;
+    let _ = tenant;
+    Ok(html! {
+        section id="supervision" {
+            h2 { (tr(lang, "Supervision", "الإشراف")) }
+            @if subjects.is_empty() {
+                p class="muted" { (tr(lang, "No subjects are assigned to you for supervision yet.", "لم تُسند إليك مواد للإشراف بعد.")) }
+            }
+            @for subject in &subjects { (subject_article(lang, subject, &sections, &teachers)) }
+        }
+    })
+}
+
+fn subject_article(
+    lang: Lang,
+    subject: &SubjectRow,
+    sections: &[SubjectSection],
+    teachers: &[SubjectTeacher],
+) -> Markup {
+    html! {
+        article class="supervised-subject" {
+            h3 { bdi { (subject.name) } " · " bdi { (subject.branch_name) } }
+            table {
+                thead { tr {
+                    th scope="col" { (tr(lang, "Class", "الصف")) }
+                    th scope="col" { (tr(lang, "Section", "الشعبة")) }
+                    th scope="col" { (tr(lang, "Teachers", "المعلمون")) }
+                } }
+                tbody {
+                    @for section in sections.iter().filter(|s| s.subject_id == subject.id) {
+                        @let names: Vec<&str> = teachers.iter()
+                            .filter(|t| t.subject_id == subject.id && t.section_id == section.section_id)
+                            .map(|t| t.name.as_str()).collect();
+                        tr class="supervised-section" {
+                            td { bdi { (section.class_name) } }
+                            td { bdi { (section.section_name) } }
+                            td {
+                                @if names.is_empty() { span class="muted" { (tr(lang, "No teacher yet", "لا يوجد معلم بعد")) } }
+                                @for (i, name) in names.iter().enumerate() { @if i > 0 { ", " } bdi { (name) } }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

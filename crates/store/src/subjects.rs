@@ -1,0 +1,316 @@
+//! Mirrored subjects as the partner API shows them (with their branch, sections, classes and teachers) and the
+//! supervisors of subjects (partner API §3). A `branch` argument is a credential's branch scope (the partner's branch
+//! id, as credentials keep it): `Some` limits every read to that branch.
+
+use std::collections::HashMap;
+
+use classbridge_domain::TenantId;
+use sqlx::QueryBuilder;
+
+use crate::{now_millis, tx::on_tx, Page, PageRequest, Store, StoreResult, StoreTx};
+
+/// The supervisor role's fixed id.
+pub const SUPERVISOR_ROLE: i64 = 4;
+
+/// A subject of one branch (the partner's id is unique per branch).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SubjectRow {
+    pub id: i64,
+    pub partner_id: i64,
+    pub name: String,
+    pub branch_id: i64,
+    pub branch_partner_id: i64,
+    pub branch_name: String,
+}
+
+/// A section that has a subject, with its class.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SubjectSection {
+    pub subject_id: i64,
+    pub section_id: i64,
+    pub section_name: String,
+    pub class_id: i64,
+    pub class_partner_id: i64,
+    pub class_name: String,
+}
+
+/// A teacher of a subject in a section.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SubjectTeacher {
+    pub subject_id: i64,
+    pub section_id: i64,
+    pub user_id: i64,
+    pub uuid: Option<String>,
+    pub name: String,
+}
+
+/// A supervisor person.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SupervisorRow {
+    pub id: i64,
+    pub uuid: Option<String>,
+    pub name: String,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+/// One supervisor to write: their uuid, name and exactly these subjects (classbridge's ids).
+#[derive(Debug, Clone)]
+pub struct SupervisorUpsert {
+    pub uuid: String,
+    pub name: String,
+    pub subject_ids: Vec<i64>,
+}
+
+const SUBJECT_COLUMNS: &str =
+    "j.id, j.partner_id, j.name, b.id AS branch_id, b.partner_id AS branch_partner_id, \
+     b.name AS branch_name FROM subjects j JOIN branches b ON b.id = j.branch_id";
+
+/// `AND <column> IN (…)` of these ids, for a query being built.
+fn push_in<'q, Db: sqlx::Database>(query: &mut QueryBuilder<'q, Db>, column: &str, ids: &'q [i64])
+where
+    i64: sqlx::Encode<'q, Db> + sqlx::Type<Db>,
+{
+    query.push(format!(" AND {column} IN ("));
+    let mut separated = query.separated(", ");
+    for id in ids {
+        separated.push_bind(*id);
+    }
+    separated.push_unseparated(")");
+}
+
+impl Store {
+    /// The tenant's subjects (of one branch when scoped), paged by id.
+    pub async fn list_subjects(
+        &self,
+        tenant_id: TenantId,
+        branch: Option<i64>,
+        page: PageRequest,
+    ) -> StoreResult<Page<SubjectRow>> {
+        let sql = format!(
+            "SELECT {SUBJECT_COLUMNS} WHERE j.tenant_id = $1 AND ($2 IS NULL OR b.partner_id = $2) \
+             ORDER BY j.id LIMIT $3 OFFSET $4"
+        );
+        let count = "SELECT COUNT(*) FROM subjects j JOIN branches b ON b.id = j.branch_id \
+                     WHERE j.tenant_id = $1 AND ($2 IS NULL OR b.partner_id = $2)";
+        let (items, total) = on_reader!(self, pool => {
+            let items: Vec<SubjectRow> = sqlx::query_as(&sql).bind(tenant_id.get()).bind(branch)
+                .bind(page.limit()).bind(page.offset()).fetch_all(pool).await?;
+            let total: i64 = sqlx::query_scalar(count).bind(tenant_id.get()).bind(branch).fetch_one(pool).await?;
+            (items, total)
+        });
+        Ok(Page {
+            items,
+            total,
+            request: page,
+        })
+    }
+
+    /// One subject by classbridge's id (none outside the tenant or the branch scope).
+    pub async fn find_subject(
+        &self,
+        tenant_id: TenantId,
+        branch: Option<i64>,
+        id: i64,
+    ) -> StoreResult<Option<SubjectRow>> {
+        let sql = format!(
+            "SELECT {SUBJECT_COLUMNS} WHERE j.tenant_id = $1 AND ($2 IS NULL OR b.partner_id = $2) AND j.id = $3"
+        );
+        Ok(on_reader!(self, pool => {
+            sqlx::query_as(&sql).bind(tenant_id.get()).bind(branch).bind(id).fetch_optional(pool).await?
+        }))
+    }
+
+    /// The sections (with classes) and the teachers of these subjects.
+    pub async fn subject_details(
+        &self,
+        subject_ids: &[i64],
+    ) -> StoreResult<(Vec<SubjectSection>, Vec<SubjectTeacher>)> {
+        if subject_ids.is_empty() {
+            return Ok((Vec::new(), Vec::new()));
+        }
+        Ok(on_reader!(self, pool => {
+            let mut query = QueryBuilder::new(
+                "SELECT ss.subject_id, s.id AS section_id, s.name AS section_name, c.id AS class_id, \
+                 c.partner_id AS class_partner_id, c.name AS class_name FROM section_subjects ss \
+                 JOIN sections s ON s.id = ss.section_id JOIN classes c ON c.id = s.class_id WHERE TRUE");
+            push_in(&mut query, "ss.subject_id", subject_ids);
+            query.push(" ORDER BY ss.subject_id, c.name, s.name, s.id");
+            let sections = query.build_query_as().fetch_all(pool).await?;
+            let mut query = QueryBuilder::new(
+                "SELECT t.subject_id, t.section_id, u.id AS user_id, u.uuid, u.name FROM teaching_assignments t \
+                 JOIN users u ON u.id = t.user_id WHERE TRUE");
+            push_in(&mut query, "t.subject_id", subject_ids);
+            query.push(" ORDER BY t.subject_id, t.section_id, u.name, u.id");
+            let teachers = query.build_query_as().fetch_all(pool).await?;
+            (sections, teachers)
+        }))
+    }
+
+    /// `(partner id, classbridge id)` of the tenant's subjects with these partner ids (of one branch when scoped).
+    /// One partner id can name a subject in several branches.
+    pub async fn subjects_by_partner_ids(
+        &self,
+        tenant_id: TenantId,
+        branch: Option<i64>,
+        partner_ids: &[i64],
+    ) -> StoreResult<Vec<(i64, i64)>> {
+        if partner_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        Ok(on_reader!(self, pool => {
+            let mut query = QueryBuilder::new(
+                "SELECT j.partner_id, j.id FROM subjects j JOIN branches b ON b.id = j.branch_id WHERE j.tenant_id = ");
+            query.push_bind(tenant_id.get());
+            if let Some(branch) = branch {
+                query.push(" AND b.partner_id = ").push_bind(branch);
+            }
+            push_in(&mut query, "j.partner_id", partner_ids);
+            query.push(" ORDER BY j.id");
+            query.build_query_as().fetch_all(pool).await?
+        }))
+    }
+
+    /// The tenant's supervisors (role 4), paged by id; scoped to a branch, those who supervise a subject there.
+    pub async fn list_supervisors(
+        &self,
+        tenant_id: TenantId,
+        branch: Option<i64>,
+        page: PageRequest,
+    ) -> StoreResult<Page<SupervisorRow>> {
+        let filter = "FROM users u JOIN user_roles r ON r.user_id = u.id AND r.role_id = 4 WHERE u.tenant_id = $1 \
+                      AND ($2 IS NULL OR EXISTS (SELECT 1 FROM supervisor_subjects x JOIN subjects j ON j.id = x.subject_id \
+                      JOIN branches b ON b.id = j.branch_id WHERE x.user_id = u.id AND b.partner_id = $2))";
+        let sql = format!(
+            "SELECT u.id, u.uuid, u.name, u.created_at, u.updated_at {filter} ORDER BY u.id LIMIT $3 OFFSET $4"
+        );
+        let count = format!("SELECT COUNT(*) {filter}");
+        let (items, total) = on_reader!(self, pool => {
+            let items: Vec<SupervisorRow> = sqlx::query_as(&sql).bind(tenant_id.get()).bind(branch)
+                .bind(page.limit()).bind(page.offset()).fetch_all(pool).await?;
+            let total: i64 = sqlx::query_scalar(&count).bind(tenant_id.get()).bind(branch).fetch_one(pool).await?;
+            (items, total)
+        });
+        Ok(Page {
+            items,
+            total,
+            request: page,
+        })
+    }
+
+    /// One supervisor by uuid (none when the person is not a supervisor, or supervises nothing in the scope).
+    pub async fn find_supervisor(
+        &self,
+        tenant_id: TenantId,
+        branch: Option<i64>,
+        uuid: &str,
+    ) -> StoreResult<Option<SupervisorRow>> {
+        let sql = "SELECT u.id, u.uuid, u.name, u.created_at, u.updated_at FROM users u \
+                   JOIN user_roles r ON r.user_id = u.id AND r.role_id = 4 WHERE u.tenant_id = $1 AND u.uuid = $3 \
+                   AND ($2 IS NULL OR EXISTS (SELECT 1 FROM supervisor_subjects x JOIN subjects j ON j.id = x.subject_id \
+                   JOIN branches b ON b.id = j.branch_id WHERE x.user_id = u.id AND b.partner_id = $2))";
+        Ok(on_reader!(self, pool => {
+            sqlx::query_as(sql).bind(tenant_id.get()).bind(branch).bind(uuid).fetch_optional(pool).await?
+        }))
+    }
+
+    /// The subjects each of these supervisors supervises (of one branch when scoped), by user id.
+    pub async fn supervised_subjects(
+        &self,
+        branch: Option<i64>,
+        user_ids: &[i64],
+    ) -> StoreResult<HashMap<i64, Vec<SubjectRow>>> {
+        if user_ids.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let rows: Vec<(i64, i64, i64, String, i64, i64, String)> = on_reader!(self, pool => {
+            let mut query = QueryBuilder::new(
+                "SELECT x.user_id, j.id, j.partner_id, j.name, b.id, b.partner_id, b.name FROM supervisor_subjects x \
+                 JOIN subjects j ON j.id = x.subject_id JOIN branches b ON b.id = j.branch_id WHERE TRUE");
+            if let Some(branch) = branch {
+                query.push(" AND b.partner_id = ").push_bind(branch);
+            }
+            push_in(&mut query, "x.user_id", user_ids);
+            query.push(" ORDER BY x.user_id, j.id");
+            query.build_query_as().fetch_all(pool).await?
+        });
+        let mut by_user: HashMap<i64, Vec<SubjectRow>> = HashMap::new();
+        for (user_id, id, partner_id, name, branch_id, branch_partner_id, branch_name) in rows {
+            by_user.entry(user_id).or_default().push(SubjectRow {
+                id,
+                partner_id,
+                name,
+                branch_id,
+                branch_partner_id,
+                branch_name,
+            });
+        }
+        Ok(by_user)
+    }
+
+    /// Creates or updates supervisors by uuid in one transaction: the name is set, the supervisor role added, and the
+    /// subjects replaced by exactly those given. Returns `(user id, created)` per item, in order.
+    pub async fn upsert_supervisors(
+        &self,
+        tenant_id: TenantId,
+        items: &[SupervisorUpsert],
+    ) -> StoreResult<Vec<(i64, bool)>> {
+        let mut tx = self.begin().await?;
+        let mut out = Vec::with_capacity(items.len());
+        for item in items {
+            let (id, created) = upsert_person(&mut tx, tenant_id, &item.uuid, &item.name).await?;
+            set_supervised(&mut tx, id, &item.subject_ids).await?;
+            out.push((id, created));
+        }
+        crate::roster::bump_roster_version(&mut tx, tenant_id).await?;
+        tx.commit().await?;
+        self.forget_counts(tenant_id);
+        Ok(out)
+    }
+}
+
+/// Finds the person by uuid (renaming them) or creates them; either way they get the supervisor role.
+async fn upsert_person(
+    tx: &mut StoreTx,
+    tenant_id: TenantId,
+    uuid: &str,
+    name: &str,
+) -> StoreResult<(i64, bool)> {
+    let now = now_millis();
+    let existing: Option<i64> = on_tx!(tx, conn, Db => {
+        sqlx::query_scalar("UPDATE users SET name = $3, updated_at = CASE WHEN name = $3 THEN updated_at ELSE $4 END \
+                            WHERE tenant_id = $1 AND uuid = $2 RETURNING id")
+            .bind(tenant_id.get()).bind(uuid).bind(name).bind(now)
+            .fetch_optional(&mut *conn).await?
+    });
+    let (id, created) = match existing {
+        Some(id) => (id, false),
+        None => {
+            let id: i64 = on_tx!(tx, conn, Db => {
+                sqlx::query_scalar("INSERT INTO users (tenant_id, uuid, name, active, created_at, updated_at) \
+                                    VALUES ($1, $2, $3, TRUE, $4, $4) RETURNING id")
+                    .bind(tenant_id.get()).bind(uuid).bind(name).bind(now)
+                    .fetch_one(&mut *conn).await?
+            });
+            (id, true)
+        }
+    };
+    on_tx!(tx, conn, Db => {
+        sqlx::query("INSERT INTO user_roles (user_id, role_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+            .bind(id).bind(SUPERVISOR_ROLE).execute(&mut *conn).await?;
+    });
+    Ok((id, created))
+}
+
+async fn set_supervised(tx: &mut StoreTx, user_id: i64, subject_ids: &[i64]) -> StoreResult<()> {
+    on_tx!(tx, conn, Db => {
+        sqlx::query("DELETE FROM supervisor_subjects WHERE user_id = $1").bind(user_id).execute(&mut *conn).await?;
+    });
+    for subject_id in subject_ids {
+        on_tx!(tx, conn, Db => {
+            sqlx::query("INSERT INTO supervisor_subjects (user_id, subject_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+                .bind(user_id).bind(*subject_id).execute(&mut *conn).await?;
+        });
+    }
+    Ok(())
+}
