@@ -195,7 +195,7 @@ impl<'e> FieldReader<'e> {
         parsed
     }
 
-    /// A boolean: JSON `true`/`false` or `0`/`1`, and in a form body `true`, `false`, `1`, `0`, `on`, `off`.
+    /// A boolean: JSON `true`/`false`, `0`/`1` or `"0"`/`"1"`, and in a form body `true`, `false`, `1`, `0`, `on`, `off`.
     pub fn optional_boolean(
         &mut self,
         object: &Map<String, Value>,
@@ -213,6 +213,12 @@ impl<'e> FieldReader<'e> {
             (Value::String(text), BodyFormat::Form) => match text.trim() {
                 "1" | "true" | "on" => Some(true),
                 "0" | "false" | "off" | "" => Some(false),
+                _ => None,
+            },
+            // Laravel's boolean rule takes "1" and "0" in JSON too.
+            (Value::String(text), BodyFormat::Json) => match text.trim() {
+                "1" => Some(true),
+                "0" => Some(false),
                 _ => None,
             },
             _ => None,

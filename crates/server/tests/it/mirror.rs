@@ -576,7 +576,7 @@ async fn invalid_mirrors_are_refused_with_every_path(backend: Backend) {
         .unwrap()
         .remove("uuid");
     deep["classes"][0]["sections"][0]["subjects"][0]["teachers"][0]["name"] = json!("");
-    deep["classes"][0]["id"] = json!("10");
+    deep["classes"][0]["id"] = json!("ten");
     let errors = refused(json!({"branches": [deep]})).await;
     assert!(
         errors["branches.0.classes.0.sections.1.students.0.uuid"].is_array(),

@@ -222,7 +222,7 @@ async fn sso_requests_are_checked(backend: Backend) {
         (json!({}), "uuid"),
         (json!({"uuid": "s1", "type": "tablet"}), "type"),
         (json!({"uuid": "s1", "lang": "fr"}), "lang"),
-        (json!({"uuid": 5}), "uuid"),
+        (json!({"uuid": true}), "uuid"),
     ] {
         let (status, answer) = send(alpha.post_json("/api/v2/mirror-data/sso-token", &body)).await;
         assert_eq!(status, 422, "{body}");

@@ -238,7 +238,7 @@ fn each_missing_required_field_is_reported_at_its_exact_path() {
 fn wrong_types_are_reported_at_their_paths() {
     let errors_of = |pointer: &str, key: &str, value: Value| errors(&edited(pointer, key, value));
     only(
-        &errors_of("/branches/0", "id", json!("10")),
+        &errors_of("/branches/0", "id", json!("ten")),
         "branches.0.id",
         "The branches.0.id must be an integer.",
     );
@@ -267,7 +267,7 @@ fn wrong_types_are_reported_at_their_paths() {
     );
     let path = "branches.0.classes.0.sections.0.students.0.uuid";
     only(
-        &errors_of(&format!("{SECTION}/students/0"), "uuid", json!(17)),
+        &errors_of(&format!("{SECTION}/students/0"), "uuid", json!(true)),
         path,
         &format!("The {path} must be a string."),
     );
@@ -487,16 +487,17 @@ fn form_bodies_give_integers_as_text_and_validate_the_same() {
             Ok::<(), Infallible>(())
         })
         .unwrap();
+        // Texts for integers and "1" for true are read alike in both formats (Laravel's leniency); only an empty
+        // text for an empty list is the form's own.
         let result = validator.finish(&top);
         if format == BodyFormat::Json {
             let errors = result.unwrap_err();
+            assert_eq!(errors.len(), 1, "{errors:?}");
             assert_eq!(
-                errors.messages("branches.0.id").unwrap(),
-                ["The branches.0.id must be an integer."]
-            );
-            assert_eq!(
-                errors.messages("force").unwrap(),
-                ["The force field must be true or false."]
+                errors
+                    .messages("branches.0.classes.0.sections.0.students")
+                    .unwrap(),
+                ["The branches.0.classes.0.sections.0.students must be an array."]
             );
             continue;
         }
