@@ -221,6 +221,15 @@ pub(crate) fn show(value: f64) -> String {
     }
 }
 
+/// A number with its unit, when it has one.
+fn with_unit(value: f64, unit: &str) -> String {
+    if unit.is_empty() {
+        show(value)
+    } else {
+        format!("{} {unit}", show(value))
+    }
+}
+
 /// How far a result may be from the attempt's value.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Tolerance {
@@ -245,7 +254,7 @@ impl Tolerance {
     fn describe(&self, amount: f64, unit: &str) -> String {
         match self {
             Tolerance::Relative(_) => format!("{} %", show(amount * 100.0)),
-            Tolerance::Absolute(_) => format!("{} {unit}", show(amount)),
+            Tolerance::Absolute(_) => with_unit(amount, unit),
         }
     }
 }
@@ -381,9 +390,9 @@ pub(crate) fn standard(
     let limit = expected.tolerance.limit();
     let symbol = expected.symbol;
     let unit = expected.unit;
-    let given = format!("{} = {} {unit}", symbol.en, show(answer.value));
-    let given_ar = format!("{} = {} {unit}", symbol.ar, show(answer.value));
-    let truth = format!("{} {unit}", show(expected.truth));
+    let given = format!("{} = {}", symbol.en, with_unit(answer.value, unit));
+    let given_ar = format!("{} = {}", symbol.ar, with_unit(answer.value, unit));
+    let truth = with_unit(expected.truth, unit);
     let off = expected.tolerance.describe(error, unit);
     let full = expected.tolerance.describe(limit, unit);
     let half = expected.tolerance.describe(2.0 * limit, unit);
@@ -430,14 +439,28 @@ pub(crate) fn standard(
         };
         (
             0,
-            format!(
-                "The unit given ({shown}) is not a unit of {}; the result is in {unit}.",
-                symbol.en
-            ),
-            format!(
-                "الوحدة المعطاة ({shown_ar}) ليست وحدة لـ {}؛ النتيجة بوحدة {unit}.",
-                symbol.ar
-            ),
+            if unit.is_empty() {
+                format!(
+                    "The unit given ({shown}) does not fit {}: it is a ratio without a unit.",
+                    symbol.en
+                )
+            } else {
+                format!(
+                    "The unit given ({shown}) is not a unit of {}; the result is in {unit}.",
+                    symbol.en
+                )
+            },
+            if unit.is_empty() {
+                format!(
+                    "الوحدة المعطاة ({shown_ar}) لا تناسب {}: فهي نسبة بلا وحدة.",
+                    symbol.ar
+                )
+            } else {
+                format!(
+                    "الوحدة المعطاة ({shown_ar}) ليست وحدة لـ {}؛ النتيجة بوحدة {unit}.",
+                    symbol.ar
+                )
+            },
         )
     } else if result_earned == 0 {
         (

@@ -251,6 +251,16 @@ mod tests {
             .unwrap();
         assert_explained(&grade);
         assert_eq!(grade.score, 0, "{grade:#?}");
+        assert!(
+            grade.lines[3].comment_en.contains("n = 0.8 is"),
+            "{}",
+            grade.lines[3].comment_en
+        );
+        assert!(
+            grade.lines[4].comment_en.contains("a ratio without a unit"),
+            "{}",
+            grade.lines[4].comment_en
+        );
     }
 
     #[test]
