@@ -6,6 +6,7 @@ pub mod auth;
 pub mod classin;
 pub mod credential_cache;
 pub mod jobs;
+pub mod labs;
 pub mod mirror;
 pub mod origin;
 pub mod secrets;

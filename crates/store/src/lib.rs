@@ -11,6 +11,8 @@ pub mod credentials;
 pub mod groups;
 pub mod home;
 pub mod jobs;
+pub mod lab_attempts;
+pub mod learning_paths;
 pub mod page_checkpoints;
 pub mod paging;
 mod point_batches;

@@ -2,7 +2,9 @@
 
 pub mod branches;
 pub mod classrooms;
+pub mod experiments;
 pub mod groups;
+pub mod learning_paths;
 pub mod me;
 pub mod mirror;
 pub mod mirror_people;
@@ -12,7 +14,7 @@ pub mod subjects;
 pub mod users;
 
 use axum::{
-    routing::{delete, get, post, put},
+    routing::{delete, get, patch, post, put},
     Router,
 };
 
@@ -42,6 +44,21 @@ pub fn routes() -> Router<AppState> {
             get(subjects::get_supervisor),
         )
         .route("/api/v2/subjects/{subject_id}", get(subjects::get_subject))
+        .route("/api/v2/experiments", get(experiments::list_experiments))
+        .route("/api/v2/experiments/{id}", get(experiments::get_experiment))
+        .route(
+            "/api/v2/learning-path/teacher/experiment",
+            post(learning_paths::create_learning_path),
+        )
+        .route(
+            "/api/v2/learning-path/teacher/{subject_uuid}",
+            patch(learning_paths::update_learning_path)
+                .delete(learning_paths::delete_learning_path),
+        )
+        .route(
+            "/api/v2/learning-path/teacher/{subject_uuid}/grades",
+            get(learning_paths::grades),
+        )
         .route("/api/v2/courses", get(scheduling::list_courses))
         .route("/api/v2/courses/{course_id}", get(scheduling::get_course))
         .route("/api/v2/lessons", get(scheduling::list_lessons))
