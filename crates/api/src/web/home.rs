@@ -48,6 +48,10 @@ async fn render(state: &AppState, session: &WebSession) -> Result<Html<String>, 
         let ids: Vec<i64> = places.iter().map(|p| p.section_id).collect();
         let subjects = state.store.subjects_with_teachers(&ids).await?;
         blocks.push(student_block(lang, &places, &subjects));
+        blocks.push(
+            super::labs_pages::student_block(state, tenant, user, lang, &session.row.csrf_token)
+                .await?,
+        );
     }
     if roles.contains(&TEACHER) {
         let teaching = state.store.teacher_places(tenant, user).await?;
@@ -55,6 +59,7 @@ async fn render(state: &AppState, session: &WebSession) -> Result<Html<String>, 
         ids.dedup();
         let students = state.store.students_in(&ids).await?;
         blocks.push(teacher_block(lang, &teaching, &students));
+        blocks.push(super::labs_pages::teacher_block(state, tenant, user, lang).await?);
     }
     let now = state.clock.now_seconds();
     let lessons = state

@@ -4,6 +4,8 @@
 pub mod dashboard;
 pub mod home;
 pub mod i18n;
+pub mod labs;
+pub mod labs_pages;
 pub mod lessons;
 pub mod sso;
 pub mod supervision;
@@ -32,6 +34,11 @@ pub fn routes() -> Router<AppState> {
         .route("/lessons/{lesson_id}/enter", post(lessons::enter))
         .route("/lessons/{lesson_id}/book", post(lessons::book))
         .route("/lessons/{lesson_id}/cancel", post(lessons::cancel))
+        .route("/labs/paths/{path_id}/start", post(labs::start))
+        .route("/labs/attempts/{attempt_id}", get(labs::attempt_page))
+        .route("/labs/attempts/{attempt_id}/observe", post(labs::observe))
+        .route("/labs/attempts/{attempt_id}/submit", post(labs::submit))
+        .route("/labs/assets/{name}", get(labs::asset))
         .route("/logout", post(sso::sign_out))
         .route("/lang", post(sso::switch_language))
         .route("/api/v2/sso/exchange", post(sso::exchange))

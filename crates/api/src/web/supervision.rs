@@ -5,7 +5,7 @@ use classbridge_domain::TenantId;
 use classbridge_store::subjects::{SubjectRow, SubjectSection, SubjectTeacher};
 use maud::{html, Markup};
 
-use super::i18n::Lang;
+use super::{i18n::Lang, labs_pages};
 use crate::{error::ApiError, state::AppState};
 
 /// English or Arabic words of this block.
@@ -30,7 +30,13 @@ pub async fn supervisor_block(
         .unwrap_or_default();
     let ids: Vec<i64> = subjects.iter().map(|s| s.id).collect();
     let (sections, teachers) = state.store.subject_details(&ids).await?;
-    let _ = tenant;
+    let teacher_ids: Vec<i64> = {
+        let mut ids: Vec<i64> = teachers.iter().map(|t| t.user_id).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids
+    };
+    let paths = labs_pages::paths_of_teachers(state, tenant, &teacher_ids, lang).await?;
     Ok(html! {
         section id="supervision" {
             h2 { (tr(lang, "Supervision", "الإشراف")) }
@@ -38,6 +44,10 @@ pub async fn supervisor_block(
                 p class="muted" { (tr(lang, "No subjects are assigned to you for supervision yet.", "لم تُسند إليك مواد للإشراف بعد.")) }
             }
             @for subject in &subjects { (subject_article(lang, subject, &sections, &teachers)) }
+        }
+        section id="supervised-learning-paths" {
+            h2 { (tr(lang, "Learning paths of these teachers", "مسارات التعلّم لهؤلاء المعلمين")) }
+            (paths)
         }
     })
 }
