@@ -19,7 +19,7 @@ both_databases!(a_student_and_a_teacher_use_their_pages_in_a_real_browser);
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 
-fn output_dir() -> PathBuf {
+pub fn output_dir() -> PathBuf {
     let dir = std::env::var_os("CLASSBRIDGE_TEST_OUTPUT")
         .map(PathBuf::from)
         .unwrap_or_else(|| {
@@ -29,7 +29,7 @@ fn output_dir() -> PathBuf {
     dir
 }
 
-struct Driver(std::process::Child);
+pub struct Driver(std::process::Child);
 
 impl Drop for Driver {
     fn drop(&mut self) {
@@ -38,7 +38,7 @@ impl Drop for Driver {
     }
 }
 
-async fn browser() -> Option<(fantoccini::Client, Driver, tempfile::TempDir)> {
+pub async fn browser() -> Option<(fantoccini::Client, Driver, tempfile::TempDir)> {
     if !std::path::Path::new(CHROMEDRIVER).exists() || !std::path::Path::new(CHROMIUM).exists() {
         assert!(
             std::env::var("CLASSBRIDGE_TEST_REQUIRE_BROWSER").as_deref() != Ok("1"),
@@ -82,7 +82,7 @@ async fn browser() -> Option<(fantoccini::Client, Driver, tempfile::TempDir)> {
     panic!("could not start a Chromium session through chromedriver");
 }
 
-async fn link(app: &TestApp, tenant: &crate::harness::TestTenant, uuid: &str) -> String {
+pub async fn link(app: &TestApp, tenant: &crate::harness::TestTenant, uuid: &str) -> String {
     let (status, answer) =
         send(tenant.post_json("/api/v2/mirror-data/sso-token", &json!({"uuid": uuid}))).await;
     assert_eq!(status, 200, "{answer}");
@@ -92,7 +92,7 @@ async fn link(app: &TestApp, tenant: &crate::harness::TestTenant, uuid: &str) ->
 
 /// The text of the element `css` names, waiting while the page is still being replaced (a busy machine can hand
 /// out an element of the page being left, which is stale by the time its text is asked for).
-async fn text_of(client: &fantoccini::Client, css: &str) -> String {
+pub async fn text_of(client: &fantoccini::Client, css: &str) -> String {
     let mut last_error = None;
     for _ in 0..50 {
         match client.find(Locator::Css(css)).await {
@@ -109,7 +109,7 @@ async fn text_of(client: &fantoccini::Client, css: &str) -> String {
 
 /// Waits (up to 5 s) until the element `css` names shows `expected`: after a click, the browser may still show the
 /// page it is leaving. Panics with what it showed last.
-async fn text_showing(client: &fantoccini::Client, css: &str, expected: &str) -> String {
+pub async fn text_showing(client: &fantoccini::Client, css: &str, expected: &str) -> String {
     let mut last = String::new();
     for _ in 0..50 {
         last = text_of(client, css).await;
