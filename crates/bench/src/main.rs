@@ -8,6 +8,9 @@
 //!     [--postgres-url postgres://postgres@127.0.0.1:5432/postgres]
 //! ```
 //!
+//! `labs` prints lab submissions graded per second through the server (`cargo run --release -p classbridge-bench --
+//! labs`).
+//!
 //! `mirror` runs, per database (SQLite; PostgreSQL too when a URL is given by `--postgres-url` or
 //! `CLASSBRIDGE_BENCH_POSTGRES_URL`, whose user may create databases):
 //!
@@ -32,6 +35,7 @@
 
 mod baseline;
 mod client;
+mod labs;
 mod mirror;
 mod payload;
 mod reads;
@@ -69,6 +73,14 @@ enum Command {
     Reads(ReadsArgs),
     /// Sign-in link issues and consumptions per second under `wrk -c64`, against the hello-world route.
     Sso(SsoArgs),
+    /// Lab submissions graded per second through the server (Ohm's law, 32 in flight).
+    Labs(LabsArgs),
+}
+
+#[derive(Debug, Args)]
+struct LabsArgs {
+    #[command(flatten)]
+    databases: DatabaseArgs,
 }
 
 #[derive(Debug, Args)]
@@ -161,6 +173,7 @@ async fn main() -> ExitCode {
                 )
                 .await
             }
+            Command::Labs(args) => run_loads(args.databases, Load::Labs).await,
         }
     };
     // On Ctrl-C the run is dropped (which kills the server) and the scratch databases are dropped too.
@@ -223,6 +236,7 @@ enum Load {
     Sso {
         seconds: u64,
     },
+    Labs,
 }
 
 fn resolve_databases(
@@ -285,6 +299,9 @@ async fn run_loads(args: DatabaseArgs, load: Load) -> Result<bool> {
             Load::Sso { seconds } => sso::run(&mut server, seconds)
                 .await
                 .map(|result| sso::print(name, &result)),
+            Load::Labs => labs::run(&mut server)
+                .await
+                .map(|result| labs::print(name, &result)),
         };
         let _ = server.stop().await;
         if let Some(scratch) = scratch {
