@@ -2,6 +2,7 @@
 //! request (request ids, logs, metrics, error shapes). Adapters only: the rules live in the service crate.
 
 pub mod classin;
+pub mod classin_v2;
 pub mod error;
 pub mod extract;
 pub mod method_override;
@@ -33,6 +34,7 @@ pub fn router(state: AppState) -> Router {
     let routed = Router::new()
         .merge(partner::routes())
         .merge(classin::routes())
+        .merge(classin_v2::routes())
         .merge(web::routes())
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))

@@ -60,6 +60,7 @@ impl Modify for TokenSecurity {
         partner::groups::list_groups,
         partner::scheduling::list_courses,
         partner::scheduling::get_course,
+        partner::outline::get_outline,
         partner::scheduling::list_lessons,
         partner::scheduling::get_lesson,
         partner::scheduling::book,

@@ -72,6 +72,27 @@ pub async fn metrics_text(State(state): State<AppState>) -> Response {
         }
         Err(error) => tracing::warn!(error = %error, "could not count jobs for the metrics"),
     }
+    // The push queues per SID, read from the database so that every node reports them.
+    match state.store.push_queue_states().await {
+        Ok(states) => {
+            let now = state.clock.now_millis();
+            for queue in states {
+                let sid = queue.sid.to_string();
+                metrics::gauge!("classbridge_classin_push_pending", "sid" => sid.clone())
+                    .set(queue.pending as f64);
+                let age = queue.oldest_pending_at.map_or(0, |at| (now - at).max(0));
+                metrics::gauge!("classbridge_classin_push_oldest_pending_age_seconds", "sid" => sid.clone())
+                    .set(age as f64 / 1000.0);
+                metrics::gauge!("classbridge_classin_push_delivered", "sid" => sid.clone())
+                    .set(queue.delivered as f64);
+                metrics::gauge!("classbridge_classin_push_last_error_timestamp_seconds", "sid" => sid)
+                    .set(queue.last_error_at.unwrap_or(0) as f64 / 1000.0);
+            }
+        }
+        Err(error) => {
+            tracing::warn!(error = %error, "could not read the push queues for the metrics")
+        }
+    }
     if let Ok(lag) = state.store.queue_lag_ms().await {
         metrics::gauge!("classbridge_job_queue_lag_seconds").set(lag as f64 / 1000.0);
     }

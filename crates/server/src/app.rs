@@ -132,6 +132,16 @@ impl Application {
             let stopping = stopping_rx.clone();
             tokio::spawn(async move { queue.run_workers(count, stopping).await })
         };
+        let pushes = config.classin_pushes.then(|| {
+            let clock = state.clock.clone();
+            let deliverer = classbridge_service::pushes::delivery::Deliverer::new(
+                state.store.clone(),
+                state.master_key.clone(),
+                config.push_settings(),
+                std::sync::Arc::new(move || clock.now_millis()),
+            );
+            tokio::spawn(deliverer.run(stopping_rx.clone()))
+        });
         let router = classbridge_api::router(state.clone());
         let server = axum::serve(listener, router).with_graceful_shutdown(async move {
             shutdown.await;
@@ -151,6 +161,9 @@ impl Application {
         flusher.abort();
         credential_watcher.abort();
         let _ = tokio::time::timeout(Duration::from_secs(10), workers).await;
+        if let Some(pushes) = pushes {
+            let _ = tokio::time::timeout(Duration::from_secs(10), pushes).await;
+        }
         if let Err(error) = state.usage.flush(&store).await {
             tracing::warn!(error = %error, "could not record credential use at shutdown");
         }

@@ -173,6 +173,24 @@ pub enum ClassinCredentialCommand {
     },
     /// Revoke a ClassIn credential by its SID.
     Revoke { sid: i64 },
+    /// Set the school's receiving URL for pushes (ClassIn's data subscription): http://… (this build sends over
+    /// plain HTTP; put a TLS-terminating proxy in front of an https receiver).
+    #[command(name = "push-url")]
+    PushUrl {
+        sid: i64,
+        /// The receiving URL.
+        #[arg(required_unless_present = "clear", conflicts_with = "clear")]
+        url: Option<String>,
+        /// Stop pushing to this SID (messages already waiting stay pending).
+        #[arg(long)]
+        clear: bool,
+    },
+    /// The push queues, per SID: receiving URL, pending messages, the oldest pending, delivered, last error.
+    Pushes {
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 impl Cli {

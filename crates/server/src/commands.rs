@@ -230,6 +230,45 @@ async fn classin_credential(
             admin::revoke_classin_credential(store, sid).await?;
             println!("revoked ClassIn credential {sid}");
         }
+        ClassinCredentialCommand::PushUrl { sid, url, clear: _ } => {
+            classbridge_service::pushes::set_push_url(store, sid, url.as_deref())
+                .await
+                .map_err(anyhow::Error::msg)?;
+            match url {
+                Some(url) => println!("pushes for SID {sid} go to {url}"),
+                None => println!("pushes for SID {sid} stopped"),
+            }
+        }
+        ClassinCredentialCommand::Pushes { json } => {
+            let states = store.push_queue_states().await?;
+            let time = |at: Option<i64>| at.map(classbridge_api::time::rfc3339);
+            if json {
+                let rows: Vec<_> = states
+                    .iter()
+                    .map(|s| json!({"sid": s.sid, "tenant": s.tenant_slug, "push_url": s.push_url,
+                                    "pending": s.pending, "oldest_pending_at": time(s.oldest_pending_at),
+                                    "delivered": s.delivered, "last_error": s.last_error,
+                                    "last_error_at": time(s.last_error_at)}))
+                    .collect();
+                println!("{}", serde_json::to_string_pretty(&rows)?);
+            } else {
+                println!(
+                    "{:<10} {:<16} {:>8} {:<24} {:>10} LAST ERROR",
+                    "SID", "TENANT", "PENDING", "OLDEST PENDING", "DELIVERED"
+                );
+                for s in &states {
+                    println!(
+                        "{:<10} {:<16} {:>8} {:<24} {:>10} {}",
+                        s.sid,
+                        s.tenant_slug,
+                        s.pending,
+                        time(s.oldest_pending_at).unwrap_or_else(|| "-".into()),
+                        s.delivered,
+                        s.last_error.as_deref().unwrap_or("-")
+                    );
+                }
+            }
+        }
     }
     Ok(())
 }

@@ -57,6 +57,15 @@ pub struct Config {
     pub sso_link_ttl_seconds: i64,
     /// The scheme of the app's sign-in links (`{scheme}://sso?token=…`).
     pub app_scheme: String,
+    /// Whether this process delivers the pushes to schools' servers (any number of processes may: a lease per
+    /// SID keeps each school's queue in order).
+    pub classin_pushes: bool,
+    /// A push not acknowledged is sent again after this long (ClassIn's data subscription: 10 seconds).
+    pub classin_push_retry_seconds: u64,
+    /// How long one push waits for the school's answer.
+    pub classin_push_timeout_seconds: u64,
+    /// How often the push outbox is looked at.
+    pub classin_push_poll_millis: u64,
 }
 
 impl Default for Config {
@@ -85,6 +94,10 @@ impl Default for Config {
             keep_payloads_days: 7,
             sso_link_ttl_seconds: 300,
             app_scheme: "classbridge".into(),
+            classin_pushes: true,
+            classin_push_retry_seconds: 10,
+            classin_push_timeout_seconds: 10,
+            classin_push_poll_millis: 500,
         }
     }
 }
@@ -170,6 +183,14 @@ impl Config {
                 allow_student_teacher: self.allow_student_teacher,
             },
             ..Default::default()
+        }
+    }
+
+    pub fn push_settings(&self) -> classbridge_service::pushes::delivery::PushSettings {
+        classbridge_service::pushes::delivery::PushSettings {
+            retry_seconds: self.classin_push_retry_seconds.max(1),
+            timeout_seconds: self.classin_push_timeout_seconds.max(1),
+            poll_millis: self.classin_push_poll_millis.max(10),
         }
     }
 

@@ -9,6 +9,7 @@ pub mod jobs;
 pub mod labs;
 pub mod mirror;
 pub mod origin;
+pub mod pushes;
 pub mod secrets;
 pub mod sso;
 pub mod tokens;

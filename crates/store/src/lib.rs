@@ -13,6 +13,7 @@ pub mod home;
 pub mod jobs;
 pub mod lab_attempts;
 pub mod learning_paths;
+pub mod outbox;
 pub mod page_checkpoints;
 pub mod paging;
 mod point_batches;

@@ -8,6 +8,7 @@ pub mod learning_paths;
 pub mod me;
 pub mod mirror;
 pub mod mirror_people;
+pub mod outline;
 pub mod scheduling;
 pub mod sso;
 pub mod subjects;
@@ -61,6 +62,10 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/api/v2/courses", get(scheduling::list_courses))
         .route("/api/v2/courses/{course_id}", get(scheduling::get_course))
+        .route(
+            "/api/v2/courses/{course_id}/outline",
+            get(outline::get_outline),
+        )
         .route("/api/v2/lessons", get(scheduling::list_lessons))
         .route("/api/v2/lessons/{lesson_id}", get(scheduling::get_lesson))
         .route(

@@ -10,6 +10,7 @@ pub mod lesson_access;
 pub mod lessons;
 pub mod rooms;
 pub mod users;
+pub mod v2;
 
 use std::{
     collections::{BTreeMap, HashMap},

@@ -6,6 +6,7 @@ pub mod bookings;
 pub mod courses;
 pub mod lessons;
 pub mod reads;
+pub mod units;
 
 use classbridge_domain::TenantId;
 

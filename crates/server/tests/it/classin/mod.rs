@@ -8,6 +8,7 @@ mod lessons;
 mod pages;
 mod readback;
 mod users;
+mod v2;
 
 use md5::{Digest, Md5};
 use reqwest::Method;
@@ -33,6 +34,8 @@ pub struct School {
     pub secret: String,
     base: String,
     client: reqwest::Client,
+    /// The server's clock (tests move it), for v2's signed time stamps.
+    pub clock: classbridge_api::state::Clock,
 }
 
 pub fn now() -> i64 {
@@ -68,6 +71,7 @@ pub async fn school(app: &TestApp, slug: &str) -> School {
         secret,
         base: app.address.clone(),
         client: app.client.clone(),
+        clock: app.clock.clone(),
     }
 }
 
@@ -80,6 +84,14 @@ fn wire_text(value: &Value) -> String {
 }
 
 impl School {
+    pub fn client(&self) -> &reqwest::Client {
+        &self.client
+    }
+
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
     /// The authentication fields for now.
     pub fn auth(&self) -> Vec<(String, String)> {
         let stamp = now();

@@ -1,0 +1,388 @@
+//! `/lms/activity/createActivityNoClass|release|delete|addStudent|deleteStudent`: activities of any type (a
+//! classroom's lesson follows its activity), drafts and their release, and per-activity members. By default every
+//! student and auditor of the course is a member; a classroom also takes any student of the school (a
+//! transfer-in student, who may join that lesson only).
+
+use classbridge_store::{
+    classin::{
+        self as classin_store,
+        courses::course_identity_of,
+        lessons as lesson_store,
+        units::{self as unit_store, ActivityRow},
+        SchoolIdentity,
+    },
+    Store, StoreTx,
+};
+use serde_json::{json, Value};
+
+use super::{
+    classrooms::{check_teacher, CLASSROOM_NAME_MAX},
+    code, school_course,
+    units::{live_unit, ACTIVITIES_PER_UNIT_MAX},
+    Body, SUCCESS_MESSAGE,
+};
+use crate::classin::{ClassinResult, Failure, School};
+
+pub const HOMEWORK: i64 = 2;
+pub const QUIZ: i64 = 3;
+/// Three years of 365 days and the leap day they may hold.
+const MAX_AHEAD_SECONDS: i64 = (3 * 365 + 1) * 86_400;
+
+/// `/lms/activity/createActivityNoClass`: a draft activity of type 2–8 in a unit; `{name, activityId, unitId}`
+/// (ClassIn's table names `activityId`, its example `unitId`: both are given).
+pub async fn create_without_classroom(
+    store: &Store,
+    school: &School,
+    body: Body<'_>,
+    now: i64,
+) -> ClassinResult<Value> {
+    let mut tx = store.begin().await?;
+    let course = school_course(&mut tx, school.tenant_id, body, now).await?;
+    let unit_id = body.required_integer("unitId")?;
+    let activity_type = body
+        .choice("activityType", &[2, 3, 4, 5, 6, 7, 8])?
+        .ok_or_else(|| Failure::new(code::PARAMETER, "activityType is required."))?;
+    let name = body.required_name("name", CLASSROOM_NAME_MAX)?;
+    let teacher = body.required_integer("teacherUid")?;
+    let starts_at = body.integer("startTime")?;
+    let ends_at = body.integer("endTime")?;
+    if starts_at.is_some_and(|start| start > now + MAX_AHEAD_SECONDS) {
+        return Err(Failure::new(
+            code::BUSINESS_PARAMETER,
+            "startTime may be at most 3 years from now.",
+        ));
+    }
+    if let (Some(start), Some(end)) = (starts_at, ends_at) {
+        if end <= start {
+            return Err(Failure::new(
+                code::BUSINESS_PARAMETER,
+                "endTime must be later than startTime.",
+            ));
+        }
+    }
+    let unit = live_unit(&mut tx, school, course.id, unit_id, code::UNIT_MISSING).await?;
+    check_teacher(
+        &mut tx,
+        school.tenant_id,
+        course.id,
+        teacher,
+        (code::TEACHER_NOT_IN_SCHOOL, code::TEACHER_STOPPED),
+    )
+    .await?;
+    if unit_store::count_unit_activities(&mut tx, unit.id).await? >= ACTIVITIES_PER_UNIT_MAX {
+        return Err(Failure::new(
+            code::TOO_MANY,
+            format!("A unit holds at most {ACTIVITIES_PER_UNIT_MAX} activities."),
+        ));
+    }
+    // A teacher not yet in the class is added to it.
+    if course.main_teacher_id != Some(teacher) {
+        unit_store::insert_course_teacher(&mut tx, course.id, teacher).await?;
+    }
+    let activity = ActivityRow {
+        id: 0,
+        course_id: course.id,
+        unit_id: unit.id,
+        lesson_id: None,
+        activity_type,
+        name: name.clone(),
+        teacher_id: Some(teacher),
+        starts_at: starts_at.map(|at| at * 1000),
+        ends_at: ends_at.map(|at| at * 1000),
+        published: false,
+        has_member_list: false,
+        unique_identity: None,
+        position: 0,
+        deleted_at: None,
+    };
+    let id = unit_store::insert_activity(&mut tx, school.tenant_id, &activity).await?;
+    tx.commit().await?;
+    Ok(json!({"name": name, "activityId": id, "unitId": unit.id}))
+}
+
+/// The course's activity with this id: 30002 when there is none, 29149 when it was deleted.
+async fn live_activity(
+    tx: &mut StoreTx,
+    school: &School,
+    course_id: i64,
+    activity_id: i64,
+) -> ClassinResult<ActivityRow> {
+    match unit_store::find_activity(tx, school.tenant_id, course_id, activity_id).await? {
+        None => Err(Failure::new(
+            code::ACTIVITY_MISSING,
+            format!("There is no activity {activity_id}."),
+        )),
+        Some(activity) if activity.deleted_at.is_some() => Err(Failure::new(
+            code::ACTIVITY_DELETED,
+            "The activity has been deleted.",
+        )),
+        Some(activity) => Ok(activity),
+    }
+}
+
+/// `/lms/activity/release`: publishes drafts. ClassIn's table names `activityIds` (an array), its examples send
+/// `activityId`: either is taken. `{activityId, name}` for one, a list of them for several.
+pub async fn release(
+    store: &Store,
+    school: &School,
+    body: Body<'_>,
+    now: i64,
+) -> ClassinResult<Value> {
+    let mut tx = store.begin().await?;
+    let course = school_course(&mut tx, school.tenant_id, body, now).await?;
+    let ids = match body.uids("activityIds")? {
+        Some(ids) if !ids.is_empty() => ids,
+        _ => vec![body.required_integer("activityId")?],
+    };
+    let mut released = Vec::with_capacity(ids.len());
+    for id in ids {
+        let mut activity = live_activity(&mut tx, school, course.id, id).await?;
+        if activity.published {
+            return Err(Failure::new(
+                code::ACTIVITY_ALREADY_PUBLISHED,
+                format!("The activity {id} is already published."),
+            ));
+        }
+        activity.published = true;
+        unit_store::update_activity(&mut tx, &activity).await?;
+        released.push(json!({"activityId": activity.id, "name": activity.name}));
+    }
+    tx.commit().await?;
+    Ok(if released.len() == 1 {
+        released.remove(0)
+    } else {
+        Value::Array(released)
+    })
+}
+
+/// `/lms/activity/delete`: one activity; a classroom's lesson is deleted with it, unless it is in session (40005)
+/// or ended (40006). `{activityId, name}`.
+pub async fn delete(
+    store: &Store,
+    school: &School,
+    body: Body<'_>,
+    now: i64,
+) -> ClassinResult<Value> {
+    let mut tx = store.begin().await?;
+    let course = school_course(&mut tx, school.tenant_id, body, now).await?;
+    let id = body.required_integer("activityId")?;
+    let mut activity = live_activity(&mut tx, school, course.id, id).await?;
+    if let Some(lesson_id) = activity.lesson_id {
+        if let Some(mut lesson) =
+            lesson_store::find_lesson(&mut tx, school.tenant_id, course.id, lesson_id).await?
+        {
+            if lesson.deleted_at.is_none() {
+                if lesson.ends_at <= now * 1000 {
+                    return Err(Failure::new(
+                        code::CLASSROOM_ENDED,
+                        "The classroom has ended; it cannot be deleted.",
+                    ));
+                }
+                if lesson.begins_at <= now * 1000 {
+                    return Err(Failure::new(
+                        code::CLASSROOM_IN_SESSION,
+                        "The classroom is in session; it cannot be deleted.",
+                    ));
+                }
+                lesson.deleted_at = Some(now * 1000);
+                lesson_store::update_lesson(&mut tx, school.tenant_id, &lesson).await?;
+                crate::pushes::lesson_changed(
+                    &mut tx,
+                    school.tenant_id,
+                    &lesson,
+                    crate::pushes::DELETED,
+                    now,
+                )
+                .await?;
+            }
+        }
+    }
+    activity.deleted_at = Some(now * 1000);
+    unit_store::update_activity(&mut tx, &activity).await?;
+    tx.commit().await?;
+    Ok(json!({"activityId": activity.id, "name": activity.name}))
+}
+
+/// Whether the activity has ended: a classroom's lesson, or another activity's end time, is past.
+async fn has_ended(
+    tx: &mut StoreTx,
+    school: &School,
+    activity: &ActivityRow,
+    now: i64,
+) -> ClassinResult<bool> {
+    let ends_at = match activity.lesson_id {
+        Some(lesson_id) => {
+            lesson_store::find_lesson(tx, school.tenant_id, activity.course_id, lesson_id)
+                .await?
+                .map(|lesson| lesson.ends_at)
+        }
+        None => activity.ends_at,
+    };
+    Ok(ends_at.is_some_and(|at| at <= now * 1000))
+}
+
+/// The activity named by `activityId` whose members may change: not ended (110100069), not homework or a quiz
+/// (`wrong_type`).
+async fn member_activity(
+    tx: &mut StoreTx,
+    school: &School,
+    course_id: i64,
+    body: Body<'_>,
+    now: i64,
+    wrong_type: i64,
+) -> ClassinResult<ActivityRow> {
+    let id = body.required_integer("activityId")?;
+    let activity = live_activity(tx, school, course_id, id).await?;
+    if has_ended(tx, school, &activity, now).await? {
+        return Err(Failure::new(
+            code::ACTIVITY_ENDED,
+            "The activity has ended.",
+        ));
+    }
+    if matches!(activity.activity_type, HOMEWORK | QUIZ) {
+        return Err(Failure::new(
+            wrong_type,
+            "Homework and quizzes do not take member changes.",
+        ));
+    }
+    Ok(activity)
+}
+
+fn required_uids(body: Body<'_>) -> ClassinResult<Vec<i64>> {
+    match body.uids("studentUids")? {
+        Some(uids) if !uids.is_empty() => Ok(uids),
+        _ => Err(Failure::new(
+            code::PARAMETER,
+            "studentUids is required (an array of UIDs).",
+        )),
+    }
+}
+
+/// `/lms/activity/addStudent`: one `{studentUid, code, msg}` per student (1 also for one already a member).
+pub async fn add_students(
+    store: &Store,
+    school: &School,
+    body: Body<'_>,
+    now: i64,
+) -> ClassinResult<Value> {
+    let mut tx = store.begin().await?;
+    let course = school_course(&mut tx, school.tenant_id, body, now).await?;
+    let activity = member_activity(
+        &mut tx,
+        school,
+        course.id,
+        body,
+        now,
+        code::ACTIVITY_WRONG_TYPE,
+    )
+    .await?;
+    let uids = required_uids(body)?;
+    let lesson = match activity.lesson_id {
+        Some(lesson_id) => {
+            lesson_store::find_lesson(&mut tx, school.tenant_id, course.id, lesson_id).await?
+        }
+        None => None,
+    };
+    let mut results = Vec::with_capacity(uids.len());
+    for uid in uids {
+        let in_course = course_identity_of(&mut tx, course.id, uid).await?.is_some();
+        let outcome: ClassinResult<()> = async {
+            if let Some(lesson) = &lesson {
+                if classin_store::find_school_member(
+                    &mut tx,
+                    school.tenant_id,
+                    SchoolIdentity::Student,
+                    uid,
+                )
+                .await?
+                .is_none()
+                {
+                    return Err(Failure::new(
+                        code::NO_SUCH_STUDENT,
+                        "The school has no such student.",
+                    ));
+                }
+                let listed = lesson_store::is_lesson_student(&mut tx, lesson.id, uid).await?;
+                if !listed && (lesson.has_student_list || !in_course) {
+                    // From now on the lesson's own list decides, so that every reader (pages, read-back, the
+                    // home page) sees the transfer-in student: the course's students are listed first.
+                    if !lesson.has_student_list {
+                        unit_store::start_lesson_list(&mut tx, lesson.id, course.id).await?;
+                    }
+                    unit_store::insert_transfer_in_student(&mut tx, lesson.id, uid).await?;
+                }
+                return Ok(());
+            }
+            if !in_course {
+                return Err(Failure::new(
+                    code::STUDENT_NOT_IN_CLASS,
+                    "The student is not in the class.",
+                ));
+            }
+            if activity.has_member_list {
+                unit_store::insert_activity_member(&mut tx, activity.id, uid).await?;
+            }
+            Ok(())
+        }
+        .await;
+        results.push(match outcome {
+            Ok(()) => json!({"studentUid": uid, "code": code::SUCCESS, "msg": SUCCESS_MESSAGE}),
+            Err(failure) => {
+                json!({"studentUid": uid, "code": failure.errno, "msg": failure.error})
+            }
+        });
+    }
+    if let Some(lesson) = &lesson {
+        crate::pushes::lesson_students_changed(&mut tx, school.tenant_id, lesson, now).await?;
+    }
+    tx.commit().await?;
+    Ok(Value::Array(results))
+}
+
+/// `/lms/activity/deleteStudent`: takes the students off the activity (a classroom's lesson from then on admits
+/// only those listed); `data` null.
+pub async fn delete_students(
+    store: &Store,
+    school: &School,
+    body: Body<'_>,
+    now: i64,
+) -> ClassinResult<Value> {
+    let mut tx = store.begin().await?;
+    let course = school_course(&mut tx, school.tenant_id, body, now).await?;
+    let activity = member_activity(
+        &mut tx,
+        school,
+        course.id,
+        body,
+        now,
+        code::MEMBER_WRONG_TYPE,
+    )
+    .await?;
+    let uids = required_uids(body)?;
+    if let Some(lesson_id) = activity.lesson_id {
+        let Some(lesson) =
+            lesson_store::find_lesson(&mut tx, school.tenant_id, course.id, lesson_id).await?
+        else {
+            return Err(Failure::new(
+                code::ACTIVITY_MISSING,
+                "The classroom has no lesson.",
+            ));
+        };
+        if !lesson.has_student_list {
+            unit_store::start_lesson_list(&mut tx, lesson.id, course.id).await?;
+        }
+        for uid in uids {
+            lesson_store::delete_lesson_student(&mut tx, lesson.id, uid).await?;
+        }
+        crate::pushes::lesson_students_changed(&mut tx, school.tenant_id, &lesson, now).await?;
+    } else {
+        if !activity.has_member_list {
+            unit_store::start_member_list(&mut tx, &activity).await?;
+        }
+        for uid in uids {
+            unit_store::delete_activity_member(&mut tx, activity.id, uid).await?;
+        }
+    }
+    tx.commit().await?;
+    Ok(Value::Null)
+}

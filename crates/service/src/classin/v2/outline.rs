@@ -1,0 +1,62 @@
+//! A course's outline: its units in order with their activities (classrooms with their lessons, and homework,
+//! quizzes, materials…), as a teacher sees it (everything, drafts included) or as a student does (published
+//! units' published activities that they are a member of).
+
+use classbridge_domain::TenantId;
+use classbridge_store::{classin::units::OutlineUnit, Store, StoreResult};
+
+/// The names of the activity types.
+pub fn activity_type_name(activity_type: i64) -> &'static str {
+    match activity_type {
+        1 => "classroom",
+        2 => "homework",
+        3 => "quiz",
+        4 => "recorded_lesson",
+        5 => "study_material",
+        6 => "discussion",
+        7 => "answer_sheet",
+        8 => "check_in",
+        _ => "other",
+    }
+}
+
+/// Who looks at the outline.
+#[derive(Debug, Clone, Copy)]
+pub enum Viewer {
+    /// The school itself (the partner API): everything.
+    School,
+    /// One person: a teacher of the course sees everything, a student what is published for them, anyone else
+    /// nothing.
+    Person(i64),
+}
+
+/// The course's outline as `viewer` sees it (the course's existence is the caller's to check).
+pub async fn course_outline(
+    store: &Store,
+    tenant_id: TenantId,
+    course_id: i64,
+    viewer: Viewer,
+) -> StoreResult<Vec<OutlineUnit>> {
+    let outline = store.course_outline(tenant_id, course_id).await?;
+    let Viewer::Person(uid) = viewer else {
+        return Ok(outline);
+    };
+    match store.course_role(tenant_id, course_id, uid).await? {
+        Some("teacher") => Ok(outline),
+        Some(_) => {
+            let listing = store.activities_listing(course_id, uid).await?;
+            Ok(outline
+                .into_iter()
+                .filter(|unit| unit.unit.published)
+                .map(|mut unit| {
+                    unit.activities.retain(|activity| {
+                        activity.published
+                            && (!activity.has_member_list || listing.contains(&activity.id))
+                    });
+                    unit
+                })
+                .collect())
+        }
+        None => Ok(Vec::new()),
+    }
+}

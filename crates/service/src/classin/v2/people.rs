@@ -1,0 +1,132 @@
+//! `/course/addCourseTeacher` (teachers of a class besides its main teacher) and
+//! `/schooluser/modifyCourseStudentNickName` (a student's school name copied to their name in every class that has
+//! not ended). Both answer one `{uid, code, msg}` per person.
+
+use classbridge_store::{
+    classin::{self as classin_store, units as unit_store, SchoolIdentity},
+    Store,
+};
+use serde_json::{json, Value};
+
+use super::{classrooms::check_teacher, code, Body, SUCCESS_MESSAGE};
+use crate::classin::{ClassinResult, Failure, School};
+
+/// Most students of one `modifyCourseStudentNickName`.
+pub const NICKNAME_STUDENTS_MAX: usize = 100;
+
+fn item(key: &str, uid: i64, outcome: ClassinResult<()>) -> Value {
+    match outcome {
+        Ok(()) => json!({key: uid, "code": code::SUCCESS, "msg": SUCCESS_MESSAGE}),
+        Err(failure) => json!({key: uid, "code": failure.errno, "msg": failure.error}),
+    }
+}
+
+/// `/course/addCourseTeacher`: `courseId`, `teacherUids`.
+pub async fn add_course_teachers(
+    store: &Store,
+    school: &School,
+    body: Body<'_>,
+    now: i64,
+) -> ClassinResult<Value> {
+    let uids = match body.uids("teacherUids")? {
+        Some(uids) if !uids.is_empty() => uids,
+        _ => {
+            return Err(Failure::new(
+                code::REQUIRED_MISSING,
+                "teacherUids is required (an array of UIDs).",
+            ))
+        }
+    };
+    let mut tx = store.begin().await?;
+    let course = match super::school_course(&mut tx, school.tenant_id, body, now).await {
+        Err(failure) if failure.errno == code::COURSE_EXPIRED => {
+            return Err(Failure::new(
+                code::COURSE_FINISHED,
+                "The course has finished.",
+            ))
+        }
+        other => other?,
+    };
+    let mut results = Vec::with_capacity(uids.len());
+    for uid in uids {
+        let outcome = async {
+            check_teacher(
+                &mut tx,
+                school.tenant_id,
+                course.id,
+                uid,
+                (code::TEACHER_NOT_IN_SCHOOL, code::TEACHER_STOPPED),
+            )
+            .await?;
+            if course.main_teacher_id == Some(uid) {
+                return Err(Failure::new(
+                    code::ALREADY_HEAD_TEACHER,
+                    "The teacher is already the head teacher of the class.",
+                ));
+            }
+            if unit_store::is_course_teacher(&mut tx, course.id, uid).await? {
+                return Err(Failure::new(
+                    code::ALREADY_IN_COURSE,
+                    "The teacher is already a teacher of the class.",
+                ));
+            }
+            unit_store::insert_course_teacher(&mut tx, course.id, uid).await?;
+            Ok(())
+        }
+        .await;
+        results.push(item("teacherUid", uid, outcome));
+    }
+    tx.commit().await?;
+    Ok(Value::Array(results))
+}
+
+/// `/schooluser/modifyCourseStudentNickName`: `studentUids` (at most 100, 121601060).
+pub async fn copy_nicknames(
+    store: &Store,
+    school: &School,
+    body: Body<'_>,
+    now: i64,
+) -> ClassinResult<Value> {
+    let uids = match body.uids("studentUids")? {
+        Some(uids) if !uids.is_empty() => uids,
+        _ => {
+            return Err(Failure::new(
+                code::PARAMETER,
+                "studentUids is required (an array of UIDs).",
+            ))
+        }
+    };
+    if uids.len() > NICKNAME_STUDENTS_MAX {
+        return Err(Failure::new(
+            code::STUDENTS_TOO_MANY,
+            format!("At most {NICKNAME_STUDENTS_MAX} students at a time."),
+        ));
+    }
+    let mut tx = store.begin().await?;
+    let mut results = Vec::with_capacity(uids.len());
+    for uid in uids {
+        let outcome = async {
+            if classin_store::find_school_member(
+                &mut tx,
+                school.tenant_id,
+                SchoolIdentity::Student,
+                uid,
+            )
+            .await?
+            .is_none()
+            {
+                return Err(Failure::new(
+                    code::NO_SUCH_STUDENT,
+                    "The school has no such student.",
+                ));
+            }
+            unit_store::copy_student_name_to_courses(&mut tx, school.tenant_id, uid, now * 1000)
+                .await?;
+            Ok(())
+        }
+        .await;
+        results.push(item("studentUid", uid, outcome));
+    }
+    tx.commit().await?;
+    Ok(Value::Array(results))
+}

@@ -1,0 +1,223 @@
+//! The pushes to schools' servers (ClassIn's data subscription, `datasub.md`): the messages classbridge has the
+//! facts for, written to the durable outbox in the transaction of the change they report — lessons added,
+//! changed and deleted (`eeoClassInfoChange`), a lesson's students (`eeoClassStudentChange`), and after a lesson
+//! closes its summary (`End`, with who entered) and its attendance (`Attendance`, absentees included). Delivery
+//! (signing, the acknowledgement, retries in order) is in `delivery`.
+
+pub mod delivery;
+pub mod summaries;
+
+use classbridge_domain::TenantId;
+use classbridge_store::{
+    classin::{courses as course_store, lessons::LessonRow},
+    outbox, StoreResult, StoreTx,
+};
+use serde_json::{json, Map, Value};
+
+/// `opType` of the scheduling-sync messages.
+pub const ADDED: i64 = 1;
+pub const DELETED: i64 = 2;
+pub const MODIFIED: i64 = 3;
+
+/// `opSource` 3: the admin, client or LMS API (ClassIn's value for v2 calls).
+const SOURCE_API: i64 = 3;
+
+/// Sets the SID's receiving URL (`None` stops pushing to it): an absolute http(s) URL.
+pub async fn set_push_url(
+    store: &classbridge_store::Store,
+    sid: i64,
+    url: Option<&str>,
+) -> Result<(), String> {
+    if let Some(url) = url {
+        let parsed = url::Url::parse(url).map_err(|_| format!("`{url}` is not a URL"))?;
+        if parsed.scheme() != "http" || parsed.host().is_none() {
+            return Err(format!(
+                "`{url}`: the receiving URL must be http://host/… (this build sends pushes over plain HTTP)"
+            ));
+        }
+    }
+    match store.set_push_url(sid, url).await {
+        Ok(true) => Ok(()),
+        Ok(false) => Err(format!("there is no ClassIn credential with SID {sid}")),
+        Err(error) => Err(error.to_string()),
+    }
+}
+
+/// A new message's `_id`.
+pub fn new_message_key() -> String {
+    ulid::Ulid::new().to_string().to_lowercase()
+}
+
+/// Writes `message` (without `SID`, `_id`, `TimeStamp`, `SafeKey`) once for every SID of the tenant that has a
+/// receiving URL; `key` names the message (the same key is written once per SID).
+pub async fn enqueue_for_tenant(
+    tx: &mut StoreTx,
+    tenant_id: i64,
+    cmd: &str,
+    key: &str,
+    message: Map<String, Value>,
+    after_ms: Option<i64>,
+) -> StoreResult<usize> {
+    let targets = outbox::push_targets(tx, tenant_id).await?;
+    let mut written = 0;
+    for target in targets {
+        if after_ms.is_some_and(|at| at < target.push_url_set_at) {
+            // Data produced before the subscription was enabled is never pushed.
+            continue;
+        }
+        let mut body = message.clone();
+        body.insert("SID".into(), target.sid.into());
+        let message_key = format!("{key}-{}", target.sid);
+        body.insert("_id".into(), message_key.clone().into());
+        body.insert("Cmd".into(), cmd.into());
+        outbox::enqueue(
+            tx,
+            target.sid,
+            &message_key,
+            cmd,
+            &Value::Object(body).to_string(),
+        )
+        .await?;
+        written += 1;
+    }
+    Ok(written)
+}
+
+fn object(value: Value) -> Map<String, Value> {
+    match value {
+        Value::Object(map) => map,
+        _ => Map::new(),
+    }
+}
+
+/// `classStatus`: 1 not started, 2 in session, 3 ended, 4 deleted.
+fn class_status(lesson: &LessonRow, now_ms: i64) -> i64 {
+    if lesson.deleted_at.is_some() {
+        4
+    } else if lesson.ends_at <= now_ms {
+        3
+    } else if lesson.begins_at <= now_ms {
+        2
+    } else {
+        1
+    }
+}
+
+/// `eeoClassInfoChange` for a lesson added, changed or deleted (`op`), with the lesson's fields as they are now.
+/// `seatNum` counts the teacher, as ClassIn's message does.
+pub async fn lesson_changed(
+    tx: &mut StoreTx,
+    tenant_id: TenantId,
+    lesson: &LessonRow,
+    op: i64,
+    now: i64,
+) -> StoreResult<()> {
+    if outbox::push_targets(tx, tenant_id.get()).await?.is_empty() {
+        return Ok(());
+    }
+    let course_name = course_store::find_course(tx, tenant_id, lesson.course_id)
+        .await?
+        .map(|course| course.name)
+        .unwrap_or_default();
+    let teacher_name = match lesson.teacher_id {
+        Some(uid) => outbox::person_name(tx, uid).await?.unwrap_or_default(),
+        None => String::new(),
+    };
+    let assistants = classbridge_store::classin::lessons::lesson_assistants(tx, lesson.id).await?;
+    let mut assistant_infos = Vec::with_capacity(assistants.len());
+    for uid in assistants {
+        let name = outbox::person_name(tx, uid).await?.unwrap_or_default();
+        assistant_infos.push(json!({"teacherName": name, "teacherUid": uid, "teacherNo": ""}));
+    }
+    let message = json!({
+        "CourseId": lesson.course_id,
+        "CourseID": lesson.course_id,
+        "ClassID": lesson.id,
+        "opType": op,
+        "opTime": now,
+        "ActionTime": now,
+        "UID": 0,
+        "opSource": SOURCE_API,
+        "opData": {
+            "courseId": lesson.course_id,
+            "classId": lesson.id,
+            "className": lesson.name,
+            "courseName": course_name,
+            "classType": 1,
+            "beginTime": lesson.begins_at / 1000,
+            "endTime": lesson.ends_at / 1000,
+            "seatNum": lesson.seat_count + 1,
+            "isAutoOnstage": 0,
+            "classStatus": class_status(lesson, now * 1000),
+            "MainClassId": 0,
+            "teacherInfo": {"teacherName": teacher_name, "teacherUid": lesson.teacher_id.unwrap_or(0), "teacherNo": ""},
+            "assistantTeacherInfos": assistant_infos,
+            "labelInfos": [],
+        },
+    });
+    let key = new_message_key();
+    enqueue_for_tenant(
+        tx,
+        tenant_id.get(),
+        "eeoClassInfoChange",
+        &key,
+        object(message),
+        None,
+    )
+    .await?;
+    Ok(())
+}
+
+/// `eeoClassStudentChange` (`opType` 3) with the lesson's students as they are now.
+pub async fn lesson_students_changed(
+    tx: &mut StoreTx,
+    tenant_id: TenantId,
+    lesson: &LessonRow,
+    now: i64,
+) -> StoreResult<()> {
+    if outbox::push_targets(tx, tenant_id.get()).await?.is_empty() {
+        return Ok(());
+    }
+    // The lesson's own list may have been started in this very transaction.
+    let current = classbridge_store::classin::lessons::find_lesson(
+        tx,
+        tenant_id,
+        lesson.course_id,
+        lesson.id,
+    )
+    .await?
+    .unwrap_or_else(|| lesson.clone());
+    let students =
+        outbox::lesson_student_names(tx, current.id, current.course_id, current.has_student_list)
+            .await?;
+    let infos: Vec<Value> = students
+        .into_iter()
+        .map(|(uid, name)| json!({"studentNo": "", "studentName": name, "studentUid": uid, "labelInfos": []}))
+        .collect();
+    let message = json!({
+        "CourseId": current.course_id,
+        "CourseID": current.course_id,
+        "ClassID": current.id,
+        "opType": MODIFIED,
+        "opTime": now,
+        "ActionTime": now,
+        "UID": 0,
+        "opSource": SOURCE_API,
+        "opData": {
+            "courseId": current.course_id,
+            "classId": current.id,
+            "className": current.name,
+            "studentInfos": infos,
+        },
+    });
+    enqueue_for_tenant(
+        tx,
+        tenant_id.get(),
+        "eeoClassStudentChange",
+        &new_message_key(),
+        object(message),
+        None,
+    )
+    .await?;
+    Ok(())
+}
