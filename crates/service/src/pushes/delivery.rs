@@ -118,7 +118,7 @@ impl Deliverer {
     }
 
     fn lease_millis(&self) -> i64 {
-        i64::try_from((self.settings.timeout_seconds + 10) * 1000).unwrap_or(i64::MAX)
+        i64::try_from((self.settings.timeout_seconds + 5) * 1000).unwrap_or(i64::MAX)
     }
 
     /// Sends the SID's messages in order until one fails or none is due.

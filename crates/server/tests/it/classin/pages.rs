@@ -29,7 +29,7 @@ fn browser() -> reqwest::Client {
 }
 
 /// A signed-in browser: its session cookie, on `base`.
-struct Visitor {
+pub(super) struct Visitor {
     base: String,
     cookie: String,
     client: reqwest::Client,
@@ -37,7 +37,7 @@ struct Visitor {
 
 impl Visitor {
     /// Opens a sign-in link; answers the visitor and where the link led.
-    async fn open(base: &str, link: &str) -> (Self, String) {
+    pub(super) async fn open(base: &str, link: &str) -> (Self, String) {
         let client = browser();
         let response = client.get(link).send().await.unwrap();
         assert_eq!(response.status().as_u16(), 303, "{link}");
@@ -60,7 +60,7 @@ impl Visitor {
         (visitor, location)
     }
 
-    async fn get(&self, path: &str) -> (u16, String) {
+    pub(super) async fn get(&self, path: &str) -> (u16, String) {
         let response = self
             .client
             .get(format!("{}{path}", self.base))
@@ -72,7 +72,11 @@ impl Visitor {
     }
 
     /// Posts a form with the page's CSRF token (or `csrf` when given); answers status, Location and body.
-    async fn post(&self, path: &str, csrf: Option<&str>) -> (u16, Option<String>, String) {
+    pub(super) async fn post(
+        &self,
+        path: &str,
+        csrf: Option<&str>,
+    ) -> (u16, Option<String>, String) {
         let token = match csrf {
             Some(token) => token.to_owned(),
             None => csrf_of(&self.get("/home").await.1),
@@ -99,7 +103,7 @@ fn csrf_of(page: &str) -> String {
     page[start..].split('"').next().unwrap().to_owned()
 }
 
-async fn login_link(school: &School, uid: i64, course: i64, lesson: i64) -> String {
+pub(super) async fn login_link(school: &School, uid: i64, course: i64, lesson: i64) -> String {
     school
         .ok(
             "getLoginLinked",
