@@ -230,18 +230,41 @@ pub async fn lesson_student_names(
     course_id: i64,
     own_list: bool,
 ) -> StoreResult<Vec<(i64, String)>> {
-    let listed = "SELECT s.user_id, COALESCE(s.name, u.name) FROM classin_lesson_students s \
-                  JOIN users u ON u.id = s.user_id WHERE s.lesson_id = $1 ORDER BY s.user_id";
-    let of_course = "SELECT s.user_id, COALESCE(s.name, u.name) FROM classin_course_students s \
-                     JOIN users u ON u.id = s.user_id WHERE s.course_id = $1 ORDER BY s.user_id";
+    // Those who booked a seat are the lesson's students too.
+    let booked =
+        "SELECT b.user_id, u.name FROM classin_lesson_bookings b JOIN users u ON u.id = b.user_id \
+                  WHERE b.lesson_id = $1";
     let (sql, key) = if own_list {
-        (listed, lesson_id)
+        (
+            format!(
+                "SELECT user_id, name FROM (SELECT s.user_id, COALESCE(s.name, u.name) AS name \
+                 FROM classin_lesson_students s JOIN users u ON u.id = s.user_id WHERE s.lesson_id = $1 \
+                 UNION {booked}) AS people ORDER BY user_id"
+            ),
+            lesson_id,
+        )
     } else {
-        (of_course, course_id)
+        (
+            "SELECT s.user_id, COALESCE(s.name, u.name) AS name FROM classin_course_students s \
+             JOIN users u ON u.id = s.user_id WHERE s.course_id = $1 ORDER BY s.user_id"
+                .to_owned(),
+            course_id,
+        )
     };
-    Ok(on_tx!(tx, conn, Db => {
-        sqlx::query_as(sql).bind(key).fetch_all(&mut *conn).await?
-    }))
+    let mut people: Vec<(i64, String)> = on_tx!(tx, conn, Db => {
+        sqlx::query_as(&sql).bind(key).fetch_all(&mut *conn).await?
+    });
+    if !own_list && lesson_id > 0 {
+        let bookings: Vec<(i64, String)> = on_tx!(tx, conn, Db => {
+            sqlx::query_as(booked).bind(lesson_id).fetch_all(&mut *conn).await?
+        });
+        for person in bookings {
+            if !people.iter().any(|(uid, _)| *uid == person.0) {
+                people.push(person);
+            }
+        }
+    }
+    Ok(people)
 }
 
 /// A person's name (the users table), if they exist.

@@ -1,6 +1,6 @@
 //! `GET /dashboard`: the school dashboard for people with the admin role — the mirrored tree with its counts, the
 //! recent mirror jobs, the lessons of the next two weeks, and the tenant's API credentials (names, origins, last
-//! use; never tokens). Read-only.
+//! use; never tokens), and the ClassIn pushes per SID (`pushes`: where they go, what waits, the last error).
 
 use axum::{
     extract::State,
@@ -66,6 +66,15 @@ async fn render(state: &AppState, session: &WebSession) -> Result<Response, ApiE
         )
         .await?;
     let credentials = state.store.list_partner_credentials(Some(tenant)).await?;
+    let sids: Vec<i64> = state
+        .store
+        .list_classin_credentials(Some(tenant))
+        .await?
+        .iter()
+        .filter(|credential| credential.revoked_at.is_none())
+        .map(|credential| credential.sid)
+        .collect();
+    let push_states = state.store.push_queue_states().await?;
     let now_ms = state.clock.now_seconds() * 1000;
     let two_weeks = LessonFilter {
         from: Some(now_ms),
@@ -121,6 +130,7 @@ async fn render(state: &AppState, session: &WebSession) -> Result<Response, ApiE
             }
         }
         (lessons::calendar(lang, &lessons.items))
+        (super::pushes::section(lang, &sids, &push_states, &session.row.csrf_token))
         section id="credentials" {
             h2 { (lang.t(Key::Credentials)) }
             table {

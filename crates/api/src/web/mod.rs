@@ -7,6 +7,7 @@ pub mod i18n;
 pub mod labs;
 pub mod labs_pages;
 pub mod lessons;
+pub mod pushes;
 pub mod sso;
 pub mod supervision;
 
@@ -30,6 +31,7 @@ pub fn routes() -> Router<AppState> {
         .route("/sso/{token}", get(sso::open_link))
         .route("/home", get(home::home))
         .route("/dashboard", get(dashboard::dashboard))
+        .route("/dashboard/classin-pushes", post(pushes::set_push_url))
         .route("/lessons/{lesson_id}", get(lessons::lesson_page))
         .route("/lessons/{lesson_id}/enter", post(lessons::enter))
         .route("/lessons/{lesson_id}/book", post(lessons::book))

@@ -134,6 +134,14 @@ pub async fn book(
     }
     let booked_at = now_ms;
     booking_store::insert_booking(&mut tx, &lesson, user_id, booked_at).await?;
+    crate::pushes::lesson_students_changed(
+        &mut tx,
+        tenant_id,
+        &lesson,
+        crate::pushes::SOURCE_LMS,
+        now_ms / 1000,
+    )
+    .await?;
     tx.commit().await?;
     Ok(Booking {
         lesson_id: lesson.id,
@@ -169,6 +177,14 @@ pub async fn cancel(
         return Err(BookingError::CancellationClosed);
     }
     booking_store::delete_booking(&mut tx, lesson.id, user_id).await?;
+    crate::pushes::lesson_students_changed(
+        &mut tx,
+        tenant_id,
+        &lesson,
+        crate::pushes::SOURCE_LMS,
+        now_ms / 1000,
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }

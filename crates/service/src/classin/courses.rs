@@ -267,6 +267,14 @@ pub async fn add_course_student(
         name.as_deref(),
     )
     .await?;
+    crate::pushes::course_students_changed(
+        &mut tx,
+        school.tenant_id,
+        course.id,
+        crate::pushes::SOURCE_V1,
+        now,
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -318,6 +326,14 @@ pub async fn add_course_student_multiple(
             custom_column: custom_column(item),
         });
     }
+    crate::pushes::course_students_changed(
+        &mut tx,
+        school.tenant_id,
+        course.id,
+        crate::pushes::SOURCE_V1,
+        now,
+    )
+    .await?;
     tx.commit().await?;
     Ok(outcomes)
 }
@@ -342,6 +358,15 @@ pub async fn del_course_student(
     let mut tx = store.begin().await?;
     let course = find_course(&mut tx, school.tenant_id, params).await?;
     remove_one_student(&mut tx, &course, uid).await?;
+    let now = classbridge_store::now_millis() / 1000;
+    crate::pushes::course_students_changed(
+        &mut tx,
+        school.tenant_id,
+        course.id,
+        crate::pushes::SOURCE_V1,
+        now,
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -366,6 +391,15 @@ pub async fn del_course_student_multiple(
             custom_column: None,
         });
     }
+    let now = classbridge_store::now_millis() / 1000;
+    crate::pushes::course_students_changed(
+        &mut tx,
+        school.tenant_id,
+        course.id,
+        crate::pushes::SOURCE_V1,
+        now,
+    )
+    .await?;
     tx.commit().await?;
     Ok(outcomes)
 }

@@ -68,6 +68,14 @@ pub async fn add_class_student_multiple(
             custom_column: custom_column(item),
         });
     }
+    crate::pushes::lesson_students_changed(
+        &mut tx,
+        school.tenant_id,
+        &lesson,
+        crate::pushes::SOURCE_V1,
+        now,
+    )
+    .await?;
     tx.commit().await?;
     Ok(outcomes)
 }
@@ -101,6 +109,14 @@ pub async fn del_class_student_multiple(
             custom_column: None,
         });
     }
+    crate::pushes::lesson_students_changed(
+        &mut tx,
+        school.tenant_id,
+        &lesson,
+        crate::pushes::SOURCE_V1,
+        now,
+    )
+    .await?;
     tx.commit().await?;
     Ok(outcomes)
 }

@@ -289,6 +289,16 @@ async fn add_one_lesson(
     if let Some(assistants) = assistants {
         lesson_store::set_lesson_assistants(&mut tx, id, &assistants).await?;
     }
+    lesson.id = id;
+    crate::pushes::lesson_changed(
+        &mut tx,
+        tenant_id,
+        &lesson,
+        crate::pushes::ADDED,
+        crate::pushes::SOURCE_V1,
+        now,
+    )
+    .await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -367,6 +377,15 @@ pub async fn edit_course_class(
     if let Some(assistants) = assistants {
         lesson_store::set_lesson_assistants(&mut tx, lesson.id, &assistants).await?;
     }
+    crate::pushes::lesson_changed(
+        &mut tx,
+        school.tenant_id,
+        &lesson,
+        crate::pushes::MODIFIED,
+        crate::pushes::SOURCE_V1,
+        now,
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -383,6 +402,15 @@ pub async fn del_course_class(
     check_lesson_changeable(&lesson, now)?;
     lesson.deleted_at = Some(now * 1000);
     lesson_store::update_lesson(&mut tx, school.tenant_id, &lesson).await?;
+    crate::pushes::lesson_changed(
+        &mut tx,
+        school.tenant_id,
+        &lesson,
+        crate::pushes::DELETED,
+        crate::pushes::SOURCE_V1,
+        now,
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -402,6 +430,15 @@ pub async fn modify_class_seat_num(
     lesson.seat_count = seats;
     check_seats_cover_bookings(&mut tx, school.tenant_id, &lesson).await?;
     lesson_store::update_lesson(&mut tx, school.tenant_id, &lesson).await?;
+    crate::pushes::lesson_changed(
+        &mut tx,
+        school.tenant_id,
+        &lesson,
+        crate::pushes::MODIFIED,
+        crate::pushes::SOURCE_V1,
+        now,
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }

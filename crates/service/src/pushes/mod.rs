@@ -19,8 +19,10 @@ pub const ADDED: i64 = 1;
 pub const DELETED: i64 = 2;
 pub const MODIFIED: i64 = 3;
 
-/// `opSource` 3: the admin, client or LMS API (ClassIn's value for v2 calls).
-const SOURCE_API: i64 = 3;
+/// `opSource` 3: the admin, client or LMS API (ClassIn's value for v2 calls and classbridge's own pages).
+pub const SOURCE_LMS: i64 = 3;
+/// `opSource` 6: the v1 API.
+pub const SOURCE_V1: i64 = 6;
 
 /// Sets the SID's receiving URL (`None` stops pushing to it): an absolute http(s) URL.
 pub async fn set_push_url(
@@ -110,6 +112,7 @@ pub async fn lesson_changed(
     tenant_id: TenantId,
     lesson: &LessonRow,
     op: i64,
+    source: i64,
     now: i64,
 ) -> StoreResult<()> {
     if outbox::push_targets(tx, tenant_id.get()).await?.is_empty() {
@@ -137,7 +140,7 @@ pub async fn lesson_changed(
         "opTime": now,
         "ActionTime": now,
         "UID": 0,
-        "opSource": SOURCE_API,
+        "opSource": source,
         "opData": {
             "courseId": lesson.course_id,
             "classId": lesson.id,
@@ -173,6 +176,7 @@ pub async fn lesson_students_changed(
     tx: &mut StoreTx,
     tenant_id: TenantId,
     lesson: &LessonRow,
+    source: i64,
     now: i64,
 ) -> StoreResult<()> {
     if outbox::push_targets(tx, tenant_id.get()).await?.is_empty() {
@@ -202,7 +206,7 @@ pub async fn lesson_students_changed(
         "opTime": now,
         "ActionTime": now,
         "UID": 0,
-        "opSource": SOURCE_API,
+        "opSource": source,
         "opData": {
             "courseId": current.course_id,
             "classId": current.id,
@@ -214,6 +218,48 @@ pub async fn lesson_students_changed(
         tx,
         tenant_id.get(),
         "eeoClassStudentChange",
+        &new_message_key(),
+        object(message),
+        None,
+    )
+    .await?;
+    Ok(())
+}
+
+/// `eeoCourseStudentChange` (`opType` 3) with the course's students and auditors as they are now.
+pub async fn course_students_changed(
+    tx: &mut StoreTx,
+    tenant_id: TenantId,
+    course_id: i64,
+    source: i64,
+    now: i64,
+) -> StoreResult<()> {
+    if outbox::push_targets(tx, tenant_id.get()).await?.is_empty() {
+        return Ok(());
+    }
+    let course_name = course_store::find_course(tx, tenant_id, course_id)
+        .await?
+        .map(|course| course.name)
+        .unwrap_or_default();
+    let students = outbox::lesson_student_names(tx, 0, course_id, false).await?;
+    let infos: Vec<Value> = students
+        .into_iter()
+        .map(|(uid, name)| json!({"studentNo": "", "studentName": name, "studentUid": uid, "labelInfos": []}))
+        .collect();
+    let message = json!({
+        "CourseId": course_id,
+        "CourseID": course_id,
+        "opType": MODIFIED,
+        "opTime": now,
+        "ActionTime": now,
+        "UID": 0,
+        "opSource": source,
+        "opData": {"courseId": course_id, "courseName": course_name, "studentInfos": infos},
+    });
+    enqueue_for_tenant(
+        tx,
+        tenant_id.get(),
+        "eeoCourseStudentChange",
         &new_message_key(),
         object(message),
         None,

@@ -6,6 +6,7 @@ mod booking;
 mod courses;
 mod lessons;
 mod pages;
+mod pushes;
 mod readback;
 mod users;
 mod v2;

@@ -191,6 +191,7 @@ pub async fn delete(
                     school.tenant_id,
                     &lesson,
                     crate::pushes::DELETED,
+                    crate::pushes::SOURCE_LMS,
                     now,
                 )
                 .await?;
@@ -333,7 +334,14 @@ pub async fn add_students(
         });
     }
     if let Some(lesson) = &lesson {
-        crate::pushes::lesson_students_changed(&mut tx, school.tenant_id, lesson, now).await?;
+        crate::pushes::lesson_students_changed(
+            &mut tx,
+            school.tenant_id,
+            lesson,
+            crate::pushes::SOURCE_LMS,
+            now,
+        )
+        .await?;
     }
     tx.commit().await?;
     Ok(Value::Array(results))
@@ -374,7 +382,14 @@ pub async fn delete_students(
         for uid in uids {
             lesson_store::delete_lesson_student(&mut tx, lesson.id, uid).await?;
         }
-        crate::pushes::lesson_students_changed(&mut tx, school.tenant_id, &lesson, now).await?;
+        crate::pushes::lesson_students_changed(
+            &mut tx,
+            school.tenant_id,
+            &lesson,
+            crate::pushes::SOURCE_LMS,
+            now,
+        )
+        .await?;
     } else {
         if !activity.has_member_list {
             unit_store::start_member_list(&mut tx, &activity).await?;

@@ -309,6 +309,7 @@ pub async fn create(
         school.tenant_id,
         &lesson,
         crate::pushes::ADDED,
+        crate::pushes::SOURCE_LMS,
         now,
     )
     .await?;
@@ -439,6 +440,7 @@ pub async fn update(
         school.tenant_id,
         &lesson,
         crate::pushes::MODIFIED,
+        crate::pushes::SOURCE_LMS,
         now,
     )
     .await?;

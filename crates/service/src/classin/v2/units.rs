@@ -164,6 +164,7 @@ pub async fn delete(
                 school.tenant_id,
                 &lesson,
                 crate::pushes::DELETED,
+                crate::pushes::SOURCE_LMS,
                 now,
             )
             .await?;
