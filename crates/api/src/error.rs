@@ -26,6 +26,8 @@ pub enum ApiError {
     NotAcceptable,
     #[error("{0}")]
     Conflict(String),
+    #[error("The request body stopped arriving; send it again in one go.")]
+    RequestTimeout,
     #[error("The request body is larger than the {0}-byte limit of this endpoint.")]
     PayloadTooLarge(usize),
     #[error("{0}")]
@@ -45,6 +47,10 @@ pub enum ApiError {
 #[derive(Debug, Clone, Copy)]
 pub struct InternalErrorMarker;
 
+/// Marks a 500 caused by a database connection that failed under the request: repeating it may succeed.
+#[derive(Debug, Clone, Copy)]
+pub struct TransientFailureMarker;
+
 impl ApiError {
     pub fn internal(error: impl std::error::Error + Send + Sync + 'static) -> Self {
         Self::Internal(Box::new(error))
@@ -55,6 +61,19 @@ impl ApiError {
         Self::Unavailable {
             retry_after_seconds: 1,
         }
+    }
+
+    /// A request body that could not be read: 408 when it stopped arriving, else 400.
+    pub fn unreadable_body(error: axum::Error) -> Self {
+        let inner = error.into_inner();
+        let mut source: Option<&(dyn std::error::Error + 'static)> = Some(inner.as_ref());
+        while let Some(error) = source {
+            if error.is::<tower_http::timeout::TimeoutError>() {
+                return Self::RequestTimeout;
+            }
+            source = error.source();
+        }
+        Self::BadRequest(format!("The request body could not be read: {inner}"))
     }
 
     pub fn not_found(message: impl Into<String>) -> Self {
@@ -74,6 +93,7 @@ impl ApiError {
             Self::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             Self::NotAcceptable => StatusCode::NOT_ACCEPTABLE,
             Self::Conflict(_) => StatusCode::CONFLICT,
+            Self::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
             Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
@@ -139,11 +159,17 @@ impl IntoResponse for ApiError {
                     .headers_mut()
                     .insert(header::RETRY_AFTER, HeaderValue::from(retry_after_seconds));
             }
-            Self::Internal(_) => {
+            Self::Internal(error) => {
                 response.extensions_mut().insert(InternalErrorMarker);
+                if error
+                    .downcast_ref::<StoreError>()
+                    .is_some_and(StoreError::is_transient)
+                {
+                    response.extensions_mut().insert(TransientFailureMarker);
+                }
             }
             // The rest of a refused body is not read: the connection cannot carry another request.
-            Self::PayloadTooLarge(_) => {
+            Self::PayloadTooLarge(_) | Self::RequestTimeout => {
                 response
                     .headers_mut()
                     .insert(header::CONNECTION, HeaderValue::from_static("close"));

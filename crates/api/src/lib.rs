@@ -12,6 +12,8 @@ pub mod ops;
 pub mod partner;
 pub mod protect;
 pub mod rate_limit;
+pub mod refusals;
+pub mod retry;
 pub mod state;
 pub mod time;
 pub mod web;
@@ -52,6 +54,8 @@ pub fn router(state: AppState) -> Router {
     // caching) wraps it, and `observe` wraps all.
     let overridden = tower::ServiceBuilder::new()
         .layer(middleware::from_fn(observe::observe))
+        .layer(middleware::from_fn(retry::retry_transient_failures))
+        .layer(middleware::from_fn(refusals::refuse_unstorable_text))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             protect::protect,

@@ -1,6 +1,8 @@
-//! Per-credential rate limits: a token bucket per credential that holds a minute's allowance and refills evenly.
-//! Each server process keeps its own buckets; with N processes behind a balancer a partner gets up to N times the
-//! limit, which is the usual trade for not paying a database round trip per call.
+//! Per-credential rate limits: a token bucket per credential in each process that holds a minute's allowance and
+//! refills evenly, and, for a deployment on PostgreSQL, minute windows counted in the database: a process takes grants of
+//! calls (a twentieth of the limit, 1 to 100) from the window's row before spending them, so several processes
+//! together never pass the limit; calls granted to a process and not spent are lost to the others until the window
+//! ends (the tolerance: up to a grant per other process fewer calls, never more).
 
 use std::{
     collections::HashMap,
@@ -9,6 +11,7 @@ use std::{
 };
 
 use classbridge_domain::CredentialId;
+use classbridge_store::{rate_windows::WINDOW_MS, Store};
 
 struct Bucket {
     tokens: f64,
@@ -23,9 +26,17 @@ pub enum RateDecision {
     Limited { retry_after: Duration },
 }
 
+/// Calls this process was granted from the deployment's current window.
+#[derive(Default)]
+struct Grant {
+    window_start: i64,
+    left: i64,
+}
+
 #[derive(Default)]
 pub struct RateLimiter {
     buckets: Mutex<HashMap<CredentialId, Bucket>>,
+    grants: Mutex<HashMap<CredentialId, std::sync::Arc<tokio::sync::Mutex<Grant>>>>,
 }
 
 impl RateLimiter {
@@ -62,6 +73,60 @@ impl RateLimiter {
             let wait = (1.0 - bucket.tokens) / per_second;
             RateDecision::Limited {
                 retry_after: Duration::from_secs_f64(wait),
+            }
+        }
+    }
+
+    /// [`Self::check`], then the deployment's window in the database: the limit holds across processes.
+    pub async fn check_deployment(
+        &self,
+        store: &Store,
+        credential: CredentialId,
+        per_minute: u64,
+    ) -> RateDecision {
+        let local = self.check(credential, per_minute);
+        // A SQLite deployment is one machine, whose single writer should not be spent on counting calls.
+        if !matches!(local, RateDecision::Allowed { .. })
+            || store.kind() != classbridge_store::DatabaseKind::Postgres
+        {
+            return local;
+        }
+        let slot = self
+            .grants
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .entry(credential)
+            .or_default()
+            .clone();
+        let mut grant = slot.lock().await;
+        let now = classbridge_store::now_millis();
+        let window_start = now - now.rem_euclid(WINDOW_MS);
+        if grant.window_start != window_start {
+            *grant = Grant {
+                window_start,
+                left: 0,
+            };
+        }
+        if grant.left == 0 {
+            let want = (per_minute / 20).clamp(1, 100) as i64;
+            match store
+                .take_rate_grant(credential.0, window_start, per_minute as i64, want)
+                .await
+            {
+                Ok(granted) => grant.left = granted,
+                Err(error) => {
+                    // The request will meet the same database; the process's own bucket still holds.
+                    tracing::warn!(error = %error, "could not read the deployment's rate window");
+                    return local;
+                }
+            }
+        }
+        if grant.left > 0 {
+            grant.left -= 1;
+            local
+        } else {
+            RateDecision::Limited {
+                retry_after: Duration::from_millis((window_start + WINDOW_MS - now).max(1) as u64),
             }
         }
     }

@@ -118,6 +118,22 @@ impl Application {
                 }
             })
         };
+        let spool_sweeper = {
+            let folder = config.data_dir.join("spool");
+            // Longer than any pause of a live upload (its body times out first) or its validation.
+            let older_than = Duration::from_secs(config.spool_orphan_seconds);
+            tokio::spawn(async move {
+                let mut ticker = tokio::time::interval(crate::spool::SWEEP_EVERY);
+                loop {
+                    ticker.tick().await;
+                    let folder = folder.clone();
+                    let _ = tokio::task::spawn_blocking(move || {
+                        crate::spool::sweep(&folder, older_than)
+                    })
+                    .await;
+                }
+            })
+        };
         let credential_watcher = tokio::spawn(
             state
                 .authenticator
@@ -142,23 +158,33 @@ impl Application {
             );
             tokio::spawn(deliverer.run(stopping_rx.clone()))
         });
-        let router = classbridge_api::router(state.clone());
-        let server = axum::serve(listener, router).with_graceful_shutdown(async move {
+        // A body that stops arriving is cut off (408) instead of holding its connection and task forever.
+        let router = classbridge_api::router(state.clone()).layer(
+            tower_http::timeout::RequestBodyTimeoutLayer::new(Duration::from_secs(
+                config.body_read_timeout_seconds,
+            )),
+        );
+        let limits = crate::listen::ConnectionLimits {
+            header_read_timeout: Duration::from_secs(config.header_read_timeout_seconds),
+            max_connections: crate::listen::connection_cap(config.max_client_connections),
+        };
+        tokio::spawn(async move {
             shutdown.await;
             tracing::info!("shutting down: no new connections; finishing requests in flight");
             let _ = stopping_tx.send(true);
         });
         let grace = Duration::from_secs(config.shutdown_grace_seconds);
-        let mut stopping = stopping_rx;
-        let serving = tokio::spawn(async move { server.await });
+        let mut stopping = stopping_rx.clone();
+        let serving = tokio::spawn(crate::listen::serve(listener, router, limits, stopping_rx));
         tokio::select! {
-            result = serving => result.context("the server task")?.context("serving")?,
+            result = serving => result.context("the server task")?,
             _ = async {
                 let _ = stopping.wait_for(|stopping| *stopping).await;
                 tokio::time::sleep(grace).await;
             } => tracing::warn!("requests still in flight after the grace period; stopping anyway"),
         }
         flusher.abort();
+        spool_sweeper.abort();
         credential_watcher.abort();
         let _ = tokio::time::timeout(Duration::from_secs(10), workers).await;
         if let Some(pushes) = pushes {

@@ -29,6 +29,14 @@ pub struct Config {
     pub public_url: Option<String>,
     /// 32 bytes, hex or base64, that encrypt stored secrets; unset: `master.key` in `data_dir` (made on first start).
     pub master_key: Option<String>,
+    /// A request's header (and an idle keep-alive connection's next request) must arrive within this.
+    pub header_read_timeout_seconds: u64,
+    /// A request body that sends nothing for this long is refused with 408 and its connection closed.
+    pub body_read_timeout_seconds: u64,
+    /// Most client connections open at once (lowered to fit under the open-file limit, which is raised first).
+    pub max_client_connections: usize,
+    /// Upload spool files untouched this long are orphans of a killed process, removed at start and every 5 minutes.
+    pub spool_orphan_seconds: u64,
     /// Largest body of an ordinary endpoint.
     pub body_limit_bytes: usize,
     /// Largest body of a mirror upload.
@@ -80,6 +88,10 @@ impl Default for Config {
             base_domain: None,
             public_url: None,
             master_key: None,
+            header_read_timeout_seconds: 10,
+            body_read_timeout_seconds: 30,
+            max_client_connections: 4096,
+            spool_orphan_seconds: 3600,
             body_limit_bytes: 1024 * 1024,
             mirror_body_limit_bytes: 512 * 1024 * 1024,
             rate_limit_per_minute: 1200,
@@ -162,6 +174,12 @@ impl Config {
         }
         if self.sso_link_ttl_seconds < 1 {
             return Err("sso_link_ttl_seconds must be at least 1".into());
+        }
+        if self.header_read_timeout_seconds == 0
+            || self.body_read_timeout_seconds == 0
+            || self.max_client_connections == 0
+        {
+            return Err("read timeouts and max_client_connections must be above zero".into());
         }
         if self.database_acquire_timeout_ms == 0 {
             return Err("database_acquire_timeout_ms must be above zero".into());

@@ -5,6 +5,8 @@ pub mod app;
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod listen;
+pub mod spool;
 pub mod telemetry;
 
 pub use app::Application;

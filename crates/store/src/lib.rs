@@ -18,6 +18,7 @@ pub mod page_checkpoints;
 pub mod paging;
 mod point_batches;
 mod point_reads;
+pub mod rate_windows;
 pub mod roster;
 mod roster_unnest;
 pub mod sso;
@@ -87,6 +88,26 @@ impl From<sqlx::Error> for StoreError {
 }
 
 impl StoreError {
+    /// The database connection failed under the work (killed, reset, the server restarting) or the database asked
+    /// for a retry (a serialization failure, a deadlock): the same work on a fresh connection may succeed.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            Self::PointRead(_) => true,
+            Self::Database(error) => match error {
+                sqlx::Error::Io(_) | sqlx::Error::Protocol(_) | sqlx::Error::WorkerCrashed => true,
+                sqlx::Error::Database(error) => error.code().is_some_and(|code| {
+                    code.starts_with("08")
+                        || matches!(
+                            code.as_ref(),
+                            "57P01" | "57P02" | "57P03" | "40001" | "40P01"
+                        )
+                }),
+                _ => false,
+            },
+            _ => false,
+        }
+    }
+
     /// A foreign key refused the write: a row it names was deleted meanwhile (by a concurrent request).
     pub fn is_foreign_key_violation(&self) -> bool {
         matches!(self, Self::Database(sqlx::Error::Database(error)) if error.is_foreign_key_violation())

@@ -11,7 +11,18 @@ pub enum StoreTx {
 }
 
 impl Store {
+    /// Begins a write transaction; a connection found dead at `BEGIN` is replaced once (nothing was done on it).
     pub async fn begin(&self) -> StoreResult<StoreTx> {
+        match self.begin_once().await {
+            Err(error) if error.is_transient() => {
+                tracing::warn!(error = %error, "a database connection failed at BEGIN; retrying on a fresh one");
+                self.begin_once().await
+            }
+            outcome => outcome,
+        }
+    }
+
+    async fn begin_once(&self) -> StoreResult<StoreTx> {
         Ok(match self.backend() {
             Backend::Sqlite { writer, .. } => {
                 StoreTx::Sqlite(writer.begin_with("BEGIN IMMEDIATE").await?)

@@ -172,7 +172,20 @@ async fn read_fields(
     request: Request<Body>,
 ) -> Result<Map<String, Value>, Answer> {
     let (parts, body) = request.into_parts();
-    let bytes = read_limited_body(&parts.headers, body, state.settings.body_limit_bytes)
+    let limit = state.settings.body_limit_bytes;
+    let declared = parts
+        .headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.parse::<u64>().ok());
+    if declared.is_some_and(|length| length > limit as u64) {
+        // Read a little of it, so that a client still sending reads this answer instead of a reset connection.
+        crate::extract::drain_rest(&mut body.into_data_stream()).await;
+        return Err(Answer::bad_parameter(format!(
+            "The request body is larger than the {limit}-byte limit."
+        )));
+    }
+    let bytes = read_limited_body(&parts.headers, body, limit)
         .await
         .map_err(|error| Answer::bad_parameter(error.to_string()))?;
     let content_type = parts
@@ -200,6 +213,11 @@ async fn read_fields(
             "Send the parameters as multipart/form-data or application/x-www-form-urlencoded.",
         ));
     };
+    if let Some(path) = crate::extract::first_nul(&value, String::new()) {
+        return Err(Answer::bad_parameter(format!(
+            "The {path} must not contain NUL characters."
+        )));
+    }
     match value {
         Value::Object(fields) => Ok(fields),
         _ => Err(Answer::bad_parameter(

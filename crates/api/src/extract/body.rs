@@ -54,9 +54,7 @@ pub async fn read_limited_body(
     let mut stream = body.into_data_stream();
     let mut collected = BytesMut::new();
     while let Some(piece) = stream.next().await {
-        let piece = piece.map_err(|error| {
-            ApiError::BadRequest(format!("The request body could not be read: {error}"))
-        })?;
+        let piece = piece.map_err(ApiError::unreadable_body)?;
         if collected.len() + piece.len() > limit {
             drain_rest(&mut stream).await;
             return Err(ApiError::PayloadTooLarge(limit));
@@ -119,6 +117,12 @@ async fn parse_body(headers: &HeaderMap, bytes: Bytes) -> Result<PartnerInput, A
             "The Content-Type `{essence}` is not accepted. {SUPPORTED}"
         )));
     };
+    if let Some(path) = first_nul(&value, String::new()) {
+        return Err(ApiError::validation(
+            path.clone(),
+            format!("The {path} must not contain NUL characters."),
+        ));
+    }
     match value {
         Value::Object(fields) => Ok(PartnerInput {
             fields,
@@ -131,6 +135,37 @@ async fn parse_body(headers: &HeaderMap, bytes: Bytes) -> Result<PartnerInput, A
         _ => Err(ApiError::BadRequest(
             "The request body must be a JSON object.".into(),
         )),
+    }
+}
+
+/// The dot path of the first key or text holding a NUL character, which PostgreSQL cannot store (so both databases
+/// refuse it alike, before any write).
+pub fn first_nul(value: &Value, path: String) -> Option<String> {
+    let join = |key: &str| {
+        if path.is_empty() {
+            key.to_owned()
+        } else {
+            format!("{path}.{key}")
+        }
+    };
+    match value {
+        Value::String(text) if text.contains('\0') => Some(if path.is_empty() {
+            "body".to_owned()
+        } else {
+            path
+        }),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(index, item)| first_nul(item, join(&index.to_string()))),
+        Value::Object(fields) => fields.iter().find_map(|(key, item)| {
+            if key.contains('\0') {
+                Some(join(&key.replace('\0', "")))
+            } else {
+                first_nul(item, join(key))
+            }
+        }),
+        _ => None,
     }
 }
 

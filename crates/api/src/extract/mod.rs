@@ -4,6 +4,6 @@ mod body;
 mod paging;
 mod partner;
 
-pub use body::{drain_rest, form_body_to_json, read_limited_body, PartnerInput};
+pub use body::{drain_rest, first_nul, form_body_to_json, read_limited_body, PartnerInput};
 pub use paging::{page_links, Paging};
 pub use partner::Partner;

@@ -52,7 +52,12 @@ impl FromRequestParts<AppState> for Partner {
             });
         if let RateDecision::Limited { retry_after } = state
             .rate_limiter
-            .check(authenticated.credential.id, rate_limit_per_minute)
+            .check_deployment(
+                &state.store,
+                authenticated.credential.id,
+                rate_limit_per_minute,
+            )
+            .await
         {
             return Err(ApiError::RateLimited {
                 retry_after_seconds: retry_after.as_secs_f64().ceil().max(1.0) as u64,

@@ -97,7 +97,15 @@ async fn accept_mirror(
             ))
         }
     };
-    let limit = state.settings.mirror_body_limit_bytes;
+    // A form is parsed whole, so its own smaller limit applies from the declared length on.
+    let limit = if form {
+        state
+            .settings
+            .mirror_body_limit_bytes
+            .min(FORM_LIMIT_BYTES as usize)
+    } else {
+        state.settings.mirror_body_limit_bytes
+    };
     let (spool, size, body_sha256) = spool_body(&state, &headers, body, limit).await?;
     let idempotency_key = headers
         .get("idempotency-key")
@@ -264,9 +272,7 @@ async fn spool_body(
     let mut size: u64 = 0;
     let mut stream = body.into_data_stream();
     while let Some(piece) = stream.next().await {
-        let piece = piece.map_err(|error| {
-            ApiError::BadRequest(format!("The request body could not be read: {error}"))
-        })?;
+        let piece = piece.map_err(ApiError::unreadable_body)?;
         size += piece.len() as u64;
         if size > limit as u64 {
             crate::extract::drain_rest(&mut stream).await;

@@ -1,7 +1,10 @@
 //! Issue 14, robustness under faults and load: each finding reproduced over HTTP on both databases, then held.
 
 mod faults;
+mod inputs;
+mod nodes;
 mod races;
+mod slow_clients;
 
 use crate::harness::TestApp;
 
