@@ -48,8 +48,11 @@ pub enum ApiError {
 pub struct InternalErrorMarker;
 
 /// Marks a 500 caused by a database connection that failed under the request: repeating it may succeed.
+/// `rolled_back`: the database undid the whole transaction (a deadlock), so any request, a `POST` too, may repeat.
 #[derive(Debug, Clone, Copy)]
-pub struct TransientFailureMarker;
+pub struct TransientFailureMarker {
+    pub rolled_back: bool,
+}
 
 impl ApiError {
     pub fn internal(error: impl std::error::Error + Send + Sync + 'static) -> Self {
@@ -161,11 +164,13 @@ impl IntoResponse for ApiError {
             }
             Self::Internal(error) => {
                 response.extensions_mut().insert(InternalErrorMarker);
-                if error
+                if let Some(error) = error
                     .downcast_ref::<StoreError>()
-                    .is_some_and(StoreError::is_transient)
+                    .filter(|error| error.is_transient())
                 {
-                    response.extensions_mut().insert(TransientFailureMarker);
+                    response.extensions_mut().insert(TransientFailureMarker {
+                        rolled_back: error.is_rolled_back_conflict(),
+                    });
                 }
             }
             // The rest of a refused body is not read: the connection cannot carry another request.

@@ -31,12 +31,69 @@ pub enum RateDecision {
 struct Grant {
     window_start: i64,
     left: i64,
+    /// A grant is being asked for in the background.
+    fetching: bool,
+}
+
+type Grants = std::sync::Arc<Mutex<HashMap<CredentialId, Grant>>>;
+
+/// How long a request waits for the database to grant calls before its process's bucket decides alone.
+const GRANT_WAIT: Duration = Duration::from_secs(1);
+
+/// Asks the database for up to `want` calls of the window; `None` when it did not answer within [`GRANT_WAIT`].
+async fn take_grant(
+    store: &Store,
+    credential: CredentialId,
+    window_start: i64,
+    per_minute: u64,
+    want: i64,
+) -> Option<i64> {
+    let taking = store.take_rate_grant(credential.0, window_start, per_minute as i64, want);
+    match tokio::time::timeout(GRANT_WAIT, taking).await {
+        Ok(Ok(granted)) => Some(granted),
+        Ok(Err(error)) => {
+            tracing::warn!(error = %error, "could not read the deployment's rate window");
+            None
+        }
+        Err(_) => None,
+    }
+}
+
+/// Adds granted calls to the process's share of the window. For a request that asked itself (not `background`),
+/// also takes one for it and says whether there was one (another request's grant may have arrived meanwhile).
+fn add_grant(
+    grants: &Grants,
+    credential: CredentialId,
+    window_start: i64,
+    granted: i64,
+    background: bool,
+) -> bool {
+    let mut grants = grants
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let grant = grants.entry(credential).or_default();
+    if background {
+        grant.fetching = false;
+    }
+    if grant.window_start != window_start {
+        return !background && granted > 0;
+    }
+    grant.left += granted;
+    if background {
+        return true;
+    }
+    if grant.left > 0 {
+        grant.left -= 1;
+        true
+    } else {
+        false
+    }
 }
 
 #[derive(Default)]
 pub struct RateLimiter {
     buckets: Mutex<HashMap<CredentialId, Bucket>>,
-    grants: Mutex<HashMap<CredentialId, std::sync::Arc<tokio::sync::Mutex<Grant>>>>,
+    grants: Grants,
 }
 
 impl RateLimiter {
@@ -91,43 +148,65 @@ impl RateLimiter {
         {
             return local;
         }
-        let slot = self
-            .grants
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .entry(credential)
-            .or_default()
-            .clone();
-        let mut grant = slot.lock().await;
         let now = classbridge_store::now_millis();
         let window_start = now - now.rem_euclid(WINDOW_MS);
-        if grant.window_start != window_start {
-            *grant = Grant {
-                window_start,
-                left: 0,
-            };
+        let want = (per_minute / 20).clamp(1, 100) as i64;
+        let limited = RateDecision::Limited {
+            retry_after: Duration::from_millis((window_start + WINDOW_MS - now).max(1) as u64),
+        };
+        // The fast path spends a call already granted, and asks for the next grant in the background when half
+        // of this one is spent, so that requests do not wait for the database while grants last.
+        let prefetch = {
+            let mut grants = self
+                .grants
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            let grant = grants.entry(credential).or_default();
+            if grant.window_start != window_start {
+                *grant = Grant {
+                    window_start,
+                    ..Grant::default()
+                };
+            }
+            if grant.left > 0 {
+                grant.left -= 1;
+                let prefetch = grant.left < want / 2 && !grant.fetching;
+                grant.fetching |= prefetch;
+                Some(prefetch)
+            } else {
+                None
+            }
+        };
+        match prefetch {
+            Some(true) => {
+                let (grants, store) = (self.grants.clone(), store.clone());
+                tokio::spawn(async move {
+                    let granted =
+                        take_grant(&store, credential, window_start, per_minute, want).await;
+                    add_grant(
+                        &grants,
+                        credential,
+                        window_start,
+                        granted.unwrap_or(0),
+                        true,
+                    );
+                });
+                return local;
+            }
+            Some(false) => return local,
+            None => {}
         }
-        if grant.left == 0 {
-            let want = (per_minute / 20).clamp(1, 100) as i64;
-            match store
-                .take_rate_grant(credential.0, window_start, per_minute as i64, want)
-                .await
-            {
-                Ok(granted) => grant.left = granted,
-                Err(error) => {
-                    // The request will meet the same database; the process's own bucket still holds.
-                    tracing::warn!(error = %error, "could not read the deployment's rate window");
-                    return local;
+        // Nothing granted yet: ask now, but not for long; a database that cannot answer in time leaves the
+        // process's own bucket in charge (the request will meet the same database anyway).
+        match take_grant(store, credential, window_start, per_minute, want).await {
+            Some(granted) => {
+                if add_grant(&self.grants, credential, window_start, granted, false) {
+                    local
+                } else {
+                    limited
                 }
             }
-        }
-        if grant.left > 0 {
-            grant.left -= 1;
-            local
-        } else {
-            RateDecision::Limited {
-                retry_after: Duration::from_millis((window_start + WINDOW_MS - now).max(1) as u64),
-            }
+            None => local,
         }
     }
 

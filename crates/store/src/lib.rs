@@ -108,6 +108,13 @@ impl StoreError {
         }
     }
 
+    /// The database rolled the whole transaction back to break a deadlock or a serialization conflict: nothing of
+    /// it was written, so even a non-idempotent request may be run again.
+    pub fn is_rolled_back_conflict(&self) -> bool {
+        matches!(self, Self::Database(sqlx::Error::Database(error))
+            if error.code().is_some_and(|code| matches!(code.as_ref(), "40001" | "40P01")))
+    }
+
     /// A foreign key refused the write: a row it names was deleted meanwhile (by a concurrent request).
     pub fn is_foreign_key_violation(&self) -> bool {
         matches!(self, Self::Database(sqlx::Error::Database(error)) if error.is_foreign_key_violation())

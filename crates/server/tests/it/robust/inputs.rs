@@ -19,6 +19,7 @@ both_databases!(
     malformed_partner_requests_get_the_same_4xx_in_the_json_envelope,
     classin_refusals_keep_http_200_and_error_info,
     a_form_mirror_declared_past_its_limit_is_refused_before_its_body,
+    a_web_form_sent_json_is_refused_in_the_json_envelope,
 );
 
 /// `(method, path, JSON body or none, expected status, the error key expected under "errors")`.
@@ -197,4 +198,38 @@ async fn a_form_mirror_declared_past_its_limit_is_refused_before_its_body(backen
     assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
     assert!(answer.contains("{\"message\":"), "{answer}");
     assert!(started.elapsed() < Duration::from_secs(2));
+}
+
+async fn a_web_form_sent_json_is_refused_in_the_json_envelope(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let alpha = app.tenant("alpha").await;
+    let school = json!({"branches": [{"id": 1, "name": "North", "classes": [{"id": 10, "name": "Grade 5",
+        "sections": [{"name": "A", "subjects": [{"id": 1, "name": "Physics",
+            "teachers": [{"uuid": "t1", "name": "Mr Karim"}]}],
+            "students": [{"uuid": "s1", "name": "Sara Haddad"}]}]}]}]});
+    crate::mirror::mirror(&alpha, &school).await;
+    let session = crate::sso::sign_in(&app, &alpha, "s1").await;
+    let response = crate::sso::browser()
+        .post(app.url("/lang"))
+        .header(header::COOKIE, format!("cb_session={session}"))
+        .json(&json!({"lang": "ar"}))
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    let content_type = response.headers()[header::CONTENT_TYPE]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let text = response.text().await.unwrap();
+    assert_eq!(status, 415, "{text}");
+    assert!(
+        content_type.starts_with("application/json"),
+        "{content_type}: {text}"
+    );
+    let answer: Value = serde_json::from_str(&text).unwrap();
+    assert!(
+        answer["message"].as_str().unwrap().contains("Content-Type"),
+        "{answer}"
+    );
 }

@@ -63,7 +63,7 @@ async fn killed_database_connections_are_invisible_to_clients(backend: Backend) 
             )
             .await;
             kills += 1;
-            tokio::time::sleep(Duration::from_millis(300)).await;
+            tokio::time::sleep(Duration::from_millis(500)).await;
         }
     }
     let mut served = 0;

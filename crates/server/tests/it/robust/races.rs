@@ -69,6 +69,7 @@ struct Race {
 }
 
 async fn concurrent_writes_of_one_key_end_in_a_defined_answer(backend: Backend) {
+    let _ = tracing_subscriber::fmt().with_env_filter("warn").try_init();
     let app = TestApp::spawn(backend).await;
     let alpha = app.tenant("alpha").await;
     let (_, person) = send(alpha.post_json(
