@@ -1,7 +1,7 @@
 //! Retrying a request whose database work failed under it. A connection that failed (killed by the database's
 //! operator, reset by the network): requests that may be repeated (GET, HEAD, OPTIONS, PUT, DELETE) with a body small
-//! enough to keep are served again once, on a fresh connection, so that the client never sees the failure. A
-//! deadlock's victim (the database undid its whole transaction) is served again up to twice, a POST too.
+//! enough to keep are served again (up to twice), on a fresh connection, so that the client never sees the failure.
+//! A deadlock's victim (the database undid its whole transaction) is served again up to twice, a POST too.
 
 use axum::{
     body::Body,
@@ -40,11 +40,12 @@ pub async fn retry_transient_failures(request: Request, next: Next) -> Response 
     };
     let first = Request::from_parts(parts.clone(), Body::from(bytes.clone()));
     let mut response = next.clone().run(first).await;
-    // Once for a failed connection; a deadlock's victim up to twice (two writers may meet again).
+    // Up to twice: two writers may meet again, and an operator ending every backend in turn may end the fresh
+    // connection too (a request slowed by a loaded machine can span two such rounds).
     for attempt in 0..2_u64 {
         let again = match response.extensions().get::<TransientFailureMarker>() {
             Some(marker) if marker.rolled_back => true,
-            Some(_) => repeatable && attempt == 0,
+            Some(_) => repeatable,
             None => false,
         };
         if !again {

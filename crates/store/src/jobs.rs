@@ -169,11 +169,15 @@ impl Store {
                 .await?;
             match id {
                 Some(id) => {
+                    // The start is read after the candidates were: the job before it in its tenant's queue
+                    // finished (and wrote its finish time) before that query's snapshot, so the start never
+                    // precedes it, however long this process was kept off the processor in between.
+                    let started = now_millis();
                     sqlx::query_as(&take)
                         .bind(id)
                         .bind(owner)
-                        .bind(now + lease_ms)
-                        .bind(now)
+                        .bind(started + lease_ms)
+                        .bind(started)
                         .fetch_optional(&mut *conn)
                         .await?
                 }
