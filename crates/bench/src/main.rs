@@ -9,7 +9,8 @@
 //! ```
 //!
 //! `labs` prints lab submissions graded per second through the server (`cargo run --release -p classbridge-bench --
-//! labs`).
+//! labs`). `soak [--seconds 60]` runs mixed traffic (re-mirrors, reads, sign-in links, bookings) and prints requests
+//! per second, p50 and p99 by kind and the 5xx answers, which must be none (exit code 1 otherwise).
 //!
 //! `mirror` runs, per database (SQLite; PostgreSQL too when a URL is given by `--postgres-url` or
 //! `CLASSBRIDGE_BENCH_POSTGRES_URL`, whose user may create databases):
@@ -42,6 +43,7 @@ mod reads;
 mod report;
 mod schema_baseline;
 mod server;
+mod soak;
 mod sso;
 mod wrk;
 
@@ -75,6 +77,18 @@ enum Command {
     Sso(SsoArgs),
     /// Lab submissions graded per second through the server (Ohm's law, 32 in flight).
     Labs(LabsArgs),
+    /// 60 s of mixed traffic (re-mirrors, reads, sign-in links, bookings): requests per second, p50 and p99 by kind,
+    /// and the 5xx answers (there must be none).
+    Soak(SoakArgs),
+}
+
+#[derive(Debug, Args)]
+struct SoakArgs {
+    /// Seconds of mixed traffic per database.
+    #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..))]
+    seconds: u64,
+    #[command(flatten)]
+    databases: DatabaseArgs,
 }
 
 #[derive(Debug, Args)]
@@ -174,6 +188,15 @@ async fn main() -> ExitCode {
                 .await
             }
             Command::Labs(args) => run_loads(args.databases, Load::Labs).await,
+            Command::Soak(args) => {
+                run_loads(
+                    args.databases,
+                    Load::Soak {
+                        seconds: args.seconds,
+                    },
+                )
+                .await
+            }
         }
     };
     // On Ctrl-C the run is dropped (which kills the server) and the scratch databases are dropped too.
@@ -237,6 +260,9 @@ enum Load {
         seconds: u64,
     },
     Labs,
+    Soak {
+        seconds: u64,
+    },
 }
 
 fn resolve_databases(
@@ -302,6 +328,16 @@ async fn run_loads(args: DatabaseArgs, load: Load) -> Result<bool> {
             Load::Labs => labs::run(&mut server)
                 .await
                 .map(|result| labs::print(name, &result)),
+            Load::Soak { seconds } => soak::run(&mut server, seconds).await.and_then(|result| {
+                soak::print(name, &result);
+                if result.clean() {
+                    Ok(())
+                } else {
+                    Err(anyhow::anyhow!(
+                        "the soak saw 5xx answers or failed requests"
+                    ))
+                }
+            }),
         };
         let _ = server.stop().await;
         if let Some(scratch) = scratch {

@@ -31,6 +31,9 @@ pub struct Server {
     child: Child,
     pub base: String,
     pub token: String,
+    /// The tenant's ClassIn credential (SID and SECRET), for the ClassIn-compatible API.
+    pub classin_sid: String,
+    pub classin_secret: String,
     log_path: PathBuf,
     _data_dir: TempDir,
 }
@@ -125,6 +128,22 @@ impl Server {
             .find_map(|line| line.trim().strip_prefix("token: "))
             .map(str::to_owned)
             .ok_or_else(|| anyhow!("no `token: …` line in the output of credential create"))?;
+        let classin = run_cli(
+            binary,
+            dir,
+            database_url,
+            &["classin-credential", "create", "--tenant", TENANT],
+        )?;
+        let field = |name: &str| {
+            classin
+                .lines()
+                .find_map(|line| line.trim().strip_prefix(name))
+                .map(|value| value.trim().to_owned())
+                .ok_or_else(|| {
+                    anyhow!("no `{name}` line in the output of classin-credential create")
+                })
+        };
+        let (classin_sid, classin_secret) = (field("SID:")?, field("SECRET:")?);
 
         let port = free_port()?;
         let log_path = dir.join("server.log");
@@ -146,6 +165,8 @@ impl Server {
             child,
             base: format!("http://127.0.0.1:{port}"),
             token,
+            classin_sid,
+            classin_secret,
             log_path,
             _data_dir: data_dir,
         };
