@@ -82,7 +82,7 @@ pub fn my_lessons(lang: Lang, lessons: &[PersonLesson], now: i64, csrf: &str) ->
                             @let lesson = &item.summary.lesson;
                             tr class="lesson-row" {
                                 td { (page_time(lesson.begins_at)) }
-                                td { a href=(lesson_path(lesson.id)) { (bdi(&lesson.name)) } br; span class="muted" { (bdi(&item.summary.course_name)) } }
+                                td { a href=(lesson_path(lesson.id)) { (bdi(&lesson.name)) } br; a class="muted" href=(super::courses::course_path(lesson.course_id)) { (bdi(&item.summary.course_name)) } }
                                 td { (bdi(item.summary.teacher_name.as_deref().unwrap_or("—"))) }
                                 td { (join_markup(lang, lesson, LessonRole::from_name(&item.role), now, csrf)) }
                             }
@@ -176,7 +176,7 @@ async fn render(state: &AppState, session: &WebSession, id: &str) -> Result<Resp
         section id="lesson" {
             table {
                 tbody {
-                    tr { th scope="row" { (lang.t(Key::Course)) } td { (summary.course_name) } }
+                    tr { th scope="row" { (lang.t(Key::Course)) } td { a href=(super::courses::course_path(lesson.course_id)) { (bdi(&summary.course_name)) } } }
                     tr { th scope="row" { (lang.t(Key::Teacher)) } td id="lesson-teacher" { (summary.teacher_name.as_deref().unwrap_or("—")) } }
                     tr { th scope="row" { (lang.t(Key::Time)) } td id="lesson-time" { (page_time(lesson.begins_at)) " – " (page_time(lesson.ends_at)) } }
                     @if lesson.bookable { tr { th scope="row" { (lang.t(Key::SeatsLeft)) } td id="seats-left" { ((lesson.seat_count - summary.booked).max(0)) " / " (lesson.seat_count) } } }

@@ -1,6 +1,7 @@
 //! The pages people land on: server-rendered HTML, no script, English and Arabic. A session comes from the
 //! `cb_session` cookie (or, for the app, `Authorization: Bearer`), and every page starts from the signed-in person.
 
+pub mod courses;
 pub mod dashboard;
 pub mod home;
 pub mod i18n;
@@ -32,6 +33,7 @@ pub fn routes() -> Router<AppState> {
         .route("/home", get(home::home))
         .route("/dashboard", get(dashboard::dashboard))
         .route("/dashboard/classin-pushes", post(pushes::set_push_url))
+        .route("/courses/{course_id}", get(courses::outline_page))
         .route("/lessons/{lesson_id}", get(lessons::lesson_page))
         .route("/lessons/{lesson_id}/enter", post(lessons::enter))
         .route("/lessons/{lesson_id}/book", post(lessons::book))

@@ -5,6 +5,7 @@
 mod booking;
 mod courses;
 mod lessons;
+mod outline_page;
 mod pages;
 mod pushes;
 mod readback;
