@@ -122,6 +122,16 @@ impl From<StoreError> for ApiError {
     }
 }
 
+impl From<classbridge_service::scope::ScopeError> for ApiError {
+    fn from(error: classbridge_service::scope::ScopeError) -> Self {
+        use classbridge_service::scope::ScopeError;
+        match error {
+            ScopeError::Forbidden(message) => Self::Forbidden(message),
+            ScopeError::Store(error) => error.into(),
+        }
+    }
+}
+
 impl From<classbridge_service::AuthError> for ApiError {
     fn from(error: classbridge_service::AuthError) -> Self {
         use classbridge_service::AuthError;

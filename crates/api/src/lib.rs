@@ -14,6 +14,7 @@ pub mod protect;
 pub mod rate_limit;
 pub mod refusals;
 pub mod retry;
+mod route_table;
 pub mod state;
 pub mod time;
 pub mod web;
@@ -33,16 +34,7 @@ pub use state::{ApiSettings, AppState};
 pub fn router(state: AppState) -> Router {
     // Install the recorder before the first request is counted.
     ops::prometheus();
-    let routed = Router::new()
-        .merge(partner::routes())
-        .merge(classin::routes())
-        .merge(classin_v2::routes())
-        .merge(web::routes())
-        .route("/healthz", get(ops::healthz))
-        .route("/readyz", get(ops::readyz))
-        .route("/metrics", get(ops::metrics_text))
-        .route("/openapi.json", get(ops::openapi_json))
-        .route("/docs", get(ops::docs_page))
+    let routed = routes()
         .route_layer(middleware::from_fn(observe::note_route))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
@@ -66,6 +58,27 @@ pub fn router(state: AppState) -> Router {
         ))
         .service(routed);
     Router::new().fallback_service(overridden)
+}
+
+/// Every route the server answers: the partner API, ClassIn v1 and v2, the pages and the operations endpoints.
+fn routes() -> Router<AppState> {
+    Router::new()
+        .merge(partner::routes())
+        .merge(classin::routes())
+        .merge(classin_v2::routes())
+        .merge(web::routes())
+        .route("/healthz", get(ops::healthz))
+        .route("/readyz", get(ops::readyz))
+        .route("/metrics", get(ops::metrics_text))
+        .route("/openapi.json", get(ops::openapi_json))
+        .route("/docs", get(ops::docs_page))
+}
+
+/// `(method, path template)` of every route of the server, read from the router itself (so that a test of every
+/// route cannot miss one): `ANY` for a path served on every method (ClassIn's), a `GET` route's implied `HEAD` left
+/// out. Sorted by path, then method.
+pub fn route_table() -> Vec<(String, String)> {
+    route_table::of(&format!("{:?}", routes()))
 }
 
 async fn not_found() -> ApiError {

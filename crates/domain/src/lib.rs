@@ -3,8 +3,10 @@
 pub mod form;
 pub mod input;
 pub mod mirror;
+pub mod scope;
 pub mod tenancy;
 pub mod validation;
 
+pub use scope::Scope;
 pub use tenancy::{BranchScope, CredentialId, Slug, TenantId};
 pub use validation::ValidationErrors;

@@ -250,7 +250,13 @@ pub async fn grade_book(
     let attempts = store.attempts_at(&[path.id], None).await?;
     for attempt in &attempts {
         if !students.iter().any(|s| s.user_id == attempt.user_id) {
-            if let Some(user) = store.find_user(tenant_id, attempt.user_id).await? {
+            if let Some(user) = store
+                .find_user(
+                    classbridge_domain::Scope::tenant_wide(tenant_id),
+                    attempt.user_id,
+                )
+                .await?
+            {
                 students.push(PathPerson {
                     learning_path_id: path.id,
                     user_id: user.id,

@@ -10,6 +10,7 @@ pub mod labs;
 pub mod mirror;
 pub mod origin;
 pub mod pushes;
+pub mod scope;
 pub mod secrets;
 pub mod sso;
 pub mod tokens;

@@ -2,7 +2,7 @@
 //! sessions they open. Only hashes of link tokens and session ids are stored.
 
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
-use classbridge_domain::TenantId;
+use classbridge_domain::Scope;
 use classbridge_store::{now_millis, sso::NewLink, Store, StoreError};
 use rand::RngCore;
 
@@ -44,10 +44,33 @@ impl LinkType {
     }
 }
 
+/// Why no link was issued.
+#[derive(Debug, thiserror::Error)]
+pub enum LinkError {
+    /// The person is not in the scope (another branch's, or no one): as unknown as a person that does not exist.
+    #[error("no such person in this scope")]
+    NotInScope,
+    /// The scope may not sign this person in (a branch's credential and an admin or supervisor).
+    #[error("{0}")]
+    Forbidden(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<LinkError> for StoreError {
+    fn from(error: LinkError) -> Self {
+        match error {
+            LinkError::Store(error) => error,
+            LinkError::NotInScope | LinkError::Forbidden(_) => StoreError::NotFound,
+        }
+    }
+}
+
+/// Issues a sign-in link for a person in the scope; a branch's credential signs in no admin or supervisor.
 #[allow(clippy::too_many_arguments)]
 pub async fn issue_link(
     store: &Store,
-    tenant_id: TenantId,
+    scope: Scope,
     user_id: i64,
     link_type: LinkType,
     lang: &str,
@@ -55,7 +78,17 @@ pub async fn issue_link(
     ttl_seconds: i64,
     base_url: &str,
     app_scheme: &str,
-) -> Result<IssuedLink, StoreError> {
+) -> Result<IssuedLink, LinkError> {
+    if !store.is_person_in_scope(scope, user_id).await? {
+        return Err(LinkError::NotInScope);
+    }
+    crate::scope::check_person_reachable(store, scope, user_id, "sign in")
+        .await
+        .map_err(|error| match error {
+            crate::scope::ScopeError::Forbidden(message) => LinkError::Forbidden(message),
+            crate::scope::ScopeError::Store(error) => LinkError::Store(error),
+        })?;
+    let tenant_id = scope.tenant_id();
     let token = random_token();
     let expires_at = now_millis() + ttl_seconds * 1000;
     store

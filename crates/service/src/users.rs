@@ -6,13 +6,15 @@ use std::collections::{HashMap, HashSet};
 use classbridge_domain::{
     input::{lenient_text, BodyFormat, FieldReader, TextRules},
     validation::child_path,
-    TenantId, ValidationErrors,
+    Scope, ValidationErrors,
 };
 use classbridge_store::{
     users::{self, NewUser, UniqueColumn, UserChanges},
     Store, StoreError,
 };
 use serde_json::{Map, Value};
+
+use crate::scope::{self, ScopeError};
 
 /// The fixed roles of every tenant.
 pub const ROLES: [(i64, &str); 4] = [
@@ -36,8 +38,20 @@ pub enum UserError {
     Invalid(ValidationErrors),
     #[error("not found")]
     NotFound,
+    /// Refused to the credential's scope (403).
+    #[error("{0}")]
+    Forbidden(String),
     #[error(transparent)]
     Store(#[from] StoreError),
+}
+
+impl From<ScopeError> for UserError {
+    fn from(error: ScopeError) -> Self {
+        match error {
+            ScopeError::Forbidden(message) => Self::Forbidden(message),
+            ScopeError::Store(error) => Self::Store(error),
+        }
+    }
 }
 
 pub type UserResult<T> = Result<T, UserError>;
@@ -196,17 +210,18 @@ fn read_fields(
     }
 }
 
-/// Checks relations and uniqueness against the tenant, adding errors by path.
+/// Checks relations against the scope (a classroom or group outside it is as unknown as one that does not exist)
+/// and uniqueness against the tenant, adding errors by path.
 async fn check_against_tenant(
     store: &Store,
-    tenant_id: TenantId,
+    scope: Scope,
     fields: &UserFields,
     user_id: Option<i64>,
     errors: &mut ValidationErrors,
 ) -> UserResult<()> {
     if let Some(username) = &fields.username {
         if store
-            .user_holding(tenant_id, UniqueColumn::Username, username, user_id)
+            .user_holding(scope.tenant_id(), UniqueColumn::Username, username, user_id)
             .await?
             .is_some()
         {
@@ -215,7 +230,7 @@ async fn check_against_tenant(
     }
     if let Some(email) = &fields.email {
         if store
-            .user_holding(tenant_id, UniqueColumn::Email, email, user_id)
+            .user_holding(scope.tenant_id(), UniqueColumn::Email, email, user_id)
             .await?
             .is_some()
         {
@@ -229,9 +244,9 @@ async fn check_against_tenant(
     ] {
         let Some(ids) = ids else { continue };
         let found: HashSet<i64> = if groups {
-            store.existing_group_ids(tenant_id, ids).await?
+            store.existing_group_ids(scope, ids).await?
         } else {
-            store.existing_classroom_ids(tenant_id, ids).await?
+            store.existing_classroom_ids(scope, ids).await?
         }
         .into_iter()
         .collect();
@@ -275,6 +290,7 @@ pub async fn hash_password(password: String) -> UserResult<String> {
 
 async fn apply_relations(
     tx: &mut classbridge_store::StoreTx,
+    scope: Scope,
     user_id: i64,
     fields: &UserFields,
 ) -> UserResult<()> {
@@ -284,17 +300,17 @@ async fn apply_relations(
         classbridge_store::sso::end_sessions_of(tx, &[user_id]).await?;
     }
     if let Some(groups) = &fields.groups {
-        users::set_groups(tx, user_id, groups)
+        users::set_groups(tx, scope, user_id, groups)
             .await
             .map_err(|error| deleted_meanwhile(error, "groups"))?;
     }
     if let Some(sections) = &fields.student_of {
-        users::set_student_of(tx, user_id, sections)
+        users::set_student_of(tx, scope, user_id, sections)
             .await
             .map_err(|error| deleted_meanwhile(error, "student_of"))?;
     }
     if let Some(sections) = &fields.teacher_of {
-        users::set_teacher_of(tx, user_id, sections)
+        users::set_teacher_of(tx, scope, user_id, sections)
             .await
             .map_err(|error| deleted_meanwhile(error, "teacher_of"))?;
     }
@@ -332,16 +348,31 @@ fn uniqueness_error(error: StoreError) -> UserError {
     }
 }
 
-/// Creates a user from a request body; returns the new id.
+/// Creates a user from a request body; returns the new id. A branch's credential creates only people of its branch
+/// (a student or teacher of one of its classrooms), never an admin or a supervisor.
 pub async fn create_user(
     store: &Store,
-    tenant_id: TenantId,
+    scope: Scope,
     body: &Map<String, Value>,
     format: BodyFormat,
 ) -> UserResult<i64> {
+    let tenant_id = scope.tenant_id();
     let mut errors = ValidationErrors::new();
     let fields = read_fields(body, format, true, &mut errors);
-    check_against_tenant(store, tenant_id, &fields, None, &mut errors).await?;
+    scope::check_roles_given(scope, fields.roles.as_deref().unwrap_or_default())?;
+    let joins_a_classroom = [&fields.student_of, &fields.teacher_of]
+        .iter()
+        .any(|ids| ids.as_ref().is_some_and(|ids| !ids.is_empty()));
+    if let (Some(branch), false) = (scope.branch_partner_id(), joins_a_classroom) {
+        errors.add(
+            "student_of",
+            format!(
+                "This credential is limited to branch {branch}: a user it creates is a student (student_of) or a \
+                 teacher (teacher_of) of at least one classroom of that branch."
+            ),
+        );
+    }
+    check_against_tenant(store, scope, &fields, None, &mut errors).await?;
     errors.into_result().map_err(UserError::Invalid)?;
     let password_hash = match fields.password.clone() {
         Some(password) => Some(hash_password(password).await?),
@@ -358,7 +389,7 @@ pub async fn create_user(
     let id = users::insert_user(&mut tx, tenant_id, &new)
         .await
         .map_err(uniqueness_error)?;
-    apply_relations(&mut tx, id, &fields).await?;
+    apply_relations(&mut tx, scope, id, &fields).await?;
     // Mirrors must not skip a branch this may have changed.
     classbridge_store::roster::bump_roster_version(&mut tx, tenant_id).await?;
     tx.commit().await?;
@@ -366,20 +397,24 @@ pub async fn create_user(
     Ok(id)
 }
 
-/// Changes the fields given; relation arrays given replace the old ones.
+/// Changes the fields given; relation arrays given replace the old ones (of a branch's credential: those in its
+/// branch). A branch's credential changes only its branch's people, never an admin or a supervisor.
 pub async fn update_user(
     store: &Store,
-    tenant_id: TenantId,
+    scope: Scope,
     id: i64,
     body: &Map<String, Value>,
     format: BodyFormat,
 ) -> UserResult<()> {
-    if store.find_user(tenant_id, id).await?.is_none() {
+    let tenant_id = scope.tenant_id();
+    if store.find_user(scope, id).await?.is_none() {
         return Err(UserError::NotFound);
     }
+    scope::check_person_reachable(store, scope, id, "change").await?;
     let mut errors = ValidationErrors::new();
     let fields = read_fields(body, format, false, &mut errors);
-    check_against_tenant(store, tenant_id, &fields, Some(id), &mut errors).await?;
+    scope::check_roles_given(scope, fields.roles.as_deref().unwrap_or_default())?;
+    check_against_tenant(store, scope, &fields, Some(id), &mut errors).await?;
     errors.into_result().map_err(UserError::Invalid)?;
     let password_hash = match fields.password.clone() {
         Some(password) => Some(hash_password(password).await?),
@@ -392,19 +427,25 @@ pub async fn update_user(
         password_hash,
     };
     let mut tx = store.begin().await?;
-    users::update_user(&mut tx, tenant_id, id, &changes)
+    users::update_user(&mut tx, scope, id, &changes)
         .await
         .map_err(uniqueness_error)?;
-    apply_relations(&mut tx, id, &fields).await?;
+    apply_relations(&mut tx, scope, id, &fields).await?;
     // Mirrors must not skip a branch this may have changed.
     classbridge_store::roster::bump_roster_version(&mut tx, tenant_id).await?;
     tx.commit().await?;
     Ok(())
 }
 
-pub async fn delete_user(store: &Store, tenant_id: TenantId, id: i64) -> UserResult<()> {
+/// Deletes a user in the scope (a branch's credential: one of its people, never an admin or a supervisor).
+pub async fn delete_user(store: &Store, scope: Scope, id: i64) -> UserResult<()> {
+    let tenant_id = scope.tenant_id();
+    if store.find_user(scope, id).await?.is_none() {
+        return Err(UserError::NotFound);
+    }
+    scope::check_person_reachable(store, scope, id, "delete").await?;
     let mut tx = store.begin().await?;
-    if !users::delete_user(&mut tx, tenant_id, id).await? {
+    if !users::delete_user(&mut tx, scope, id).await? {
         return Err(UserError::NotFound);
     }
     // Mirrors must not skip a branch this may have changed.
@@ -434,13 +475,16 @@ struct TransferItem {
 /// Most users in one transfer call.
 pub const MAX_TRANSFER: usize = 5000;
 
-/// Upserts users by the partner's id: all are checked first, and none is written unless all are valid.
+/// Upserts users by the partner's id: all are checked first, and none is written unless all are valid. Transferred
+/// users belong to no branch: only a tenant-wide credential transfers.
 pub async fn transfer(
     store: &Store,
-    tenant_id: TenantId,
+    scope: Scope,
     body: &Map<String, Value>,
     format: BodyFormat,
 ) -> UserResult<Vec<Transferred>> {
+    scope::require_tenant_wide(scope, "transfer users (they belong to no branch)")?;
+    let tenant_id = scope.tenant_id();
     let mut errors = ValidationErrors::new();
     let mut reader = FieldReader::new(&mut errors, format);
     let items = reader.required_array(body, "", "data").unwrap_or(&[]);
@@ -552,7 +596,7 @@ pub async fn transfer(
 /// One attempt at writing checked transfer items, in one transaction.
 async fn transfer_once(
     store: &Store,
-    tenant_id: TenantId,
+    tenant_id: classbridge_domain::TenantId,
     parsed: &[(usize, TransferItem)],
 ) -> UserResult<Vec<Transferred>> {
     let mut errors = ValidationErrors::new();
@@ -600,7 +644,8 @@ async fn transfer_once(
                         username: Some(item.username.clone()),
                         ..Default::default()
                     };
-                    users::update_user(&mut tx, tenant_id, row.id, &changes).await?;
+                    users::update_user(&mut tx, Scope::tenant_wide(tenant_id), row.id, &changes)
+                        .await?;
                 }
                 if role_changes {
                     users::set_roles(&mut tx, row.id, &[item.role.unwrap_or(ROLE_STUDENT)]).await?;

@@ -1,7 +1,9 @@
 //! Classrooms: every section is one. Mirrored sections are read here; classrooms made through the API live in the
 //! tenant's default branch and are changed only through the API.
 
-use classbridge_domain::TenantId;
+use classbridge_domain::{Scope, TenantId};
+
+use crate::branch_scope::sections_condition;
 
 use crate::{
     now_millis, roster::bump_roster_version, tx::on_tx, Page, PageRequest, Store, StoreError,
@@ -37,18 +39,25 @@ const CLASSROOM_SELECT: &str = "SELECT s.id, s.name, s.origin, c.name AS class_n
      FROM sections s JOIN classes c ON c.id = s.class_id JOIN branches b ON b.id = s.branch_id";
 
 impl Store {
+    /// The scope's classrooms (of a branch: its sections), paged by id.
     pub async fn list_classrooms(
         &self,
-        tenant_id: TenantId,
+        scope: Scope,
         page: PageRequest,
     ) -> StoreResult<Page<Classroom>> {
-        let sql =
-            format!("{CLASSROOM_SELECT} WHERE s.tenant_id = $1 ORDER BY s.id LIMIT $2 OFFSET $3");
-        let count = "SELECT COUNT(*) FROM sections WHERE tenant_id = $1";
+        let tenant_id = scope.tenant_id();
+        let sql = format!(
+            "{CLASSROOM_SELECT} WHERE s.tenant_id = $1{} ORDER BY s.id LIMIT $2 OFFSET $3",
+            sections_condition(scope, "s.branch_id")
+        );
+        let count = format!(
+            "SELECT COUNT(*) FROM sections WHERE tenant_id = $1{}",
+            sections_condition(scope, "branch_id")
+        );
         let (items, total) = on_reader!(self, pool => {
             let items: Vec<Classroom> = sqlx::query_as(&sql)
                 .bind(tenant_id.get()).bind(page.limit()).bind(page.offset()).fetch_all(pool).await?;
-            let total: i64 = sqlx::query_scalar(count).bind(tenant_id.get()).fetch_one(pool).await?;
+            let total: i64 = sqlx::query_scalar(&count).bind(tenant_id.get()).fetch_one(pool).await?;
             (items, total)
         });
         Ok(Page {
@@ -58,12 +67,13 @@ impl Store {
         })
     }
 
-    pub async fn find_classroom(
-        &self,
-        tenant_id: TenantId,
-        id: i64,
-    ) -> StoreResult<Option<Classroom>> {
-        let sql = format!("{CLASSROOM_SELECT} WHERE s.tenant_id = $1 AND s.id = $2");
+    /// A classroom in the scope.
+    pub async fn find_classroom(&self, scope: Scope, id: i64) -> StoreResult<Option<Classroom>> {
+        let tenant_id = scope.tenant_id();
+        let sql = format!(
+            "{CLASSROOM_SELECT} WHERE s.tenant_id = $1 AND s.id = $2{}",
+            sections_condition(scope, "s.branch_id")
+        );
         Ok(
             on_reader!(self, pool => sqlx::query_as(&sql).bind(tenant_id.get()).bind(id).fetch_optional(pool).await?),
         )
@@ -116,14 +126,18 @@ pub async fn create_classroom(
 /// Renames a hand-made classroom (`NotFound` when there is none by that id); bumps the roster version.
 pub async fn rename_classroom(
     tx: &mut StoreTx,
-    tenant_id: TenantId,
+    scope: Scope,
     id: i64,
     name: &str,
     name_key: &str,
 ) -> StoreResult<()> {
-    let sql = "UPDATE sections SET name = $3, name_key = $4 WHERE tenant_id = $1 AND id = $2";
+    let tenant_id = scope.tenant_id();
+    let sql = format!(
+        "UPDATE sections SET name = $3, name_key = $4 WHERE tenant_id = $1 AND id = $2{}",
+        sections_condition(scope, "branch_id")
+    );
     let updated = on_tx!(tx, conn, Db => {
-        sqlx::query(sql).bind(tenant_id.get()).bind(id).bind(name).bind(name_key).execute(&mut *conn).await?.rows_affected()
+        sqlx::query(&sql).bind(tenant_id.get()).bind(id).bind(name).bind(name_key).execute(&mut *conn).await?.rows_affected()
     });
     if updated != 1 {
         return Err(StoreError::NotFound);
@@ -133,13 +147,17 @@ pub async fn rename_classroom(
 }
 
 /// Deletes a classroom and its memberships; bumps the roster version.
-pub async fn delete_classroom(tx: &mut StoreTx, tenant_id: TenantId, id: i64) -> StoreResult<()> {
-    let sql = "DELETE FROM sections WHERE tenant_id = $1 AND id = $2";
+pub async fn delete_classroom(tx: &mut StoreTx, scope: Scope, id: i64) -> StoreResult<()> {
+    let tenant_id = scope.tenant_id();
+    let sql = format!(
+        "DELETE FROM sections WHERE tenant_id = $1 AND id = $2{}",
+        sections_condition(scope, "branch_id")
+    );
     // Student memberships have no foreign key to cascade from on PostgreSQL: deleted after their section (see
     // `roster::delete_by_ids`).
     let memberships = "DELETE FROM section_students WHERE section_id = $1";
     let deleted = on_tx!(tx, conn, Db => {
-        let deleted = sqlx::query(sql).bind(tenant_id.get()).bind(id).execute(&mut *conn).await?.rows_affected();
+        let deleted = sqlx::query(&sql).bind(tenant_id.get()).bind(id).execute(&mut *conn).await?.rows_affected();
         if deleted == 1 {
             sqlx::query(memberships).bind(id).execute(&mut *conn).await?;
         }

@@ -2,7 +2,7 @@
 //! LOCKED` on PostgreSQL, under SQLite's single writer), kept alive by heartbeats, and finished with their counts.
 //! Per tenant only the oldest unfinished job can be claimed, so jobs take effect in the order they were accepted.
 
-use classbridge_domain::TenantId;
+use classbridge_domain::{Scope, TenantId};
 use serde_json::Value;
 
 use rusqlite::OptionalExtension;
@@ -69,13 +69,14 @@ impl Store {
     pub async fn insert_job(
         &self,
         tx: &mut StoreTx,
-        tenant_id: TenantId,
+        scope: Scope,
         job: &NewJob,
         idempotency: Option<(&str, &str, i64, &str)>,
     ) -> StoreResult<()> {
+        let tenant_id = scope.tenant_id();
         let now = now_millis();
         let sql = "INSERT INTO jobs (id, tenant_id, kind, status, options, payload_bytes, payload_sha256, items_total, \
-                   accepted_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
+                   accepted_at, branch_partner_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
         let remember = "INSERT INTO idempotency_keys (tenant_id, key, request_sha256, response_status, response_body, \
                         created_at) VALUES ($1, $2, $3, $4, $5, $6)";
         on_tx!(tx, conn, Db => {
@@ -89,6 +90,7 @@ impl Store {
                 .bind(&job.payload_sha256)
                 .bind(job.items_total)
                 .bind(now)
+                .bind(scope.branch_partner_id())
                 .execute(&mut *conn)
                 .await?;
             if let Some((key, request_sha256, status, body)) = idempotency {
@@ -266,7 +268,18 @@ impl Store {
         )
     }
 
-    pub async fn find_job(&self, tenant_id: TenantId, job_id: &str) -> StoreResult<Option<Job>> {
+    /// One job in the scope (of a branch: those its credentials made).
+    pub async fn find_job(&self, scope: Scope, job_id: &str) -> StoreResult<Option<Job>> {
+        let tenant_id = scope.tenant_id();
+        if !scope.is_tenant_wide() {
+            let sql = format!(
+                "SELECT {JOB_COLUMNS} FROM jobs WHERE tenant_id = $1 AND id = $2{}",
+                crate::branch_scope::tagged_condition(scope, "branch_partner_id")
+            );
+            return Ok(
+                on_reader!(self, pool => sqlx::query_as(&sql).bind(tenant_id.get()).bind(job_id).fetch_optional(pool).await?),
+            );
+        }
         let points = match &self.point_reads {
             PointReads::Postgres(batches) => {
                 return batches.jobs.read(tenant_id.get(), job_id.to_owned()).await
@@ -300,19 +313,22 @@ impl Store {
         })
     }
 
-    /// A tenant's jobs, newest first, optionally of one status.
+    /// The scope's jobs, newest first, optionally of one status.
     pub async fn list_jobs(
         &self,
-        tenant_id: TenantId,
+        scope: Scope,
         status: Option<&str>,
         page: PageRequest,
     ) -> StoreResult<Page<Job>> {
+        let tenant_id = scope.tenant_id();
+        let condition = crate::branch_scope::tagged_condition(scope, "branch_partner_id");
         let sql = format!(
-            "SELECT {JOB_COLUMNS} FROM jobs WHERE tenant_id = $1 AND ($2 IS NULL OR status = $2) \
+            "SELECT {JOB_COLUMNS} FROM jobs WHERE tenant_id = $1 AND ($2 IS NULL OR status = $2){condition} \
              ORDER BY position DESC LIMIT $3 OFFSET $4"
         );
-        let count =
-            "SELECT COUNT(*) FROM jobs WHERE tenant_id = $1 AND ($2 IS NULL OR status = $2)";
+        let count = format!(
+            "SELECT COUNT(*) FROM jobs WHERE tenant_id = $1 AND ($2 IS NULL OR status = $2){condition}"
+        );
         let (items, total) = on_reader!(self, pool => {
             let items: Vec<Job> = sqlx::query_as(&sql)
                 .bind(tenant_id.get())
@@ -321,7 +337,7 @@ impl Store {
                 .bind(page.offset())
                 .fetch_all(pool)
                 .await?;
-            let total: i64 = sqlx::query_scalar(count).bind(tenant_id.get()).bind(status).fetch_one(pool).await?;
+            let total: i64 = sqlx::query_scalar(&count).bind(tenant_id.get()).bind(status).fetch_one(pool).await?;
             (items, total)
         });
         Ok(Page {

@@ -4,6 +4,7 @@
 #[macro_use]
 mod macros;
 mod batch;
+pub mod branch_scope;
 pub mod classin;
 pub mod classrooms;
 mod connect;

@@ -580,26 +580,31 @@ async fn delete_pairs(
     Ok(())
 }
 
-/// A mirrored or transferred person by the partner's uuid.
+/// A mirrored or transferred person in the scope by the partner's uuid.
 pub async fn find_person_by_uuid(
     store: &crate::Store,
-    tenant_id: TenantId,
+    scope: classbridge_domain::Scope,
     uuid: &str,
 ) -> StoreResult<Option<PersonRow>> {
-    let sql = "SELECT id, uuid, name, active FROM users WHERE tenant_id = $1 AND uuid = $2";
+    let sql = format!(
+        "SELECT id, uuid, name, active FROM users WHERE tenant_id = $1 AND uuid = $2{}",
+        crate::branch_scope::people_condition(scope, "id")
+    );
+    let tenant_id = scope.tenant_id();
     Ok(
-        on_reader!(store, pool => sqlx::query_as(sql).bind(tenant_id.get()).bind(uuid).fetch_optional(pool).await?),
+        on_reader!(store, pool => sqlx::query_as(&sql).bind(tenant_id.get()).bind(uuid).fetch_optional(pool).await?),
     )
 }
 
-/// Deletes a person as the users API deletes a user, and bumps the roster version.
+/// Deletes a person in the scope as the users API deletes a user, and bumps the roster version.
 pub async fn delete_person(
     store: &crate::Store,
-    tenant_id: TenantId,
+    scope: classbridge_domain::Scope,
     id: i64,
 ) -> StoreResult<bool> {
+    let tenant_id = scope.tenant_id();
     let mut tx = store.begin().await?;
-    let deleted = crate::users::delete_user(&mut tx, tenant_id, id).await?;
+    let deleted = crate::users::delete_user(&mut tx, scope, id).await?;
     bump_roster_version(&mut tx, tenant_id).await?;
     tx.commit().await?;
     store.forget_counts(tenant_id);

@@ -3,7 +3,11 @@
 
 use std::collections::HashMap;
 
-use classbridge_domain::TenantId;
+use classbridge_domain::{Scope, TenantId};
+
+use crate::branch_scope::{
+    group_ids_condition, people_condition, section_ids_condition, tagged_condition,
+};
 use sqlx::QueryBuilder;
 
 use std::sync::Arc;
@@ -108,16 +112,21 @@ fn list_summary_sql(condition: &str) -> String {
 }
 
 impl Store {
+    /// The scope's users, paged by id (of a branch: its people).
     pub async fn list_users(
         &self,
-        tenant_id: TenantId,
+        scope: Scope,
         filter: UserFilter,
         page: PageRequest,
     ) -> StoreResult<Page<UserRow>> {
+        let tenant_id = scope.tenant_id();
         let condition = match filter {
             UserFilter::All => "",
             UserFilter::WithLmsId => " AND lms_id IS NOT NULL",
         };
+        if !scope.is_tenant_wide() {
+            return self.list_branch_users(scope, condition, page).await;
+        }
         let list = match filter {
             UserFilter::All => "users",
             UserFilter::WithLmsId => "lms_users",
@@ -176,6 +185,32 @@ impl Store {
         Ok(Page {
             items,
             total: checkpoints.total,
+            request: page,
+        })
+    }
+
+    /// A branch's people, paged by id; branches are small next to tenants, so a plain offset serves.
+    async fn list_branch_users(
+        &self,
+        scope: Scope,
+        condition: &str,
+        page: PageRequest,
+    ) -> StoreResult<Page<UserRow>> {
+        let people = people_condition(scope, "id");
+        let sql = format!(
+            "SELECT {USER_COLUMNS} FROM users WHERE tenant_id = $1{condition}{people} ORDER BY id LIMIT $2 OFFSET $3"
+        );
+        let count = format!("SELECT COUNT(*) FROM users WHERE tenant_id = $1{condition}{people}");
+        let tenant = scope.tenant_id().get();
+        let (items, total) = on_reader!(self, pool => {
+            let items: Vec<UserRow> = sqlx::query_as(&sql)
+                .bind(tenant).bind(page.limit()).bind(page.offset()).fetch_all(pool).await?;
+            let total: i64 = sqlx::query_scalar(&count).bind(tenant).fetch_one(pool).await?;
+            (items, total)
+        });
+        Ok(Page {
+            items,
+            total,
             request: page,
         })
     }
@@ -297,7 +332,20 @@ impl Store {
         }))
     }
 
-    pub async fn find_user(&self, tenant_id: TenantId, id: i64) -> StoreResult<Option<UserRow>> {
+    /// A user in the scope (of a branch: one of its people).
+    pub async fn find_user(&self, scope: Scope, id: i64) -> StoreResult<Option<UserRow>> {
+        let found = self.find_tenant_user(scope.tenant_id(), id).await?;
+        match found {
+            Some(user)
+                if scope.is_tenant_wide() || self.is_person_in_scope(scope, user.id).await? =>
+            {
+                Ok(Some(user))
+            }
+            _ => Ok(None),
+        }
+    }
+
+    async fn find_tenant_user(&self, tenant_id: TenantId, id: i64) -> StoreResult<Option<UserRow>> {
         match &self.point_reads {
             PointReads::Postgres(batches) => batches.users.read(tenant_id.get(), id).await,
             PointReads::Sqlite(points) => points.read(|connection| {
@@ -314,12 +362,14 @@ impl Store {
     /// A mirrored person by uuid, or else a transferred one by the partner's id (`lms_id`).
     pub async fn find_user_by_partner_id(
         &self,
-        tenant_id: TenantId,
+        scope: Scope,
         partner_id: &str,
     ) -> StoreResult<Option<UserRow>> {
+        let tenant_id = scope.tenant_id();
         let sql = format!(
-            "SELECT {USER_COLUMNS} FROM users WHERE tenant_id = $1 AND (uuid = $2 OR lms_id = $2) \
-             ORDER BY CASE WHEN uuid = $2 THEN 0 ELSE 1 END LIMIT 1"
+            "SELECT {USER_COLUMNS} FROM users WHERE tenant_id = $1 AND (uuid = $2 OR lms_id = $2){} \
+             ORDER BY CASE WHEN uuid = $2 THEN 0 ELSE 1 END LIMIT 1",
+            people_condition(scope, "id")
         );
         Ok(
             on_reader!(self, pool => sqlx::query_as(&sql).bind(tenant_id.get()).bind(partner_id).fetch_optional(pool).await?),
@@ -338,9 +388,10 @@ impl Store {
         Ok(roles_by_user(rows))
     }
 
-    /// Each user's groups `(group id, name)`.
+    /// Each user's groups `(group id, name)` in the scope.
     pub async fn groups_of(
         &self,
+        scope: Scope,
         user_ids: &[i64],
     ) -> StoreResult<HashMap<i64, Vec<(i64, String)>>> {
         let mut groups: HashMap<i64, Vec<(i64, String)>> = HashMap::new();
@@ -349,6 +400,7 @@ impl Store {
                 let mut query = QueryBuilder::new(
                     "SELECT m.user_id, g.id, g.name FROM group_members m JOIN user_groups g ON g.id = m.group_id WHERE m.user_id");
                 in_list(&mut query, chunk);
+                query.push(tagged_condition(scope, "g.branch_partner_id"));
                 query.push(" ORDER BY g.id");
                 query.build_query_as().fetch_all(pool).await?
             });
@@ -359,17 +411,23 @@ impl Store {
         Ok(groups)
     }
 
-    /// Each user's classrooms, as student or teacher.
+    /// Each user's classrooms in the scope, as student or teacher.
     pub async fn classrooms_of(
         &self,
+        scope: Scope,
         user_ids: &[i64],
     ) -> StoreResult<HashMap<i64, Vec<UserClassroom>>> {
         let mut classrooms: HashMap<i64, Vec<UserClassroom>> = HashMap::new();
         let select = "SELECT DISTINCT m.user_id, s.id AS section_id, s.name AS section_name, c.name AS class_name, \
                       b.partner_id AS branch_partner_id, b.name AS branch_name, ";
-        let joins =
+        let joins = format!(
             " m JOIN sections s ON s.id = m.section_id JOIN classes c ON c.id = s.class_id \
-                     JOIN branches b ON b.id = s.branch_id WHERE m.user_id";
+                     JOIN branches b ON b.id = s.branch_id WHERE {} m.user_id",
+            match scope.branch_partner_id() {
+                None => String::new(),
+                Some(branch) => format!("b.partner_id = {branch} AND"),
+            }
+        );
         for chunk in user_ids.chunks(BATCH) {
             let rows: Vec<UserClassroom> = on_reader!(self, pool => {
                 let mut query = QueryBuilder::new(format!("{select}'student' AS membership FROM section_students{joins}"));
@@ -388,28 +446,25 @@ impl Store {
         Ok(classrooms)
     }
 
-    /// Of these ids, those that are the tenant's groups.
-    pub async fn existing_group_ids(
-        &self,
-        tenant_id: TenantId,
-        ids: &[i64],
-    ) -> StoreResult<Vec<i64>> {
-        self.existing_ids("user_groups", tenant_id, ids).await
+    /// Of these ids, those that are groups in the scope.
+    pub async fn existing_group_ids(&self, scope: Scope, ids: &[i64]) -> StoreResult<Vec<i64>> {
+        let condition = tagged_condition(scope, "branch_partner_id");
+        self.existing_ids("user_groups", scope.tenant_id(), &condition, ids)
+            .await
     }
 
-    /// Of these ids, those that are the tenant's classrooms (sections).
-    pub async fn existing_classroom_ids(
-        &self,
-        tenant_id: TenantId,
-        ids: &[i64],
-    ) -> StoreResult<Vec<i64>> {
-        self.existing_ids("sections", tenant_id, ids).await
+    /// Of these ids, those that are classrooms (sections) in the scope.
+    pub async fn existing_classroom_ids(&self, scope: Scope, ids: &[i64]) -> StoreResult<Vec<i64>> {
+        let condition = crate::branch_scope::sections_condition(scope, "branch_id");
+        self.existing_ids("sections", scope.tenant_id(), &condition, ids)
+            .await
     }
 
     async fn existing_ids(
         &self,
         table: &'static str,
         tenant_id: TenantId,
+        condition: &str,
         ids: &[i64],
     ) -> StoreResult<Vec<i64>> {
         let mut found = Vec::new();
@@ -418,6 +473,7 @@ impl Store {
                 let mut query = QueryBuilder::new(format!("SELECT id FROM {table} WHERE tenant_id = "));
                 query.push_bind(tenant_id.get()).push(" AND id");
                 in_list(&mut query, chunk);
+                query.push(condition);
                 query.build_query_scalar().fetch_all(pool).await?
             });
             found.extend(rows);
@@ -473,18 +529,22 @@ pub async fn insert_user(
     }))
 }
 
+/// Changes a user in the scope.
 pub async fn update_user(
     tx: &mut StoreTx,
-    tenant_id: TenantId,
+    scope: Scope,
     id: i64,
     changes: &UserChanges,
 ) -> StoreResult<()> {
-    let sql = "UPDATE users SET name = COALESCE($3, name), username = COALESCE($4, username), \
-               email = COALESCE($5, email), password_hash = COALESCE($6, password_hash), updated_at = $7 \
-               WHERE tenant_id = $1 AND id = $2";
+    let sql = format!(
+        "UPDATE users SET name = COALESCE($3, name), username = COALESCE($4, username), \
+         email = COALESCE($5, email), password_hash = COALESCE($6, password_hash), updated_at = $7 \
+         WHERE tenant_id = $1 AND id = $2{}",
+        people_condition(scope, "id")
+    );
     on_tx!(tx, conn, Db => {
-        sqlx::query(sql)
-            .bind(tenant_id.get()).bind(id).bind(&changes.name).bind(&changes.username).bind(&changes.email)
+        sqlx::query(&sql)
+            .bind(scope.tenant_id().get()).bind(id).bind(&changes.name).bind(&changes.username).bind(&changes.email)
             .bind(&changes.password_hash).bind(now_millis())
             .execute(&mut *conn).await?;
     });
@@ -579,23 +639,30 @@ pub async fn find_username_holders(
 
 /// Replaces a user's explicit roles.
 pub async fn set_roles(tx: &mut StoreTx, user_id: i64, roles: &[i64]) -> StoreResult<()> {
-    replace_links(tx, "user_roles", "role_id", user_id, roles).await
+    replace_links(tx, "user_roles", "role_id", "", user_id, roles).await
 }
 
-/// Replaces a user's groups.
-pub async fn set_groups(tx: &mut StoreTx, user_id: i64, groups: &[i64]) -> StoreResult<()> {
-    replace_links(tx, "group_members", "group_id", user_id, groups).await
+/// Replaces a user's groups in the scope (a branch's credential leaves the user's other groups as they are).
+pub async fn set_groups(
+    tx: &mut StoreTx,
+    scope: Scope,
+    user_id: i64,
+    groups: &[i64],
+) -> StoreResult<()> {
+    let kept = group_ids_condition(scope, "group_id");
+    replace_links(tx, "group_members", "group_id", &kept, user_id, groups).await
 }
 
 async fn replace_links(
     tx: &mut StoreTx,
     table: &'static str,
     column: &'static str,
+    condition: &str,
     user_id: i64,
     ids: &[i64],
 ) -> StoreResult<()> {
     on_tx!(tx, conn, Db => {
-        sqlx::query(&format!("DELETE FROM {table} WHERE user_id = $1")).bind(user_id).execute(&mut *conn).await?;
+        sqlx::query(&format!("DELETE FROM {table} WHERE user_id = $1{condition}")).bind(user_id).execute(&mut *conn).await?;
         if !ids.is_empty() {
             let mut query = QueryBuilder::<Db>::new(format!("INSERT INTO {table} (user_id, {column}) "));
             query.push_values(ids, |mut row, id| {
@@ -607,9 +674,16 @@ async fn replace_links(
     Ok(())
 }
 
-/// Makes the user a student of exactly these classrooms: others are left (mirrored ones too; the branch's next
-/// mirror decides those again), new ones are joined as hand-made memberships.
-pub async fn set_student_of(tx: &mut StoreTx, user_id: i64, sections: &[i64]) -> StoreResult<()> {
+/// Makes the user a student of exactly these classrooms of the scope: others of the scope are left (mirrored ones
+/// too; the branch's next mirror decides those again), new ones are joined as hand-made memberships. A branch's
+/// credential leaves the user's classrooms of other branches as they are.
+pub async fn set_student_of(
+    tx: &mut StoreTx,
+    scope: Scope,
+    user_id: i64,
+    sections: &[i64],
+) -> StoreResult<()> {
+    let in_scope = section_ids_condition(scope, "section_id");
     // Held as foreign keys would hold them (PostgreSQL has none on memberships); a user or classroom deleted
     // meanwhile is not joined.
     let (users, held) = crate::roster::hold_for_memberships(tx, &[user_id], sections).await?;
@@ -624,7 +698,7 @@ pub async fn set_student_of(tx: &mut StoreTx, user_id: i64, sections: &[i64]) ->
     let sections = sections.as_slice();
     on_tx!(tx, conn, Db => {
         let mut delete = QueryBuilder::<Db>::new("DELETE FROM section_students WHERE user_id = ");
-        delete.push_bind(user_id);
+        delete.push_bind(user_id).push(in_scope.as_str());
         if !sections.is_empty() {
             delete.push(" AND section_id NOT");
             in_list(&mut delete, sections);
@@ -643,12 +717,19 @@ pub async fn set_student_of(tx: &mut StoreTx, user_id: i64, sections: &[i64]) ->
     Ok(())
 }
 
-/// Makes the user a teacher of exactly these classrooms (subject assignments elsewhere are left).
-pub async fn set_teacher_of(tx: &mut StoreTx, user_id: i64, sections: &[i64]) -> StoreResult<()> {
+/// Makes the user a teacher of exactly these classrooms of the scope (subject assignments elsewhere are left; a
+/// branch's credential leaves other branches' classrooms as they are).
+pub async fn set_teacher_of(
+    tx: &mut StoreTx,
+    scope: Scope,
+    user_id: i64,
+    sections: &[i64],
+) -> StoreResult<()> {
+    let in_scope = section_ids_condition(scope, "section_id");
     on_tx!(tx, conn, Db => {
         for table in ["section_teachers", "teaching_assignments"] {
             let mut delete = QueryBuilder::<Db>::new(format!("DELETE FROM {table} WHERE user_id = "));
-            delete.push_bind(user_id);
+            delete.push_bind(user_id).push(in_scope.as_str());
             if !sections.is_empty() {
                 delete.push(" AND section_id NOT");
                 in_list(&mut delete, sections);
@@ -668,13 +749,17 @@ pub async fn set_teacher_of(tx: &mut StoreTx, user_id: i64, sections: &[i64]) ->
 }
 
 /// Deletes a user and its student memberships; group memberships, roles and the rest go with it by cascade.
-pub async fn delete_user(tx: &mut StoreTx, tenant_id: TenantId, id: i64) -> StoreResult<bool> {
-    let sql = "DELETE FROM users WHERE tenant_id = $1 AND id = $2";
+pub async fn delete_user(tx: &mut StoreTx, scope: Scope, id: i64) -> StoreResult<bool> {
+    let tenant_id = scope.tenant_id();
+    let sql = format!(
+        "DELETE FROM users WHERE tenant_id = $1 AND id = $2{}",
+        people_condition(scope, "id")
+    );
     // Student memberships have no foreign key to cascade from on PostgreSQL: deleted after their user (see
     // `roster::delete_by_ids` for why after).
     let memberships = "DELETE FROM section_students WHERE user_id = $1";
     let deleted = on_tx!(tx, conn, Db => {
-        let deleted = sqlx::query(sql).bind(tenant_id.get()).bind(id).execute(&mut *conn).await?.rows_affected();
+        let deleted = sqlx::query(&sql).bind(tenant_id.get()).bind(id).execute(&mut *conn).await?.rows_affected();
         if deleted == 1 {
             sqlx::query(memberships).bind(id).execute(&mut *conn).await?;
         }

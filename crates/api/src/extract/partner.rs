@@ -5,7 +5,7 @@ use axum::{
     extract::FromRequestParts,
     http::{header, request::Parts, HeaderMap},
 };
-use classbridge_domain::TenantId;
+use classbridge_domain::{Scope, TenantId};
 use classbridge_service::auth::PartnerClaims;
 use classbridge_store::{PartnerCredential, Tenant};
 
@@ -23,6 +23,12 @@ pub struct Partner {
 impl Partner {
     pub fn tenant_id(&self) -> TenantId {
         self.tenant.id
+    }
+
+    /// What this call may touch: the tenant, or the credential's branch of it. Every read and write of people,
+    /// classrooms, groups, courses, lessons, bookings, jobs and sign-in links takes it.
+    pub fn scope(&self) -> Scope {
+        Scope::new(self.tenant.id, self.credential.scope)
     }
 }
 

@@ -57,7 +57,7 @@ fn read_name(input: &PartnerInput) -> ApiResult<String> {
 async fn classroom(state: &AppState, partner: &Partner, id: i64) -> ApiResult<Classroom> {
     state
         .store
-        .find_classroom(partner.tenant_id(), id)
+        .find_classroom(partner.scope(), id)
         .await?
         .ok_or_else(not_found)
 }
@@ -73,7 +73,8 @@ async fn editable(state: &AppState, partner: &Partner, id: i64) -> ApiResult<Cla
     Ok(classroom)
 }
 
-/// Every classroom of the tenant (mirrored sections and hand-made ones), paged by id.
+/// Every classroom of the tenant (mirrored sections and hand-made ones), paged by id; of a branch-scoped
+/// credential, its branch's sections.
 #[utoipa::path(get, path = "/classrooms", tag = "users", security(("token" = [])), responses((status = 200, description = "`{data, meta, links}`")))]
 pub async fn list_classrooms(
     State(state): State<AppState>,
@@ -82,7 +83,7 @@ pub async fn list_classrooms(
 ) -> ApiResult<Json<Value>> {
     let page = state
         .store
-        .list_classrooms(partner.tenant_id(), paging.request)
+        .list_classrooms(partner.scope(), paging.request)
         .await?;
     let data = page.items.iter().map(classroom_json).collect();
     Ok(Json(paging.render(&page, data)))
@@ -96,6 +97,10 @@ pub async fn create_classroom(
     partner: Partner,
     input: PartnerInput,
 ) -> ApiResult<(StatusCode, Json<Value>)> {
+    classbridge_service::scope::require_tenant_wide(
+        partner.scope(),
+        "create classrooms (hand-made classrooms live in the tenant's default branch)",
+    )?;
     let name = read_name(&input)?;
     let mut tx = state.store.begin().await?;
     let id = match classrooms::create_classroom(
@@ -142,7 +147,7 @@ pub async fn update_classroom(
     let mut tx = state.store.begin().await?;
     match classrooms::rename_classroom(
         &mut tx,
-        partner.tenant_id(),
+        partner.scope(),
         id,
         &name,
         &section_name_key(&name),
@@ -169,7 +174,7 @@ pub async fn delete_classroom(
     let id = parse_id(&id, "classroom")?;
     editable(&state, &partner, id).await?;
     let mut tx = state.store.begin().await?;
-    match classrooms::delete_classroom(&mut tx, partner.tenant_id(), id).await {
+    match classrooms::delete_classroom(&mut tx, partner.scope(), id).await {
         Err(StoreError::NotFound) => return Err(not_found()),
         other => other?,
     }

@@ -78,7 +78,7 @@ pub async fn list_groups(
 ) -> ApiResult<Json<Value>> {
     let page = state
         .store
-        .list_groups(partner.tenant_id(), paging.request)
+        .list_groups(partner.scope(), paging.request)
         .await?;
     let data = page
         .items
@@ -108,7 +108,7 @@ pub async fn create_group(
     match state
         .store
         .create_group(
-            partner.tenant_id(),
+            partner.scope(),
             &name,
             description.as_deref().filter(|d| !d.is_empty()),
         )
@@ -131,7 +131,7 @@ pub async fn get_group(
     Path(group_id): Path<String>,
 ) -> ApiResult<Json<GroupJson>> {
     let id = parse_id(&group_id, "group")?;
-    match state.store.find_group(partner.tenant_id(), id).await {
+    match state.store.find_group(partner.scope(), id).await {
         Ok(group) => Ok(Json(group.into())),
         Err(StoreError::NotFound) => Err(group_not_found()),
         Err(error) => Err(error.into()),
@@ -172,7 +172,7 @@ pub async fn update_group(
     match state
         .store
         .update_group(
-            partner.tenant_id(),
+            partner.scope(),
             id,
             name.as_deref(),
             description.as_ref().map(Option::as_deref),
@@ -197,7 +197,7 @@ pub async fn delete_group(
     Path(group_id): Path<String>,
 ) -> ApiResult<Json<Value>> {
     let id = parse_id(&group_id, "group")?;
-    match state.store.delete_group(partner.tenant_id(), id).await {
+    match state.store.delete_group(partner.scope(), id).await {
         Ok(()) => Ok(Json(json!({"message": "Group deleted."}))),
         Err(StoreError::NotFound) => Err(group_not_found()),
         Err(error) => Err(error.into()),

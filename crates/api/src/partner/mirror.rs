@@ -207,7 +207,7 @@ async fn accept_mirror(
         .map(|key| (key, body_sha256.as_str(), 202_i64, answer_text.as_str()));
     match state
         .store
-        .insert_job(&mut tx, partner.tenant_id(), &new_job, idempotency)
+        .insert_job(&mut tx, partner.scope(), &new_job, idempotency)
         .await
     {
         Err(classbridge_store::StoreError::Conflict { .. }) => {
@@ -434,7 +434,7 @@ pub async fn get_job(
     partner: Partner,
     Path(job_id): Path<String>,
 ) -> ApiResult<Response> {
-    match state.store.find_job(partner.tenant_id(), &job_id).await? {
+    match state.store.find_job(partner.scope(), &job_id).await? {
         Some(job) => Ok(Json(JobJson::from(&job)).into_response()),
         None => Err(ApiError::not_found("No job with this id.")),
     }
@@ -467,7 +467,7 @@ pub async fn list_jobs(
     }
     let page = state
         .store
-        .list_jobs(partner.tenant_id(), status, paging.request)
+        .list_jobs(partner.scope(), status, paging.request)
         .await?;
     let data: Vec<JobJson> = page.items.iter().map(JobJson::from).collect();
     Ok(Json(paging.body(&page, data)).into_response())

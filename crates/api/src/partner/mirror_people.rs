@@ -42,7 +42,7 @@ pub async fn update_person(
     );
     errors.into_result().map_err(ApiError::Validation)?;
     let name = name.unwrap_or_default();
-    let person = roster::find_person_by_uuid(&state.store, partner.tenant_id(), &uuid)
+    let person = roster::find_person_by_uuid(&state.store, partner.scope(), &uuid)
         .await?
         .ok_or_else(unknown_person)?;
     let mut tx = state.store.begin().await?;
@@ -63,10 +63,10 @@ pub async fn delete_person(
     partner: Partner,
     Path(uuid): Path<String>,
 ) -> ApiResult<Json<Value>> {
-    let person = roster::find_person_by_uuid(&state.store, partner.tenant_id(), &uuid)
+    let person = roster::find_person_by_uuid(&state.store, partner.scope(), &uuid)
         .await?
         .ok_or_else(unknown_person)?;
-    if !roster::delete_person(&state.store, partner.tenant_id(), person.id).await? {
+    if !roster::delete_person(&state.store, partner.scope(), person.id).await? {
         return Err(unknown_person());
     }
     Ok(Json(json!({"message": "User deleted."})))

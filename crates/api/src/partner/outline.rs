@@ -35,9 +35,14 @@ pub async fn get_outline(
     };
     state
         .store
-        .find_course_with_students(partner.tenant_id(), course_id)
+        .find_course_with_students(partner.scope(), course_id)
         .await?
         .ok_or_else(|| ApiError::not_found("No course with this id."))?;
+    if let Viewer::Person(uid) = viewer {
+        if !state.store.is_person_in_scope(partner.scope(), uid).await? {
+            return Err(ApiError::not_found("No uid with this id."));
+        }
+    }
     let units = course_outline(&state.store, partner.tenant_id(), course_id, viewer).await?;
     let units: Vec<Value> = units
         .iter()

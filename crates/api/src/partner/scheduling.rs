@@ -18,7 +18,7 @@ use classbridge_store::classin::{
     reads::{CourseStudent, CourseSummary, LessonFilter, LessonPeople, LessonSummary},
 };
 use serde_json::{json, Value};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use super::parse_id;
 use crate::{
@@ -130,6 +130,37 @@ fn people_json(lesson: &LessonRow, people: &LessonPeople) -> Value {
     })
 }
 
+/// The people a branch-scoped credential may see among `ids` (`None`: a tenant-wide credential sees everyone). A
+/// course or lesson shared with other branches shows only the branch's own people.
+async fn visible_people(
+    state: &AppState,
+    partner: &Partner,
+    ids: impl IntoIterator<Item = i64>,
+) -> ApiResult<Option<HashSet<i64>>> {
+    let scope = partner.scope();
+    if scope.is_tenant_wide() {
+        return Ok(None);
+    }
+    let ids: Vec<i64> = ids
+        .into_iter()
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
+    Ok(Some(state.store.people_in_scope(scope, &ids).await?))
+}
+
+fn shows(visible: &Option<HashSet<i64>>, id: i64) -> bool {
+    visible.as_ref().is_none_or(|set| set.contains(&id))
+}
+
+/// Hides the people of other branches: a teacher becomes `null`.
+fn hide_teacher(visible: &Option<HashSet<i64>>, id: &mut Option<i64>, name: &mut Option<String>) {
+    if id.is_some_and(|id| !shows(visible, id)) {
+        *id = None;
+        *name = None;
+    }
+}
+
 fn now_ms(state: &AppState) -> i64 {
     state.clock.now_millis()
 }
@@ -144,10 +175,23 @@ pub async fn list_courses(
     partner: Partner,
     paging: Paging,
 ) -> ApiResult<Json<Value>> {
-    let page = state
+    let mut page = state
         .store
-        .list_courses(partner.tenant_id(), paging.request)
+        .list_courses(partner.scope(), paging.request)
         .await?;
+    let visible = visible_people(
+        &state,
+        &partner,
+        page.items.iter().filter_map(|c| c.main_teacher_id),
+    )
+    .await?;
+    for course in &mut page.items {
+        hide_teacher(
+            &visible,
+            &mut course.main_teacher_id,
+            &mut course.main_teacher_name,
+        );
+    }
     let now = now_ms(&state);
     let data = page.items.iter().map(|c| course_json(c, now)).collect();
     Ok(Json(paging.render(&page, data)))
@@ -163,11 +207,26 @@ pub async fn get_course(
     Path(course_id): Path<String>,
 ) -> ApiResult<Json<Value>> {
     let course_id = parse_id(&course_id, "course")?;
-    let (course, students) = state
+    let (mut course, mut students) = state
         .store
-        .find_course_with_students(partner.tenant_id(), course_id)
+        .find_course_with_students(partner.scope(), course_id)
         .await?
         .ok_or_else(|| ApiError::not_found("No course with this id."))?;
+    let visible = visible_people(
+        &state,
+        &partner,
+        students
+            .iter()
+            .map(|s| s.user_id)
+            .chain(course.main_teacher_id),
+    )
+    .await?;
+    hide_teacher(
+        &visible,
+        &mut course.main_teacher_id,
+        &mut course.main_teacher_name,
+    );
+    students.retain(|s| shows(&visible, s.user_id));
     let mut body = course_json(&course, now_ms(&state));
     body["students"] = students
         .iter()
@@ -234,10 +293,23 @@ pub async fn list_lessons(
     Query(query): Query<HashMap<String, String>>,
 ) -> ApiResult<Json<Value>> {
     let filter = lesson_filter(&query)?;
-    let page = state
+    let mut page = state
         .store
-        .list_lessons(partner.tenant_id(), filter, paging.request)
+        .list_lessons(partner.scope(), filter, paging.request)
         .await?;
+    let visible = visible_people(
+        &state,
+        &partner,
+        page.items.iter().filter_map(|l| l.lesson.teacher_id),
+    )
+    .await?;
+    for summary in &mut page.items {
+        hide_teacher(
+            &visible,
+            &mut summary.lesson.teacher_id,
+            &mut summary.teacher_name,
+        );
+    }
     let now = now_ms(&state);
     let data = page
         .items
@@ -257,12 +329,31 @@ pub async fn get_lesson(
     Path(lesson_id): Path<String>,
 ) -> ApiResult<Json<Value>> {
     let lesson_id = parse_id(&lesson_id, "lesson")?;
-    let summary = state
+    let mut summary = state
         .store
-        .find_lesson_summary(partner.tenant_id(), lesson_id)
+        .find_lesson_summary(partner.scope(), lesson_id)
         .await?
         .ok_or_else(|| ApiError::not_found("No lesson with this id."))?;
-    let people = state.store.lesson_people(&summary.lesson).await?;
+    let mut people = state.store.lesson_people(&summary.lesson).await?;
+    let everyone = people
+        .assistants
+        .iter()
+        .map(|p| p.user_id)
+        .chain(people.students.iter().map(|p| p.user_id))
+        .chain(people.bookings.iter().map(|p| p.user_id))
+        .chain(people.attendance.iter().map(|a| a.user_id))
+        .chain(summary.lesson.teacher_id)
+        .collect::<Vec<_>>();
+    let visible = visible_people(&state, &partner, everyone).await?;
+    hide_teacher(
+        &visible,
+        &mut summary.lesson.teacher_id,
+        &mut summary.teacher_name,
+    );
+    people.assistants.retain(|p| shows(&visible, p.user_id));
+    people.students.retain(|p| shows(&visible, p.user_id));
+    people.bookings.retain(|p| shows(&visible, p.user_id));
+    people.attendance.retain(|a| shows(&visible, a.user_id));
     let mut body = lesson_json(&state, &partner.tenant.slug, &summary, now_ms(&state));
     if let (Value::Object(body), Value::Object(people)) =
         (&mut body, people_json(&summary.lesson, &people))
@@ -320,7 +411,7 @@ pub async fn book(
     }
     let uid = uid.unwrap_or_default();
     let now = state.clock.now_millis();
-    match booking::book(&state.store, partner.tenant_id(), lesson_id, uid, now).await {
+    match booking::book(&state.store, partner.scope(), lesson_id, uid, now).await {
         Ok(booked) => {
             let status = if booked.created {
                 StatusCode::CREATED
@@ -358,7 +449,7 @@ pub async fn cancel_booking(
         Err(error) => return error.into_response(),
     };
     let now = state.clock.now_millis();
-    match booking::cancel(&state.store, partner.tenant_id(), lesson_id, uid, now).await {
+    match booking::cancel(&state.store, partner.scope(), lesson_id, uid, now).await {
         Ok(()) => StatusCode::NO_CONTENT.into_response(),
         Err(error) => booking_error(error),
     }

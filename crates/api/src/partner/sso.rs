@@ -65,7 +65,7 @@ async fn answer(
     let base = state.settings.tenant_base_url(&partner.tenant.slug);
     let issued = sso::issue_link(
         &state.store,
-        partner.tenant_id(),
+        partner.scope(),
         user.id,
         link_type,
         lang,
@@ -74,7 +74,12 @@ async fn answer(
         &base,
         &state.settings.app_scheme,
     )
-    .await?;
+    .await
+    .map_err(|error| match error {
+        sso::LinkError::NotInScope => unknown_uuid(),
+        sso::LinkError::Forbidden(message) => ApiError::Forbidden(message),
+        sso::LinkError::Store(error) => error.into(),
+    })?;
     Ok(Json(json!({
         "url": issued.url, "type": link_type.as_str(),
         "expires_at": rfc3339(issued.expires_at), "expires_in": issued.expires_in,
@@ -88,7 +93,7 @@ fn unknown_uuid() -> ApiError {
 /// A single-use sign-in link for a mirrored or transferred person.
 #[utoipa::path(post, path = "/api/v2/mirror-data/sso-token", tag = "sso", security(("token" = [])),
     responses((status = 200, description = "`{url, type, expires_at, expires_in}`"),
-              (status = 403, description = "The person is deactivated", body = crate::openapi::ErrorBody),
+              (status = 403, description = "The person is deactivated, or an admin or supervisor asked for by a branch-scoped credential", body = crate::openapi::ErrorBody),
               (status = 404, description = "No such person", body = crate::openapi::ErrorBody),
               (status = 422, description = "Bad uuid, type or lang", body = crate::openapi::ValidationErrorBody)))]
 pub async fn sso_token(
@@ -106,7 +111,7 @@ pub async fn sso_token(
     };
     let user = state
         .store
-        .find_user_by_partner_id(partner.tenant_id(), &uuid)
+        .find_user_by_partner_id(partner.scope(), &uuid)
         .await?
         .ok_or_else(unknown_uuid)?;
     answer(&state, &partner, user, link_type, &lang).await
@@ -151,10 +156,10 @@ pub async fn legacy_sso_token(
         (Some(partner_id), _) => {
             state
                 .store
-                .find_user_by_partner_id(partner.tenant_id(), &partner_id)
+                .find_user_by_partner_id(partner.scope(), &partner_id)
                 .await?
         }
-        (_, Some(id)) => state.store.find_user(partner.tenant_id(), id).await?,
+        (_, Some(id)) => state.store.find_user(partner.scope(), id).await?,
         _ => None,
     };
     answer(

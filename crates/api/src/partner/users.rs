@@ -7,6 +7,7 @@ use axum::{
     response::{IntoResponse, Response},
     Json,
 };
+use classbridge_domain::Scope;
 use classbridge_service::users::{self, role_name, UserError};
 use classbridge_store::users::{UserFilter, UserRow};
 use serde_json::{json, Value};
@@ -37,6 +38,7 @@ impl From<UserError> for ApiError {
         match error {
             UserError::Invalid(errors) => ApiError::Validation(errors),
             UserError::NotFound => user_not_found(),
+            UserError::Forbidden(message) => ApiError::Forbidden(message),
             UserError::Store(error) => error.into(),
         }
     }
@@ -77,7 +79,12 @@ fn base_json(user: &UserRow) -> Value {
 }
 
 /// Users as JSON with the relation asked for, fetched for all of them at once.
-async fn users_json(state: &AppState, users: &[UserRow], embed: Embed) -> ApiResult<Vec<Value>> {
+async fn users_json(
+    state: &AppState,
+    scope: Scope,
+    users: &[UserRow],
+    embed: Embed,
+) -> ApiResult<Vec<Value>> {
     let ids: Vec<i64> = users.iter().map(|u| u.id).collect();
     let mut rendered: Vec<Value> = users.iter().map(base_json).collect();
     match embed {
@@ -95,7 +102,7 @@ async fn users_json(state: &AppState, users: &[UserRow], embed: Embed) -> ApiRes
             }
         }
         Embed::Groups => {
-            let groups = state.store.groups_of(&ids).await?;
+            let groups = state.store.groups_of(scope, &ids).await?;
             for (user, json) in users.iter().zip(rendered.iter_mut()) {
                 let list: Vec<Value> = groups
                     .get(&user.id)
@@ -107,7 +114,7 @@ async fn users_json(state: &AppState, users: &[UserRow], embed: Embed) -> ApiRes
             }
         }
         Embed::Classrooms => {
-            let classrooms = state.store.classrooms_of(&ids).await?;
+            let classrooms = state.store.classrooms_of(scope, &ids).await?;
             for (user, json) in users.iter().zip(rendered.iter_mut()) {
                 let list: Vec<Value> = classrooms.get(&user.id).map_or(&[][..], Vec::as_slice).iter()
                     .map(|c| json!({
@@ -129,12 +136,25 @@ async fn one_user(
     id: i64,
     embed: Embed,
 ) -> ApiResult<Json<Value>> {
+    user_as_seen(state, partner, partner.scope(), id, embed).await
+}
+
+/// The user found in `find_in` (after a write: the tenant, as a branch's credential may just have moved the user
+/// out of its branch), with relations as the partner's scope shows them.
+async fn user_as_seen(
+    state: &AppState,
+    partner: &Partner,
+    find_in: Scope,
+    id: i64,
+    embed: Embed,
+) -> ApiResult<Json<Value>> {
     let user = state
         .store
-        .find_user(partner.tenant_id(), id)
+        .find_user(find_in, id)
         .await?
         .ok_or_else(user_not_found)?;
-    let mut rendered = users_json(state, std::slice::from_ref(&user), embed).await?;
+    let mut rendered =
+        users_json(state, partner.scope(), std::slice::from_ref(&user), embed).await?;
     Ok(Json(rendered.pop().unwrap_or_default()))
 }
 
@@ -147,14 +167,14 @@ async fn list(
 ) -> ApiResult<Response> {
     let page = state
         .store
-        .list_users(partner.tenant_id(), filter, paging.request)
+        .list_users(partner.scope(), filter, paging.request)
         .await?;
     if embed == Embed::None {
         // The plain list, the largest and most read, is serialized straight from the rows.
         let data: Vec<UserJson> = page.items.iter().map(UserJson::from).collect();
         return Ok(Json(paging.body(&page, data)).into_response());
     }
-    let data = users_json(state, &page.items, embed).await?;
+    let data = users_json(state, partner.scope(), &page.items, embed).await?;
     Ok(Json(paging.render(&page, data)).into_response())
 }
 
@@ -166,13 +186,7 @@ pub async fn create_user(
     partner: Partner,
     input: PartnerInput,
 ) -> ApiResult<(StatusCode, Json<Value>)> {
-    let id = users::create_user(
-        &state.store,
-        partner.tenant_id(),
-        &input.fields,
-        input.format,
-    )
-    .await?;
+    let id = users::create_user(&state.store, partner.scope(), &input.fields, input.format).await?;
     Ok((
         StatusCode::CREATED,
         one_user(&state, &partner, id, Embed::Roles).await?,
@@ -236,7 +250,7 @@ pub async fn list_lms_users(
 ) -> ApiResult<Json<Value>> {
     let page = state
         .store
-        .list_users(partner.tenant_id(), UserFilter::WithLmsId, paging.request)
+        .list_users(partner.scope(), UserFilter::WithLmsId, paging.request)
         .await?;
     let data = page
         .items
@@ -293,13 +307,20 @@ pub async fn update_user(
     let id = parse_id(&user_id, "user")?;
     users::update_user(
         &state.store,
-        partner.tenant_id(),
+        partner.scope(),
         id,
         &input.fields,
         input.format,
     )
     .await?;
-    one_user(&state, &partner, id, Embed::Roles).await
+    user_as_seen(
+        &state,
+        &partner,
+        Scope::tenant_wide(partner.tenant_id()),
+        id,
+        Embed::Roles,
+    )
+    .await
 }
 
 /// Deletes a user with their memberships.
@@ -310,12 +331,7 @@ pub async fn delete_user(
     partner: Partner,
     Path(user_id): Path<String>,
 ) -> ApiResult<Json<Value>> {
-    users::delete_user(
-        &state.store,
-        partner.tenant_id(),
-        parse_id(&user_id, "user")?,
-    )
-    .await?;
+    users::delete_user(&state.store, partner.scope(), parse_id(&user_id, "user")?).await?;
     Ok(Json(json!({"message": "User deleted."})))
 }
 
@@ -328,13 +344,8 @@ pub async fn transfer(
     partner: Partner,
     input: PartnerInput,
 ) -> ApiResult<Json<Value>> {
-    let results = users::transfer(
-        &state.store,
-        partner.tenant_id(),
-        &input.fields,
-        input.format,
-    )
-    .await?;
+    let results =
+        users::transfer(&state.store, partner.scope(), &input.fields, input.format).await?;
     let data: Vec<Value> = results
         .into_iter()
         .map(

@@ -70,7 +70,7 @@ async fn render(state: &AppState, session: &WebSession, id: &str) -> Result<Resp
     };
     let Some((course, _)) = state
         .store
-        .find_course_with_students(tenant, course_id)
+        .find_course_with_students(classbridge_domain::Scope::tenant_wide(tenant), course_id)
         .await?
     else {
         return Ok(not_found(lang));

@@ -57,7 +57,7 @@ async fn render(state: &AppState, session: &WebSession) -> Result<Response, ApiE
     let jobs = state
         .store
         .list_jobs(
-            tenant,
+            classbridge_domain::Scope::tenant_wide(tenant),
             None,
             PageRequest {
                 page: 1,
@@ -84,7 +84,7 @@ async fn render(state: &AppState, session: &WebSession) -> Result<Response, ApiE
     let lessons = state
         .store
         .list_lessons(
-            tenant,
+            classbridge_domain::Scope::tenant_wide(tenant),
             two_weeks,
             PageRequest {
                 page: 1,

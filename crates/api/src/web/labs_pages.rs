@@ -235,7 +235,13 @@ pub async fn review_page(
     }
     let lang = session.lang();
     let tenant = TenantId::from_row(session.row.tenant_id);
-    let student = state.store.find_user(tenant, attempt.user_id).await?;
+    let student = state
+        .store
+        .find_user(
+            classbridge_domain::Scope::tenant_wide(tenant),
+            attempt.user_id,
+        )
+        .await?;
     let readings = state.store.readings_of(attempt.id).await?;
     let now = state.clock.now_millis();
     let rubric: Vec<Value> = attempt

@@ -145,7 +145,12 @@ async fn render(state: &AppState, session: &WebSession, id: &str) -> Result<Resp
     let tenant = TenantId::from_row(session.row.tenant_id);
     let user = session.row.user_id;
     let Some(summary) = (match find_id(id) {
-        Some(id) => state.store.find_lesson_summary(tenant, id).await?,
+        Some(id) => {
+            state
+                .store
+                .find_lesson_summary(classbridge_domain::Scope::tenant_wide(tenant), id)
+                .await?
+        }
         None => None,
     }) else {
         return Ok(not_found(lang));
@@ -269,7 +274,12 @@ pub async fn enter(
     let lang = session.lang();
     let tenant = TenantId::from_row(session.row.tenant_id);
     let lesson = match find_id(&id) {
-        Some(id) => state.store.find_lesson_summary(tenant, id).await,
+        Some(id) => {
+            state
+                .store
+                .find_lesson_summary(classbridge_domain::Scope::tenant_wide(tenant), id)
+                .await
+        }
         None => Ok(None),
     };
     let summary = match lesson {
@@ -408,11 +418,24 @@ async fn change_booking(
     let user = session.row.user_id;
     let now = state.clock.now_millis();
     let outcome = if book {
-        booking::book(&state.store, tenant, lesson_id, user, now)
-            .await
-            .map(|_| ())
+        booking::book(
+            &state.store,
+            classbridge_domain::Scope::tenant_wide(tenant),
+            lesson_id,
+            user,
+            now,
+        )
+        .await
+        .map(|_| ())
     } else {
-        booking::cancel(&state.store, tenant, lesson_id, user, now).await
+        booking::cancel(
+            &state.store,
+            classbridge_domain::Scope::tenant_wide(tenant),
+            lesson_id,
+            user,
+            now,
+        )
+        .await
     };
     match outcome {
         Ok(()) => Redirect::to(&lesson_path(lesson_id)).into_response(),

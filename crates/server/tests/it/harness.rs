@@ -322,10 +322,14 @@ impl TestApp {
     /// Whether a tenant's person (by uuid) is active; `None` when there is no such person.
     pub async fn person_active(&self, tenant_slug: &str, uuid: &str) -> Option<bool> {
         let tenant = self.store.find_tenant_by_slug(tenant_slug).await.unwrap()?;
-        classbridge_store::roster::find_person_by_uuid(&self.store, tenant.id, uuid)
-            .await
-            .unwrap()
-            .map(|person| person.active)
+        classbridge_store::roster::find_person_by_uuid(
+            &self.store,
+            classbridge_domain::Scope::tenant_wide(tenant.id),
+            uuid,
+        )
+        .await
+        .unwrap()
+        .map(|person| person.active)
     }
 
     /// The stored password hash of a user (never shown by the API).

@@ -2,6 +2,7 @@
 
 mod harness;
 
+mod branch_scope;
 mod browser;
 mod classin;
 mod cli;

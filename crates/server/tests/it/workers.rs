@@ -131,7 +131,12 @@ async fn a_killed_worker_is_replaced_and_the_end_state_is_unchanged(backend: Bac
         .unwrap()
         .unwrap()
         .id;
-    let stored = app.store.find_job(tenant_id, &id).await.unwrap().unwrap();
+    let stored = app
+        .store
+        .find_job(classbridge_domain::Scope::tenant_wide(tenant_id), &id)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(stored.attempts, 2, "taken over once");
     let alpha_tree = tree_without_our_ids(&alpha).await;
     let beta_tree = tree_without_our_ids(&beta).await;
@@ -189,7 +194,12 @@ async fn worker_processes_share_the_queue_and_run_each_job_once(backend: Backend
             .find(|c| c.id.0 == tenant.credential_id)
             .unwrap()
             .tenant_id;
-        let stored = app.store.find_job(tenant_id, id).await.unwrap().unwrap();
+        let stored = app
+            .store
+            .find_job(classbridge_domain::Scope::tenant_wide(tenant_id), id)
+            .await
+            .unwrap()
+            .unwrap();
         assert_eq!(stored.attempts, 1, "job {id} ran exactly once");
     }
     // Per tenant, each job started after the one accepted before it had finished.

@@ -2,7 +2,7 @@
 //! cancel until the lesson locks. Seats are exact under any concurrency: the lesson's row is locked while its
 //! seats are counted and taken, and the student's row while their other bookings are checked for overlaps.
 
-use classbridge_domain::TenantId;
+use classbridge_domain::{Scope, TenantId};
 use classbridge_store::{
     classin::{
         self, bookings as booking_store, bookings::OverlappingBooking, courses as course_store,
@@ -71,14 +71,42 @@ fn check_bookable_now(lesson: &LessonRow, now_ms: i64) -> Result<(), BookingErro
     Ok(())
 }
 
+/// Whether the lesson and the person are in the scope: a branch's credential books and cancels only lessons of its
+/// branch's courses for its branch's people. `Err` is what an unknown lesson or person would answer.
+async fn check_scope(
+    store: &Store,
+    scope: Scope,
+    lesson_id: i64,
+    user_id: i64,
+    unknown_person: BookingError,
+) -> Result<TenantId, BookingError> {
+    if !scope.is_tenant_wide() {
+        if store.find_lesson_summary(scope, lesson_id).await?.is_none() {
+            return Err(BookingError::LessonNotFound);
+        }
+        if !store.is_person_in_scope(scope, user_id).await? {
+            return Err(unknown_person);
+        }
+    }
+    Ok(scope.tenant_id())
+}
+
 /// Books one seat of the lesson for the student (adding them to its course when needed). Times in Unix ms.
 pub async fn book(
     store: &Store,
-    tenant_id: TenantId,
+    scope: Scope,
     lesson_id: i64,
     user_id: i64,
     now_ms: i64,
 ) -> Result<Booking, BookingError> {
+    let tenant_id = check_scope(
+        store,
+        scope,
+        lesson_id,
+        user_id,
+        BookingError::UnknownPerson,
+    )
+    .await?;
     let mut tx = store.begin().await?;
     let lesson = booking_store::lock_lesson(&mut tx, tenant_id, lesson_id)
         .await?
@@ -157,11 +185,12 @@ pub async fn book(
 /// Gives the student's seat back, until the lesson locks (20 minutes before its start).
 pub async fn cancel(
     store: &Store,
-    tenant_id: TenantId,
+    scope: Scope,
     lesson_id: i64,
     user_id: i64,
     now_ms: i64,
 ) -> Result<(), BookingError> {
+    let tenant_id = check_scope(store, scope, lesson_id, user_id, BookingError::NotBooked).await?;
     let mut tx = store.begin().await?;
     let lesson = booking_store::lock_lesson(&mut tx, tenant_id, lesson_id)
         .await?

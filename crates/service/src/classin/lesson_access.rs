@@ -178,7 +178,7 @@ pub async fn login_link(
     // Every device opens the lesson's web page: the mobile browsers too.
     let issued = sso::issue_link(
         store,
-        school.tenant_id,
+        classbridge_domain::Scope::tenant_wide(school.tenant_id),
         uid,
         LinkType::Website,
         "en",
@@ -187,6 +187,7 @@ pub async fn login_link(
         links.base_url,
         links.app_scheme,
     )
-    .await?;
+    .await
+    .map_err(classbridge_store::StoreError::from)?;
     Ok(issued.url)
 }

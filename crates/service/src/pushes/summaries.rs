@@ -159,7 +159,13 @@ pub async fn summarise_closed_lessons(
     let mut done = 0;
     for candidate in due {
         let tenant_id = TenantId::from_row(candidate.tenant_id);
-        let Some(summary) = store.find_lesson_summary(tenant_id, candidate.id).await? else {
+        let Some(summary) = store
+            .find_lesson_summary(
+                classbridge_domain::Scope::tenant_wide(tenant_id),
+                candidate.id,
+            )
+            .await?
+        else {
             continue;
         };
         let lesson = summary.lesson;

@@ -1,7 +1,9 @@
 //! Reading scheduling back: courses with their counts and students, lessons by time, course and teacher, one
 //! lesson's people, bookings and attendance, and the lessons a person's pages list. Every query names its tenant.
 
-use classbridge_domain::TenantId;
+use classbridge_domain::{Scope, TenantId};
+
+use crate::branch_scope::courses_condition;
 
 use super::lessons::LessonRow;
 use crate::{Page, PageRequest, Store, StoreResult};
@@ -116,20 +118,25 @@ const IS_MEMBER: &str = "(l.teacher_id = $2 \
         (SELECT 1 FROM classin_course_students s WHERE s.course_id = l.course_id AND s.user_id = $2)))";
 
 impl Store {
-    /// The tenant's courses, newest first.
+    /// The scope's courses, newest first.
     pub async fn list_courses(
         &self,
-        tenant_id: TenantId,
+        scope: Scope,
         page: PageRequest,
     ) -> StoreResult<Page<CourseSummary>> {
+        let tenant_id = scope.tenant_id();
         let sql = format!(
-            "{COURSE_SUMMARY} WHERE c.tenant_id = $1 ORDER BY c.id DESC LIMIT $2 OFFSET $3"
+            "{COURSE_SUMMARY} WHERE c.tenant_id = $1{} ORDER BY c.id DESC LIMIT $2 OFFSET $3",
+            courses_condition(scope, "c.id")
         );
-        let count = "SELECT COUNT(*) FROM classin_courses WHERE tenant_id = $1";
+        let count = format!(
+            "SELECT COUNT(*) FROM classin_courses WHERE tenant_id = $1{}",
+            courses_condition(scope, "id")
+        );
         let (items, total) = on_reader!(self, pool => {
             let items: Vec<CourseSummary> = sqlx::query_as(&sql)
                 .bind(tenant_id.get()).bind(page.limit()).bind(page.offset()).fetch_all(pool).await?;
-            let total: i64 = sqlx::query_scalar(count).bind(tenant_id.get()).fetch_one(pool).await?;
+            let total: i64 = sqlx::query_scalar(&count).bind(tenant_id.get()).fetch_one(pool).await?;
             (items, total)
         });
         Ok(Page {
@@ -139,13 +146,17 @@ impl Store {
         })
     }
 
-    /// One of the tenant's courses with its students and auditors (by name).
+    /// One of the scope's courses with its students and auditors (by name).
     pub async fn find_course_with_students(
         &self,
-        tenant_id: TenantId,
+        scope: Scope,
         course_id: i64,
     ) -> StoreResult<Option<(CourseSummary, Vec<CourseStudent>)>> {
-        let sql = format!("{COURSE_SUMMARY} WHERE c.tenant_id = $1 AND c.id = $2");
+        let tenant_id = scope.tenant_id();
+        let sql = format!(
+            "{COURSE_SUMMARY} WHERE c.tenant_id = $1 AND c.id = $2{}",
+            courses_condition(scope, "c.id")
+        );
         let students = "SELECT s.user_id, COALESCE(s.name, u.name) AS name, s.identity, s.created_at AS added_at \
                         FROM classin_course_students s JOIN users u ON u.id = s.user_id \
                         WHERE s.course_id = $1 ORDER BY s.identity, s.created_at, s.user_id";
@@ -162,16 +173,21 @@ impl Store {
         }))
     }
 
-    /// The tenant's lessons (not deleted) that the filter lets through, by start time.
+    /// The scope's lessons (not deleted) that the filter lets through, by start time. A lesson is in a branch's
+    /// scope when its course is.
     pub async fn list_lessons(
         &self,
-        tenant_id: TenantId,
+        scope: Scope,
         filter: LessonFilter,
         page: PageRequest,
     ) -> StoreResult<Page<LessonSummary>> {
-        let condition = "l.tenant_id = $1 AND l.deleted_at IS NULL \
-                         AND ($2 IS NULL OR l.ends_at > $2) AND ($3 IS NULL OR l.begins_at < $3) \
-                         AND ($4 IS NULL OR l.course_id = $4) AND ($5 IS NULL OR l.teacher_id = $5)";
+        let tenant_id = scope.tenant_id();
+        let condition = format!(
+            "l.tenant_id = $1 AND l.deleted_at IS NULL \
+             AND ($2 IS NULL OR l.ends_at > $2) AND ($3 IS NULL OR l.begins_at < $3) \
+             AND ($4 IS NULL OR l.course_id = $4) AND ($5 IS NULL OR l.teacher_id = $5){}",
+            courses_condition(scope, "l.course_id")
+        );
         let sql = format!(
             "{LESSON_SUMMARY_COLUMNS} {LESSON_SUMMARY_FROM} WHERE {condition} ORDER BY l.begins_at, l.id LIMIT $6 OFFSET $7"
         );
@@ -194,14 +210,16 @@ impl Store {
         })
     }
 
-    /// One of the tenant's lessons (deleted ones too).
+    /// One of the scope's lessons (deleted ones too).
     pub async fn find_lesson_summary(
         &self,
-        tenant_id: TenantId,
+        scope: Scope,
         lesson_id: i64,
     ) -> StoreResult<Option<LessonSummary>> {
+        let tenant_id = scope.tenant_id();
         let sql = format!(
-            "{LESSON_SUMMARY_COLUMNS} {LESSON_SUMMARY_FROM} WHERE l.tenant_id = $1 AND l.id = $2"
+            "{LESSON_SUMMARY_COLUMNS} {LESSON_SUMMARY_FROM} WHERE l.tenant_id = $1 AND l.id = $2{}",
+            courses_condition(scope, "l.course_id")
         );
         Ok(on_reader!(self, pool => {
             sqlx::query_as(&sql).bind(tenant_id.get()).bind(lesson_id).fetch_optional(pool).await?

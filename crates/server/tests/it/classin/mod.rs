@@ -8,7 +8,7 @@ mod lessons;
 mod outline_page;
 mod pages;
 mod pushes;
-mod readback;
+pub mod readback;
 mod users;
 mod v2;
 
