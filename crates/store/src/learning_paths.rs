@@ -2,7 +2,7 @@
 //! with its rules (attempts, window) and the hash of its experiment token. A `branch` argument is a credential's
 //! branch scope (the partner's branch id): a path made under a scope belongs to that branch.
 
-use classbridge_domain::TenantId;
+use classbridge_domain::{Scope, TenantId};
 use sqlx::QueryBuilder;
 
 use crate::{now_millis, tx::on_tx, Store, StoreError, StoreResult};
@@ -97,10 +97,10 @@ impl Store {
     /// The tenant's path with this `subject_uuid`; under a branch scope only a path of that branch.
     pub async fn find_learning_path(
         &self,
-        tenant_id: TenantId,
-        branch: Option<i64>,
+        scope: Scope,
         subject_uuid: &str,
     ) -> StoreResult<Option<LearningPathRow>> {
+        let (tenant_id, branch) = (scope.tenant_id(), scope.branch_partner_id());
         let sql = format!(
             "SELECT {COLUMNS} FROM learning_paths p WHERE p.tenant_id = $1 AND p.subject_uuid = $2 \
              AND ($3 IS NULL OR p.branch_id = $3)"
@@ -167,10 +167,10 @@ impl Store {
     /// `(uuid, user id)` of the tenant's people with these uuids who teach a section (of the branch when scoped).
     pub async fn teachers_by_uuid(
         &self,
-        tenant_id: TenantId,
-        branch: Option<i64>,
+        scope: Scope,
         uuids: &[String],
     ) -> StoreResult<Vec<(String, i64)>> {
+        let (tenant_id, branch) = (scope.tenant_id(), scope.branch_partner_id());
         if uuids.is_empty() {
             return Ok(Vec::new());
         }

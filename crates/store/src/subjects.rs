@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use classbridge_domain::TenantId;
+use classbridge_domain::{Scope, TenantId};
 use sqlx::QueryBuilder;
 
 use crate::{now_millis, tx::on_tx, Page, PageRequest, Store, StoreResult, StoreTx};
@@ -83,10 +83,10 @@ impl Store {
     /// The tenant's subjects (of one branch when scoped), paged by id.
     pub async fn list_subjects(
         &self,
-        tenant_id: TenantId,
-        branch: Option<i64>,
+        scope: Scope,
         page: PageRequest,
     ) -> StoreResult<Page<SubjectRow>> {
+        let (tenant_id, branch) = (scope.tenant_id(), scope.branch_partner_id());
         let sql = format!(
             "SELECT {SUBJECT_COLUMNS} WHERE j.tenant_id = $1 AND ($2 IS NULL OR b.partner_id = $2) \
              ORDER BY j.id LIMIT $3 OFFSET $4"
@@ -107,12 +107,8 @@ impl Store {
     }
 
     /// One subject by classbridge's id (none outside the tenant or the branch scope).
-    pub async fn find_subject(
-        &self,
-        tenant_id: TenantId,
-        branch: Option<i64>,
-        id: i64,
-    ) -> StoreResult<Option<SubjectRow>> {
+    pub async fn find_subject(&self, scope: Scope, id: i64) -> StoreResult<Option<SubjectRow>> {
+        let (tenant_id, branch) = (scope.tenant_id(), scope.branch_partner_id());
         let sql = format!(
             "SELECT {SUBJECT_COLUMNS} WHERE j.tenant_id = $1 AND ($2 IS NULL OR b.partner_id = $2) AND j.id = $3"
         );
@@ -151,10 +147,10 @@ impl Store {
     /// One partner id can name a subject in several branches.
     pub async fn subjects_by_partner_ids(
         &self,
-        tenant_id: TenantId,
-        branch: Option<i64>,
+        scope: Scope,
         partner_ids: &[i64],
     ) -> StoreResult<Vec<(i64, i64)>> {
+        let (tenant_id, branch) = (scope.tenant_id(), scope.branch_partner_id());
         if partner_ids.is_empty() {
             return Ok(Vec::new());
         }
@@ -174,10 +170,10 @@ impl Store {
     /// The tenant's supervisors (role 4), paged by id; scoped to a branch, those who supervise a subject there.
     pub async fn list_supervisors(
         &self,
-        tenant_id: TenantId,
-        branch: Option<i64>,
+        scope: Scope,
         page: PageRequest,
     ) -> StoreResult<Page<SupervisorRow>> {
+        let (tenant_id, branch) = (scope.tenant_id(), scope.branch_partner_id());
         let filter = "FROM users u JOIN user_roles r ON r.user_id = u.id AND r.role_id = 4 WHERE u.tenant_id = $1 \
                       AND ($2 IS NULL OR EXISTS (SELECT 1 FROM supervisor_subjects x JOIN subjects j ON j.id = x.subject_id \
                       JOIN branches b ON b.id = j.branch_id WHERE x.user_id = u.id AND b.partner_id = $2))";
@@ -201,10 +197,10 @@ impl Store {
     /// One supervisor by uuid (none when the person is not a supervisor, or supervises nothing in the scope).
     pub async fn find_supervisor(
         &self,
-        tenant_id: TenantId,
-        branch: Option<i64>,
+        scope: Scope,
         uuid: &str,
     ) -> StoreResult<Option<SupervisorRow>> {
+        let (tenant_id, branch) = (scope.tenant_id(), scope.branch_partner_id());
         let sql = "SELECT u.id, u.uuid, u.name, u.created_at, u.updated_at FROM users u \
                    JOIN user_roles r ON r.user_id = u.id AND r.role_id = 4 WHERE u.tenant_id = $1 AND u.uuid = $3 \
                    AND ($2 IS NULL OR EXISTS (SELECT 1 FROM supervisor_subjects x JOIN subjects j ON j.id = x.subject_id \

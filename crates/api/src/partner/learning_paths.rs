@@ -213,11 +213,7 @@ async fn resolve_teachers(
     let uuids: Vec<String> = teachers.iter().map(|(_, uuid)| uuid.clone()).collect();
     let found: HashMap<String, i64> = state
         .store
-        .teachers_by_uuid(
-            partner.tenant_id(),
-            partner.credential.scope.branch_id(),
-            &uuids,
-        )
+        .teachers_by_uuid(partner.scope(), &uuids)
         .await?
         .into_iter()
         .collect();
@@ -311,11 +307,7 @@ async fn authorised_path(
 ) -> ApiResult<LearningPathRow> {
     let path = state
         .store
-        .find_learning_path(
-            partner.tenant_id(),
-            partner.credential.scope.branch_id(),
-            subject_uuid.trim(),
-        )
+        .find_learning_path(partner.scope(), subject_uuid.trim())
         .await?
         .ok_or_else(|| ApiError::not_found("No learning path with this subject_uuid."))?;
     let given = headers

@@ -77,10 +77,9 @@ pub async fn list_subjects(
     partner: Partner,
     paging: Paging,
 ) -> ApiResult<Json<Value>> {
-    let branch = partner.credential.scope.branch_id();
     let page = state
         .store
-        .list_subjects(partner.tenant_id(), branch, paging.request)
+        .list_subjects(partner.scope(), paging.request)
         .await?;
     let ids: Vec<i64> = page.items.iter().map(|s| s.id).collect();
     let (sections, teachers) = state.store.subject_details(&ids).await?;
@@ -99,12 +98,7 @@ pub async fn get_subject(
     Path(subject_id): Path<String>,
 ) -> ApiResult<Json<Value>> {
     let id = parse_id(&subject_id, "subject")?;
-    let branch = partner.credential.scope.branch_id();
-    let Some(subject) = state
-        .store
-        .find_subject(partner.tenant_id(), branch, id)
-        .await?
-    else {
+    let Some(subject) = state.store.find_subject(partner.scope(), id).await? else {
         return Err(ApiError::not_found("No subject with this id."));
     };
     let (sections, teachers) = state.store.subject_details(&[subject.id]).await?;
@@ -135,7 +129,7 @@ pub async fn list_supervisors(
     let branch = partner.credential.scope.branch_id();
     let page = state
         .store
-        .list_supervisors(partner.tenant_id(), branch, paging.request)
+        .list_supervisors(partner.scope(), paging.request)
         .await?;
     let ids: Vec<i64> = page.items.iter().map(|s| s.id).collect();
     let subjects = state.store.supervised_subjects(branch, &ids).await?;
@@ -156,7 +150,7 @@ pub async fn get_supervisor(
     let branch = partner.credential.scope.branch_id();
     let Some(row) = state
         .store
-        .find_supervisor(partner.tenant_id(), branch, uuid.trim())
+        .find_supervisor(partner.scope(), uuid.trim())
         .await?
     else {
         return Err(ApiError::not_found("No supervisor with this uuid."));
@@ -185,11 +179,10 @@ pub async fn upsert_supervisors(
     partner: Partner,
     input: PartnerInput,
 ) -> ApiResult<Json<Value>> {
-    if partner.credential.scope.branch_id().is_some() {
-        return Err(ApiError::Forbidden(
-            "A credential limited to one branch cannot create or change supervisors.".into(),
-        ));
-    }
+    classbridge_service::scope::require_tenant_wide(
+        partner.scope(),
+        "create or change supervisors (they see across branches)",
+    )?;
     let tenant_id = partner.tenant_id();
     let mut errors = ValidationErrors::new();
     let mut reader = FieldReader::new(&mut errors, input.format);
@@ -261,7 +254,10 @@ pub async fn upsert_supervisors(
     };
     let known = state
         .store
-        .subjects_by_partner_ids(tenant_id, None, &partner_ids)
+        .subjects_by_partner_ids(
+            classbridge_domain::Scope::tenant_wide(tenant_id),
+            &partner_ids,
+        )
         .await?;
     let mut by_partner: HashMap<i64, Vec<i64>> = HashMap::new();
     for (partner_id, id) in known {
@@ -298,7 +294,10 @@ pub async fn upsert_supervisors(
     for ((id, created), upsert) in written.iter().zip(&upserts) {
         let Some(row) = state
             .store
-            .find_supervisor(tenant_id, None, &upsert.uuid)
+            .find_supervisor(
+                classbridge_domain::Scope::tenant_wide(tenant_id),
+                &upsert.uuid,
+            )
             .await?
         else {
             continue;
