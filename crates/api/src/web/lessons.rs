@@ -340,7 +340,9 @@ fn booking_refusal(lang: Lang, error: BookingError) -> Response {
         other => other,
     };
     let (status, en, ar) = match &error {
-        BookingError::LessonNotFound => return not_found(lang),
+        // A lesson that takes no bookings is, to a booking form, no lesson at all: its existence is not shown to
+        // someone who is not in it.
+        BookingError::LessonNotFound | BookingError::NotBookable => return not_found(lang),
         BookingError::LessonFull => (
             StatusCode::CONFLICT,
             "This lesson is full.",
