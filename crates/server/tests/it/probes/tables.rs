@@ -145,6 +145,7 @@ pub fn rows() -> Vec<Row> {
         row!("GET" "/users/{user_id}/{relation}", Partner, |w| format!("/users/{}/classrooms", w.south_user),
             none, 404, 404),
         // Pages: the intruder's student, and a branch 1 student of the victim, aimed at the victim's branch 2.
+        row!("GET" "/courses/{course_id}", Page, |w| format!("/courses/{}", w.course), none, 404, 404),
         row!("GET" "/dashboard", Page, |w| "/dashboard".into(), none, 403, 403),
         row!("POST" "/dashboard/classin-pushes", Page, |w| "/dashboard/classin-pushes".into(),
             |_| json!({"form": {"sid": "1", "url": "http://probe.example/"}}), 403, 403),
