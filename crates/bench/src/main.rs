@@ -35,10 +35,12 @@
 //! takes about a minute.
 
 mod baseline;
+mod classin;
 mod client;
 mod labs;
 mod mirror;
 mod payload;
+mod pushes;
 mod reads;
 mod report;
 mod schema_baseline;
@@ -76,10 +78,12 @@ enum Command {
     /// Sign-in link issues and consumptions per second under `wrk -c64`, against the hello-world route.
     Sso(SsoArgs),
     /// Lab submissions graded per second through the server (Ohm's law, 32 in flight).
-    Labs(LabsArgs),
+    Labs(DatabasesOnlyArgs),
     /// 60 s of mixed traffic (re-mirrors, reads, sign-in links, bookings): requests per second, p50 and p99 by kind,
     /// and the 5xx answers (there must be none).
     Soak(SoakArgs),
+    /// ClassIn pushes delivered per second from the outbox to a receiver on 127.0.0.1 (one school, in order).
+    Pushes(DatabasesOnlyArgs),
 }
 
 #[derive(Debug, Args)]
@@ -92,7 +96,7 @@ struct SoakArgs {
 }
 
 #[derive(Debug, Args)]
-struct LabsArgs {
+struct DatabasesOnlyArgs {
     #[command(flatten)]
     databases: DatabaseArgs,
 }
@@ -188,6 +192,7 @@ async fn main() -> ExitCode {
                 .await
             }
             Command::Labs(args) => run_loads(args.databases, Load::Labs).await,
+            Command::Pushes(args) => run_loads(args.databases, Load::Pushes).await,
             Command::Soak(args) => {
                 run_loads(
                     args.databases,
@@ -263,6 +268,7 @@ enum Load {
     Soak {
         seconds: u64,
     },
+    Pushes,
 }
 
 fn resolve_databases(
@@ -328,6 +334,9 @@ async fn run_loads(args: DatabaseArgs, load: Load) -> Result<bool> {
             Load::Labs => labs::run(&mut server)
                 .await
                 .map(|result| labs::print(name, &result)),
+            Load::Pushes => pushes::run(&mut server)
+                .await
+                .map(|result| pushes::print(name, &result)),
             Load::Soak { seconds } => soak::run(&mut server, seconds).await.and_then(|result| {
                 soak::print(name, &result);
                 if result.clean() {

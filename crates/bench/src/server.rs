@@ -35,7 +35,9 @@ pub struct Server {
     pub classin_sid: String,
     pub classin_secret: String,
     log_path: PathBuf,
-    _data_dir: TempDir,
+    binary: PathBuf,
+    database_url: Option<String>,
+    data_dir: TempDir,
 }
 
 /// The server binary beside this executable (both are built into the same target folder).
@@ -168,7 +170,9 @@ impl Server {
             classin_sid,
             classin_secret,
             log_path,
-            _data_dir: data_dir,
+            binary: binary.to_path_buf(),
+            database_url: database_url.map(str::to_owned),
+            data_dir,
         };
         server.wait_ready().await?;
         Ok(server)
@@ -198,6 +202,16 @@ impl Server {
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
+    }
+
+    /// Runs a command of the server's CLI on its data folder and database; answers what it printed.
+    pub fn cli(&self, args: &[&str]) -> Result<String> {
+        run_cli(
+            &self.binary,
+            self.data_dir.path(),
+            self.database_url.as_deref(),
+            args,
+        )
     }
 
     pub fn pid(&self) -> u32 {

@@ -15,11 +15,11 @@ use std::{
 };
 
 use anyhow::{anyhow, bail, Context, Result};
-use md5::{Digest, Md5};
 use rand::{rngs::StdRng, Rng, SeedableRng};
 use serde_json::{json, Value};
 
 use crate::{
+    classin::{unix_now, ClassIn},
     client::mirror,
     payload::{self, Shape, Variant},
     server::{Server, REFERER},
@@ -290,12 +290,7 @@ async fn prepare(server: &Server, http: &reqwest::Client, shape: Shape) -> Resul
     }
     let total = page["meta"]["total"].as_u64().unwrap_or(100);
 
-    let school = ClassIn {
-        http: http.clone(),
-        url: format!("{}/partner/api/course.api.php", server.base),
-        sid: server.classin_sid.clone(),
-        secret: server.classin_secret.clone(),
-    };
+    let school = ClassIn::new(http.clone(), server);
     let teacher = school
         .register("13900000000", "Soak Teacher", 2)
         .await
@@ -494,60 +489,6 @@ async fn client_loop(
         }
     }
     Ok(())
-}
-
-/// The ClassIn-compatible API with the tenant's SID and SECRET (`safeKey` = md5(SECRET + timeStamp)).
-struct ClassIn {
-    http: reqwest::Client,
-    url: String,
-    sid: String,
-    secret: String,
-}
-
-impl ClassIn {
-    async fn call(&self, action: &str, params: &[(&str, String)]) -> Result<Value> {
-        let stamp = unix_now();
-        let safe_key = hex::encode(Md5::digest(format!("{}{stamp}", self.secret)));
-        let mut form: Vec<(&str, String)> = vec![
-            ("SID", self.sid.clone()),
-            ("timeStamp", stamp.to_string()),
-            ("safeKey", safe_key),
-        ];
-        form.extend(params.iter().cloned());
-        let answer: Value = self
-            .http
-            .post(format!("{}?action={action}", self.url))
-            .form(&form)
-            .send()
-            .await?
-            .json()
-            .await?;
-        match answer["error_info"]["errno"].as_i64() {
-            Some(1) => Ok(answer["data"].clone()),
-            _ => bail!("{action} failed: {answer}"),
-        }
-    }
-
-    async fn register(&self, telephone: &str, nickname: &str, identity: i64) -> Result<i64> {
-        self.call(
-            "register",
-            &[
-                ("telephone", telephone.into()),
-                ("nickname", nickname.into()),
-                ("md5pass", "e10adc3949ba59abbe56e057f20f883e".into()),
-                ("addToSchoolMember", identity.to_string()),
-            ],
-        )
-        .await?
-        .as_i64()
-        .ok_or_else(|| anyhow!("register answered no UID"))
-    }
-}
-
-fn unix_now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |since| since.as_secs() as i64)
 }
 
 pub fn print(database: &str, result: &SoakResult) {
