@@ -7,6 +7,7 @@ use classbridge_store::{
         bookings as booking_store,
         courses::{self as course_store, CourseRow},
         lessons::{self as lesson_store, LessonRow},
+        units::{self as unit_store, ActivityRow},
     },
     Store, StoreError, StoreTx,
 };
@@ -290,6 +291,7 @@ async fn add_one_lesson(
         lesson_store::set_lesson_assistants(&mut tx, id, &assistants).await?;
     }
     lesson.id = id;
+    add_classroom_activity(&mut tx, tenant_id, &lesson).await?;
     crate::pushes::lesson_changed(
         &mut tx,
         tenant_id,
@@ -301,6 +303,35 @@ async fn add_one_lesson(
     .await?;
     tx.commit().await?;
     Ok(id)
+}
+
+/// A lesson made through v1 is a classroom activity of its course too, in the course's no-topic unit, as ClassIn
+/// made every v1 lesson one in 6.0: the v2 actions and the outline see it by its activity id. Its name, teacher
+/// and times are the lesson's (the outline reads them from the lesson, so v1 edits show there).
+async fn add_classroom_activity(
+    tx: &mut StoreTx,
+    tenant_id: TenantId,
+    lesson: &LessonRow,
+) -> Result<(), StoreError> {
+    let unit = unit_store::default_unit(tx, tenant_id, lesson.course_id).await?;
+    let activity = ActivityRow {
+        id: 0,
+        course_id: lesson.course_id,
+        unit_id: unit.id,
+        lesson_id: Some(lesson.id),
+        activity_type: unit_store::CLASSROOM,
+        name: lesson.name.clone(),
+        teacher_id: lesson.teacher_id,
+        starts_at: Some(lesson.begins_at),
+        ends_at: Some(lesson.ends_at),
+        published: true,
+        has_member_list: false,
+        unique_identity: None,
+        position: 0,
+        deleted_at: None,
+    };
+    unit_store::insert_activity(tx, tenant_id, &activity).await?;
+    Ok(())
 }
 
 /// `addCourseClass`: answers the lesson id (the first one's again for a repeated `courseUniqueIdentity`).

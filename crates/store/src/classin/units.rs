@@ -355,14 +355,20 @@ impl Store {
             "SELECT {UNIT_COLUMNS} FROM classin_units WHERE tenant_id = $1 AND course_id = $2 \
              AND deleted_at IS NULL ORDER BY position, id"
         );
-        let activities_sql = format!(
-            "SELECT {ACTIVITY_COLUMNS} FROM classin_activities WHERE tenant_id = $1 AND course_id = $2 \
-             AND deleted_at IS NULL ORDER BY position, id"
-        );
+        // A classroom shows its lesson as it is now (v1 edits change the lesson, not the activity); a lesson
+        // deleted through v1 takes its classroom with it; a lesson with its own student list lists its members.
+        let activities_sql = "SELECT a.id, a.course_id, a.unit_id, a.lesson_id, a.activity_type, \
+             COALESCE(l.name, a.name) AS name, COALESCE(l.teacher_id, a.teacher_id) AS teacher_id, \
+             COALESCE(l.begins_at, a.starts_at) AS starts_at, COALESCE(l.ends_at, a.ends_at) AS ends_at, \
+             a.published, (a.has_member_list OR COALESCE(l.has_student_list, FALSE)) AS has_member_list, \
+             a.unique_identity, a.position, a.deleted_at \
+             FROM classin_activities a LEFT JOIN classin_lessons l ON l.id = a.lesson_id \
+             WHERE a.tenant_id = $1 AND a.course_id = $2 AND a.deleted_at IS NULL AND l.deleted_at IS NULL \
+             ORDER BY a.position, a.id";
         let (units, activities): (Vec<UnitRow>, Vec<ActivityRow>) = on_reader!(self, pool => {
             (
                 sqlx::query_as(&units_sql).bind(tenant_id.get()).bind(course_id).fetch_all(pool).await?,
-                sqlx::query_as(&activities_sql).bind(tenant_id.get()).bind(course_id).fetch_all(pool).await?,
+                sqlx::query_as(activities_sql).bind(tenant_id.get()).bind(course_id).fetch_all(pool).await?,
             )
         });
         Ok(units
@@ -466,7 +472,10 @@ impl Store {
     /// The course's activities that list the person as a member.
     pub async fn activities_listing(&self, course_id: i64, user_id: i64) -> StoreResult<Vec<i64>> {
         let sql = "SELECT m.activity_id FROM classin_activity_members m \
-                   JOIN classin_activities a ON a.id = m.activity_id WHERE a.course_id = $1 AND m.user_id = $2";
+                   JOIN classin_activities a ON a.id = m.activity_id WHERE a.course_id = $1 AND m.user_id = $2 \
+                   UNION SELECT a.id FROM classin_activities a \
+                   JOIN classin_lesson_students s ON s.lesson_id = a.lesson_id \
+                   WHERE a.course_id = $1 AND s.user_id = $2";
         Ok(on_reader!(self, pool => {
             sqlx::query_scalar(sql).bind(course_id).bind(user_id).fetch_all(pool).await?
         }))

@@ -10,6 +10,7 @@ mod pages;
 mod pushes;
 pub mod readback;
 mod users;
+mod v1_activities;
 mod v2;
 
 use md5::{Digest, Md5};
