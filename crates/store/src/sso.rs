@@ -93,7 +93,10 @@ impl Store {
         host_slug: Option<&str>,
         link_type: Option<&str>,
     ) -> StoreResult<Option<(i64, i64, String, String)>> {
-        let consume = "UPDATE sso_links SET used_at = $2 WHERE token_sha256 = $1 AND used_at IS NULL AND expires_at > $2 \
+        // A lesson link (`lesson:{id}`, ClassIn's getLoginLinked) works more than once until it expires, and the
+        // session it opens is of that lesson only (its kind is the link's target).
+        let consume = "UPDATE sso_links SET used_at = $2 WHERE token_sha256 = $1 \
+                       AND (used_at IS NULL OR target LIKE 'lesson:%') AND expires_at > $2 \
                        AND EXISTS (SELECT 1 FROM users u WHERE u.id = sso_links.user_id AND u.active) \
                        AND EXISTS (SELECT 1 FROM tenants d WHERE d.id = sso_links.tenant_id AND d.disabled_at IS NULL) \
                        AND ($3 IS NULL OR tenant_id = (SELECT t.id FROM tenants t WHERE t.slug = $3)) \
@@ -106,7 +109,8 @@ impl Store {
             let consumed: Option<(i64, i64, String, String)> = sqlx::query_as(consume)
                 .bind(token_sha256).bind(now).bind(host_slug).bind(link_type)
                 .fetch_optional(&mut *tx).await?;
-            if let Some((tenant_id, user_id, lang, _)) = &consumed {
+            if let Some((tenant_id, user_id, lang, target)) = &consumed {
+                let kind = if target.starts_with("lesson:") { target.as_str() } else { kind };
                 sqlx::query(open)
                     .bind(session_sha256).bind(tenant_id).bind(user_id).bind(kind).bind(lang).bind(csrf_token).bind(now)
                     .execute(&mut *tx).await?;

@@ -1,7 +1,8 @@
 //! The scheduling API's course actions: `addCourse`, `editCourse`, `endCourse`, `addCourseStudent`,
-//! `addCourseStudentMultiple`, `delCourseStudent`, `delCourseStudentMultiple`.
+//! `addCourseStudentMultiple`, `delCourseStudent`, `delCourseStudentMultiple`, `modifyCourseTeacher`,
+//! `removeCourseTeacher`.
 
-use classbridge_service::classin::courses;
+use classbridge_service::classin::{course_teachers, courses};
 
 use super::{Answer, Call};
 
@@ -25,6 +26,12 @@ pub(super) async fn answer(action: &str, call: &Call<'_>) -> Option<Answer> {
             courses::del_course_student_multiple(store, school, params).await,
             |_| None,
         ),
+        "modifyCourseTeacher" => {
+            Answer::value(course_teachers::modify_course_teacher(store, school, params, now).await)
+        }
+        "removeCourseTeacher" => {
+            Answer::done(course_teachers::remove_course_teacher(store, school, params, now).await)
+        }
         _ => return None,
     })
 }

@@ -4,6 +4,7 @@
 //! the service crate (`classbridge_service::classin`); the actions are dispatched by area in the submodules.
 
 mod courses;
+mod extras;
 mod lessons;
 mod users;
 
@@ -49,6 +50,15 @@ impl Call<'_> {
                 .tenant_base_url(&self.school.tenant_slug)
         )
     }
+
+    /// A lesson's `more_data`: `live_url` is the lesson's page; classbridge has no pull streams, so the three
+    /// `live_info` URLs are empty, as ClassIn's are for a lesson without live.
+    pub fn more_data(&self, lesson_id: i64) -> Option<Value> {
+        Some(json!({
+            "live_url": self.live_url(lesson_id),
+            "live_info": {"RTMP": "", "HLS": "", "FLV": ""},
+        }))
+    }
 }
 
 /// One answer in ClassIn's envelope.
@@ -56,7 +66,7 @@ impl Call<'_> {
 pub(crate) struct Answer {
     errno: i64,
     error: String,
-    data: Option<Value>,
+    pub data: Option<Value>,
     more_data: Option<Value>,
 }
 
@@ -76,9 +86,17 @@ impl Answer {
         Self {
             errno: failure.errno,
             error: failure.error,
-            data: failure.data.map(Value::from),
+            data: failure.data,
             more_data: None,
         }
+    }
+
+    /// A failure whose `more_data` is a lesson's (398 on a repeated lesson identity).
+    pub fn failure_with_more(failure: Failure, more: impl Fn(i64) -> Option<Value>) -> Self {
+        let more_data = failure.more_data_of.and_then(&more);
+        let mut answer = Self::failure(failure);
+        answer.more_data = more_data;
+        answer
     }
 
     fn bad_parameter(error: impl Into<String>) -> Self {
@@ -90,9 +108,26 @@ impl Answer {
         result.map_or_else(Self::failure, |id| Self::success(Some(Value::from(id))))
     }
 
+    /// An action answering a lesson id in `data` and the lesson's `more_data` (also with 398).
+    pub fn lesson(result: ClassinResult<i64>, more: impl Fn(i64) -> Option<Value>) -> Self {
+        match result {
+            Ok(id) => {
+                let mut answer = Self::success(Some(Value::from(id)));
+                answer.more_data = more(id);
+                answer
+            }
+            Err(failure) => Self::failure_with_more(failure, more),
+        }
+    }
+
     /// An action answering no data.
     pub fn done(result: ClassinResult<()>) -> Self {
         result.map_or_else(Self::failure, |()| Self::success(None))
+    }
+
+    /// An action answering some JSON in `data`.
+    pub fn value(result: ClassinResult<Value>) -> Self {
+        result.map_or_else(Self::failure, |value| Self::success(Some(value)))
     }
 
     /// An action answering a text (a link) in `data`.
@@ -100,8 +135,8 @@ impl Answer {
         result.map_or_else(Self::failure, |text| Self::success(Some(Value::from(text))))
     }
 
-    /// A batch action: one `{"errno", "error", "data"?, "customColumn"?}` per item, in request order; `more`
-    /// adds an item's `more_data` from its id.
+    /// A batch action: one `{"errno", "error", "data"?, …echoed fields, "customColumn"?, "more_data"?}` per item,
+    /// in request order; `more` adds an item's `more_data` from its lesson id (on success and on 398).
     pub fn batch(
         result: ClassinResult<Vec<ItemOutcome>>,
         more: impl Fn(i64) -> Option<Value>,
@@ -118,33 +153,32 @@ impl Answer {
                     Ok(data) => (
                         errno::SUCCESS,
                         SUCCESS_MESSAGE.to_owned(),
-                        data,
+                        data.map(Value::from),
                         data.and_then(&more),
                     ),
-                    Err(failure) => (failure.errno, failure.error, failure.data, None),
+                    Err(failure) => {
+                        let more_data = failure.more_data_of.and_then(&more);
+                        (failure.errno, failure.error, failure.data, more_data)
+                    }
                 };
-                object.insert("errno".into(), number.into());
-                object.insert("error".into(), error.into());
                 if let Some(data) = data {
-                    object.insert("data".into(), data.into());
+                    object.insert("data".into(), data);
                 }
-                if let Some(more_data) = more_data {
-                    object.insert("more_data".into(), more_data);
+                for (key, value) in item.echo {
+                    object.insert(key.into(), value);
                 }
                 if let Some(column) = item.custom_column {
                     object.insert("customColumn".into(), column);
                 }
+                if let Some(more_data) = more_data {
+                    object.insert("more_data".into(), more_data);
+                }
+                object.insert("errno".into(), number.into());
+                object.insert("error".into(), error.into());
                 Value::Object(object)
             })
             .collect();
         Self::success(Some(Value::Array(items)))
-    }
-
-    pub fn with_more_data(mut self, more_data: impl FnOnce(&Value) -> Option<Value>) -> Self {
-        if self.errno == errno::SUCCESS {
-            self.more_data = self.data.as_ref().and_then(more_data);
-        }
-        self
     }
 }
 
@@ -277,14 +311,41 @@ async fn course_api(State(state): State<AppState>, request: Request<Body>) -> An
         params,
         now,
     };
-    if let Some(answer) = users::answer(&action, &call).await {
+    let mut answer = dispatch(&action, &call).await;
+    // The pages of these actions list 114 ("server exception") for unexpected failures, and not 104.
+    if answer.errno == errno::SERVER_ERROR && ANSWER_114.contains(&action.as_str()) {
+        answer.errno = errno::SERVER_EXCEPTION;
+    }
+    answer
+}
+
+/// The actions whose error table lists 114 for unexpected failures and not 104.
+const ANSWER_114: [&str; 5] = [
+    "register",
+    "registerMultiple",
+    "addClassStudentMultiple",
+    "delClassStudentMultiple",
+    "addCourseClassStudent",
+];
+
+async fn dispatch(action: &str, call: &Call<'_>) -> Answer {
+    let action = action.to_owned();
+    if let Some(answer) = users::answer(&action, call).await {
         return answer;
     }
-    if let Some(answer) = courses::answer(&action, &call).await {
+    if let Some(answer) = courses::answer(&action, call).await {
         return answer;
     }
-    if let Some(answer) = lessons::answer(&action, &call).await {
+    if let Some(answer) = lessons::answer(&action, call).await {
         return answer;
+    }
+    if let Some(answer) = extras::answer(&action, call).await {
+        return answer;
+    }
+    if let Some(reason) = extras::unsupported(&action) {
+        return Answer::bad_parameter(format!(
+            "The action `{action}` is not supported by this server: {reason}"
+        ));
     }
     Answer::bad_parameter(format!("Unknown action `{action}`."))
 }

@@ -1,5 +1,6 @@
 //! The scheduling API's user actions: `register`, `registerMultiple`, `addTeacher`, `addSchoolStudent`,
-//! `editTeacher`, `editSchoolStudent`, `stopUsingTeacher`, `restartUsingTeacher`.
+//! `editTeacher`, `editSchoolStudent`, `stopUsingTeacher`, `restartUsingTeacher`, `modifyPasswordByTelephone` (and
+//! `modifyPassword`, the name `SUMMARY.md` links).
 
 use classbridge_service::classin::users;
 
@@ -24,6 +25,9 @@ pub(super) async fn answer(action: &str, call: &Call<'_>) -> Option<Answer> {
         }
         "restartUsingTeacher" => {
             Answer::done(users::set_teacher_stopped(store, school, params, false, call.now).await)
+        }
+        "modifyPasswordByTelephone" | "modifyPassword" => {
+            Answer::done(users::modify_password(store, school, params).await)
         }
         _ => return None,
     })

@@ -103,6 +103,32 @@ impl IntoResponse for SignedOut {
     }
 }
 
+/// Whether a session of the lesson `lesson` (its id as text) may open `path`.
+fn lesson_session_allows(lesson: &str, path: &str) -> bool {
+    let page = format!("/lessons/{lesson}");
+    path == page || path == format!("{page}/enter") || path == "/logout" || path == "/lang"
+}
+
+/// A lesson-link session asking for another page.
+struct LessonOnly(Lang);
+
+impl IntoResponse for LessonOnly {
+    fn into_response(self) -> Response {
+        let (title, text) = match self.0 {
+            Lang::En => (
+                "This sign-in opens one lesson only",
+                "You signed in with a lesson link; it opens that lesson's page. Open your school's sign-in link for the rest.",
+            ),
+            Lang::Ar => (
+                "هذا الدخول يفتح درسًا واحدًا فقط",
+                "دخلت برابط درس، وهو يفتح صفحة ذلك الدرس فقط. افتح رابط الدخول من مدرستك لبقية الصفحات.",
+            ),
+        };
+        let body = message_page(self.0, StatusCode::FORBIDDEN, (title, text));
+        (StatusCode::FORBIDDEN, body).into_response()
+    }
+}
+
 impl FromRequestParts<AppState> for WebSession {
     type Rejection = Response;
 
@@ -119,6 +145,16 @@ impl FromRequestParts<AppState> for WebSession {
                     .is_some_and(|slug| slug != row.tenant_slug) =>
             {
                 Err(SignedOut(lang).into_response())
+            }
+            // A session opened by a lesson link (getLoginLinked) opens that lesson's page and its "Enter", and
+            // nothing else (signing out and the language switch aside).
+            Ok(Some(row))
+                if row
+                    .kind
+                    .strip_prefix("lesson:")
+                    .is_some_and(|lesson| !lesson_session_allows(lesson, parts.uri.path())) =>
+            {
+                Err(LessonOnly(lang).into_response())
             }
             Ok(Some(row)) => Ok(Self { row, hash }),
             Ok(None) => Err(SignedOut(lang).into_response()),

@@ -1,20 +1,28 @@
-//! Courses through the scheduling API: creating (idempotent by `courseUniqueIdentity`), changing and ending them,
-//! and their students and auditors. A course of another school is no course here (errno 100, nothing shown).
+//! Courses through the scheduling API: creating (idempotent by `courseUniqueIdentity`: a repeat is 398 with the
+//! first course's id), changing and ending them, and their students and auditors. A course of another school is no
+//! course here (144, nothing shown).
 
 use classbridge_domain::TenantId;
 use classbridge_store::{
-    classin::courses::{self, CourseRow},
+    classin::{
+        self as classin_store,
+        courses::{self, CourseRow},
+        lessons as lesson_store, units as unit_store, SchoolIdentity,
+    },
     Store, StoreError, StoreTx,
 };
 use serde_json::Value;
 
 use super::{
     custom_column, errno, item_object,
-    users::{schedulable_teacher, school_student, NAME_MAX},
+    lessons::delete_lesson,
+    users::{school_student, usable_teacher, NAME_MAX},
     ClassinResult, Failure, ItemOutcome, Params, School,
 };
 
 pub const COURSE_NAME_MAX: usize = 90;
+/// `editCourse`'s page says 40 (addCourse and rules.md say 90): the action's own page is followed.
+pub const EDITED_COURSE_NAME_MAX: usize = 40;
 pub const COURSE_INTRODUCTION_MAX: usize = 400;
 pub const UNIQUE_IDENTITY_MAX: usize = 32;
 /// Most auditors in one course.
@@ -33,9 +41,13 @@ pub fn course_has_ended(course: &CourseRow, now: i64) -> bool {
     course.ended_at.is_some() || course.expires_at.is_some_and(|at| at <= now * 1000)
 }
 
-fn check_not_ended(course: &CourseRow, now: i64) -> ClassinResult<()> {
+/// An ended or expired course takes no changes: 153 ("course has expired"), the code the course pages list.
+pub(crate) fn check_not_ended(course: &CourseRow, now: i64) -> ClassinResult<()> {
     if course_has_ended(course, now) {
-        return Err(Failure::new(errno::COURSE_ENDED, "The course has ended."));
+        return Err(Failure::new(
+            errno::COURSE_EXPIRED,
+            "The course has ended or expired.",
+        ));
     }
     Ok(())
 }
@@ -60,23 +72,57 @@ pub fn read_expiry(expiry: i64, now: i64) -> ClassinResult<Option<i64>> {
     Ok(Some(expiry * 1000))
 }
 
-/// `courseUniqueIdentity`: 1 to 32 characters.
+/// `courseUniqueIdentity`: 1 to 32 characters (100 otherwise: it is not cut, it is a key).
 pub(crate) fn read_unique_identity(params: Params<'_>) -> ClassinResult<Option<String>> {
     params.bounded_text("courseUniqueIdentity", UNIQUE_IDENTITY_MAX)
 }
 
-/// The school's course named by `courseId` (100 when there is none).
+/// The school's course named by `courseId` (144 when there is none).
 pub(crate) async fn find_course(
     tx: &mut StoreTx,
     tenant_id: TenantId,
     params: Params<'_>,
 ) -> ClassinResult<CourseRow> {
     let course_id = params.required_integer("courseId")?;
+    find_course_by_id(tx, tenant_id, course_id).await
+}
+
+pub(crate) async fn find_course_by_id(
+    tx: &mut StoreTx,
+    tenant_id: TenantId,
+    course_id: i64,
+) -> ClassinResult<CourseRow> {
     courses::find_course(tx, tenant_id, course_id)
         .await?
         .ok_or_else(|| {
-            Failure::bad_parameter(format!("There is no course {course_id} in this school."))
+            Failure::new(
+                errno::COURSE_NOT_FOUND,
+                format!("The school has no course {course_id}."),
+            )
         })
+}
+
+/// Whether the person teaches in the course: on its teacher list, or teacher or assistant of one of its lessons.
+pub(crate) async fn teaches_in_course(
+    tx: &mut StoreTx,
+    tenant_id: TenantId,
+    course_id: i64,
+    uid: i64,
+) -> ClassinResult<bool> {
+    Ok(unit_store::is_course_teacher(tx, course_id, uid).await?
+        || lesson_store::count_unfinished_lessons_taught(tx, tenant_id, Some(course_id), uid, 0)
+            .await?
+            > 0)
+}
+
+/// A teacher of the school (136 otherwise), stopped or not.
+pub(crate) async fn school_teacher_of(
+    tx: &mut StoreTx,
+    tenant_id: TenantId,
+    uid: i64,
+) -> ClassinResult<()> {
+    super::users::school_teacher(tx, tenant_id, uid).await?;
+    Ok(())
 }
 
 /// Applies the course fields present in `params` to `course`, checking each.
@@ -87,27 +133,86 @@ async fn apply_course_fields(
     params: Params<'_>,
     now: i64,
 ) -> ClassinResult<()> {
-    if let Some(name) = params.bounded_text("courseName", COURSE_NAME_MAX)? {
+    let editing = course.id != 0;
+    let name_max = if editing {
+        EDITED_COURSE_NAME_MAX
+    } else {
+        COURSE_NAME_MAX
+    };
+    if let Some(name) = params.truncated_text("courseName", name_max)? {
         course.name = name;
     }
     if let Some(expiry) = params.integer("expiryTime")? {
         course.expires_at = read_expiry(expiry, now)?;
+        if let Some(expires_at) = course.expires_at.filter(|_| editing) {
+            let last_end = lesson_store::course_lessons(tx, course.id)
+                .await?
+                .iter()
+                .map(|lesson| lesson.ends_at)
+                .max();
+            if last_end.is_some_and(|end| end > expires_at) {
+                return Err(Failure::new(
+                    errno::EXPIRY_BEFORE_LAST_LESSON,
+                    "The expiry cannot be earlier than the end of the course's last lesson.",
+                ));
+            }
+        }
     }
-    if let Some(introduction) = params.bounded_text("courseIntroduce", COURSE_INTRODUCTION_MAX)? {
+    if let Some(introduction) = params.truncated_text("courseIntroduce", COURSE_INTRODUCTION_MAX)? {
         course.introduction = Some(introduction);
     }
     match params.integer("mainTeacherUid")? {
         None => {}
-        Some(0) => course.main_teacher_id = None,
+        Some(0) if !editing => course.main_teacher_id = None,
         Some(uid) => {
-            schedulable_teacher(tx, tenant_id, uid).await?;
+            usable_teacher(
+                tx,
+                tenant_id,
+                uid,
+                errno::HEAD_TEACHER_NOT_FOUND,
+                errno::HEAD_TEACHER_STOPPED,
+            )
+            .await?;
+            if editing {
+                match courses::course_identity_of(tx, course.id, uid).await? {
+                    Some(IDENTITY_STUDENT) => {
+                        return Err(Failure::new(
+                            errno::HEAD_TEACHER_IS_STUDENT,
+                            "A student of the course cannot be its head teacher.",
+                        ))
+                    }
+                    Some(_) => {
+                        return Err(Failure::new(
+                            errno::HEAD_TEACHER_IS_AUDITOR,
+                            "An auditor of the course cannot be its head teacher.",
+                        ))
+                    }
+                    None => {}
+                }
+                if let Some(previous) = course.main_teacher_id.filter(|previous| *previous != uid) {
+                    let unfinished = lesson_store::count_unfinished_lessons_taught(
+                        tx,
+                        tenant_id,
+                        Some(course.id),
+                        previous,
+                        now * 1000,
+                    )
+                    .await?;
+                    if unfinished > 0 {
+                        return Err(Failure::new(
+                            errno::HEAD_TEACHER_HAS_LESSONS,
+                            "The previous head teacher has lessons of this course that have not ended.",
+                        ));
+                    }
+                }
+            }
             course.main_teacher_id = Some(uid);
         }
     }
     Ok(())
 }
 
-/// `addCourse`: answers the course id (the first one's again for a repeated `courseUniqueIdentity`).
+/// `addCourse`: answers the course id; a repeated `courseUniqueIdentity` is 398 with the first course's id.
 pub async fn add_course(
     store: &Store,
     school: &School,
@@ -126,7 +231,7 @@ pub async fn add_course(
         if let Some(first) =
             courses::find_course_by_unique_identity(&mut tx, tenant_id, identity).await?
         {
-            return Ok(first.id);
+            return Err(Failure::already_exists(first.id, false));
         }
     }
     let mut course = CourseRow {
@@ -145,12 +250,15 @@ pub async fn add_course(
             drop(tx);
             let mut tx = store.begin().await?;
             let identity = unique_identity.unwrap_or_default();
-            return courses::find_course_by_unique_identity(&mut tx, tenant_id, &identity)
+            return match courses::find_course_by_unique_identity(&mut tx, tenant_id, &identity)
                 .await?
-                .map(|first| first.id)
-                .ok_or_else(|| {
-                    Failure::new(errno::SERVER_ERROR, "Unexpected server error; retry.")
-                });
+            {
+                Some(first) => Err(Failure::already_exists(first.id, false)),
+                None => Err(Failure::new(
+                    errno::SERVER_ERROR,
+                    "Unexpected server error; retry.",
+                )),
+            };
         }
         other => other?,
     };
@@ -174,7 +282,8 @@ pub async fn edit_course(
     Ok(())
 }
 
-/// `endCourse`: no new lessons and no new students from now on.
+/// `endCourse`: refused while a lesson of the course is in session (394); deletes the lessons that have not
+/// started, then ends the course (no new lessons, no new students).
 pub async fn end_course(
     store: &Store,
     school: &School,
@@ -184,7 +293,24 @@ pub async fn end_course(
     let mut tx = store.begin().await?;
     let mut course = find_course(&mut tx, school.tenant_id, params).await?;
     check_not_ended(&course, now)?;
-    course.ended_at = Some(now * 1000);
+    let now_ms = now * 1000;
+    let lessons = lesson_store::course_lessons(&mut tx, course.id).await?;
+    if lessons
+        .iter()
+        .any(|lesson| lesson.begins_at <= now_ms && now_ms < lesson.ends_at)
+    {
+        return Err(Failure::new(
+            errno::LESSON_IN_SESSION_CANNOT_END,
+            "A lesson of this course is in session; end the course after it.",
+        ));
+    }
+    for mut lesson in lessons
+        .into_iter()
+        .filter(|lesson| lesson.begins_at > now_ms)
+    {
+        delete_lesson(&mut tx, school.tenant_id, &mut lesson, now).await?;
+    }
+    course.ended_at = Some(now_ms);
     courses::update_course(&mut tx, school.tenant_id, &course).await?;
     tx.commit().await?;
     Ok(())
@@ -201,17 +327,54 @@ pub(crate) fn read_identity(params: Params<'_>) -> ClassinResult<i64> {
     }
 }
 
-/// A student's name as given in a course or lesson: optional, at most 24 characters (128).
+/// A student's name as given in a course or lesson: optional, cut to 24 characters.
 pub(crate) fn read_student_name(params: Params<'_>, key: &str) -> ClassinResult<Option<String>> {
-    match params.text(key) {
-        Some(name) if name.chars().count() > NAME_MAX || name.chars().any(char::is_control) => {
-            Err(Failure::new(
-                errno::STUDENT_NAME,
-                format!("The {key} may have at most {NAME_MAX} characters."),
-            ))
-        }
-        other => Ok(other),
+    params.truncated_text(key, NAME_MAX)
+}
+
+/// Whether someone may be a student or auditor of the course: a student of the school (228; a teacher of the
+/// school who is not a student is 129 / 174), not its head teacher (333), not one of its teachers (332).
+pub(crate) async fn check_may_learn(
+    tx: &mut StoreTx,
+    tenant_id: TenantId,
+    course: &CourseRow,
+    uid: i64,
+    identity: i64,
+) -> ClassinResult<()> {
+    let is_student = classin_store::find_school_member(tx, tenant_id, SchoolIdentity::Student, uid)
+        .await?
+        .is_some();
+    if !is_student
+        && classin_store::find_school_member(tx, tenant_id, SchoolIdentity::Teacher, uid)
+            .await?
+            .is_some()
+    {
+        return Err(if identity == IDENTITY_AUDITOR {
+            Failure::new(
+                errno::TEACHER_AS_AUDITOR,
+                "A teacher cannot be added as auditor.",
+            )
+        } else {
+            Failure::new(
+                errno::TEACHER_AS_STUDENT,
+                "A teacher cannot be added as student.",
+            )
+        });
     }
+    school_student(tx, tenant_id, uid).await?;
+    if course.main_teacher_id == Some(uid) {
+        return Err(Failure::new(
+            errno::HEAD_TEACHER_AS_STUDENT,
+            "The head teacher cannot be a student of the course.",
+        ));
+    }
+    if teaches_in_course(tx, tenant_id, course.id, uid).await? {
+        return Err(Failure::new(
+            errno::COURSE_TEACHER_AS_STUDENT,
+            "A teacher or assistant of the course cannot be its student or auditor.",
+        ));
+    }
+    Ok(())
 }
 
 /// Adds one school student to an open course.
@@ -223,21 +386,27 @@ async fn add_one_student(
     identity: i64,
     name: Option<&str>,
 ) -> ClassinResult<()> {
-    school_student(tx, tenant_id, uid).await?;
-    if courses::course_identity_of(tx, course.id, uid)
-        .await?
-        .is_some()
-    {
-        return Err(Failure::new(
-            errno::ALREADY_IN_COURSE,
-            "The student is already in this course.",
-        ));
+    check_may_learn(tx, tenant_id, course, uid, identity).await?;
+    match courses::course_identity_of(tx, course.id, uid).await? {
+        Some(IDENTITY_AUDITOR) => {
+            return Err(Failure::new(
+                errno::ALREADY_AUDITOR,
+                "This person is already an auditor of this course.",
+            ))
+        }
+        Some(_) => {
+            return Err(Failure::new(
+                errno::ALREADY_IN_COURSE,
+                "The student is already in this course.",
+            ))
+        }
+        None => {}
     }
     if identity == IDENTITY_AUDITOR
         && courses::count_course_students(tx, course.id, IDENTITY_AUDITOR).await? >= AUDITORS_MAX
     {
         return Err(Failure::new(
-            errno::TOO_MANY_ITEMS,
+            errno::TOO_MANY_AUDITORS,
             format!("A course may have at most {AUDITORS_MAX} auditors."),
         ));
     }
@@ -292,7 +461,8 @@ pub(crate) fn item_uid(item: &Value) -> ClassinResult<i64> {
     uid.ok_or_else(|| Failure::bad_parameter("Each item needs a uid."))
 }
 
-/// `addCourseStudentMultiple`: `studentJson` = `[{"uid", "name", "customColumn"}]`, one result each.
+/// `addCourseStudentMultiple`: `studentJson` = `[{"uid", "name", "customColumn"}]`, one result each; an account
+/// already earlier in the list is 133.
 pub async fn add_course_student_multiple(
     store: &Store,
     school: &School,
@@ -305,10 +475,18 @@ pub async fn add_course_student_multiple(
     let course = find_course(&mut tx, school.tenant_id, params).await?;
     check_not_ended(&course, now)?;
     let mut outcomes = Vec::with_capacity(items.len());
+    let mut seen = Vec::new();
     for item in &items {
         let result = async {
             let object = item_object(item, "studentJson")?;
             let uid = item_uid(item)?;
+            if seen.contains(&uid) {
+                return Err(Failure::new(
+                    errno::DUPLICATE_IN_REQUEST,
+                    "This account is already earlier in the studentJson.",
+                ));
+            }
+            seen.push(uid);
             let name = read_student_name(Params(object), "name")?;
             add_one_student(
                 &mut tx,
@@ -321,10 +499,7 @@ pub async fn add_course_student_multiple(
             .await
         }
         .await;
-        outcomes.push(ItemOutcome {
-            result: result.map(|()| None),
-            custom_column: custom_column(item),
-        });
+        outcomes.push(ItemOutcome::new(result.map(|()| None), custom_column(item)));
     }
     crate::pushes::course_students_changed(
         &mut tx,
@@ -342,13 +517,13 @@ async fn remove_one_student(tx: &mut StoreTx, course: &CourseRow, uid: i64) -> C
     if !courses::delete_course_student(tx, course.id, uid).await? {
         return Err(Failure::new(
             errno::NOT_IN_COURSE,
-            "The student is not in this course.",
+            "The course has no such member.",
         ));
     }
     Ok(())
 }
 
-/// `delCourseStudent`.
+/// `delCourseStudent`: at any time (a member in the classroom is forced out).
 pub async fn del_course_student(
     store: &Store,
     school: &School,
@@ -386,10 +561,7 @@ pub async fn del_course_student_multiple(
             Ok(uid) => remove_one_student(&mut tx, &course, uid).await,
             Err(failure) => Err(failure),
         };
-        outcomes.push(ItemOutcome {
-            result: result.map(|()| None),
-            custom_column: None,
-        });
+        outcomes.push(ItemOutcome::new(result.map(|()| None), None));
     }
     let now = classbridge_store::now_millis() / 1000;
     crate::pushes::course_students_changed(

@@ -1,15 +1,23 @@
-//! Who may join a lesson: its own student lists (by default every student of the course may join) and the
-//! single-use sign-in links that open a lesson for one of its people.
+//! Who may join a lesson: its own student lists (by default every student of the course may join; students named
+//! for the lesson itself are ClassIn's transfer-in students) and the sign-in links that open a lesson for one of its
+//! people (`getLoginLinked`).
 
+use classbridge_domain::TenantId;
 use classbridge_store::classin::{
-    self, bookings as booking_store, courses as course_store, lessons as lesson_store,
+    self, bookings as booking_store,
+    courses::{self as course_store, CourseRow},
+    lessons::{self as lesson_store, LessonRow},
+    units as unit_store,
 };
-use classbridge_store::Store;
+use classbridge_store::{Store, StoreTx};
 
 use super::{
-    courses::{course_has_ended, item_uid, read_identity, read_student_name, STUDENT_BATCH_MAX},
+    courses::{
+        check_not_ended, find_course, item_uid, read_student_name, IDENTITY_AUDITOR,
+        IDENTITY_STUDENT, STUDENT_BATCH_MAX,
+    },
     custom_column, errno, item_object,
-    lessons::{check_lesson_open, find_lesson},
+    lessons::{check_lesson_open, find_lesson, find_lesson_of_course},
     rooms::role_in_lesson,
     users::school_student,
     ClassinResult, Failure, ItemOutcome, Params, School,
@@ -20,53 +28,103 @@ use crate::sso::{self, LinkType};
 pub const DEFAULT_LINK_LIFETIME: i64 = 86_400;
 pub const MAX_LINK_LIFETIME: i64 = 30 * 86_400;
 
-/// `addClassStudentMultiple`: names students of the course who may join this lesson (from then on only those
-/// named); one result each.
+/// `identity` of the lesson-student actions: 1 only (159 otherwise: lessons take students only).
+fn read_lesson_identity(params: Params<'_>) -> ClassinResult<()> {
+    match params.integer("identity")? {
+        None | Some(IDENTITY_STUDENT) => Ok(()),
+        Some(_) => Err(Failure::new(
+            errno::LESSON_STUDENTS_ONLY,
+            "Lessons take students only (identity 1).",
+        )),
+    }
+}
+
+/// Puts one person on a lesson's own student list (a transfer-in student: they need not be in the course): a
+/// student of the school (228), not its teacher (129) or assistant (329), not the course's head teacher (333) or
+/// teacher (332) or auditor (164), not already listed (166).
+async fn add_one_lesson_student(
+    tx: &mut StoreTx,
+    tenant_id: TenantId,
+    course: &CourseRow,
+    lesson: &LessonRow,
+    uid: i64,
+    name: Option<&str>,
+) -> ClassinResult<()> {
+    if lesson.teacher_id == Some(uid) {
+        return Err(Failure::new(
+            errno::TEACHER_AS_STUDENT,
+            "The lesson's teacher cannot be its student.",
+        ));
+    }
+    school_student(tx, tenant_id, uid).await?;
+    if lesson_store::lesson_assistants(tx, lesson.id)
+        .await?
+        .contains(&uid)
+    {
+        return Err(Failure::new(
+            errno::ASSISTANT_AS_LESSON_STUDENT,
+            "The lesson's assistant cannot be its student.",
+        ));
+    }
+    if course.main_teacher_id == Some(uid) {
+        return Err(Failure::new(
+            errno::HEAD_TEACHER_AS_STUDENT,
+            "The head teacher cannot be a student.",
+        ));
+    }
+    if unit_store::is_course_teacher(tx, course.id, uid).await? {
+        return Err(Failure::new(
+            errno::COURSE_TEACHER_AS_STUDENT,
+            "A teacher of the course cannot be a student.",
+        ));
+    }
+    if course_store::course_identity_of(tx, course.id, uid).await? == Some(IDENTITY_AUDITOR) {
+        return Err(Failure::new(
+            errno::ALREADY_AUDITOR,
+            "This person is an auditor of the course.",
+        ));
+    }
+    if lesson_store::is_lesson_student(tx, lesson.id, uid).await? {
+        return Err(Failure::new(
+            errno::ALREADY_IN_LESSON,
+            "The student is already in this lesson.",
+        ));
+    }
+    lesson_store::insert_lesson_student(tx, lesson.id, uid, IDENTITY_STUDENT, name).await?;
+    Ok(())
+}
+
+/// `addClassStudentMultiple`: names students who may join this lesson (from then on only those named), until it
+/// ends; one result each.
 pub async fn add_class_student_multiple(
     store: &Store,
     school: &School,
     params: Params<'_>,
     now: i64,
 ) -> ClassinResult<Vec<ItemOutcome>> {
-    let identity = read_identity(params)?;
+    read_lesson_identity(params)?;
     let items = params.json_array("studentJson", STUDENT_BATCH_MAX)?;
     let mut tx = store.begin().await?;
     let (course, lesson) = find_lesson(&mut tx, school.tenant_id, params).await?;
     check_lesson_open(&lesson, now)?;
-    if course_has_ended(&course, now) {
-        return Err(Failure::new(errno::COURSE_ENDED, "The course has ended."));
-    }
     let mut outcomes = Vec::with_capacity(items.len());
     for item in &items {
         let result = async {
             let object = item_object(item, "studentJson")?;
             let uid = item_uid(item)?;
             let name = read_student_name(Params(object), "name")?;
-            school_student(&mut tx, school.tenant_id, uid).await?;
-            if course_store::course_identity_of(&mut tx, course.id, uid)
-                .await?
-                .is_none()
-            {
-                return Err(Failure::new(
-                    errno::NOT_IN_COURSE,
-                    "The student is not in this course.",
-                ));
-            }
-            if lesson_store::is_lesson_student(&mut tx, lesson.id, uid).await? {
-                return Err(Failure::new(
-                    errno::ALREADY_IN_COURSE,
-                    "The student is already in this lesson.",
-                ));
-            }
-            lesson_store::insert_lesson_student(&mut tx, lesson.id, uid, identity, name.as_deref())
-                .await?;
-            Ok(None)
+            add_one_lesson_student(
+                &mut tx,
+                school.tenant_id,
+                &course,
+                &lesson,
+                uid,
+                name.as_deref(),
+            )
+            .await
         }
         .await;
-        outcomes.push(ItemOutcome {
-            result,
-            custom_column: custom_column(item),
-        });
+        outcomes.push(ItemOutcome::new(result.map(|()| None), custom_column(item)));
     }
     crate::pushes::lesson_students_changed(
         &mut tx,
@@ -80,13 +138,53 @@ pub async fn add_class_student_multiple(
     Ok(outcomes)
 }
 
-/// `delClassStudentMultiple`: `studentUidJson`, one result each.
+/// `addCourseClassStudent`: one student to several lessons of the course (`classJson` = lesson ids), one result
+/// per lesson (142, 145, 212, 166 …), each lesson pushed.
+pub async fn add_course_class_student(
+    store: &Store,
+    school: &School,
+    params: Params<'_>,
+    now: i64,
+) -> ClassinResult<Vec<ItemOutcome>> {
+    let uid = params.required_integer("studentUid")?;
+    let items = params.json_array("classJson", STUDENT_BATCH_MAX)?;
+    let mut tx = store.begin().await?;
+    let course = find_course(&mut tx, school.tenant_id, params).await?;
+    check_not_ended(&course, now)?;
+    school_student(&mut tx, school.tenant_id, uid).await?;
+    let mut outcomes = Vec::with_capacity(items.len());
+    for item in &items {
+        let result = async {
+            let lesson_id = item_uid(item)?;
+            let lesson =
+                find_lesson_of_course(&mut tx, school.tenant_id, &course, lesson_id).await?;
+            check_lesson_open(&lesson, now)?;
+            add_one_lesson_student(&mut tx, school.tenant_id, &course, &lesson, uid, None).await?;
+            crate::pushes::lesson_students_changed(
+                &mut tx,
+                school.tenant_id,
+                &lesson,
+                crate::pushes::SOURCE_V1,
+                now,
+            )
+            .await?;
+            Ok(None)
+        }
+        .await;
+        outcomes.push(ItemOutcome::new(result, None));
+    }
+    tx.commit().await?;
+    Ok(outcomes)
+}
+
+/// `delClassStudentMultiple`: `studentUidJson`, one result each (167 for someone not on the lesson's list).
 pub async fn del_class_student_multiple(
     store: &Store,
     school: &School,
     params: Params<'_>,
     now: i64,
 ) -> ClassinResult<Vec<ItemOutcome>> {
+    read_lesson_identity(params)?;
     let items = params.json_array("studentUidJson", STUDENT_BATCH_MAX)?;
     let mut tx = store.begin().await?;
     let (_, lesson) = find_lesson(&mut tx, school.tenant_id, params).await?;
@@ -97,17 +195,14 @@ pub async fn del_class_student_multiple(
             Ok(uid) => match lesson_store::delete_lesson_student(&mut tx, lesson.id, uid).await {
                 Ok(true) => Ok(None),
                 Ok(false) => Err(Failure::new(
-                    errno::NOT_IN_COURSE,
+                    errno::NOT_IN_LESSON,
                     "The student is not in this lesson.",
                 )),
                 Err(error) => Err(error.into()),
             },
             Err(failure) => Err(failure),
         };
-        outcomes.push(ItemOutcome {
-            result,
-            custom_column: None,
-        });
+        outcomes.push(ItemOutcome::new(result, None));
     }
     crate::pushes::lesson_students_changed(
         &mut tx,
@@ -128,12 +223,14 @@ pub struct LinkSettings<'a> {
     pub app_scheme: &'a str,
 }
 
-/// `getLoginLinked`: a single-use sign-in link that opens the lesson for one of its people (150 for anyone else).
+/// `getLoginLinked`: a sign-in link that opens the lesson for one of its people (150 for anyone else; 145 ended,
+/// 212 deleted, 144/142/143 unknown ids).
 pub async fn login_link(
     store: &Store,
     school: &School,
     params: Params<'_>,
     links: &LinkSettings<'_>,
+    now: i64,
 ) -> ClassinResult<String> {
     let uid = params.required_integer("uid")?;
     let lifetime = params.integer("lifeTime")?.unwrap_or(DEFAULT_LINK_LIFETIME);
@@ -150,28 +247,23 @@ pub async fn login_link(
     let lesson_id = {
         // Read, then let the transaction go before the link is written (SQLite has one writer).
         let mut tx = store.begin().await?;
+        let (_, lesson) = find_lesson(&mut tx, school.tenant_id, params).await?;
+        check_lesson_open(&lesson, now)?;
+        let not_a_member = || {
+            Failure::new(
+                errno::NOT_A_MEMBER,
+                "This person is not the teacher, an assistant or a student of this lesson.",
+            )
+        };
         if classin::find_person(&mut tx, school.tenant_id, uid)
             .await?
-            .is_none()
+            .is_none_or(|person| !person.active)
         {
-            return Err(Failure::new(
-                errno::NOT_REGISTERED,
-                format!("No account with UID {uid} in this school."),
-            ));
-        }
-        let (_, lesson) = find_lesson(&mut tx, school.tenant_id, params).await?;
-        if lesson.deleted_at.is_some() {
-            return Err(Failure::new(
-                errno::LESSON_DELETED,
-                "The lesson was deleted.",
-            ));
+            return Err(not_a_member());
         }
         let ties = booking_store::lesson_ties(&mut tx, &lesson, uid).await?;
         if role_in_lesson(&lesson, uid, ties).is_none() {
-            return Err(Failure::new(
-                errno::NOT_A_MEMBER,
-                "This person is not the teacher, an assistant or a student of this lesson.",
-            ));
+            return Err(not_a_member());
         }
         lesson.id
     };

@@ -1,11 +1,13 @@
-//! Lessons through the scheduling API (ClassIn's "classes"): the time rules, scheduling them, changing and deleting
-//! them until they lock, and their seats. Who may join a lesson is in `lesson_access`.
+//! Lessons through the scheduling API (ClassIn's "classes"): the time rules, the edit window around a lesson
+//! (`classin/v1-actions.md` §3.2), and scheduling them, idempotent by a `courseUniqueIdentity` unique across the
+//! school's lessons (a repeat is 398 with the first lesson). Changing and deleting them is in `lesson_changes`, who
+//! may join a lesson in `lesson_access`.
 
 use classbridge_domain::TenantId;
 use classbridge_store::{
     classin::{
         bookings as booking_store,
-        courses::{self as course_store, CourseRow},
+        courses::CourseRow,
         lessons::{self as lesson_store, LessonRow},
         units::{self as unit_store, ActivityRow},
     },
@@ -14,19 +16,21 @@ use classbridge_store::{
 use serde_json::Value;
 
 use super::{
-    courses::{course_has_ended, find_course, item_uid, read_unique_identity},
+    courses::{check_not_ended, find_course, find_course_by_id, read_unique_identity},
     custom_column, errno, item_object,
-    users::schedulable_teacher,
+    lesson_fields::apply_lesson_fields,
     ClassinResult, Failure, ItemOutcome, Params, School,
 };
 
 pub const LESSON_NAME_MAX: usize = 90;
+/// `addCourseClassMultiple` and `editCourseClass` say 50 (addCourseClass 90): each action follows its own page.
+pub const SHORT_LESSON_NAME_MAX: usize = 50;
 pub const LESSON_INTRODUCTION_MAX: usize = 1000;
 pub const SEATS_MAX: i64 = 12;
 pub const SEATS_DEFAULT: i64 = 6;
-/// Most lessons in one `addCourseClassMultiple`.
+/// Most lessons in one `addCourseClassMultiple`: later entries are cut off, as the page says.
 pub const LESSON_BATCH_MAX: usize = 50;
-/// Most assistants of one lesson.
+/// Most assistants of one lesson (21317 beyond).
 pub const ASSISTANTS_MAX: usize = 20;
 /// A lesson begins at least this long after it is scheduled.
 pub const MIN_LEAD_SECONDS: i64 = 60;
@@ -34,8 +38,33 @@ pub const MIN_LENGTH_SECONDS: i64 = 15 * 60;
 pub const MAX_LENGTH_SECONDS: i64 = 24 * 3600;
 /// Three years of 365 days and the leap day they may hold.
 pub const MAX_AHEAD_SECONDS: i64 = (3 * 365 + 1) * 86_400;
-/// A lesson can no longer be changed or deleted from this long before its start.
+/// Name, time and seats of a lesson are locked from this long before its start.
 pub const LOCK_SECONDS: i64 = 20 * 60;
+
+/// Where a lesson stands at a moment, for the edit-window table: more than 20 minutes before its start, within
+/// the 20 minutes, in session, ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    Open,
+    Locked,
+    InSession,
+    Ended,
+}
+
+impl Phase {
+    pub fn of(lesson: &LessonRow, now: i64) -> Self {
+        let now_ms = now * 1000;
+        if lesson.ends_at <= now_ms {
+            Self::Ended
+        } else if lesson.begins_at <= now_ms {
+            Self::InSession
+        } else if lesson.begins_at - LOCK_SECONDS * 1000 <= now_ms {
+            Self::Locked
+        } else {
+            Self::Open
+        }
+    }
+}
 
 /// The rules a lesson's times follow when it is scheduled or moved (Unix seconds): begin at least a minute ahead
 /// (120) and at most three years ahead (268), end after begin (119), 15 minutes to 24 hours long (165).
@@ -67,32 +96,12 @@ pub fn check_lesson_times(begin: i64, end: i64, now: i64) -> ClassinResult<()> {
     Ok(())
 }
 
-/// Whether a lesson may still be changed or deleted: not deleted (212), not ended (145), not in progress (140),
-/// not within 20 minutes of its start (350).
-pub fn check_lesson_changeable(lesson: &LessonRow, now: i64) -> ClassinResult<()> {
-    check_lesson_open(lesson, now)?;
-    let now_ms = now * 1000;
-    if lesson.begins_at <= now_ms {
-        return Err(Failure::new(
-            errno::LESSON_IN_PROGRESS,
-            "The lesson is in progress and cannot be changed.",
-        ));
-    }
-    if lesson.begins_at - LOCK_SECONDS * 1000 <= now_ms {
-        return Err(Failure::new(
-            errno::LESSON_LOCKED,
-            "The lesson starts within 20 minutes and is locked.",
-        ));
-    }
-    Ok(())
-}
-
 /// Whether the lesson is locked at `now_ms` (Unix milliseconds): it starts within 20 minutes, or has started.
 pub fn is_locked(lesson: &LessonRow, now_ms: i64) -> bool {
     lesson.begins_at - LOCK_SECONDS * 1000 <= now_ms
 }
 
-/// Whether a lesson still takes changes to its seats and students: not deleted (212), not ended (145).
+/// Whether a lesson still takes changes to its students: not deleted (212), not ended (145).
 pub fn check_lesson_open(lesson: &LessonRow, now: i64) -> ClassinResult<()> {
     if lesson.deleted_at.is_some() {
         return Err(Failure::new(
@@ -100,63 +109,30 @@ pub fn check_lesson_open(lesson: &LessonRow, now: i64) -> ClassinResult<()> {
             "The lesson was deleted.",
         ));
     }
-    if lesson.ends_at <= now * 1000 {
+    if Phase::of(lesson, now) == Phase::Ended {
         return Err(Failure::new(errno::LESSON_ENDED, "The lesson has ended."));
     }
     Ok(())
 }
 
-fn read_seats(params: Params<'_>) -> ClassinResult<Option<i64>> {
+/// `seatNum`: 0 to 12 students on stage, the teacher not counted (259 above, 121601007 below 0).
+pub(crate) fn read_seats(params: Params<'_>) -> ClassinResult<Option<i64>> {
     match params.integer("seatNum")? {
-        Some(seats) if !(0..=SEATS_MAX).contains(&seats) => Err(Failure::new(
-            errno::SEAT_COUNT,
-            "The seatNum must be 0 to 12 (the teacher not counted).",
+        Some(seats) if seats > SEATS_MAX => Err(Failure::new(
+            errno::SEATS_OVER_MAXIMUM,
+            "The seatNum exceeds the maximum of 12 (the teacher not counted).",
+        )),
+        Some(seats) if seats < 0 => Err(Failure::new(
+            errno::SEATS_MALFORMED,
+            "The seatNum must be 0 to 12.",
         )),
         other => Ok(other),
     }
 }
 
-/// `assistantUids` (a JSON array; `[]` for none) or `assistantUid` (0 for none).
-fn read_assistants(params: Params<'_>) -> ClassinResult<Option<Vec<i64>>> {
-    let list = match params.0.get("assistantUids") {
-        Some(Value::Array(items)) => Some(items.clone()),
-        Some(Value::String(text)) if !text.trim().is_empty() => {
-            match serde_json::from_str::<Value>(text) {
-                Ok(Value::Array(items)) => Some(items),
-                _ => {
-                    return Err(Failure::new(
-                        errno::ARRAY_MALFORMED,
-                        "The assistantUids must be a JSON array.",
-                    ))
-                }
-            }
-        }
-        _ => None,
-    };
-    if let Some(items) = list {
-        if items.len() > ASSISTANTS_MAX {
-            return Err(Failure::new(
-                errno::TOO_MANY_ITEMS,
-                format!("At most {ASSISTANTS_MAX} assistants."),
-            ));
-        }
-        let mut uids = Vec::with_capacity(items.len());
-        for item in &items {
-            let uid = item_uid(item)?;
-            if !uids.contains(&uid) {
-                uids.push(uid);
-            }
-        }
-        return Ok(Some(uids));
-    }
-    Ok(params
-        .integer("assistantUid")?
-        .map(|uid| if uid == 0 { Vec::new() } else { vec![uid] }))
-}
-
-/// A bookable lesson's seats cannot drop below the seats already booked (348). The lesson's row is locked first, so
-/// that no booking slips in between the count and the change.
-async fn check_seats_cover_bookings(
+/// A bookable lesson's seats cannot drop below the seats already booked (349, "changing on-stage count failed").
+/// The lesson's row is locked first, so that no booking slips in between the count and the change.
+pub(crate) async fn check_seats_cover_bookings(
     tx: &mut StoreTx,
     tenant_id: TenantId,
     lesson: &LessonRow,
@@ -168,68 +144,22 @@ async fn check_seats_cover_bookings(
     let booked = booking_store::count_bookings(tx, lesson.id).await?;
     if lesson.seat_count < booked {
         return Err(Failure::new(
-            errno::SEAT_COUNT,
+            errno::SEATS_NOT_CHANGED,
             format!("{booked} seats of this lesson are booked; the seatNum cannot be lower."),
         ));
     }
     Ok(())
 }
 
-/// Applies the lesson fields present in `params` to `lesson`, checking each; answers the assistants when given.
-async fn apply_lesson_fields(
-    tx: &mut StoreTx,
-    tenant_id: TenantId,
-    lesson: &mut LessonRow,
-    params: Params<'_>,
-    now: i64,
-) -> ClassinResult<Option<Vec<i64>>> {
-    if let Some(name) = params.bounded_text("className", LESSON_NAME_MAX)? {
-        lesson.name = name;
-    }
-    let begin = params.integer("beginTime")?;
-    let end = params.integer("endTime")?;
-    if begin.is_some() || end.is_some() {
-        let begin = begin.unwrap_or(lesson.begins_at / 1000);
-        let end = end.unwrap_or(lesson.ends_at / 1000);
-        check_lesson_times(begin, end, now)?;
-        lesson.begins_at = begin * 1000;
-        lesson.ends_at = end * 1000;
-    }
-    if let Some(seats) = read_seats(params)? {
-        lesson.seat_count = seats;
-        check_seats_cover_bookings(tx, tenant_id, lesson).await?;
-    }
-    if let Some(introduction) = params.bounded_text("classIntroduce", LESSON_INTRODUCTION_MAX)? {
-        lesson.introduction = Some(introduction);
-    }
-    for (key, flag) in [
-        ("record", &mut lesson.record),
-        ("live", &mut lesson.live),
-        ("replay", &mut lesson.replay),
-        ("bookable", &mut lesson.bookable),
-    ] {
-        if let Some(value) = params.flag(key)? {
-            *flag = value;
-        }
-    }
-    if let Some(uid) = params.integer("teacherUid")? {
-        schedulable_teacher(tx, tenant_id, uid).await?;
-        lesson.teacher_id = Some(uid);
-    }
-    let assistants = read_assistants(params)?;
-    for uid in assistants.iter().flatten() {
-        schedulable_teacher(tx, tenant_id, *uid).await?;
-    }
-    Ok(assistants)
-}
-
-/// Schedules one lesson in the course `course_id` in a transaction of its own.
+/// Schedules one lesson in `course` in a transaction of its own; a `courseUniqueIdentity` used by a lesson of the
+/// school that is not deleted is 398 with that lesson's id.
 async fn add_one_lesson(
     store: &Store,
     tenant_id: TenantId,
-    course_id: i64,
+    course: &CourseRow,
     params: Params<'_>,
     now: i64,
+    name_max: usize,
 ) -> ClassinResult<i64> {
     for key in ["className", "beginTime", "endTime", "teacherUid"] {
         if params.text(key).is_none() {
@@ -240,20 +170,12 @@ async fn add_one_lesson(
     }
     let unique_identity = read_unique_identity(params)?;
     let mut tx = store.begin().await?;
-    let course = course_store::find_course(&mut tx, tenant_id, course_id)
-        .await?
-        .ok_or_else(|| {
-            Failure::bad_parameter(format!("There is no course {course_id} in this school."))
-        })?;
     if let Some(identity) = &unique_identity {
         if let Some(first) =
-            lesson_store::find_lesson_by_unique_identity(&mut tx, course.id, identity).await?
+            lesson_store::find_lesson_by_unique_identity(&mut tx, tenant_id, identity).await?
         {
-            return Ok(first.id);
+            return Err(Failure::already_exists(first.id, true));
         }
-    }
-    if course_has_ended(&course, now) {
-        return Err(Failure::new(errno::COURSE_ENDED, "The course has ended."));
     }
     let mut lesson = LessonRow {
         id: 0,
@@ -272,18 +194,22 @@ async fn add_one_lesson(
         unique_identity: unique_identity.clone(),
         deleted_at: None,
     };
-    let assistants = apply_lesson_fields(&mut tx, tenant_id, &mut lesson, params, now).await?;
+    let (assistants, _) =
+        apply_lesson_fields(&mut tx, tenant_id, &mut lesson, params, now, name_max).await?;
     let id = match lesson_store::insert_lesson(&mut tx, tenant_id, &lesson).await {
         Err(StoreError::Conflict { .. }) => {
             drop(tx);
             let mut tx = store.begin().await?;
             let identity = unique_identity.unwrap_or_default();
-            return lesson_store::find_lesson_by_unique_identity(&mut tx, course.id, &identity)
+            return match lesson_store::find_lesson_by_unique_identity(&mut tx, tenant_id, &identity)
                 .await?
-                .map(|first| first.id)
-                .ok_or_else(|| {
-                    Failure::new(errno::SERVER_ERROR, "Unexpected server error; retry.")
-                });
+            {
+                Some(first) => Err(Failure::already_exists(first.id, true)),
+                None => Err(Failure::new(
+                    errno::SERVER_ERROR,
+                    "Unexpected server error; retry.",
+                )),
+            };
         }
         other => other?,
     };
@@ -334,49 +260,97 @@ async fn add_classroom_activity(
     Ok(())
 }
 
-/// `addCourseClass`: answers the lesson id (the first one's again for a repeated `courseUniqueIdentity`).
+/// The school's course that takes new lessons (144 unknown, 153 ended or expired).
+async fn open_course(
+    store: &Store,
+    tenant_id: TenantId,
+    params: Params<'_>,
+    now: i64,
+) -> ClassinResult<CourseRow> {
+    let course_id = params.required_integer("courseId")?;
+    let mut tx = store.begin().await?;
+    let course = find_course_by_id(&mut tx, tenant_id, course_id).await?;
+    check_not_ended(&course, now)?;
+    Ok(course)
+}
+
+/// `addCourseClass`: answers the lesson id (398 with the first lesson's id for a repeated
+/// `courseUniqueIdentity`).
 pub async fn add_course_class(
     store: &Store,
     school: &School,
     params: Params<'_>,
     now: i64,
 ) -> ClassinResult<i64> {
-    let course_id = params.required_integer("courseId")?;
-    add_one_lesson(store, school.tenant_id, course_id, params, now).await
+    let course = open_course(store, school.tenant_id, params, now).await?;
+    add_one_lesson(
+        store,
+        school.tenant_id,
+        &course,
+        params,
+        now,
+        LESSON_NAME_MAX,
+    )
+    .await
 }
 
-/// `addCourseClassMultiple`: `classJson` with up to 50 lessons, one result each.
+/// `addCourseClassMultiple`: `classJson` with up to 50 lessons (later ones are cut off), one result each with its
+/// `className`; an identity already earlier in the list is 133 for that lesson.
 pub async fn add_course_class_multiple(
     store: &Store,
     school: &School,
     params: Params<'_>,
     now: i64,
 ) -> ClassinResult<Vec<ItemOutcome>> {
-    let items = params.json_array("classJson", LESSON_BATCH_MAX)?;
-    let course = {
-        let mut tx = store.begin().await?;
-        find_course(&mut tx, school.tenant_id, params).await?
-    };
-    if course_has_ended(&course, now) {
-        return Err(Failure::new(errno::COURSE_ENDED, "The course has ended."));
-    }
+    let mut items = params.json_array("classJson", usize::MAX)?;
+    items.truncate(LESSON_BATCH_MAX);
+    let course = open_course(store, school.tenant_id, params, now).await?;
     let mut outcomes = Vec::with_capacity(items.len());
+    let mut identities = Vec::new();
     for item in &items {
         let result = match item_object(item, "classJson") {
-            Ok(object) => add_one_lesson(store, school.tenant_id, course.id, Params(object), now)
-                .await
-                .map(Some),
+            Ok(object) => {
+                let identity = read_unique_identity(Params(object));
+                match identity {
+                    Ok(Some(identity)) if identities.contains(&identity) => Err(Failure::new(
+                        errno::DUPLICATE_IN_REQUEST,
+                        "This courseUniqueIdentity is already earlier in the classJson.",
+                    )),
+                    _ => {
+                        if let Ok(Some(identity)) = identity {
+                            identities.push(identity);
+                        }
+                        add_one_lesson(
+                            store,
+                            school.tenant_id,
+                            &course,
+                            Params(object),
+                            now,
+                            SHORT_LESSON_NAME_MAX,
+                        )
+                        .await
+                        .map(Some)
+                    }
+                }
+            }
             Err(failure) => Err(failure),
         };
-        outcomes.push(ItemOutcome {
-            result,
-            custom_column: custom_column(item),
-        });
+        let class_name = item
+            .as_object()
+            .and_then(|object| {
+                Params(object)
+                    .truncated_text("className", SHORT_LESSON_NAME_MAX)
+                    .ok()
+            })
+            .flatten()
+            .map(Value::from);
+        outcomes.push(ItemOutcome::new(result, custom_column(item)).echo("className", class_name));
     }
     Ok(outcomes)
 }
 
-/// The school's lesson named by `courseId` and `classId` (100 when there is none).
+/// The school's lesson named by `courseId` and `classId`: 144 no such course, 142 the lesson is another course's,
+/// 143 no such lesson. A deleted lesson is answered; the caller says 212.
 pub(crate) async fn find_lesson(
     tx: &mut StoreTx,
     tenant_id: TenantId,
@@ -384,93 +358,56 @@ pub(crate) async fn find_lesson(
 ) -> ClassinResult<(CourseRow, LessonRow)> {
     let course = find_course(tx, tenant_id, params).await?;
     let lesson_id = params.required_integer("classId")?;
-    let lesson = lesson_store::find_lesson(tx, tenant_id, course.id, lesson_id)
-        .await?
-        .ok_or_else(|| {
-            Failure::bad_parameter(format!("There is no lesson {lesson_id} in this course."))
-        })?;
+    let lesson = find_lesson_of_course(tx, tenant_id, &course, lesson_id).await?;
     Ok((course, lesson))
 }
 
-/// `editCourseClass`: changes the fields given, until the lesson locks.
-pub async fn edit_course_class(
-    store: &Store,
-    school: &School,
-    params: Params<'_>,
-    now: i64,
-) -> ClassinResult<()> {
-    let mut tx = store.begin().await?;
-    let (_, mut lesson) = find_lesson(&mut tx, school.tenant_id, params).await?;
-    check_lesson_changeable(&lesson, now)?;
-    let assistants =
-        apply_lesson_fields(&mut tx, school.tenant_id, &mut lesson, params, now).await?;
-    lesson_store::update_lesson(&mut tx, school.tenant_id, &lesson).await?;
-    if let Some(assistants) = assistants {
-        lesson_store::set_lesson_assistants(&mut tx, lesson.id, &assistants).await?;
+pub(crate) async fn find_lesson_of_course(
+    tx: &mut StoreTx,
+    tenant_id: TenantId,
+    course: &CourseRow,
+    lesson_id: i64,
+) -> ClassinResult<LessonRow> {
+    if let Some(lesson) = lesson_store::find_lesson(tx, tenant_id, course.id, lesson_id).await? {
+        return Ok(lesson);
     }
-    crate::pushes::lesson_changed(
-        &mut tx,
-        school.tenant_id,
-        &lesson,
-        crate::pushes::MODIFIED,
-        crate::pushes::SOURCE_V1,
-        now,
+    Err(
+        if lesson_store::find_lesson_in_school(tx, tenant_id, lesson_id)
+            .await?
+            .is_some()
+        {
+            Failure::new(
+                errno::LESSON_NOT_IN_COURSE,
+                format!("The course has no lesson {lesson_id}."),
+            )
+        } else {
+            Failure::new(
+                errno::LESSON_NOT_FOUND,
+                format!("There is no lesson {lesson_id}."),
+            )
+        },
     )
-    .await?;
-    tx.commit().await?;
-    Ok(())
 }
 
-/// `delCourseClass`: deletes the lesson, until it locks (it is kept, to say it was deleted).
-pub async fn del_course_class(
-    store: &Store,
-    school: &School,
-    params: Params<'_>,
+/// Deletes a lesson (kept, to say it was deleted), frees its `courseUniqueIdentity` and pushes the deletion.
+pub(crate) async fn delete_lesson(
+    tx: &mut StoreTx,
+    tenant_id: TenantId,
+    lesson: &mut LessonRow,
     now: i64,
 ) -> ClassinResult<()> {
-    let mut tx = store.begin().await?;
-    let (_, mut lesson) = find_lesson(&mut tx, school.tenant_id, params).await?;
-    check_lesson_changeable(&lesson, now)?;
     lesson.deleted_at = Some(now * 1000);
-    lesson_store::update_lesson(&mut tx, school.tenant_id, &lesson).await?;
+    lesson_store::update_lesson(tx, tenant_id, lesson).await?;
+    lesson_store::free_unique_identity(tx, lesson.id).await?;
     crate::pushes::lesson_changed(
-        &mut tx,
-        school.tenant_id,
-        &lesson,
+        tx,
+        tenant_id,
+        lesson,
         crate::pushes::DELETED,
         crate::pushes::SOURCE_V1,
         now,
     )
     .await?;
-    tx.commit().await?;
-    Ok(())
-}
-
-/// `modifyClassSeatNum`: until the lesson ends.
-pub async fn modify_class_seat_num(
-    store: &Store,
-    school: &School,
-    params: Params<'_>,
-    now: i64,
-) -> ClassinResult<()> {
-    let seats = read_seats(params)?
-        .ok_or_else(|| Failure::bad_parameter("The parameter seatNum is required."))?;
-    let mut tx = store.begin().await?;
-    let (_, mut lesson) = find_lesson(&mut tx, school.tenant_id, params).await?;
-    check_lesson_open(&lesson, now)?;
-    lesson.seat_count = seats;
-    check_seats_cover_bookings(&mut tx, school.tenant_id, &lesson).await?;
-    lesson_store::update_lesson(&mut tx, school.tenant_id, &lesson).await?;
-    crate::pushes::lesson_changed(
-        &mut tx,
-        school.tenant_id,
-        &lesson,
-        crate::pushes::MODIFIED,
-        crate::pushes::SOURCE_V1,
-        now,
-    )
-    .await?;
-    tx.commit().await?;
     Ok(())
 }
 
@@ -543,47 +480,18 @@ mod tests {
     }
 
     #[test]
-    fn a_lesson_locks_twenty_minutes_before_it_begins() {
+    fn the_edit_window_has_four_phases() {
         let begin = NOW + 3600;
         let end = begin + 3600;
+        let at = |now| Phase::of(&lesson(begin, end), now);
+        assert_eq!(at(begin - 20 * 60 - 1), Phase::Open);
+        assert_eq!(at(begin - 20 * 60), Phase::Locked);
+        assert_eq!(at(begin - 1), Phase::Locked);
+        assert_eq!(at(begin), Phase::InSession);
+        assert_eq!(at(end - 1), Phase::InSession);
+        assert_eq!(at(end), Phase::Ended);
         assert_eq!(
-            errno_of(check_lesson_changeable(
-                &lesson(begin, end),
-                begin - 20 * 60 - 1
-            )),
-            errno::SUCCESS
-        );
-        assert_eq!(
-            errno_of(check_lesson_changeable(
-                &lesson(begin, end),
-                begin - 20 * 60
-            )),
-            errno::LESSON_LOCKED
-        );
-        assert_eq!(
-            errno_of(check_lesson_changeable(&lesson(begin, end), begin - 60)),
-            errno::LESSON_LOCKED
-        );
-    }
-
-    #[test]
-    fn a_lesson_in_progress_or_ended_cannot_be_changed() {
-        let begin = NOW;
-        let end = NOW + 3600;
-        assert_eq!(
-            errno_of(check_lesson_changeable(&lesson(begin, end), begin)),
-            errno::LESSON_IN_PROGRESS
-        );
-        assert_eq!(
-            errno_of(check_lesson_changeable(&lesson(begin, end), end - 1)),
-            errno::LESSON_IN_PROGRESS
-        );
-        assert_eq!(
-            errno_of(check_lesson_changeable(&lesson(begin, end), end)),
-            errno::LESSON_ENDED
-        );
-        assert_eq!(
-            errno_of(check_lesson_open(&lesson(begin, end), end + 1)),
+            errno_of(check_lesson_open(&lesson(begin, end), end)),
             errno::LESSON_ENDED
         );
         assert_eq!(
@@ -597,7 +505,7 @@ mod tests {
         let mut deleted = lesson(NOW + 7200, NOW + 10_800);
         deleted.deleted_at = Some(NOW * 1000);
         assert_eq!(
-            errno_of(check_lesson_changeable(&deleted, NOW)),
+            errno_of(check_lesson_open(&deleted, NOW)),
             errno::LESSON_DELETED
         );
     }

@@ -5,8 +5,12 @@
 //! seconds), so that the rules are tested at any moment.
 
 pub mod booking;
+pub mod course_teachers;
 pub mod courses;
+pub mod labels;
 pub mod lesson_access;
+pub mod lesson_changes;
+mod lesson_fields;
 pub mod lessons;
 pub mod rooms;
 pub mod users;
@@ -27,40 +31,98 @@ use subtle::ConstantTimeEq;
 
 use crate::secrets::MasterKey;
 
-/// ClassIn's error numbers, as the spec's table lists them.
+/// ClassIn's error numbers (`classin/v1-actions.md` §2), each answered for the condition ClassIn documents.
 pub mod errno {
     pub const SUCCESS: i64 = 1;
     pub const BAD_PARAMETER: i64 = 100;
     pub const UNAUTHORISED: i64 = 102;
+    /// "operation failed (unknown error)": the pages that list 104.
     pub const SERVER_ERROR: i64 = 104;
+    /// "server exception": the pages that list 114 and not 104.
+    pub const SERVER_EXCEPTION: i64 = 114;
     pub const NOT_REGISTERED: i64 = 113;
     pub const END_NOT_AFTER_BEGIN: i64 = 119;
     pub const BEGIN_TOO_SOON: i64 = 120;
-    pub const STUDENT_NAME: i64 = 128;
-    pub const NOT_SCHOOL_STUDENT_TO_EDIT: i64 = 130;
+    pub const TEACHER_ACCOUNT_MALFORMED: i64 = 122;
+    pub const TEACHER_AS_STUDENT: i64 = 129;
+    pub const TOO_MANY_AUDITORS: i64 = 130;
     pub const ALREADY_IN_SCHOOL: i64 = 133;
+    /// 133 on `addCourseStudentMultiple` and `addCourseClassMultiple`: a duplicate inside the submitted list.
+    pub const DUPLICATE_IN_REQUEST: i64 = 133;
     pub const TELEPHONE_MALFORMED: i64 = 134;
     pub const TELEPHONE_TAKEN: i64 = 135;
     pub const TEACHER_NOT_FOUND: i64 = 136;
     pub const PASSWORD_LENGTH: i64 = 137;
     pub const LESSON_IN_PROGRESS: i64 = 140;
+    pub const LESSON_NOT_IN_COURSE: i64 = 142;
+    pub const LESSON_NOT_FOUND: i64 = 143;
+    pub const COURSE_NOT_FOUND: i64 = 144;
     pub const LESSON_ENDED: i64 = 145;
+    pub const COURSE_FINISHED: i64 = 146;
     pub const NOT_A_MEMBER: i64 = 150;
     pub const EXPIRY_TOO_SOON: i64 = 151;
+    pub const EXPIRY_BEFORE_LAST_LESSON: i64 = 152;
+    /// "course has expired": also answered for a course that `endCourse` ended (see the README).
+    pub const COURSE_EXPIRED: i64 = 153;
     pub const EXPIRY_TOO_LATE: i64 = 154;
     pub const ARRAY_MALFORMED: i64 = 155;
+    pub const LESSON_STUDENTS_ONLY: i64 = 159;
     pub const NOT_IN_COURSE: i64 = 162;
     pub const ALREADY_IN_COURSE: i64 = 163;
+    pub const ALREADY_AUDITOR: i64 = 164;
     pub const LESSON_LENGTH: i64 = 165;
+    pub const ALREADY_IN_LESSON: i64 = 166;
+    pub const NOT_IN_LESSON: i64 = 167;
+    pub const COURSE_STUDENT_AS_TEACHER: i64 = 172;
+    pub const COURSE_AUDITOR_AS_TEACHER: i64 = 173;
+    pub const TEACHER_AS_AUDITOR: i64 = 174;
+    pub const LESSON_STUDENT_AS_TEACHER: i64 = 187;
+    pub const NO_LESSON_TO_COME: i64 = 188;
     pub const LESSON_DELETED: i64 = 212;
+    pub const TEACHER_INFO_MISSING: i64 = 219;
+    pub const NO_PASSWORD_PERMISSION: i64 = 227;
     pub const NOT_SCHOOL_STUDENT: i64 = 228;
+    pub const NO_SUCH_LESSON_IN_SCHOOL: i64 = 233;
+    pub const SEATS_OVER_MAXIMUM: i64 = 259;
     pub const BEGIN_TOO_LATE: i64 = 268;
-    pub const TEACHER_ALREADY_STOPPED: i64 = 317;
-    pub const SEAT_COUNT: i64 = 348;
+    pub const RECORDING_NOT_IN_WINDOW: i64 = 283;
+    pub const HEAD_TEACHER_IS_STUDENT: i64 = 311;
+    pub const HEAD_TEACHER_IS_AUDITOR: i64 = 312;
+    pub const HEAD_TEACHER_HAS_LESSONS: i64 = 314;
+    pub const NOT_COURSE_TEACHER: i64 = 316;
+    pub const TEACHER_HAS_LESSONS: i64 = 317;
+    pub const ASSISTANT_NOT_TEACHER: i64 = 318;
+    pub const COURSE_STUDENT_AS_ASSISTANT: i64 = 319;
+    pub const COURSE_AUDITOR_AS_ASSISTANT: i64 = 320;
+    pub const TEACHER_AS_ASSISTANT: i64 = 322;
+    pub const ASSISTANT_AS_TEACHER: i64 = 328;
+    pub const ASSISTANT_AS_LESSON_STUDENT: i64 = 329;
+    pub const COURSE_TEACHER_AS_STUDENT: i64 = 332;
+    pub const HEAD_TEACHER_AS_STUDENT: i64 = 333;
+    pub const HEAD_TEACHER_NOT_FOUND: i64 = 334;
+    pub const SEATS_LOCKED: i64 = 348;
+    pub const SEATS_NOT_CHANGED: i64 = 349;
     pub const LESSON_LOCKED: i64 = 350;
-    pub const COURSE_ENDED: i64 = 394;
+    pub const LABEL_EXISTS: i64 = 353;
+    pub const TOO_MANY_SCHOOL_LABELS: i64 = 354;
+    pub const LABEL_OF_OTHER_SCHOOL: i64 = 355;
+    pub const LABEL_NOT_FOUND: i64 = 356;
+    pub const TOO_MANY_LESSON_LABELS: i64 = 357;
+    pub const LABELS_MISSING: i64 = 358;
+    pub const LABELS_OF_OTHER_SCHOOL: i64 = 359;
+    pub const TEACHER_CHANGE_AFTER_END: i64 = 385;
+    pub const TEACHER_STOPPED: i64 = 387;
+    pub const ASSISTANT_STOPPED: i64 = 388;
+    pub const HEAD_TEACHER_STOPPED: i64 = 389;
+    pub const LESSON_IN_SESSION_CANNOT_END: i64 = 394;
+    pub const ALREADY_EXISTS: i64 = 398;
+    pub const TOO_MANY_COURSE_LABELS: i64 = 399;
     pub const TOO_MANY_ITEMS: i64 = 450;
     pub const EMAIL_TAKEN: i64 = 461;
+    pub const DUPLICATE_ASSISTANTS: i64 = 21_316;
+    pub const TOO_MANY_ASSISTANTS: i64 = 21_317;
+    pub const SUB_ACCOUNT_NOT_FOUND: i64 = 22_101;
+    pub const SEATS_MALFORMED: i64 = 121_601_007;
     pub const REPEATED_REQUEST: i64 = 101_003_002;
 }
 
@@ -70,7 +132,9 @@ pub mod errno {
 pub struct Failure {
     pub errno: i64,
     pub error: String,
-    pub data: Option<i64>,
+    pub data: Option<Value>,
+    /// A lesson's `more_data` (398 on a repeated lesson identity): the lesson id it is for.
+    pub more_data_of: Option<i64>,
 }
 
 impl Failure {
@@ -79,11 +143,32 @@ impl Failure {
             errno,
             error: error.into(),
             data: None,
+            more_data_of: None,
         }
     }
 
-    pub fn with_data(mut self, data: i64) -> Self {
-        self.data = Some(data);
+    pub fn with_data(mut self, data: impl Into<Value>) -> Self {
+        self.data = Some(data.into());
+        self
+    }
+
+    /// 398 for a repeated `courseUniqueIdentity`: the earlier object's id in `data` (and, for a lesson, its
+    /// `more_data`).
+    pub fn already_exists(id: i64, lesson: bool) -> Self {
+        let mut failure = Self::new(
+            errno::ALREADY_EXISTS,
+            "Data already exists (this courseUniqueIdentity was used before); data is the earlier id.",
+        )
+        .with_data(id);
+        if lesson {
+            failure.more_data_of = Some(id);
+        }
+        failure
+    }
+
+    /// An unknown lesson or course change answered with the code a page lists for unexpected failures.
+    pub fn with_errno(mut self, errno: i64) -> Self {
+        self.errno = errno;
         self
     }
 
@@ -109,6 +194,26 @@ pub type ClassinResult<T> = Result<T, Failure>;
 pub struct ItemOutcome {
     pub result: ClassinResult<Option<i64>>,
     pub custom_column: Option<Value>,
+    /// Fields the action's page echoes in each item (`telephone`, `className`, `courseId`, `classId`,
+    /// `studentUid`), in this order.
+    pub echo: Vec<(&'static str, Value)>,
+}
+
+impl ItemOutcome {
+    pub fn new(result: ClassinResult<Option<i64>>, custom_column: Option<Value>) -> Self {
+        Self {
+            result,
+            custom_column,
+            echo: Vec::new(),
+        }
+    }
+
+    pub fn echo(mut self, key: &'static str, value: Option<Value>) -> Self {
+        if let Some(value) = value {
+            self.echo.push((key, value));
+        }
+        self
+    }
 }
 
 /// The school a request was authenticated as.
@@ -287,6 +392,32 @@ impl<'a> Params<'a> {
         }
     }
 
+    /// A text cut silently to `max` characters, as ClassIn's pages say for names and introductions (control
+    /// characters other than line breaks are 100).
+    pub fn truncated_text(&self, key: &str, max: usize) -> ClassinResult<Option<String>> {
+        match self.text(key) {
+            Some(text)
+                if text
+                    .chars()
+                    .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t') =>
+            {
+                Err(Failure::bad_parameter(format!(
+                    "The parameter {key} must not contain control characters."
+                )))
+            }
+            Some(text) => Ok(
+                Some(text.chars().take(max).collect::<String>().trim().to_owned())
+                    .filter(|text| !text.is_empty()),
+            ),
+            None => Ok(None),
+        }
+    }
+
+    /// A switch where ClassIn reads 1 as on and any other number as off (`record`, `live`, `replay`).
+    pub fn switch(&self, key: &str) -> ClassinResult<Option<bool>> {
+        Ok(self.integer(key)?.map(|value| value == 1))
+    }
+
     /// A JSON array sent as the text of one field (or, from a PHP-style form, as an array already): missing is
     /// 100; not JSON, not an array or empty is 155; more than `max` items is 450.
     pub fn json_array(&self, key: &str, max: usize) -> ClassinResult<Vec<Value>> {
@@ -333,29 +464,25 @@ pub(crate) fn item_object<'v>(item: &'v Value, key: &str) -> ClassinResult<&'v M
 }
 
 pub(crate) fn custom_column(item: &Value) -> Option<Value> {
-    item.get("customColumn")
-        .filter(|value| !value.is_null())
-        .cloned()
-}
-
-/// A name of 1 to `max` characters, with the errno to answer otherwise.
-pub(crate) fn required_name(
-    params: Params<'_>,
-    key: &str,
-    max: usize,
-    errno: i64,
-) -> ClassinResult<String> {
-    match params.text(key) {
-        Some(name) if name.chars().count() <= max && !name.chars().any(char::is_control) => {
-            Ok(name)
-        }
-        Some(_) => Err(Failure::new(
-            errno,
-            format!("The {key} may have at most {max} characters."),
+    match item.get("customColumn")? {
+        Value::Null => None,
+        Value::String(text) if text.is_empty() => None,
+        Value::String(text) => Some(Value::from(
+            text.chars().take(CUSTOM_COLUMN_MAX).collect::<String>(),
         )),
-        None => Err(Failure::new(errno, format!("The {key} is required."))),
+        other => Some(other.clone()),
     }
 }
+
+/// A required name, cut silently to `max` characters as the pages say (missing: 100).
+pub(crate) fn required_name(params: Params<'_>, key: &str, max: usize) -> ClassinResult<String> {
+    params
+        .truncated_text(key, max)?
+        .ok_or_else(|| Failure::bad_parameter(format!("The parameter {key} is required.")))
+}
+
+/// `customColumn`, cut to 50 characters as the pages say.
+pub const CUSTOM_COLUMN_MAX: usize = 50;
 
 #[cfg(test)]
 mod tests {

@@ -42,7 +42,7 @@ pub fn is_valid_telephone(telephone: &str) -> bool {
 }
 
 /// An account named by a `teacherAccount` / `studentAccount`: an e-mail when it has an `@`, else a telephone.
-fn read_account(text: Option<String>, key: &str) -> ClassinResult<(String, bool)> {
+fn read_account(text: Option<String>, key: &str, malformed: i64) -> ClassinResult<(String, bool)> {
     let Some(text) = text else {
         return Err(Failure::bad_parameter(format!(
             "The parameter {key} is required."
@@ -53,7 +53,7 @@ fn read_account(text: Option<String>, key: &str) -> ClassinResult<(String, bool)
     }
     if !is_valid_telephone(&text) {
         return Err(Failure::new(
-            errno::TELEPHONE_MALFORMED,
+            malformed,
             "The telephone number is malformed: 11 digits, or 00<country code>-<number>.",
         ));
     }
@@ -95,9 +95,15 @@ fn read_registration(params: Params<'_>) -> ClassinResult<Registration> {
     if email.as_deref().is_some_and(|e| !is_valid_email(e)) {
         return Err(Failure::bad_parameter("The email address is malformed."));
     }
-    let nickname = params.bounded_text("nickname", NAME_MAX)?;
-    let password = match params.0.get("password") {
-        Some(Value::String(password)) if !password.is_empty() => {
+    let nickname = params.truncated_text("nickname", NAME_MAX)?;
+    let password_text = match params.0.get("password") {
+        Some(Value::String(password)) => Some(password.clone()),
+        // ClassIn's own registerMultiple example sends "password":123456.
+        Some(Value::Number(number)) => Some(number.to_string()),
+        _ => None,
+    };
+    let password = match password_text {
+        Some(password) if !password.is_empty() => {
             let length = password.chars().count();
             if !(6..=20).contains(&length) {
                 return Err(Failure::new(
@@ -105,7 +111,7 @@ fn read_registration(params: Params<'_>) -> ClassinResult<Registration> {
                     "The password must be 6 to 20 characters.",
                 ));
             }
-            Some(password.clone())
+            Some(password)
         }
         _ => None,
     };
@@ -124,15 +130,11 @@ fn read_registration(params: Params<'_>) -> ClassinResult<Registration> {
             "Give a password of 6 to 20 characters (or md5pass).",
         ));
     }
+    // "any other value = not added" (register.md).
     let school_identity = match params.integer("addToSchoolMember")? {
-        None | Some(0) => None,
         Some(1) => Some(SchoolIdentity::Student),
         Some(2) => Some(SchoolIdentity::Teacher),
-        Some(_) => {
-            return Err(Failure::bad_parameter(
-                "The addToSchoolMember must be 0 (none), 1 (student) or 2 (teacher).",
-            ))
-        }
+        _ => None,
     };
     Ok(Registration {
         telephone,
@@ -250,14 +252,14 @@ pub async fn register_multiple(
     let items = params.json_array("userJson", REGISTER_MULTIPLE_MAX)?;
     let mut outcomes = Vec::with_capacity(items.len());
     for item in &items {
-        let result = match item_object(item, "userJson") {
-            Ok(object) => register(store, school, Params(object)).await.map(Some),
-            Err(failure) => Err(failure),
+        let (result, telephone) = match item_object(item, "userJson") {
+            Ok(object) => (
+                register(store, school, Params(object)).await.map(Some),
+                Params(object).text("telephone").map(Value::from),
+            ),
+            Err(failure) => (Err(failure), None),
         };
-        outcomes.push(ItemOutcome {
-            result,
-            custom_column: custom_column(item),
-        });
+        outcomes.push(ItemOutcome::new(result, custom_column(item)).echo("telephone", telephone));
     }
     Ok(outcomes)
 }
@@ -309,8 +311,12 @@ async fn add_school_member(
 
 /// `addTeacher`: answers the school–teacher relationship id, which is not the UID.
 pub async fn add_teacher(store: &Store, school: &School, params: Params<'_>) -> ClassinResult<i64> {
-    let account = read_account(params.text("teacherAccount"), "teacherAccount")?;
-    let name = required_name(params, "teacherName", NAME_MAX, errno::BAD_PARAMETER)?;
+    let account = read_account(
+        params.text("teacherAccount"),
+        "teacherAccount",
+        errno::TEACHER_ACCOUNT_MALFORMED,
+    )?;
+    let name = required_name(params, "teacherName", NAME_MAX)?;
     let row_id = add_school_member(store, school, SchoolIdentity::Teacher, account, &name).await?;
     Ok(row_id + TEACHER_RELATIONSHIP_OFFSET)
 }
@@ -321,8 +327,12 @@ pub async fn add_school_student(
     school: &School,
     params: Params<'_>,
 ) -> ClassinResult<()> {
-    let account = read_account(params.text("studentAccount"), "studentAccount")?;
-    let name = required_name(params, "studentName", NAME_MAX, errno::STUDENT_NAME)?;
+    let account = read_account(
+        params.text("studentAccount"),
+        "studentAccount",
+        errno::TELEPHONE_MALFORMED,
+    )?;
+    let name = required_name(params, "studentName", NAME_MAX)?;
     add_school_member(store, school, SchoolIdentity::Student, account, &name).await?;
     Ok(())
 }
@@ -343,17 +353,43 @@ pub(crate) async fn school_teacher(
         })
 }
 
-/// A teacher who may be given lessons: of the school and not stopped (136 otherwise).
+/// A teacher who may be given lessons: of the school (136 otherwise) and not stopped (387).
 pub(crate) async fn schedulable_teacher(
     tx: &mut StoreTx,
     tenant_id: TenantId,
     uid: i64,
 ) -> ClassinResult<()> {
-    let teacher = school_teacher(tx, tenant_id, uid).await?;
+    usable_teacher(
+        tx,
+        tenant_id,
+        uid,
+        errno::TEACHER_NOT_FOUND,
+        errno::TEACHER_STOPPED,
+    )
+    .await
+}
+
+/// A teacher of the school who is not stopped, with the codes of the role asked for: 136/387 a lesson's teacher,
+/// 318/388 an assistant, 334/389 a course's head teacher.
+pub(crate) async fn usable_teacher(
+    tx: &mut StoreTx,
+    tenant_id: TenantId,
+    uid: i64,
+    unknown: i64,
+    stopped: i64,
+) -> ClassinResult<()> {
+    let teacher = classin::find_school_member(tx, tenant_id, SchoolIdentity::Teacher, uid)
+        .await?
+        .ok_or_else(|| {
+            Failure::new(
+                unknown,
+                format!("{uid} is not the UID of a teacher of this school."),
+            )
+        })?;
     if teacher.stopped_at.is_some() {
         return Err(Failure::new(
-            errno::TEACHER_NOT_FOUND,
-            format!("The teacher {uid} is stopped and cannot be given lessons."),
+            stopped,
+            format!("The teacher {uid} is stopped (stopUsingTeacher) and cannot be given lessons."),
         ));
     }
     Ok(())
@@ -382,9 +418,11 @@ pub(crate) async fn school_student(
 /// `editTeacher`: renames the teacher within the school.
 pub async fn edit_teacher(store: &Store, school: &School, params: Params<'_>) -> ClassinResult<()> {
     let uid = params.required_integer("teacherUid")?;
-    let name = required_name(params, "teacherName", NAME_MAX, errno::BAD_PARAMETER)?;
+    let name = required_name(params, "teacherName", NAME_MAX)?;
     let mut tx = store.begin().await?;
-    school_teacher(&mut tx, school.tenant_id, uid).await?;
+    school_teacher(&mut tx, school.tenant_id, uid)
+        .await
+        .map_err(|failure| failure.with_errno(errno::TEACHER_INFO_MISSING))?;
     classin::rename_school_member(
         &mut tx,
         school.tenant_id,
@@ -404,14 +442,14 @@ pub async fn edit_school_student(
     params: Params<'_>,
 ) -> ClassinResult<()> {
     let uid = params.required_integer("studentUid")?;
-    let name = required_name(params, "studentName", NAME_MAX, errno::STUDENT_NAME)?;
+    let name = required_name(params, "studentName", NAME_MAX)?;
     let mut tx = store.begin().await?;
     if classin::find_school_member(&mut tx, school.tenant_id, SchoolIdentity::Student, uid)
         .await?
         .is_none()
     {
         return Err(Failure::new(
-            errno::NOT_SCHOOL_STUDENT_TO_EDIT,
+            errno::NOT_SCHOOL_STUDENT,
             format!("{uid} is not the UID of a student of this school."),
         ));
     }
@@ -427,8 +465,9 @@ pub async fn edit_school_student(
     Ok(())
 }
 
-/// `stopUsingTeacher` (`stop`) and `restartUsingTeacher`: a stopped teacher cannot be given new lessons.
-/// Stopping twice is 317; restarting a teacher who is not stopped changes nothing and succeeds.
+/// `stopUsingTeacher` (`stop`) and `restartUsingTeacher`: a stopped teacher cannot be given new lessons (387).
+/// Stopping is refused while the teacher has lessons that have not ended (317); stopping or restarting twice
+/// changes nothing and succeeds.
 pub async fn set_teacher_stopped(
     store: &Store,
     school: &School,
@@ -439,14 +478,66 @@ pub async fn set_teacher_stopped(
     let uid = params.required_integer("teacherUid")?;
     let mut tx = store.begin().await?;
     let teacher = school_teacher(&mut tx, school.tenant_id, uid).await?;
-    if stop && teacher.stopped_at.is_some() {
+    if stop
+        && classbridge_store::classin::lessons::count_unfinished_lessons_taught(
+            &mut tx,
+            school.tenant_id,
+            None,
+            uid,
+            now * 1000,
+        )
+        .await?
+            > 0
+    {
         return Err(Failure::new(
-            errno::TEACHER_ALREADY_STOPPED,
-            "This teacher is already stopped.",
+            errno::TEACHER_HAS_LESSONS,
+            "The teacher has lessons that have not ended; change their teacher or delete them first.",
         ));
+    }
+    if stop == teacher.stopped_at.is_some() {
+        return Ok(());
     }
     let stopped_at = stop.then_some(now * 1000);
     classin::set_teacher_stopped(&mut tx, school.tenant_id, uid, stopped_at).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// `modifyPasswordByTelephone` (and `modifyPassword`): sets a school member's password without the old one; a
+/// person who is neither a teacher nor a student of the school is 227.
+pub async fn modify_password(
+    store: &Store,
+    school: &School,
+    params: Params<'_>,
+) -> ClassinResult<()> {
+    let uid = params.required_integer("uid")?;
+    let mut fields = params.0.clone();
+    fields.insert("telephone".into(), Value::from("00000000000"));
+    let registration = read_registration(Params(&fields))?;
+    let mut tx = store.begin().await?;
+    let mut member = false;
+    for identity in [SchoolIdentity::Teacher, SchoolIdentity::Student] {
+        member |= classin::find_school_member(&mut tx, school.tenant_id, identity, uid)
+            .await?
+            .is_some();
+    }
+    if !member {
+        return Err(Failure::new(
+            errno::NO_PASSWORD_PERMISSION,
+            "This person is not a teacher or student of the school (addTeacher / addSchoolStudent first).",
+        ));
+    }
+    drop(tx);
+    let secret = registration
+        .password
+        .or(registration.md5_password)
+        .unwrap_or_default();
+    let hash = hash_password(secret).await.map_err(|error| {
+        tracing::error!(error = %error, "password hashing failed");
+        Failure::new(errno::SERVER_ERROR, "Unexpected server error; retry.")
+    })?;
+    let mut tx = store.begin().await?;
+    classin::set_password_hash(&mut tx, school.tenant_id, uid, &hash).await?;
     tx.commit().await?;
     Ok(())
 }

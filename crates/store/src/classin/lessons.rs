@@ -45,18 +45,84 @@ pub async fn find_lesson(
     }))
 }
 
-/// The lesson made earlier in this course with this `courseUniqueIdentity`.
+/// The school's lesson (not deleted) made earlier with this `courseUniqueIdentity`: identities are unique across
+/// the school's lessons, and deleting a lesson frees its identity.
 pub async fn find_lesson_by_unique_identity(
     tx: &mut StoreTx,
-    course_id: i64,
+    tenant_id: TenantId,
     unique_identity: &str,
 ) -> StoreResult<Option<LessonRow>> {
     let sql = format!(
-        "SELECT {LESSON_COLUMNS} FROM classin_lessons WHERE course_id = $1 AND unique_identity = $2"
+        "SELECT {LESSON_COLUMNS} FROM classin_lessons WHERE tenant_id = $1 AND unique_identity = $2 \
+         AND deleted_at IS NULL"
     );
     Ok(on_tx!(tx, conn, Db => {
-        sqlx::query_as(&sql).bind(course_id).bind(unique_identity).fetch_optional(&mut *conn).await?
+        sqlx::query_as(&sql).bind(tenant_id.get()).bind(unique_identity).fetch_optional(&mut *conn).await?
     }))
+}
+
+/// The tenant's lesson with this id in any course (to tell "not in this course" from "no such lesson").
+pub async fn find_lesson_in_school(
+    tx: &mut StoreTx,
+    tenant_id: TenantId,
+    lesson_id: i64,
+) -> StoreResult<Option<LessonRow>> {
+    let sql =
+        format!("SELECT {LESSON_COLUMNS} FROM classin_lessons WHERE tenant_id = $1 AND id = $2");
+    Ok(on_tx!(tx, conn, Db => {
+        sqlx::query_as(&sql).bind(tenant_id.get()).bind(lesson_id).fetch_optional(&mut *conn).await?
+    }))
+}
+
+/// Frees a deleted lesson's `courseUniqueIdentity` for a new lesson.
+pub async fn free_unique_identity(tx: &mut StoreTx, lesson_id: i64) -> StoreResult<()> {
+    on_tx!(tx, conn, Db => {
+        sqlx::query("UPDATE classin_lessons SET unique_identity = NULL WHERE id = $1")
+            .bind(lesson_id).execute(&mut *conn).await?;
+    });
+    Ok(())
+}
+
+/// The course's lessons that are not deleted, by start.
+pub async fn course_lessons(tx: &mut StoreTx, course_id: i64) -> StoreResult<Vec<LessonRow>> {
+    let sql = format!(
+        "SELECT {LESSON_COLUMNS} FROM classin_lessons WHERE course_id = $1 AND deleted_at IS NULL \
+         ORDER BY begins_at, id"
+    );
+    Ok(on_tx!(tx, conn, Db => {
+        sqlx::query_as(&sql).bind(course_id).fetch_all(&mut *conn).await?
+    }))
+}
+
+/// How many lessons that are not deleted and have not ended (at `now_ms`) the person teaches or assists, in one
+/// course or (`None`) in the whole school.
+pub async fn count_unfinished_lessons_taught(
+    tx: &mut StoreTx,
+    tenant_id: TenantId,
+    course_id: Option<i64>,
+    user_id: i64,
+    now_ms: i64,
+) -> StoreResult<i64> {
+    let sql = "SELECT COUNT(*) FROM classin_lessons l WHERE l.tenant_id = $1 AND l.deleted_at IS NULL \
+               AND l.ends_at > $3 AND ($4 = 0 OR l.course_id = $4) AND (l.teacher_id = $2 OR EXISTS \
+               (SELECT 1 FROM classin_lesson_assistants a WHERE a.lesson_id = l.id AND a.user_id = $2))";
+    Ok(on_tx!(tx, conn, Db => {
+        sqlx::query_scalar(sql).bind(tenant_id.get()).bind(user_id).bind(now_ms).bind(course_id.unwrap_or(0))
+            .fetch_one(&mut *conn).await?
+    }))
+}
+
+/// Takes the person off the course's teacher list; `false` when they were not on it.
+pub async fn delete_course_teacher(
+    tx: &mut StoreTx,
+    course_id: i64,
+    user_id: i64,
+) -> StoreResult<bool> {
+    let sql = "DELETE FROM classin_course_teachers WHERE course_id = $1 AND user_id = $2";
+    let deleted = on_tx!(tx, conn, Db => {
+        sqlx::query(sql).bind(course_id).bind(user_id).execute(&mut *conn).await?.rows_affected()
+    });
+    Ok(deleted > 0)
 }
 
 /// Inserts a lesson (its `id` is ignored) and returns the new id.

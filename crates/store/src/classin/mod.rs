@@ -4,6 +4,7 @@
 
 pub mod bookings;
 pub mod courses;
+pub mod labels;
 pub mod lessons;
 pub mod reads;
 pub mod units;
@@ -223,6 +224,22 @@ pub async fn set_teacher_stopped(
         "UPDATE classin_school_teachers SET stopped_at = $3 WHERE tenant_id = $1 AND user_id = $2";
     on_tx!(tx, conn, Db => {
         sqlx::query(sql).bind(tenant_id.get()).bind(user_id).bind(stopped_at).execute(&mut *conn).await?;
+    });
+    Ok(())
+}
+
+/// Sets a person's password hash (`modifyPasswordByTelephone`).
+pub async fn set_password_hash(
+    tx: &mut StoreTx,
+    tenant_id: TenantId,
+    user_id: i64,
+    password_hash: &str,
+) -> StoreResult<()> {
+    let sql =
+        "UPDATE users SET password_hash = $3, updated_at = $4 WHERE tenant_id = $1 AND id = $2";
+    on_tx!(tx, conn, Db => {
+        sqlx::query(sql).bind(tenant_id.get()).bind(user_id).bind(password_hash).bind(now_millis())
+            .execute(&mut *conn).await?;
     });
     Ok(())
 }

@@ -130,7 +130,7 @@ async fn students_book_and_cancel_seats(backend: Backend) {
             json!({"courseId": course, "classId": lesson, "seatNum": 1}),
         )
         .await;
-    assert_eq!(errno(&answer), 348, "{answer}");
+    assert_eq!(errno(&answer), 349, "{answer}");
     school
         .ok(
             "modifyClassSeatNum",

@@ -23,11 +23,9 @@ async fn courses_are_created_once_per_unique_identity(backend: Backend) {
     let params = json!({"courseName": "Physics", "courseUniqueIdentity": "sis-course-17"});
     let first = school.ok("addCourse", params.clone()).await;
     assert!(first.is_i64());
-    assert_eq!(
-        school.ok("addCourse", params).await,
-        first,
-        "the repeat answers the first id"
-    );
+    let again = school.call("addCourse", params).await;
+    assert_eq!(errno(&again), 398, "{again}");
+    assert_eq!(again["data"], first, "the repeat answers the first id");
     let other = school
         .ok(
             "addCourse",
@@ -62,10 +60,11 @@ async fn course_fields_are_checked(backend: Backend) {
     let day = 86_400;
     let cases = [
         (json!({}), 100),
-        (json!({"courseName": "x".repeat(91)}), 100),
+        // Over their limits, names and introductions are cut, as the page says.
+        (json!({"courseName": "x".repeat(91)}), 1),
         (
             json!({"courseName": "Physics", "courseIntroduce": "x".repeat(401)}),
-            100,
+            1,
         ),
         (
             json!({"courseName": "Physics", "expiryTime": now() + day - 60}),
@@ -78,7 +77,7 @@ async fn course_fields_are_checked(backend: Backend) {
         (json!({"courseName": "Physics", "expiryTime": "soon"}), 100),
         (
             json!({"courseName": "Physics", "mainTeacherUid": student}),
-            136,
+            334,
         ),
         (
             json!({"courseName": "Physics", "mainTeacherUid": teacher, "expiryTime": now() + 30 * day,
@@ -99,8 +98,8 @@ async fn course_fields_are_checked(backend: Backend) {
         ),
         (json!({"courseId": course, "expiryTime": now() + 60}), 151),
         (json!({"courseId": course, "mainTeacherUid": teacher}), 1),
-        (json!({"courseId": course, "mainTeacherUid": student}), 136),
-        (json!({"courseId": 999_999, "courseName": "Nope"}), 100),
+        (json!({"courseId": course, "mainTeacherUid": student}), 334),
+        (json!({"courseId": 999_999, "courseName": "Nope"}), 144),
         (json!({"courseName": "No id"}), 100),
     ] {
         let answer = school.call("editCourse", params.clone()).await;
@@ -120,28 +119,28 @@ async fn ended_courses_take_no_new_lessons_or_students(backend: Backend) {
     );
     assert_eq!(
         errno(&school.call("endCourse", json!({"courseId": course})).await),
-        394
+        153
     );
     assert_eq!(
         errno(&school.call("endCourse", json!({"courseId": 999_999})).await),
-        100
+        144
     );
     let begin = now() + 3600;
     let lesson = json!({"courseId": course, "className": "Optics", "beginTime": begin, "endTime": begin + 3600,
                         "teacherUid": teacher});
-    assert_eq!(errno(&school.call("addCourseClass", lesson).await), 394);
+    assert_eq!(errno(&school.call("addCourseClass", lesson).await), 153);
     let classes = json!({"courseId": course, "classJson": [{"className": "Optics", "beginTime": begin,
                          "endTime": begin + 3600, "teacherUid": teacher}]});
     assert_eq!(
         errno(&school.call("addCourseClassMultiple", classes).await),
-        394
+        153
     );
     let add = json!({"courseId": course, "studentUid": student});
-    assert_eq!(errno(&school.call("addCourseStudent", add).await), 394);
+    assert_eq!(errno(&school.call("addCourseStudent", add).await), 153);
     let add = json!({"courseId": course, "studentJson": [{"uid": student}]});
     assert_eq!(
         errno(&school.call("addCourseStudentMultiple", add).await),
-        394
+        153
     );
     assert_eq!(
         errno(
@@ -149,7 +148,7 @@ async fn ended_courses_take_no_new_lessons_or_students(backend: Backend) {
                 .call("editCourse", json!({"courseId": course, "courseName": "X"}))
                 .await
         ),
-        394
+        153
     );
 }
 
@@ -176,7 +175,7 @@ async fn course_students_must_be_students_of_the_school_and_are_added_once(backe
                 .call("addCourseStudent", add(teacher.into(), 1))
                 .await
         ),
-        228
+        129
     );
     assert_eq!(
         errno(
@@ -202,14 +201,8 @@ async fn course_students_must_be_students_of_the_school_and_are_added_once(backe
         ),
         163
     );
-    let long_name =
-        json!({"courseId": course, "studentUid": student, "studentName": "x".repeat(25)});
-    assert_eq!(
-        errno(&school.call("addCourseStudent", long_name).await),
-        128
-    );
     let missing = json!({"courseId": 999_999, "studentUid": student});
-    assert_eq!(errno(&school.call("addCourseStudent", missing).await), 100);
+    assert_eq!(errno(&school.call("addCourseStudent", missing).await), 144);
 
     let remove = json!({"courseId": course, "studentUid": student});
     assert_eq!(
@@ -244,7 +237,7 @@ async fn course_students_are_added_and_removed_in_batches(backend: Backend) {
             ]}),
         )
         .await;
-    assert_eq!(item_errnos(&answer), [1, 228, 1, 163, 100], "{answer}");
+    assert_eq!(item_errnos(&answer), [1, 129, 1, 133, 100], "{answer}");
     let columns: Vec<Value> = answer["data"]
         .as_array()
         .unwrap()

@@ -79,7 +79,25 @@ impl Visitor {
     ) -> (u16, Option<String>, String) {
         let token = match csrf {
             Some(token) => token.to_owned(),
-            None => csrf_of(&self.get("/home").await.1),
+            // A lesson link's session opens only its lesson's page: take the token from there.
+            None => {
+                let lesson_page = match path.strip_prefix("/lessons/") {
+                    Some(rest) => {
+                        self.get(&format!(
+                            "/lessons/{}",
+                            rest.split('/').next().unwrap_or("")
+                        ))
+                        .await
+                        .1
+                    }
+                    None => String::new(),
+                };
+                if lesson_page.contains("name=\"csrf\"") {
+                    csrf_of(&lesson_page)
+                } else {
+                    csrf_of(&self.get("/home").await.1)
+                }
+            }
         };
         let response = self
             .client
@@ -99,7 +117,10 @@ impl Visitor {
 }
 
 fn csrf_of(page: &str) -> String {
-    let start = page.find("name=\"csrf\" value=\"").expect("a form") + 19;
+    let start = page
+        .find("name=\"csrf\" value=\"")
+        .unwrap_or_else(|| panic!("a form: {page}"))
+        + 19;
     page[start..].split('"').next().unwrap().to_owned()
 }
 
@@ -175,9 +196,11 @@ async fn lesson_links_open_the_lesson_page_and_the_join_window_decides_entry(bac
         "{page}"
     );
     assert_eq!(sara.post(&enter, None).await.0, 409);
-    let (_, home) = sara.get("/home").await;
+    // A lesson link's session opens that lesson's page and "Enter", and nothing else.
+    let (status, home) = sara.get("/home").await;
+    assert_eq!(status, 403, "{home}");
     assert!(
-        home.contains("id=\"my-lessons\"") && home.contains("Optics"),
+        home.contains("This sign-in opens one lesson only"),
         "{home}"
     );
 

@@ -1,0 +1,172 @@
+//! The school's labels and the labels of its courses and lessons (ClassIn's `addSchoolLabel`, `addCourseLabels`,
+//! `addClassLabels`), and the teacher's comments on the students of a lesson (`updateClassStudentComment`), read and
+//! written inside the caller's transaction; the read-back reads them from the pool.
+
+use classbridge_domain::TenantId;
+use sqlx::QueryBuilder;
+
+use crate::{now_millis, tx::on_tx, Store, StoreResult, StoreTx};
+
+/// A label of the school; `deleted_at` is set once deleted.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct LabelRow {
+    pub id: i64,
+    pub tenant_id: i64,
+    pub name: String,
+    pub deleted_at: Option<i64>,
+}
+
+/// A label as the read-back shows it.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct Label {
+    pub id: i64,
+    pub name: String,
+}
+
+/// A comment on a student of a lesson, with the student's name.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct LessonComment {
+    pub user_id: i64,
+    pub name: String,
+    pub stars: i64,
+    pub comment: String,
+    pub updated_at: i64,
+}
+
+/// The label with this id, of any school (the caller tells "not yours" from "none").
+pub async fn find_label(tx: &mut StoreTx, label_id: i64) -> StoreResult<Option<LabelRow>> {
+    let sql = "SELECT id, tenant_id, name, deleted_at FROM classin_labels WHERE id = $1";
+    Ok(on_tx!(tx, conn, Db => {
+        sqlx::query_as(sql).bind(label_id).fetch_optional(&mut *conn).await?
+    }))
+}
+
+/// The school's label with this name that is not deleted.
+pub async fn find_label_by_name(
+    tx: &mut StoreTx,
+    tenant_id: TenantId,
+    name: &str,
+) -> StoreResult<Option<LabelRow>> {
+    let sql = "SELECT id, tenant_id, name, deleted_at FROM classin_labels \
+               WHERE tenant_id = $1 AND name = $2 AND deleted_at IS NULL";
+    Ok(on_tx!(tx, conn, Db => {
+        sqlx::query_as(sql).bind(tenant_id.get()).bind(name).fetch_optional(&mut *conn).await?
+    }))
+}
+
+/// How many labels the school has (not deleted).
+pub async fn count_labels(tx: &mut StoreTx, tenant_id: TenantId) -> StoreResult<i64> {
+    let sql = "SELECT COUNT(*) FROM classin_labels WHERE tenant_id = $1 AND deleted_at IS NULL";
+    Ok(on_tx!(tx, conn, Db => {
+        sqlx::query_scalar(sql).bind(tenant_id.get()).fetch_one(&mut *conn).await?
+    }))
+}
+
+pub async fn insert_label(tx: &mut StoreTx, tenant_id: TenantId, name: &str) -> StoreResult<i64> {
+    let sql =
+        "INSERT INTO classin_labels (tenant_id, name, created_at) VALUES ($1, $2, $3) RETURNING id";
+    Ok(on_tx!(tx, conn, Db => {
+        sqlx::query_scalar(sql).bind(tenant_id.get()).bind(name).bind(now_millis()).fetch_one(&mut *conn).await?
+    }))
+}
+
+pub async fn rename_label(tx: &mut StoreTx, label_id: i64, name: &str) -> StoreResult<()> {
+    on_tx!(tx, conn, Db => {
+        sqlx::query("UPDATE classin_labels SET name = $2 WHERE id = $1")
+            .bind(label_id).bind(name).execute(&mut *conn).await?;
+    });
+    Ok(())
+}
+
+/// Deletes the label and takes it off every course and lesson.
+pub async fn delete_label(tx: &mut StoreTx, label_id: i64) -> StoreResult<()> {
+    on_tx!(tx, conn, Db => {
+        sqlx::query("UPDATE classin_labels SET deleted_at = $2 WHERE id = $1")
+            .bind(label_id).bind(now_millis()).execute(&mut *conn).await?;
+        sqlx::query("DELETE FROM classin_course_labels WHERE label_id = $1").bind(label_id).execute(&mut *conn).await?;
+        sqlx::query("DELETE FROM classin_lesson_labels WHERE label_id = $1").bind(label_id).execute(&mut *conn).await?;
+    });
+    Ok(())
+}
+
+/// Which labels a course or a lesson carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Labelled {
+    Course(i64),
+    Lesson(i64),
+}
+
+impl Labelled {
+    fn table_and_column(self) -> (&'static str, &'static str, i64) {
+        match self {
+            Self::Course(id) => ("classin_course_labels", "course_id", id),
+            Self::Lesson(id) => ("classin_lesson_labels", "lesson_id", id),
+        }
+    }
+}
+
+/// Replaces the labels of a course or lesson (`[]` clears them).
+pub async fn set_labels(tx: &mut StoreTx, owner: Labelled, label_ids: &[i64]) -> StoreResult<()> {
+    let (table, column, id) = owner.table_and_column();
+    let delete = format!("DELETE FROM {table} WHERE {column} = $1");
+    on_tx!(tx, conn, Db => {
+        sqlx::query(&delete).bind(id).execute(&mut *conn).await?;
+        if !label_ids.is_empty() {
+            let mut query = QueryBuilder::<Db>::new(format!("INSERT INTO {table} ({column}, label_id) "));
+            query.push_values(label_ids, |mut row, label| {
+                row.push_bind(id).push_bind(*label);
+            });
+            query.build().execute(&mut *conn).await?;
+        }
+    });
+    Ok(())
+}
+
+/// Writes (or rewrites) the comment on a student of a lesson.
+pub async fn upsert_comment(
+    tx: &mut StoreTx,
+    lesson_id: i64,
+    user_id: i64,
+    stars: i64,
+    comment: &str,
+) -> StoreResult<()> {
+    let sql = "INSERT INTO classin_lesson_comments (lesson_id, user_id, stars, comment, updated_at) \
+               VALUES ($1, $2, $3, $4, $5) ON CONFLICT (lesson_id, user_id) \
+               DO UPDATE SET stars = excluded.stars, comment = excluded.comment, updated_at = excluded.updated_at";
+    on_tx!(tx, conn, Db => {
+        sqlx::query(sql).bind(lesson_id).bind(user_id).bind(stars).bind(comment).bind(now_millis())
+            .execute(&mut *conn).await?;
+    });
+    Ok(())
+}
+
+impl Store {
+    /// The labels of a course or lesson, by name.
+    pub async fn labels_of(&self, owner: Labelled) -> StoreResult<Vec<Label>> {
+        let (table, column, id) = owner.table_and_column();
+        let sql = format!(
+            "SELECT l.id, l.name FROM {table} o JOIN classin_labels l ON l.id = o.label_id \
+             WHERE o.{column} = $1 AND l.deleted_at IS NULL ORDER BY l.name, l.id"
+        );
+        Ok(on_reader!(self, pool => {
+            sqlx::query_as(&sql).bind(id).fetch_all(pool).await?
+        }))
+    }
+
+    /// The teacher's comments on the students of a lesson.
+    pub async fn lesson_comments(&self, lesson_id: i64) -> StoreResult<Vec<LessonComment>> {
+        let sql = "SELECT c.user_id, u.name, c.stars, c.comment, c.updated_at FROM classin_lesson_comments c \
+                   JOIN users u ON u.id = c.user_id WHERE c.lesson_id = $1 ORDER BY u.name, c.user_id";
+        Ok(on_reader!(self, pool => {
+            sqlx::query_as(sql).bind(lesson_id).fetch_all(pool).await?
+        }))
+    }
+
+    /// The school's labels that are not deleted.
+    pub async fn school_labels(&self, tenant_id: TenantId) -> StoreResult<Vec<Label>> {
+        let sql = "SELECT id, name FROM classin_labels WHERE tenant_id = $1 AND deleted_at IS NULL ORDER BY name, id";
+        Ok(on_reader!(self, pool => {
+            sqlx::query_as(sql).bind(tenant_id.get()).fetch_all(pool).await?
+        }))
+    }
+}
