@@ -1,5 +1,6 @@
-//! Reading scheduling back with the partner credential (classin-api.md section 5): courses with their students,
-//! lessons by time, course and teacher, one lesson with its people, bookings and attendance; and Mode B booking,
+//! Reading scheduling back with the partner credential (classin-api.md section 5): courses with their labels,
+//! teachers and students, lessons by time, course and teacher, one lesson with its labels, people, bookings,
+//! attendance and the teacher's comments; and Mode B booking,
 //! `POST` and `DELETE /api/v2/lessons/{id}/bookings`.
 
 use axum::{
@@ -14,6 +15,7 @@ use classbridge_service::classin::{
     lessons::is_locked,
 };
 use classbridge_store::classin::{
+    labels::Labelled,
     lessons::LessonRow,
     reads::{CourseStudent, CourseSummary, LessonFilter, LessonPeople, LessonSummary},
 };
@@ -161,6 +163,17 @@ fn hide_teacher(visible: &Option<HashSet<i64>>, id: &mut Option<i64>, name: &mut
     }
 }
 
+/// The labels of a course or lesson: `[{"id", "name"}]`.
+async fn labels_json(state: &AppState, owner: Labelled) -> ApiResult<Value> {
+    Ok(state
+        .store
+        .labels_of(owner)
+        .await?
+        .iter()
+        .map(|label| json!({"id": label.id, "name": label.name}))
+        .collect())
+}
+
 fn now_ms(state: &AppState) -> i64 {
     state.clock.now_millis()
 }
@@ -193,7 +206,12 @@ pub async fn list_courses(
         );
     }
     let now = now_ms(&state);
-    let data = page.items.iter().map(|c| course_json(c, now)).collect();
+    let mut data = Vec::with_capacity(page.items.len());
+    for course in &page.items {
+        let mut item = course_json(course, now);
+        item["labels"] = labels_json(&state, Labelled::Course(course.id)).await?;
+        data.push(item);
+    }
     Ok(Json(paging.render(&page, data)))
 }
 
@@ -212,13 +230,15 @@ pub async fn get_course(
         .find_course_with_students(partner.scope(), course_id)
         .await?
         .ok_or_else(|| ApiError::not_found("No course with this id."))?;
+    let teachers = state.store.course_teachers(course.id).await?;
     let visible = visible_people(
         &state,
         &partner,
         students
             .iter()
             .map(|s| s.user_id)
-            .chain(course.main_teacher_id),
+            .chain(course.main_teacher_id)
+            .chain(teachers.iter().map(|t| t.id)),
     )
     .await?;
     hide_teacher(
@@ -228,6 +248,12 @@ pub async fn get_course(
     );
     students.retain(|s| shows(&visible, s.user_id));
     let mut body = course_json(&course, now_ms(&state));
+    body["labels"] = labels_json(&state, Labelled::Course(course.id)).await?;
+    body["teachers"] = teachers
+        .iter()
+        .filter(|t| shows(&visible, t.id))
+        .map(|t| json!({"uid": t.id, "name": t.name}))
+        .collect();
     body["students"] = students
         .iter()
         .map(|s: &CourseStudent| {
@@ -311,11 +337,12 @@ pub async fn list_lessons(
         );
     }
     let now = now_ms(&state);
-    let data = page
-        .items
-        .iter()
-        .map(|l| lesson_json(&state, &partner.tenant.slug, l, now))
-        .collect();
+    let mut data = Vec::with_capacity(page.items.len());
+    for lesson in &page.items {
+        let mut item = lesson_json(&state, &partner.tenant.slug, lesson, now);
+        item["labels"] = labels_json(&state, Labelled::Lesson(lesson.lesson.id)).await?;
+        data.push(item);
+    }
     Ok(Json(paging.render(&page, data)))
 }
 
@@ -335,10 +362,12 @@ pub async fn get_lesson(
         .await?
         .ok_or_else(|| ApiError::not_found("No lesson with this id."))?;
     let mut people = state.store.lesson_people(&summary.lesson).await?;
+    let comments = state.store.lesson_comments(summary.lesson.id).await?;
     let everyone = people
         .assistants
         .iter()
         .map(|p| p.user_id)
+        .chain(comments.iter().map(|c| c.user_id))
         .chain(people.students.iter().map(|p| p.user_id))
         .chain(people.bookings.iter().map(|p| p.user_id))
         .chain(people.attendance.iter().map(|a| a.user_id))
@@ -355,6 +384,15 @@ pub async fn get_lesson(
     people.bookings.retain(|p| shows(&visible, p.user_id));
     people.attendance.retain(|a| shows(&visible, a.user_id));
     let mut body = lesson_json(&state, &partner.tenant.slug, &summary, now_ms(&state));
+    body["labels"] = labels_json(&state, Labelled::Lesson(summary.lesson.id)).await?;
+    body["comments"] = comments
+        .iter()
+        .filter(|c| shows(&visible, c.user_id))
+        .map(|c| {
+            json!({"uid": c.user_id, "name": c.name, "stars": c.stars, "comment": c.comment,
+                   "updated_at": rfc3339(c.updated_at)})
+        })
+        .collect();
     if let (Value::Object(body), Value::Object(people)) =
         (&mut body, people_json(&summary.lesson, &people))
     {

@@ -175,6 +175,18 @@ async fn render(state: &AppState, session: &WebSession, id: &str) -> Result<Resp
     let people = state.store.lesson_people(lesson).await?;
     let sees_attendance =
         matches!(role, Some(LessonRole::Teacher | LessonRole::Assistant)) || roles.contains(&ADMIN);
+    let labels = state
+        .store
+        .labels_of(classbridge_store::classin::labels::Labelled::Lesson(
+            lesson.id,
+        ))
+        .await?;
+    // The teacher's comments on the students (updateClassStudentComment) are shown to those who teach it.
+    let comments = if sees_attendance {
+        state.store.lesson_comments(lesson.id).await?
+    } else {
+        Vec::new()
+    };
     let csrf = &session.row.csrf_token;
     let body = html! {
         h1 { (bdi(&lesson.name)) }
@@ -184,6 +196,11 @@ async fn render(state: &AppState, session: &WebSession, id: &str) -> Result<Resp
                     tr { th scope="row" { (lang.t(Key::Course)) } td { a href=(super::courses::course_path(lesson.course_id)) { (bdi(&summary.course_name)) } } }
                     tr { th scope="row" { (lang.t(Key::Teacher)) } td id="lesson-teacher" { (summary.teacher_name.as_deref().unwrap_or("—")) } }
                     tr { th scope="row" { (lang.t(Key::Time)) } td id="lesson-time" { (page_time(lesson.begins_at)) " – " (page_time(lesson.ends_at)) } }
+                    @if !labels.is_empty() {
+                        tr { th scope="row" { (lang.t(Key::Labels)) } td id="lesson-labels" {
+                            @for (index, label) in labels.iter().enumerate() { @if index > 0 { ", " } (bdi(&label.name)) }
+                        } }
+                    }
                     @if lesson.bookable { tr { th scope="row" { (lang.t(Key::SeatsLeft)) } td id="seats-left" { ((lesson.seat_count - summary.booked).max(0)) " / " (lesson.seat_count) } } }
                 }
             }
@@ -194,6 +211,15 @@ async fn render(state: &AppState, session: &WebSession, id: &str) -> Result<Resp
             (booking_markup(lang, lesson, ties.booked, summary.booked, now, csrf))
         }
         (people_markup(lang, &people, sees_attendance))
+        @if !comments.is_empty() {
+            section id="comments" {
+                h2 { (lang.t(Key::Comments)) }
+                table {
+                    thead { tr { th scope="col" { (lang.t(Key::Name)) } th scope="col" { (lang.t(Key::Stars)) } th scope="col" { (lang.t(Key::Comments)) } } }
+                    tbody { @for row in &comments { tr class="comment-row" { td { (bdi(&row.name)) } td { (row.stars) " / 5" } td dir="auto" { (row.comment) } } } }
+                }
+            }
+        }
     };
     Ok(layout(session, &lesson.name, body).into_response())
 }

@@ -207,7 +207,7 @@ pub(crate) async fn apply_lesson_fields(
             && lesson_store::lesson_assistants(tx, lesson.id)
                 .await?
                 .contains(&uid)
-            && !read_assistants(params)?.is_some_and(|list| !list.contains(&uid))
+            && read_assistants(params)?.is_none_or(|list| list.contains(&uid))
         {
             return Err(Failure::new(
                 errno::ASSISTANT_AS_TEACHER,

@@ -1,6 +1,6 @@
 //! The school's labels and the labels of its courses and lessons (ClassIn's `addSchoolLabel`, `addCourseLabels`,
-//! `addClassLabels`), and the teacher's comments on the students of a lesson (`updateClassStudentComment`), read and
-//! written inside the caller's transaction; the read-back reads them from the pool.
+//! `addClassLabels`), the teacher's comments on the students of a lesson (`updateClassStudentComment`), read and
+//! written inside the caller's transaction; the read-back reads them, and a course's teacher list, from the pool.
 
 use classbridge_domain::TenantId;
 use sqlx::QueryBuilder;
@@ -159,6 +159,16 @@ impl Store {
                    JOIN users u ON u.id = c.user_id WHERE c.lesson_id = $1 ORDER BY u.name, c.user_id";
         Ok(on_reader!(self, pool => {
             sqlx::query_as(sql).bind(lesson_id).fetch_all(pool).await?
+        }))
+    }
+
+    /// The teachers on a course's teacher list (besides its head teacher), by name.
+    pub async fn course_teachers(&self, course_id: i64) -> StoreResult<Vec<Label>> {
+        let sql =
+            "SELECT u.id, u.name FROM classin_course_teachers t JOIN users u ON u.id = t.user_id \
+                   WHERE t.course_id = $1 ORDER BY u.name, u.id";
+        Ok(on_reader!(self, pool => {
+            sqlx::query_as(sql).bind(course_id).fetch_all(pool).await?
         }))
     }
 

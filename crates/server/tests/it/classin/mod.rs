@@ -4,6 +4,8 @@
 
 mod booking;
 mod courses;
+mod errnos;
+mod errnos_fixture;
 mod lessons;
 mod outline_page;
 mod pages;
@@ -95,9 +97,9 @@ impl School {
         &self.base
     }
 
-    /// The authentication fields for now.
+    /// The authentication fields for now (the server's clock, which tests may move).
     pub fn auth(&self) -> Vec<(String, String)> {
-        let stamp = now();
+        let stamp = self.clock.now_seconds();
         vec![
             ("SID".into(), self.sid.to_string()),
             ("timeStamp".into(), stamp.to_string()),
