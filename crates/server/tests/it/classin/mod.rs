@@ -13,6 +13,7 @@ mod pushes;
 pub mod readback;
 mod users;
 mod v1_activities;
+mod v1_rules;
 mod v2;
 
 use md5::{Digest, Md5};
