@@ -65,8 +65,8 @@ def main():
 
     api.session.hooks["response"].append(remember)
 
-    def step(name, call, expect):
-        """Run one SDK call; require errno 1 and data of the expected kind."""
+    def step(name, call, expect, expected_errno=1):
+        """Run one SDK call; require errno `expected_errno` (1 unless said) and data of the expected kind."""
         last.clear()
         try:
             answer = call()
@@ -83,8 +83,8 @@ def main():
                 error = "answer is not a JSON object"
             else:
                 errno = (answer.get("error_info") or {}).get("errno")
-                if errno != 1:
-                    error = "errno %r, expected 1" % (errno,)
+                if errno != expected_errno:
+                    error = "errno %r, expected %r" % (errno, expected_errno)
                 elif not expect(answer.get("data")):
                     error = "unexpected data %r" % (answer.get("data"),)
         print("%-28s %s" % (name, json.dumps(answer, ensure_ascii=False) if answer is not None else "-"))
@@ -117,19 +117,25 @@ def main():
         step("addTeacher", lambda: api.add_teacher(teacher_phone, "Check Teacher"), is_int)
         step("addSchoolStudent", lambda: api.add_school_student(student_email, "Check Student"), anything)
 
-        c = step("addCourse",
-                 lambda: api.add_course("Python SDK check %s" % run, mainTeacherUid=teacher_uid,
-                                        expiryTime=int(time.time()) + 30 * 86400), is_int)
+        course_key = "check-course-%s" % run
+        add_course = lambda: api.add_course("Python SDK check %s" % run, mainTeacherUid=teacher_uid,
+                                            expiryTime=int(time.time()) + 30 * 86400,
+                                            courseUniqueIdentity=course_key)
+        c = step("addCourse", add_course, is_int)
         course_id = c["data"]
+        # A retried creation with the same courseUniqueIdentity answers 398 with the first course's id.
+        step("addCourse (retried)", add_course, lambda d: d == course_id, expected_errno=398)
 
         step("addCourseStudent", lambda: api.add_course_student(course_id, student_uid, identity=1), anything)
 
         begin = int(time.time()) + 10 * 60  # >= now + 2 min
         end = begin + 45 * 60                # >= 15 min long
-        cl = step("addCourseClass",
-                  lambda: api.add_course_class(course_id, "Lesson 1", teacher_uid, begin, end, seatNum=6),
-                  is_int)
+        lesson_key = "check-lesson-%s" % run
+        add_lesson = lambda: api.add_course_class(course_id, "Lesson 1", teacher_uid, begin, end, seatNum=6,
+                                                  courseUniqueIdentity=lesson_key)
+        cl = step("addCourseClass", add_lesson, is_int)
         class_id = cl["data"]
+        step("addCourseClass (retried)", add_lesson, lambda d: d == class_id, expected_errno=398)
         live_url = (cl.get("more_data") or {}).get("live_url")
         print("%-28s %s" % ("  more_data.live_url", live_url))
 
@@ -143,7 +149,7 @@ def main():
         return 1
     finally:
         api.close()
-    print("RESULT: OK, all 9 calls answered errno 1")
+    print("RESULT: OK, all 11 calls answered as expected (errno 1; 398 with the first id for the two retries)")
     return 0
 
 
