@@ -103,14 +103,33 @@ impl IntoResponse for SignedOut {
     }
 }
 
-/// Whether a session of the lesson `lesson` (its id as text) may open `path`.
-fn lesson_session_allows(lesson: &str, path: &str) -> bool {
+/// Whether a session of the lesson `lesson` (its id as text) may open `path`: the lesson's page and "Enter",
+/// signing out and the language switch, and the outline page of the lesson's course, which its page links to.
+async fn lesson_session_allows(
+    state: &AppState,
+    tenant_id: i64,
+    lesson: &str,
+    path: &str,
+) -> Result<bool, Response> {
     let page = format!("/lessons/{lesson}");
-    path == page || path == format!("{page}/enter") || path == "/logout" || path == "/lang"
+    if path == page || path == format!("{page}/enter") || path == "/logout" || path == "/lang" {
+        return Ok(true);
+    }
+    let (Some(course), Ok(lesson_id)) = (path.strip_prefix("/courses/"), lesson.parse::<i64>())
+    else {
+        return Ok(false);
+    };
+    let summary = state
+        .store
+        .find_lesson_summary(classbridge_domain::TenantId::from_row(tenant_id), lesson_id)
+        .await
+        .map_err(|error| crate::error::ApiError::from(error).into_response())?;
+    Ok(summary.is_some_and(|summary| course == summary.lesson.course_id.to_string()))
 }
 
-/// A lesson-link session asking for another page.
-struct LessonOnly(Lang);
+/// A lesson-link session asking for another page: 403, or 404 for another course's outline (no such course for
+/// this session, as for anyone outside it).
+struct LessonOnly(Lang, StatusCode);
 
 impl IntoResponse for LessonOnly {
     fn into_response(self) -> Response {
@@ -124,8 +143,8 @@ impl IntoResponse for LessonOnly {
                 "دخلت برابط درس، وهو يفتح صفحة ذلك الدرس فقط. افتح رابط الدخول من مدرستك لبقية الصفحات.",
             ),
         };
-        let body = message_page(self.0, StatusCode::FORBIDDEN, (title, text));
-        (StatusCode::FORBIDDEN, body).into_response()
+        let body = message_page(self.0, self.1, (title, text));
+        (self.1, body).into_response()
     }
 }
 
@@ -147,16 +166,21 @@ impl FromRequestParts<AppState> for WebSession {
                 Err(SignedOut(lang).into_response())
             }
             // A session opened by a lesson link (getLoginLinked) opens that lesson's page and its "Enter", and
-            // nothing else (signing out and the language switch aside).
-            Ok(Some(row))
-                if row
-                    .kind
-                    .strip_prefix("lesson:")
-                    .is_some_and(|lesson| !lesson_session_allows(lesson, parts.uri.path())) =>
-            {
-                Err(LessonOnly(lang).into_response())
-            }
-            Ok(Some(row)) => Ok(Self { row, hash }),
+            // nothing else (signing out, the language switch and its course's outline aside).
+            Ok(Some(row)) => match row.kind.strip_prefix("lesson:") {
+                Some(lesson)
+                    if !lesson_session_allows(state, row.tenant_id, lesson, parts.uri.path())
+                        .await? =>
+                {
+                    let status = if parts.uri.path().starts_with("/courses/") {
+                        StatusCode::NOT_FOUND
+                    } else {
+                        StatusCode::FORBIDDEN
+                    };
+                    Err(LessonOnly(lang, status).into_response())
+                }
+                _ => Ok(Self { row, hash }),
+            },
             Ok(None) => Err(SignedOut(lang).into_response()),
             Err(error) => Err(crate::error::ApiError::from(error).into_response()),
         }

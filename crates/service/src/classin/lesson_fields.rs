@@ -69,15 +69,21 @@ pub(crate) fn read_assistants(params: Params<'_>) -> ClassinResult<Option<Vec<i6
 }
 
 /// Who may teach a lesson of the course: a teacher of the school who is not stopped (136 / 387), not one of its
-/// students (172) or auditors (173).
+/// students (172) or auditors (173), not a student named for the lesson itself (325).
 async fn check_lesson_teacher(
     tx: &mut StoreTx,
     tenant_id: TenantId,
-    course_id: i64,
+    lesson: &LessonRow,
     uid: i64,
 ) -> ClassinResult<()> {
     schedulable_teacher(tx, tenant_id, uid).await?;
-    match course_store::course_identity_of(tx, course_id, uid).await? {
+    if lesson.id != 0 && lesson_store::is_lesson_student(tx, lesson.id, uid).await? {
+        return Err(Failure::new(
+            errno::LESSON_STUDENT_AS_LESSON_TEACHER,
+            "A student named for this lesson cannot be its teacher.",
+        ));
+    }
+    match course_store::course_identity_of(tx, lesson.course_id, uid).await? {
         Some(1) => Err(Failure::new(
             errno::COURSE_STUDENT_AS_TEACHER,
             "A student of the course cannot teach its lessons.",
@@ -120,6 +126,12 @@ async fn check_assistant(
             ))
         }
         None => {}
+    }
+    if lesson.id != 0 && lesson_store::is_lesson_student(tx, lesson.id, uid).await? {
+        return Err(Failure::new(
+            errno::LESSON_STUDENT_AS_ASSISTANT,
+            "A student named for this lesson cannot be its assistant.",
+        ));
     }
     if lesson.teacher_id == Some(uid) {
         return Err(Failure::new(
@@ -202,7 +214,7 @@ pub(crate) async fn apply_lesson_fields(
         lesson.bookable = value;
     }
     if let Some(uid) = params.integer("teacherUid")? {
-        check_lesson_teacher(tx, tenant_id, lesson.course_id, uid).await?;
+        check_lesson_teacher(tx, tenant_id, lesson, uid).await?;
         if lesson.id != 0
             && lesson_store::lesson_assistants(tx, lesson.id)
                 .await?

@@ -94,7 +94,9 @@ pub mod errno {
     pub const ASSISTANT_NOT_TEACHER: i64 = 318;
     pub const COURSE_STUDENT_AS_ASSISTANT: i64 = 319;
     pub const COURSE_AUDITOR_AS_ASSISTANT: i64 = 320;
+    pub const LESSON_STUDENT_AS_ASSISTANT: i64 = 321;
     pub const TEACHER_AS_ASSISTANT: i64 = 322;
+    pub const LESSON_STUDENT_AS_LESSON_TEACHER: i64 = 325;
     pub const ASSISTANT_AS_TEACHER: i64 = 328;
     pub const ASSISTANT_AS_LESSON_STUDENT: i64 = 329;
     pub const COURSE_TEACHER_AS_STUDENT: i64 = 332;

@@ -1039,6 +1039,25 @@ async fn every_documented_condition_answers_its_errno(backend: Backend) {
                 {"classId": open, "classLabelId": [f.label]}]}),
             &[143, 142, 212, 357, 358, 359, 1],
         ),
+        // A student named for the lesson itself cannot teach or assist it.
+        items(
+            "addClassStudentMultiple",
+            class(
+                open,
+                json!({"identity": 1, "studentJson": [{"uid": f.dual_spare}]}),
+            ),
+            &[1],
+        ),
+        row(
+            "editCourseClass",
+            class(open, json!({"teacherUid": f.dual_spare})),
+            325,
+        ),
+        row(
+            "editCourseClass",
+            class(open, json!({"assistantUid": f.dual_spare})),
+            321,
+        ),
         // An action nobody serves.
         row("noSuchAction", json!({}), 100),
     ];

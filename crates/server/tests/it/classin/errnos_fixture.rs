@@ -27,6 +27,8 @@ pub struct Fixture {
     /// A teacher and student of the school: head teacher of `headed_course`, teacher of a lesson of `taught_course`,
     /// assistant of `open`.
     pub dual_teacher: i64,
+    /// A teacher and student of the school in no course.
+    pub dual_spare: i64,
     pub course: i64,
     pub ended_course: i64,
     pub empty_course: i64,
@@ -104,6 +106,7 @@ pub async fn fixture(app: &TestApp) -> Fixture {
     let dual_student = dual(&alpha, "13800000021", "Noor").await;
     let dual_auditor = dual(&alpha, "13800000022", "Yara").await;
     let dual_teacher = dual(&alpha, "13800000023", "Zaid").await;
+    let dual_spare = dual(&alpha, "13800000024", "Maya").await;
 
     let course = alpha
         .ok(
@@ -220,6 +223,7 @@ pub async fn fixture(app: &TestApp) -> Fixture {
         dual_student,
         dual_auditor,
         dual_teacher,
+        dual_spare,
         course,
         ended_course,
         empty_course,
