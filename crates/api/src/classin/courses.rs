@@ -2,7 +2,7 @@
 //! `addCourseStudentMultiple`, `delCourseStudent`, `delCourseStudentMultiple`, `modifyCourseTeacher`,
 //! `removeCourseTeacher`.
 
-use classbridge_service::classin::{course_teachers, courses};
+use classbridge_service::classin::{course_students, course_teachers, courses};
 
 use super::{Answer, Call};
 
@@ -13,17 +13,17 @@ pub(super) async fn answer(action: &str, call: &Call<'_>) -> Option<Answer> {
         "editCourse" => Answer::done(courses::edit_course(store, school, params, now).await),
         "endCourse" => Answer::done(courses::end_course(store, school, params, now).await),
         "addCourseStudent" => {
-            Answer::done(courses::add_course_student(store, school, params, now).await)
+            Answer::done(course_students::add_course_student(store, school, params, now).await)
         }
         "addCourseStudentMultiple" => Answer::batch(
-            courses::add_course_student_multiple(store, school, params, now).await,
+            course_students::add_course_student_multiple(store, school, params, now).await,
             |_| None,
         ),
         "delCourseStudent" => {
-            Answer::done(courses::del_course_student(store, school, params).await)
+            Answer::done(course_students::del_course_student(store, school, params).await)
         }
         "delCourseStudentMultiple" => Answer::batch(
-            courses::del_course_student_multiple(store, school, params).await,
+            course_students::del_course_student_multiple(store, school, params).await,
             |_| None,
         ),
         "modifyCourseTeacher" => {

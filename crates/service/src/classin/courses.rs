@@ -1,23 +1,22 @@
 //! Courses through the scheduling API: creating (idempotent by `courseUniqueIdentity`: a repeat is 398 with the
-//! first course's id), changing and ending them, and their students and auditors. A course of another school is no
-//! course here (144, nothing shown).
+//! first course's id), changing and ending them; their students and auditors are in `course_students`. A course
+//! of another school is no course here (144, nothing shown).
 
 use classbridge_domain::TenantId;
 use classbridge_store::{
     classin::{
-        self as classin_store,
         courses::{self, CourseRow},
-        lessons as lesson_store, units as unit_store, SchoolIdentity,
+        lessons as lesson_store, units as unit_store,
     },
     Store, StoreError, StoreTx,
 };
 use serde_json::Value;
 
 use super::{
-    custom_column, errno, item_object,
+    errno,
     lessons::delete_lesson,
-    users::{school_student, usable_teacher, NAME_MAX},
-    ClassinResult, Failure, ItemOutcome, Params, School,
+    users::{usable_teacher, NAME_MAX},
+    ClassinResult, Failure, Params, School,
 };
 
 pub const COURSE_NAME_MAX: usize = 90;
@@ -332,122 +331,6 @@ pub(crate) fn read_student_name(params: Params<'_>, key: &str) -> ClassinResult<
     params.truncated_text(key, NAME_MAX)
 }
 
-/// Whether someone may be a student or auditor of the course: a student of the school (228; a teacher of the
-/// school who is not a student is 129 / 174), not its head teacher (333), not one of its teachers (332).
-pub(crate) async fn check_may_learn(
-    tx: &mut StoreTx,
-    tenant_id: TenantId,
-    course: &CourseRow,
-    uid: i64,
-    identity: i64,
-) -> ClassinResult<()> {
-    let is_student = classin_store::find_school_member(tx, tenant_id, SchoolIdentity::Student, uid)
-        .await?
-        .is_some();
-    if !is_student
-        && classin_store::find_school_member(tx, tenant_id, SchoolIdentity::Teacher, uid)
-            .await?
-            .is_some()
-    {
-        return Err(if identity == IDENTITY_AUDITOR {
-            Failure::new(
-                errno::TEACHER_AS_AUDITOR,
-                "A teacher cannot be added as auditor.",
-            )
-        } else {
-            Failure::new(
-                errno::TEACHER_AS_STUDENT,
-                "A teacher cannot be added as student.",
-            )
-        });
-    }
-    school_student(tx, tenant_id, uid).await?;
-    if course.main_teacher_id == Some(uid) {
-        return Err(Failure::new(
-            errno::HEAD_TEACHER_AS_STUDENT,
-            "The head teacher cannot be a student of the course.",
-        ));
-    }
-    if teaches_in_course(tx, tenant_id, course.id, uid).await? {
-        return Err(Failure::new(
-            errno::COURSE_TEACHER_AS_STUDENT,
-            "A teacher or assistant of the course cannot be its student or auditor.",
-        ));
-    }
-    Ok(())
-}
-
-/// Adds one school student to an open course.
-async fn add_one_student(
-    tx: &mut StoreTx,
-    tenant_id: TenantId,
-    course: &CourseRow,
-    uid: i64,
-    identity: i64,
-    name: Option<&str>,
-) -> ClassinResult<()> {
-    check_may_learn(tx, tenant_id, course, uid, identity).await?;
-    match courses::course_identity_of(tx, course.id, uid).await? {
-        Some(IDENTITY_AUDITOR) => {
-            return Err(Failure::new(
-                errno::ALREADY_AUDITOR,
-                "This person is already an auditor of this course.",
-            ))
-        }
-        Some(_) => {
-            return Err(Failure::new(
-                errno::ALREADY_IN_COURSE,
-                "The student is already in this course.",
-            ))
-        }
-        None => {}
-    }
-    if identity == IDENTITY_AUDITOR
-        && courses::count_course_students(tx, course.id, IDENTITY_AUDITOR).await? >= AUDITORS_MAX
-    {
-        return Err(Failure::new(
-            errno::TOO_MANY_AUDITORS,
-            format!("A course may have at most {AUDITORS_MAX} auditors."),
-        ));
-    }
-    courses::insert_course_student(tx, course.id, uid, identity, name).await?;
-    Ok(())
-}
-
-/// `addCourseStudent`.
-pub async fn add_course_student(
-    store: &Store,
-    school: &School,
-    params: Params<'_>,
-    now: i64,
-) -> ClassinResult<()> {
-    let identity = read_identity(params)?;
-    let uid = params.required_integer("studentUid")?;
-    let name = read_student_name(params, "studentName")?;
-    let mut tx = store.begin().await?;
-    let course = find_course(&mut tx, school.tenant_id, params).await?;
-    check_not_ended(&course, now)?;
-    add_one_student(
-        &mut tx,
-        school.tenant_id,
-        &course,
-        uid,
-        identity,
-        name.as_deref(),
-    )
-    .await?;
-    crate::pushes::course_students_changed(
-        &mut tx,
-        school.tenant_id,
-        course.id,
-        crate::pushes::SOURCE_V1,
-        now,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
-}
-
 /// A `uid` of an item of a JSON array: an integer (100 otherwise).
 pub(crate) fn item_uid(item: &Value) -> ClassinResult<i64> {
     let uid = match item {
@@ -459,121 +342,6 @@ pub(crate) fn item_uid(item: &Value) -> ClassinResult<i64> {
         .integer("uid")?,
     };
     uid.ok_or_else(|| Failure::bad_parameter("Each item needs a uid."))
-}
-
-/// `addCourseStudentMultiple`: `studentJson` = `[{"uid", "name", "customColumn"}]`, one result each; an account
-/// already earlier in the list is 133.
-pub async fn add_course_student_multiple(
-    store: &Store,
-    school: &School,
-    params: Params<'_>,
-    now: i64,
-) -> ClassinResult<Vec<ItemOutcome>> {
-    let identity = read_identity(params)?;
-    let items = params.json_array("studentJson", STUDENT_BATCH_MAX)?;
-    let mut tx = store.begin().await?;
-    let course = find_course(&mut tx, school.tenant_id, params).await?;
-    check_not_ended(&course, now)?;
-    let mut outcomes = Vec::with_capacity(items.len());
-    let mut seen = Vec::new();
-    for item in &items {
-        let result = async {
-            let object = item_object(item, "studentJson")?;
-            let uid = item_uid(item)?;
-            if seen.contains(&uid) {
-                return Err(Failure::new(
-                    errno::DUPLICATE_IN_REQUEST,
-                    "This account is already earlier in the studentJson.",
-                ));
-            }
-            seen.push(uid);
-            let name = read_student_name(Params(object), "name")?;
-            add_one_student(
-                &mut tx,
-                school.tenant_id,
-                &course,
-                uid,
-                identity,
-                name.as_deref(),
-            )
-            .await
-        }
-        .await;
-        outcomes.push(ItemOutcome::new(result.map(|()| None), custom_column(item)));
-    }
-    crate::pushes::course_students_changed(
-        &mut tx,
-        school.tenant_id,
-        course.id,
-        crate::pushes::SOURCE_V1,
-        now,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(outcomes)
-}
-
-async fn remove_one_student(tx: &mut StoreTx, course: &CourseRow, uid: i64) -> ClassinResult<()> {
-    if !courses::delete_course_student(tx, course.id, uid).await? {
-        return Err(Failure::new(
-            errno::NOT_IN_COURSE,
-            "The course has no such member.",
-        ));
-    }
-    Ok(())
-}
-
-/// `delCourseStudent`: at any time (a member in the classroom is forced out).
-pub async fn del_course_student(
-    store: &Store,
-    school: &School,
-    params: Params<'_>,
-) -> ClassinResult<()> {
-    let uid = params.required_integer("studentUid")?;
-    let mut tx = store.begin().await?;
-    let course = find_course(&mut tx, school.tenant_id, params).await?;
-    remove_one_student(&mut tx, &course, uid).await?;
-    let now = classbridge_store::now_millis() / 1000;
-    crate::pushes::course_students_changed(
-        &mut tx,
-        school.tenant_id,
-        course.id,
-        crate::pushes::SOURCE_V1,
-        now,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
-}
-
-/// `delCourseStudentMultiple`: `studentUidJson` = `[uid, …]`, one result each.
-pub async fn del_course_student_multiple(
-    store: &Store,
-    school: &School,
-    params: Params<'_>,
-) -> ClassinResult<Vec<ItemOutcome>> {
-    let items = params.json_array("studentUidJson", STUDENT_BATCH_MAX)?;
-    let mut tx = store.begin().await?;
-    let course = find_course(&mut tx, school.tenant_id, params).await?;
-    let mut outcomes = Vec::with_capacity(items.len());
-    for item in &items {
-        let result = match item_uid(item) {
-            Ok(uid) => remove_one_student(&mut tx, &course, uid).await,
-            Err(failure) => Err(failure),
-        };
-        outcomes.push(ItemOutcome::new(result.map(|()| None), None));
-    }
-    let now = classbridge_store::now_millis() / 1000;
-    crate::pushes::course_students_changed(
-        &mut tx,
-        school.tenant_id,
-        course.id,
-        crate::pushes::SOURCE_V1,
-        now,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(outcomes)
 }
 
 #[cfg(test)]

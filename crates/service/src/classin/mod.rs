@@ -5,6 +5,7 @@
 //! seconds), so that the rules are tested at any moment.
 
 pub mod booking;
+pub mod course_students;
 pub mod course_teachers;
 pub mod courses;
 pub mod labels;

@@ -7,8 +7,50 @@ use serde_json::{json, Value};
 use super::{school, School};
 use crate::harness::TestApp;
 
+/// What a row of the table expects.
+pub enum Expect {
+    Errno(i64),
+    /// An errno and the `data` that comes with it (`Value::Null`: any data).
+    Data(i64, Value),
+    /// A batch: errno 1 and these item errnos, in order.
+    Items(Vec<i64>),
+}
+
+/// One call of the table and what it must answer.
+pub struct Row {
+    pub action: &'static str,
+    pub params: Value,
+    pub expect: Expect,
+}
+
+pub fn row(action: &'static str, params: Value, errno: i64) -> Row {
+    Row {
+        action,
+        params,
+        expect: Expect::Errno(errno),
+    }
+}
+
+pub fn data(action: &'static str, params: Value, errno: i64, data: Value) -> Row {
+    Row {
+        action,
+        params,
+        expect: Expect::Data(errno, data),
+    }
+}
+
+pub fn items(action: &'static str, params: Value, errnos: &[i64]) -> Row {
+    Row {
+        action,
+        params,
+        expect: Expect::Items(errnos.to_vec()),
+    }
+}
+
 /// Everything the table names, by role.
 pub struct Fixture {
+    /// The server's clock once the lessons are in their phases (Unix seconds).
+    pub now: i64,
     pub alpha: School,
     pub beta: School,
     pub teacher: i64,
@@ -209,6 +251,7 @@ pub async fn fixture(app: &TestApp) -> Fixture {
 
     alpha.clock.advance(20 * 60);
     Fixture {
+        now: alpha.clock.now_seconds(),
         alpha,
         beta,
         teacher,

@@ -6,6 +6,8 @@ mod booking;
 mod courses;
 mod errnos;
 mod errnos_fixture;
+mod errnos_lessons;
+mod errnos_people;
 mod lessons;
 mod outline_page;
 mod pages;
