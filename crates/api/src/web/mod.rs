@@ -121,7 +121,12 @@ async fn lesson_session_allows(
     };
     let summary = state
         .store
-        .find_lesson_summary(classbridge_domain::TenantId::from_row(tenant_id), lesson_id)
+        .find_lesson_summary(
+            classbridge_domain::Scope::tenant_wide(classbridge_domain::TenantId::from_row(
+                tenant_id,
+            )),
+            lesson_id,
+        )
         .await
         .map_err(|error| crate::error::ApiError::from(error).into_response())?;
     Ok(summary.is_some_and(|summary| course == summary.lesson.course_id.to_string()))

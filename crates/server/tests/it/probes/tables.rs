@@ -219,13 +219,13 @@ pub const CLASSIN_V1: &[V1Row] = &[
     (
         "editTeacher",
         |w| json!({"teacherUid": w.teacher_uid, "teacherName": "Probe"}),
-        136,
+        219,
         102,
     ),
     (
         "editSchoolStudent",
         |w| json!({"studentUid": w.pupil, "studentName": "Probe"}),
-        130,
+        228,
         102,
     ),
     (
@@ -243,20 +243,20 @@ pub const CLASSIN_V1: &[V1Row] = &[
     (
         "addCourse",
         |w| json!({"courseName": "Probe", "mainTeacherUid": w.teacher_uid}),
-        136,
+        334,
         102,
     ),
     (
         "editCourse",
         |w| json!({"courseId": w.course, "courseName": "Probe"}),
-        100,
+        144,
         102,
     ),
-    ("endCourse", |w| json!({"courseId": w.course}), 100, 102),
+    ("endCourse", |w| json!({"courseId": w.course}), 144, 102),
     (
         "addCourseStudent",
         |w| json!({"courseId": w.course, "studentUid": w.south_user, "identity": 1}),
-        100,
+        144,
         102,
     ),
     (
@@ -265,19 +265,19 @@ pub const CLASSIN_V1: &[V1Row] = &[
             json!({"courseId": w.course, "identity": 1,
         "studentJson": [{"uid": w.south_user}]})
         },
-        100,
+        144,
         102,
     ),
     (
         "delCourseStudent",
         |w| json!({"courseId": w.course, "studentUid": w.south_user}),
-        100,
+        144,
         102,
     ),
     (
         "delCourseStudentMultiple",
         |w| json!({"courseId": w.course, "studentUidJson": [w.south_user]}),
-        100,
+        144,
         102,
     ),
     (
@@ -286,7 +286,7 @@ pub const CLASSIN_V1: &[V1Row] = &[
             json!({"courseId": w.course, "className": "Probe", "beginTime": crate::classin::now()
         + 7200, "endTime": crate::classin::now() + 9000, "teacherUid": w.teacher_uid})
         },
-        100,
+        144,
         102,
     ),
     (
@@ -296,25 +296,25 @@ pub const CLASSIN_V1: &[V1Row] = &[
         "beginTime": crate::classin::now() + 7200, "endTime": crate::classin::now() + 9000,
         "teacherUid": w.teacher_uid}]})
         },
-        100,
+        144,
         102,
     ),
     (
         "editCourseClass",
         |w| json!({"courseId": w.course, "classId": w.private_lesson, "className": "Probe"}),
-        100,
+        144,
         102,
     ),
     (
         "delCourseClass",
         |w| json!({"courseId": w.course, "classId": w.private_lesson}),
-        100,
+        144,
         102,
     ),
     (
         "modifyClassSeatNum",
         |w| json!({"courseId": w.course, "classId": w.private_lesson, "seatNum": 1}),
-        100,
+        144,
         102,
     ),
     (
@@ -323,7 +323,7 @@ pub const CLASSIN_V1: &[V1Row] = &[
             json!({"courseId": w.course, "classId": w.private_lesson, "identity": 1,
         "studentJson": [{"uid": w.south_user}]})
         },
-        100,
+        144,
         102,
     ),
     (
@@ -332,13 +332,85 @@ pub const CLASSIN_V1: &[V1Row] = &[
             json!({"courseId": w.course, "classId": w.private_lesson,
         "studentUidJson": [w.booked]})
         },
-        100,
+        144,
         102,
     ),
     (
         "getLoginLinked",
         |w| json!({"uid": w.pupil, "courseId": w.course, "classId": w.private_lesson}),
-        113,
+        144,
+        102,
+    ),
+    (
+        "delEndCourseClass",
+        |w| json!({"courseId": w.course, "classId": w.private_lesson}),
+        144,
+        102,
+    ),
+    (
+        "addCourseClassStudent",
+        |w| json!({"courseId": w.course, "studentUid": w.pupil, "classJson": [w.private_lesson]}),
+        144,
+        102,
+    ),
+    (
+        "modifyCourseTeacher",
+        |w| json!({"courseId": w.course, "teacherUid": w.teacher_uid}),
+        144,
+        102,
+    ),
+    (
+        "removeCourseTeacher",
+        |w| json!({"courseId": w.course, "teacherUid": w.teacher_uid}),
+        144,
+        102,
+    ),
+    (
+        "modifyPasswordByTelephone",
+        |w| json!({"uid": w.pupil, "password": "secret99"}),
+        227,
+        102,
+    ),
+    (
+        "modifyPassword",
+        |w| json!({"uid": w.teacher_uid, "password": "secret99"}),
+        227,
+        102,
+    ),
+    (
+        "updateClassStudentComment",
+        |w| {
+            json!({"classId": w.private_lesson, "commentJson": [{"studentUid": w.pupil,
+        "starNum": 1, "comment": "Probe"}]})
+        },
+        233,
+        102,
+    ),
+    // The intruder's own label.
+    ("addSchoolLabel", |_| json!({"labelName": "Probe"}), 1, 102),
+    (
+        "updateSchoolLabel",
+        |w| json!({"labelId": w.label, "labelName": "Probe"}),
+        355,
+        102,
+    ),
+    (
+        "deleteSchoolLabel",
+        |w| json!({"labelId": w.label}),
+        355,
+        102,
+    ),
+    // One result per course: the batch answers 1, its item 144 (the victim's labels stay as they were).
+    (
+        "addCourseLabels",
+        |w| json!({"courseList": [{"courseId": w.course, "labelIds": []}]}),
+        1,
+        102,
+    ),
+    (
+        "addClassLabels",
+        |w| json!({"courseId": w.course, "classList": [{"classId": w.private_lesson, "classLabelId": []}]}),
+        144,
         102,
     ),
 ];

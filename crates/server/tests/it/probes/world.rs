@@ -59,6 +59,8 @@ pub struct World {
     pub teacher_uid: i64,
     pub unit: i64,
     pub activity: i64,
+    /// A label of the victim's school (addSchoolLabel).
+    pub label: i64,
     /// Every victim person whose state the probes must leave as it was.
     pub victim_people: Vec<i64>,
 }
@@ -167,6 +169,16 @@ impl World {
         assert_eq!(status, 303, "{body}");
 
         let victim_school = school(app, "victim").await;
+        let label = victim_school
+            .ok(
+                "addSchoolLabel",
+                json!({"labelName": "Victim Hidden label"}),
+            )
+            .await["labelId"]
+            .as_str()
+            .unwrap()
+            .parse()
+            .unwrap();
         let teacher_uid = victim_school
             .register("13900000001", "Victim Hidden lecturer", 2)
             .await;
@@ -297,6 +309,7 @@ impl World {
             path_token,
             path_id,
             attempt: attempt.expect("an attempt"),
+            label,
             course,
             open_course,
             lesson,
