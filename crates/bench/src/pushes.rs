@@ -1,7 +1,7 @@
 //! The push outbox's delivery rate: a school's receiving URL is set (`classin-credential push-url`), a receiver on
 //! 127.0.0.1 refuses every push (HTTP 503) while lessons are created through the ClassIn-compatible API (each one
 //! writes an `eeoClassInfoChange` to the outbox in its own transaction), then it acknowledges as ClassIn documents
-//! (`{"error_info": {"errno": 1}}`). The rate is the messages acknowledged, in order, from the first acknowledgement
+//! (`{"error_info": {"errno": 1}}`), the registration test that comes first included. The rate is the messages acknowledged, in order, from the first acknowledgement
 //! to the last; the receiver checks that every message came once and in the order they were written.
 
 use std::{
@@ -41,6 +41,8 @@ struct Received {
     acknowledged: Vec<i64>,
     first_at: Option<Instant>,
     last_at: Option<Instant>,
+    /// ClassIn's registration tests acknowledged (one, sent before anything else).
+    registration_tests: usize,
 }
 
 struct Receiver {
@@ -86,17 +88,25 @@ async fn serve(mut stream: TcpStream, accepting: Arc<AtomicBool>, received: Arc<
         let body: Value =
             serde_json::from_slice(&buffer[head_end..head_end + length]).unwrap_or(Value::Null);
         buffer.drain(..head_end + length);
-        let answer = if accepting.load(Ordering::Relaxed) {
+        let acknowledge = accepting.load(Ordering::Relaxed);
+        if acknowledge {
             let mut log = received.lock().expect("the receiver's log");
-            let now = Instant::now();
-            log.first_at.get_or_insert(now);
-            log.last_at = Some(now);
-            log.acknowledged
-                .push(body["ClassID"].as_i64().unwrap_or(-1));
-            let body = r#"{"error_info":{"errno":1,"error":"ok"}}"#;
+            if body["Cmd"] == "Test" {
+                // ClassIn's registration test, sent first when the URL is set: acknowledged, not counted.
+                log.registration_tests += 1;
+            } else {
+                let now = Instant::now();
+                log.first_at.get_or_insert(now);
+                log.last_at = Some(now);
+                log.acknowledged
+                    .push(body["ClassID"].as_i64().unwrap_or(-1));
+            }
+        }
+        let answer = if acknowledge {
+            let reply = r#"{"error_info":{"errno":1,"error":"ok"}}"#;
             format!(
-                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{body}",
-                body.len()
+                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{reply}",
+                reply.len()
             )
         } else {
             "HTTP/1.1 503 Service Unavailable\r\ncontent-length: 0\r\n\r\n".to_owned()
@@ -197,6 +207,12 @@ pub async fn run(server: &mut Server) -> Result<PushesResult> {
             "the messages did not come once each in the order written: {} received, first {:?}",
             log.acknowledged.len(),
             &log.acknowledged[..log.acknowledged.len().min(5)]
+        );
+    }
+    if log.registration_tests != 1 {
+        bail!(
+            "the registration test was acknowledged {} times, not once",
+            log.registration_tests
         );
     }
     let (Some(first), Some(last)) = (log.first_at, log.last_at) else {

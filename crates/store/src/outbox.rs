@@ -66,13 +66,30 @@ pub async fn enqueue(
 
 impl Store {
     /// Sets (or with `None` removes) the SID's receiving URL; `false` when there is no such SID.
+    ///
+    /// A URL set is sent ClassIn's registration test first (`Cmd` `Test`, `Msg` `Register test.`), in the same
+    /// transaction: as with ClassIn, nothing else reaches the receiver until it has acknowledged that test.
     pub async fn set_push_url(&self, sid: i64, url: Option<&str>) -> StoreResult<bool> {
         let sql =
             "UPDATE classin_credentials SET push_url = $2, push_url_set_at = $3 WHERE sid = $1";
-        let changed = in_transaction!(self, tx => {
-            sqlx::query(sql).bind(sid).bind(url).bind(url.map(|_| now_millis()))
-                .execute(&mut *tx).await?.rows_affected()
+        let now = now_millis();
+        let mut tx = self.begin().await?;
+        let changed = on_tx!(&mut tx, conn, Db => {
+            sqlx::query(sql).bind(sid).bind(url).bind(url.map(|_| now))
+                .execute(&mut *conn).await?.rows_affected()
         });
+        if changed > 0 && url.is_some() {
+            let test = serde_json::json!({"SID": sid, "Cmd": "Test", "Msg": "Register test."});
+            enqueue(
+                &mut tx,
+                sid,
+                &format!("register-test-{sid}-{now}"),
+                "Test",
+                &test.to_string(),
+            )
+            .await?;
+        }
+        tx.commit().await?;
         Ok(changed > 0)
     }
 

@@ -5,7 +5,10 @@
 //! `/metrics`.
 
 use std::{
-    sync::{Arc, Mutex},
+    sync::{
+        atomic::{AtomicBool, Ordering},
+        Arc, Mutex,
+    },
     time::Duration,
 };
 
@@ -28,6 +31,7 @@ both_databases!(
     a_failing_receiver_gets_the_same_message_again_and_the_queue_waits,
     a_killed_server_delivers_pending_messages_after_restart_once_each,
     v1_lesson_and_membership_changes_are_pushed_with_seats_counting_the_teacher,
+    a_receiving_url_is_sent_the_registration_test_before_anything_else,
 );
 
 /// How the receiver answers.
@@ -48,6 +52,9 @@ struct Seen {
     attempts: Vec<Value>,
     /// The messages acknowledged, in order.
     acknowledged: Vec<Value>,
+    /// ClassIn's registration tests (`Cmd` `Test`), every attempt, and how many were acknowledged.
+    registration_tests: Vec<Value>,
+    registration_tests_acknowledged: usize,
 }
 
 #[derive(Clone)]
@@ -55,12 +62,32 @@ pub struct Receiver {
     pub url: String,
     seen: Arc<Mutex<Seen>>,
     mode: Arc<Mutex<Mode>>,
+    acknowledge_tests: Arc<AtomicBool>,
 }
 
 async fn receive(
     State(receiver): State<Receiver>,
     Json(message): Json<Value>,
 ) -> (axum::http::StatusCode, String) {
+    // A school's receiver acknowledges the registration test whatever it does with the rest (datasub.md §8),
+    // unless a test asks it not to; tests are kept apart from the other messages.
+    if message["Cmd"] == "Test" {
+        let acknowledge = receiver.acknowledge_tests.load(Ordering::Relaxed);
+        let mut seen = receiver.seen.lock().unwrap();
+        seen.registration_tests.push(message);
+        return if acknowledge {
+            seen.registration_tests_acknowledged += 1;
+            (
+                axum::http::StatusCode::OK,
+                json!({"error_info": {"errno": 1, "error": "程序正常执行"}}).to_string(),
+            )
+        } else {
+            (
+                axum::http::StatusCode::SERVICE_UNAVAILABLE,
+                "not yet".into(),
+            )
+        };
+    }
     let mode = *receiver.mode.lock().unwrap();
     receiver.seen.lock().unwrap().attempts.push(message.clone());
     match mode {
@@ -93,6 +120,7 @@ impl Receiver {
             url: format!("http://{}/classin/push", listener.local_addr().unwrap()),
             seen: Arc::default(),
             mode: Arc::new(Mutex::new(mode)),
+            acknowledge_tests: Arc::new(AtomicBool::new(true)),
         };
         let app = Router::new()
             .route("/classin/push", post(receive))
@@ -103,6 +131,20 @@ impl Receiver {
 
     pub fn set(&self, mode: Mode) {
         *self.mode.lock().unwrap() = mode;
+    }
+
+    /// Whether the registration test is acknowledged (it is unless a test says otherwise).
+    pub fn acknowledge_registration_tests(&self, acknowledge: bool) {
+        self.acknowledge_tests.store(acknowledge, Ordering::Relaxed);
+    }
+
+    /// The registration tests received (every attempt) and how many were acknowledged.
+    pub fn registration_tests(&self) -> (Vec<Value>, usize) {
+        let seen = self.seen.lock().unwrap();
+        (
+            seen.registration_tests.clone(),
+            seen.registration_tests_acknowledged,
+        )
     }
 
     pub fn attempts(&self) -> Vec<Value> {
@@ -417,8 +459,8 @@ async fn a_failing_receiver_gets_the_same_message_again_and_the_queue_waits(back
         serde_json::from_str(&cli(&app, &["classin-credential", "pushes", "--json"])).unwrap();
     assert_eq!(
         (&state[0]["pending"], &state[0]["delivered"]),
-        (&json!(0), &json!(3)),
-        "{state}"
+        (&json!(0), &json!(4)),
+        "the registration test and the three lessons: {state}"
     );
 }
 
@@ -594,4 +636,55 @@ async fn v1_lesson_and_membership_changes_are_pushed_with_seats_counting_the_tea
     for message in &all {
         verify(message, &school.secret);
     }
+}
+
+/// Setting a receiving URL sends ClassIn's registration test (`datasub.md` §3) first: signed like every message, and
+/// nothing else reaches the receiver until it has acknowledged the test.
+async fn a_receiving_url_is_sent_the_registration_test_before_anything_else(backend: Backend) {
+    let app = spawn(backend, true).await;
+    let school = school(&app, "alpha").await;
+    let receiver = Receiver::start(Mode::Acknowledge(usize::MAX)).await;
+    receiver.acknowledge_registration_tests(false);
+    let (teacher, _, _, course) = scheduled_course(&school).await;
+    classbridge_service::pushes::set_push_url(&app.store, school.sid, Some(&receiver.url))
+        .await
+        .unwrap();
+    let lesson = classroom(&school, course, teacher, "After the test", 7200).await;
+    for _ in 0..100 {
+        if receiver.registration_tests().0.len() >= 2 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let (tests, acknowledged) = receiver.registration_tests();
+    assert!(
+        tests.len() >= 2,
+        "the refused test is sent again: {tests:?}"
+    );
+    assert_eq!(acknowledged, 0);
+    assert!(
+        receiver.attempts().is_empty(),
+        "nothing else before the test is acknowledged: {:?}",
+        receiver.attempts()
+    );
+    let test = &tests[0];
+    assert_eq!(
+        (&test["SID"], &test["Cmd"], &test["Msg"]),
+        (&json!(school.sid), &json!("Test"), &json!("Register test.")),
+        "{test}"
+    );
+    verify(test, &school.secret);
+
+    receiver.acknowledge_registration_tests(true);
+    let delivered = receiver
+        .wait_for("the lesson after the test", |messages| {
+            messages.iter().any(|m| m["ClassID"] == lesson)
+        })
+        .await;
+    assert_eq!(delivered[0]["Cmd"], "eeoClassInfoChange", "{delivered:?}");
+    assert_eq!(
+        receiver.registration_tests().1,
+        1,
+        "acknowledged once, not sent again"
+    );
 }
