@@ -261,6 +261,16 @@ pub async fn add_course(
         }
         other => other?,
     };
+    course.id = id;
+    crate::pushes::course_changed(
+        &mut tx,
+        tenant_id,
+        None,
+        &course,
+        crate::pushes::SOURCE_V1,
+        now,
+    )
+    .await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -275,8 +285,18 @@ pub async fn edit_course(
     let mut tx = store.begin().await?;
     let mut course = find_course(&mut tx, school.tenant_id, params).await?;
     check_not_ended(&course, now)?;
+    let before = course.clone();
     apply_course_fields(&mut tx, school.tenant_id, &mut course, params, now).await?;
     courses::update_course(&mut tx, school.tenant_id, &course).await?;
+    crate::pushes::course_changed(
+        &mut tx,
+        school.tenant_id,
+        Some(&before),
+        &course,
+        crate::pushes::SOURCE_V1,
+        now,
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -309,8 +329,18 @@ pub async fn end_course(
     {
         delete_lesson(&mut tx, school.tenant_id, &mut lesson, now).await?;
     }
+    let before = course.clone();
     course.ended_at = Some(now_ms);
     courses::update_course(&mut tx, school.tenant_id, &course).await?;
+    crate::pushes::course_changed(
+        &mut tx,
+        school.tenant_id,
+        Some(&before),
+        &course,
+        crate::pushes::SOURCE_V1,
+        now,
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }

@@ -1,6 +1,6 @@
 //! The pushes to schools' servers (ClassIn's data subscription, `datasub.md`): the messages classbridge has the
-//! facts for, written to the durable outbox in the transaction of the change they report — lessons added,
-//! changed and deleted (`eeoClassInfoChange`), a lesson's students (`eeoClassStudentChange`), and after a lesson
+//! facts for, written to the durable outbox in the transaction of the change they report — courses added and
+//! changed (`eeoCourseInfoChange`), lessons added, changed and deleted (`eeoClassInfoChange`), a lesson's students (`eeoClassStudentChange`), and after a lesson
 //! closes its summary (`End`, with who entered) and its attendance (`Attendance`, absentees included). Delivery
 //! (signing, the acknowledgement, retries in order) is in `delivery`.
 
@@ -9,7 +9,10 @@ pub mod summaries;
 
 use classbridge_domain::TenantId;
 use classbridge_store::{
-    classin::{courses as course_store, lessons::LessonRow},
+    classin::{
+        courses::{self as course_store, CourseRow},
+        lessons::LessonRow,
+    },
     outbox, StoreResult, StoreTx,
 };
 use serde_json::{json, Map, Value};
@@ -164,6 +167,100 @@ pub async fn lesson_changed(
         tenant_id.get(),
         "eeoClassInfoChange",
         &key,
+        object(message),
+        None,
+    )
+    .await?;
+    Ok(())
+}
+
+/// `eeoCourseInfoChange` for a course added (`before` `None`: every field) or changed (only the fields that changed,
+/// with `courseId`, as ClassIn's message carries them for non-add operations).
+pub async fn course_changed(
+    tx: &mut StoreTx,
+    tenant_id: TenantId,
+    before: Option<&CourseRow>,
+    course: &CourseRow,
+    source: i64,
+    now: i64,
+) -> StoreResult<()> {
+    if outbox::push_targets(tx, tenant_id.get()).await?.is_empty() {
+        return Ok(());
+    }
+    let now_ms = now * 1000;
+    // `courseStatus`: 1 not started, 2 in progress, 3 finished (ended or expired).
+    let status = |course: &CourseRow, started: bool| -> i64 {
+        if course.ended_at.is_some() || course.expires_at.is_some_and(|at| at <= now_ms) {
+            3
+        } else if started {
+            2
+        } else {
+            1
+        }
+    };
+    let started = classbridge_store::classin::lessons::course_lessons(tx, course.id)
+        .await?
+        .iter()
+        .any(|lesson| lesson.begins_at <= now_ms);
+    let teacher = |uid: Option<i64>, name: String| json!({"teacherName": name, "teacherUid": uid.unwrap_or(0), "teacherNo": ""});
+    let teacher_name = match course.main_teacher_id {
+        Some(uid) => outbox::person_name(tx, uid).await?.unwrap_or_default(),
+        None => String::new(),
+    };
+    let mut data = Map::new();
+    data.insert("courseId".into(), course.id.into());
+    let expiry = course.expires_at.map_or(0, |at| at / 1000);
+    match before {
+        None => {
+            data.insert("courseName".into(), course.name.clone().into());
+            data.insert("expiryTime".into(), expiry.into());
+            data.insert("courseType".into(), 1.into());
+            data.insert("courseStatus".into(), status(course, started).into());
+            data.insert("category".into(), "".into());
+            data.insert("categoryId".into(), 0.into());
+            data.insert("subjectId".into(), 0.into());
+            data.insert(
+                "mainTeacherInfo".into(),
+                teacher(course.main_teacher_id, teacher_name),
+            );
+            data.insert("labelInfos".into(), json!([]));
+        }
+        Some(before) => {
+            if before.name != course.name {
+                data.insert("courseName".into(), course.name.clone().into());
+            }
+            if before.expires_at != course.expires_at {
+                data.insert("expiryTime".into(), expiry.into());
+            }
+            if status(before, started) != status(course, started) {
+                data.insert("courseStatus".into(), status(course, started).into());
+            }
+            if before.main_teacher_id != course.main_teacher_id {
+                data.insert(
+                    "mainTeacherInfo".into(),
+                    teacher(course.main_teacher_id, teacher_name),
+                );
+            }
+            if data.len() == 1 {
+                return Ok(());
+            }
+        }
+    }
+    let message = json!({
+        "CourseId": course.id,
+        "CourseID": course.id,
+        "opType": if before.is_none() { ADDED } else { MODIFIED },
+        "opTime": now,
+        "ActionTime": now,
+        "UID": 0,
+        "opSource": source,
+        "opData": Value::Object(data),
+    });
+    enqueue_for_tenant(
+        tx,
+        tenant_id.get(),
+        "eeoCourseInfoChange",
+        &new_message_key(),
         object(message),
         None,
     )

@@ -32,6 +32,7 @@ both_databases!(
     a_killed_server_delivers_pending_messages_after_restart_once_each,
     v1_lesson_and_membership_changes_are_pushed_with_seats_counting_the_teacher,
     a_receiving_url_is_sent_the_registration_test_before_anything_else,
+    v1_course_changes_are_pushed_with_the_fields_that_changed,
 );
 
 /// How the receiver answers.
@@ -686,5 +687,82 @@ async fn a_receiving_url_is_sent_the_registration_test_before_anything_else(back
         receiver.registration_tests().1,
         1,
         "acknowledged once, not sent again"
+    );
+}
+
+/// `eeoCourseInfoChange`: a course added carries every field; an edit only `courseId` and what changed; ending the
+/// course says it finished.
+async fn v1_course_changes_are_pushed_with_the_fields_that_changed(backend: Backend) {
+    let app = spawn(backend, true).await;
+    let school = school(&app, "alpha").await;
+    let receiver = Receiver::start(Mode::Acknowledge(usize::MAX)).await;
+    let teacher = school.register("13800000051", "Karim Haddad", 2).await;
+    classbridge_service::pushes::set_push_url(&app.store, school.sid, Some(&receiver.url))
+        .await
+        .unwrap();
+    let course = school
+        .ok(
+            "addCourse",
+            json!({"courseName": "Physics 5A", "mainTeacherUid": teacher}),
+        )
+        .await
+        .as_i64()
+        .unwrap();
+    school
+        .ok(
+            "editCourse",
+            json!({"courseId": course, "courseName": "Physics 5B"}),
+        )
+        .await;
+    school.ok("endCourse", json!({"courseId": course})).await;
+    let messages = receiver
+        .wait_for("three course messages", |messages| {
+            messages
+                .iter()
+                .filter(|m| m["Cmd"] == "eeoCourseInfoChange")
+                .count()
+                >= 3
+        })
+        .await;
+    let course_messages: Vec<&Value> = messages
+        .iter()
+        .filter(|m| m["Cmd"] == "eeoCourseInfoChange")
+        .collect();
+    for message in &course_messages {
+        verify(message, &school.secret);
+        assert_eq!(message["CourseID"], course, "{message}");
+        assert_eq!(message["opSource"], 6, "v1: {message}");
+    }
+    let added = course_messages[0];
+    assert_eq!(added["opType"], 1, "{added}");
+    assert_eq!(
+        (
+            &added["opData"]["courseName"],
+            &added["opData"]["courseStatus"],
+            &added["opData"]["expiryTime"],
+            &added["opData"]["mainTeacherInfo"]["teacherUid"],
+            &added["opData"]["mainTeacherInfo"]["teacherName"],
+        ),
+        (
+            &json!("Physics 5A"),
+            &json!(1),
+            &json!(0),
+            &json!(teacher),
+            &json!("Karim Haddad")
+        ),
+        "{added}"
+    );
+    let renamed = course_messages[1];
+    assert_eq!(renamed["opType"], 3);
+    assert_eq!(
+        renamed["opData"],
+        json!({"courseId": course, "courseName": "Physics 5B"}),
+        "only the fields that changed: {renamed}"
+    );
+    let ended = course_messages[2];
+    assert_eq!(
+        ended["opData"],
+        json!({"courseId": course, "courseStatus": 3}),
+        "{ended}"
     );
 }
