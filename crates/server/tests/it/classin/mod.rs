@@ -11,6 +11,7 @@ mod errnos_people;
 mod lessons;
 mod outline_page;
 mod pages;
+mod push_framing;
 mod pushes;
 pub mod readback;
 mod users;

@@ -31,8 +31,6 @@ both_databases!(
     a_failing_receiver_gets_the_same_message_again_and_the_queue_waits,
     a_killed_server_delivers_pending_messages_after_restart_once_each,
     v1_lesson_and_membership_changes_are_pushed_with_seats_counting_the_teacher,
-    a_receiving_url_is_sent_the_registration_test_before_anything_else,
-    v1_course_changes_are_pushed_with_the_fields_that_changed,
 );
 
 /// How the receiver answers.
@@ -181,7 +179,7 @@ pub fn verify(message: &Value, secret: &str) {
 }
 
 /// A server with fast retries (1 s) and a 1-second timeout.
-async fn spawn(backend: Backend, deliver: bool) -> TestApp {
+pub(super) async fn spawn(backend: Backend, deliver: bool) -> TestApp {
     TestApp::spawn_with(backend, |config| {
         config.classin_pushes = deliver;
         config.classin_push_retry_seconds = 1;
@@ -220,7 +218,13 @@ fn commands(messages: &[Value]) -> Vec<String> {
 }
 
 /// A classroom `lead` seconds from now lasting an hour; its lesson id.
-async fn classroom(school: &School, course: i64, teacher: i64, name: &str, lead: i64) -> i64 {
+pub(super) async fn classroom(
+    school: &School,
+    course: i64,
+    teacher: i64,
+    name: &str,
+    lead: i64,
+) -> i64 {
     let begin = school.clock.now_seconds() + lead;
     school
         .v2_ok(
@@ -637,132 +641,4 @@ async fn v1_lesson_and_membership_changes_are_pushed_with_seats_counting_the_tea
     for message in &all {
         verify(message, &school.secret);
     }
-}
-
-/// Setting a receiving URL sends ClassIn's registration test (`datasub.md` §3) first: signed like every message, and
-/// nothing else reaches the receiver until it has acknowledged the test.
-async fn a_receiving_url_is_sent_the_registration_test_before_anything_else(backend: Backend) {
-    let app = spawn(backend, true).await;
-    let school = school(&app, "alpha").await;
-    let receiver = Receiver::start(Mode::Acknowledge(usize::MAX)).await;
-    receiver.acknowledge_registration_tests(false);
-    let (teacher, _, _, course) = scheduled_course(&school).await;
-    classbridge_service::pushes::set_push_url(&app.store, school.sid, Some(&receiver.url))
-        .await
-        .unwrap();
-    let lesson = classroom(&school, course, teacher, "After the test", 7200).await;
-    for _ in 0..100 {
-        if receiver.registration_tests().0.len() >= 2 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    let (tests, acknowledged) = receiver.registration_tests();
-    assert!(
-        tests.len() >= 2,
-        "the refused test is sent again: {tests:?}"
-    );
-    assert_eq!(acknowledged, 0);
-    assert!(
-        receiver.attempts().is_empty(),
-        "nothing else before the test is acknowledged: {:?}",
-        receiver.attempts()
-    );
-    let test = &tests[0];
-    assert_eq!(
-        (&test["SID"], &test["Cmd"], &test["Msg"]),
-        (&json!(school.sid), &json!("Test"), &json!("Register test.")),
-        "{test}"
-    );
-    verify(test, &school.secret);
-
-    receiver.acknowledge_registration_tests(true);
-    let delivered = receiver
-        .wait_for("the lesson after the test", |messages| {
-            messages.iter().any(|m| m["ClassID"] == lesson)
-        })
-        .await;
-    assert_eq!(delivered[0]["Cmd"], "eeoClassInfoChange", "{delivered:?}");
-    assert_eq!(
-        receiver.registration_tests().1,
-        1,
-        "acknowledged once, not sent again"
-    );
-}
-
-/// `eeoCourseInfoChange`: a course added carries every field; an edit only `courseId` and what changed; ending the
-/// course says it finished.
-async fn v1_course_changes_are_pushed_with_the_fields_that_changed(backend: Backend) {
-    let app = spawn(backend, true).await;
-    let school = school(&app, "alpha").await;
-    let receiver = Receiver::start(Mode::Acknowledge(usize::MAX)).await;
-    let teacher = school.register("13800000051", "Karim Haddad", 2).await;
-    classbridge_service::pushes::set_push_url(&app.store, school.sid, Some(&receiver.url))
-        .await
-        .unwrap();
-    let course = school
-        .ok(
-            "addCourse",
-            json!({"courseName": "Physics 5A", "mainTeacherUid": teacher}),
-        )
-        .await
-        .as_i64()
-        .unwrap();
-    school
-        .ok(
-            "editCourse",
-            json!({"courseId": course, "courseName": "Physics 5B"}),
-        )
-        .await;
-    school.ok("endCourse", json!({"courseId": course})).await;
-    let messages = receiver
-        .wait_for("three course messages", |messages| {
-            messages
-                .iter()
-                .filter(|m| m["Cmd"] == "eeoCourseInfoChange")
-                .count()
-                >= 3
-        })
-        .await;
-    let course_messages: Vec<&Value> = messages
-        .iter()
-        .filter(|m| m["Cmd"] == "eeoCourseInfoChange")
-        .collect();
-    for message in &course_messages {
-        verify(message, &school.secret);
-        assert_eq!(message["CourseID"], course, "{message}");
-        assert_eq!(message["opSource"], 6, "v1: {message}");
-    }
-    let added = course_messages[0];
-    assert_eq!(added["opType"], 1, "{added}");
-    assert_eq!(
-        (
-            &added["opData"]["courseName"],
-            &added["opData"]["courseStatus"],
-            &added["opData"]["expiryTime"],
-            &added["opData"]["mainTeacherInfo"]["teacherUid"],
-            &added["opData"]["mainTeacherInfo"]["teacherName"],
-        ),
-        (
-            &json!("Physics 5A"),
-            &json!(1),
-            &json!(0),
-            &json!(teacher),
-            &json!("Karim Haddad")
-        ),
-        "{added}"
-    );
-    let renamed = course_messages[1];
-    assert_eq!(renamed["opType"], 3);
-    assert_eq!(
-        renamed["opData"],
-        json!({"courseId": course, "courseName": "Physics 5B"}),
-        "only the fields that changed: {renamed}"
-    );
-    let ended = course_messages[2];
-    assert_eq!(
-        ended["opData"],
-        json!({"courseId": course, "courseStatus": 3}),
-        "{ended}"
-    );
 }

@@ -1,0 +1,146 @@
+//! Pushes that frame the others: ClassIn's registration test, sent first when a receiving URL is set and blocking
+//! the queue until acknowledged, and the course changes (`eeoCourseInfoChange`) with the fields that changed.
+
+use std::time::Duration;
+
+use serde_json::{json, Value};
+
+use super::{
+    pushes::{classroom, spawn, verify, Mode, Receiver},
+    readback::scheduled_course,
+    school,
+};
+use crate::{both_databases, harness::Backend};
+
+both_databases!(
+    a_receiving_url_is_sent_the_registration_test_before_anything_else,
+    v1_course_changes_are_pushed_with_the_fields_that_changed,
+);
+
+/// Setting a receiving URL sends ClassIn's registration test (`datasub.md` §3) first: signed like every message, and
+/// nothing else reaches the receiver until it has acknowledged the test.
+async fn a_receiving_url_is_sent_the_registration_test_before_anything_else(backend: Backend) {
+    let app = spawn(backend, true).await;
+    let school = school(&app, "alpha").await;
+    let receiver = Receiver::start(Mode::Acknowledge(usize::MAX)).await;
+    receiver.acknowledge_registration_tests(false);
+    let (teacher, _, _, course) = scheduled_course(&school).await;
+    classbridge_service::pushes::set_push_url(&app.store, school.sid, Some(&receiver.url))
+        .await
+        .unwrap();
+    let lesson = classroom(&school, course, teacher, "After the test", 7200).await;
+    for _ in 0..100 {
+        if receiver.registration_tests().0.len() >= 2 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let (tests, acknowledged) = receiver.registration_tests();
+    assert!(
+        tests.len() >= 2,
+        "the refused test is sent again: {tests:?}"
+    );
+    assert_eq!(acknowledged, 0);
+    assert!(
+        receiver.attempts().is_empty(),
+        "nothing else before the test is acknowledged: {:?}",
+        receiver.attempts()
+    );
+    let test = &tests[0];
+    assert_eq!(
+        (&test["SID"], &test["Cmd"], &test["Msg"]),
+        (&json!(school.sid), &json!("Test"), &json!("Register test.")),
+        "{test}"
+    );
+    verify(test, &school.secret);
+
+    receiver.acknowledge_registration_tests(true);
+    let delivered = receiver
+        .wait_for("the lesson after the test", |messages| {
+            messages.iter().any(|m| m["ClassID"] == lesson)
+        })
+        .await;
+    assert_eq!(delivered[0]["Cmd"], "eeoClassInfoChange", "{delivered:?}");
+    assert_eq!(
+        receiver.registration_tests().1,
+        1,
+        "acknowledged once, not sent again"
+    );
+}
+
+/// `eeoCourseInfoChange`: a course added carries every field; an edit only `courseId` and what changed; ending the
+/// course says it finished.
+async fn v1_course_changes_are_pushed_with_the_fields_that_changed(backend: Backend) {
+    let app = spawn(backend, true).await;
+    let school = school(&app, "alpha").await;
+    let receiver = Receiver::start(Mode::Acknowledge(usize::MAX)).await;
+    let teacher = school.register("13800000051", "Karim Haddad", 2).await;
+    classbridge_service::pushes::set_push_url(&app.store, school.sid, Some(&receiver.url))
+        .await
+        .unwrap();
+    let course = school
+        .ok(
+            "addCourse",
+            json!({"courseName": "Physics 5A", "mainTeacherUid": teacher}),
+        )
+        .await
+        .as_i64()
+        .unwrap();
+    school
+        .ok(
+            "editCourse",
+            json!({"courseId": course, "courseName": "Physics 5B"}),
+        )
+        .await;
+    school.ok("endCourse", json!({"courseId": course})).await;
+    let messages = receiver
+        .wait_for("three course messages", |messages| {
+            messages
+                .iter()
+                .filter(|m| m["Cmd"] == "eeoCourseInfoChange")
+                .count()
+                >= 3
+        })
+        .await;
+    let course_messages: Vec<&Value> = messages
+        .iter()
+        .filter(|m| m["Cmd"] == "eeoCourseInfoChange")
+        .collect();
+    for message in &course_messages {
+        verify(message, &school.secret);
+        assert_eq!(message["CourseID"], course, "{message}");
+        assert_eq!(message["opSource"], 6, "v1: {message}");
+    }
+    let added = course_messages[0];
+    assert_eq!(added["opType"], 1, "{added}");
+    assert_eq!(
+        (
+            &added["opData"]["courseName"],
+            &added["opData"]["courseStatus"],
+            &added["opData"]["expiryTime"],
+            &added["opData"]["mainTeacherInfo"]["teacherUid"],
+            &added["opData"]["mainTeacherInfo"]["teacherName"],
+        ),
+        (
+            &json!("Physics 5A"),
+            &json!(1),
+            &json!(0),
+            &json!(teacher),
+            &json!("Karim Haddad")
+        ),
+        "{added}"
+    );
+    let renamed = course_messages[1];
+    assert_eq!(renamed["opType"], 3);
+    assert_eq!(
+        renamed["opData"],
+        json!({"courseId": course, "courseName": "Physics 5B"}),
+        "only the fields that changed: {renamed}"
+    );
+    let ended = course_messages[2];
+    assert_eq!(
+        ended["opData"],
+        json!({"courseId": course, "courseStatus": 3}),
+        "{ended}"
+    );
+}
