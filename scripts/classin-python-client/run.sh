@@ -5,6 +5,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 binary="${1:-$root/target/debug/classbridge}"
+binary="$(cd "$(dirname "$binary")" && pwd)/$(basename "$binary")"
 venv="$root/target/classin-venv"
 if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c 'import eeo' 2>/dev/null; then
   python3 -m venv "$venv"
