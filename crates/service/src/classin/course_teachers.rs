@@ -82,13 +82,17 @@ pub async fn modify_course_teacher(
         let (number, error) = match refusal {
             Some(refusal) => refusal,
             None => {
+                let before = lesson.clone();
                 lesson.teacher_id = Some(uid);
                 lesson_store::update_lesson(&mut tx, school.tenant_id, &lesson).await?;
                 crate::pushes::lesson_changed(
                     &mut tx,
                     school.tenant_id,
-                    &lesson,
-                    crate::pushes::MODIFIED,
+                    crate::pushes::LessonChange::Modified {
+                        before: &before,
+                        after: &lesson,
+                        assistants_set: false,
+                    },
                     crate::pushes::SOURCE_V1,
                     now,
                 )

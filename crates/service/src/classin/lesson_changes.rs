@@ -43,6 +43,7 @@ pub async fn edit_course_class(
     if lesson.deleted_at.is_some() {
         return Err(deleted());
     }
+    let before = lesson.clone();
     let asked = asked(params);
     match Phase::of(&lesson, now) {
         Phase::Open => {}
@@ -72,14 +73,18 @@ pub async fn edit_course_class(
     )
     .await?;
     lesson_store::update_lesson(&mut tx, school.tenant_id, &lesson).await?;
+    let assistants_set = assistants.is_some();
     if let Some(assistants) = assistants {
         lesson_store::set_lesson_assistants(&mut tx, lesson.id, &assistants).await?;
     }
     crate::pushes::lesson_changed(
         &mut tx,
         school.tenant_id,
-        &lesson,
-        crate::pushes::MODIFIED,
+        crate::pushes::LessonChange::Modified {
+            before: &before,
+            after: &lesson,
+            assistants_set,
+        },
         crate::pushes::SOURCE_V1,
         now,
     )
@@ -167,14 +172,18 @@ pub async fn modify_class_seat_num(
         Phase::InSession => return Err(in_session()),
         Phase::Ended => return Err(ended()),
     }
+    let before = lesson.clone();
     lesson.seat_count = seats;
     check_seats_cover_bookings(&mut tx, school.tenant_id, &lesson).await?;
     lesson_store::update_lesson(&mut tx, school.tenant_id, &lesson).await?;
     crate::pushes::lesson_changed(
         &mut tx,
         school.tenant_id,
-        &lesson,
-        crate::pushes::MODIFIED,
+        crate::pushes::LessonChange::Modified {
+            before: &before,
+            after: &lesson,
+            assistants_set: false,
+        },
         crate::pushes::SOURCE_V1,
         now,
     )

@@ -221,8 +221,7 @@ async fn add_one_lesson(
     crate::pushes::lesson_changed(
         &mut tx,
         tenant_id,
-        &lesson,
-        crate::pushes::ADDED,
+        crate::pushes::LessonChange::Added(&lesson),
         crate::pushes::SOURCE_V1,
         now,
     )
@@ -402,8 +401,7 @@ pub(crate) async fn delete_lesson(
     crate::pushes::lesson_changed(
         tx,
         tenant_id,
-        lesson,
-        crate::pushes::DELETED,
+        crate::pushes::LessonChange::Deleted(&*lesson),
         crate::pushes::SOURCE_V1,
         now,
     )

@@ -108,23 +108,40 @@ fn class_status(lesson: &LessonRow, now_ms: i64) -> i64 {
     }
 }
 
-/// `eeoClassInfoChange` for a lesson added, changed or deleted (`op`), with the lesson's fields as they are now.
-/// `seatNum` counts the teacher, as ClassIn's message does.
+/// What happened to a lesson, for its `eeoClassInfoChange`.
+#[derive(Debug, Clone, Copy)]
+pub enum LessonChange<'a> {
+    /// Made: every field.
+    Added(&'a LessonRow),
+    /// Changed: `courseId`, `classId` and the fields that differ (the assistants when they were set).
+    Modified {
+        before: &'a LessonRow,
+        after: &'a LessonRow,
+        assistants_set: bool,
+    },
+    /// Deleted: class messages say so with `opType` 3 and `classStatus` 4 (they use only `opType` 1 and 3).
+    Deleted(&'a LessonRow),
+}
+
+/// `eeoClassInfoChange` for a lesson added (every field), changed (only the fields that changed, with `courseId` and
+/// `classId`, as `datasub.md` §7.12 says of non-add operations) or deleted. `seatNum` counts the teacher, as
+/// ClassIn's message does.
 pub async fn lesson_changed(
     tx: &mut StoreTx,
     tenant_id: TenantId,
-    lesson: &LessonRow,
-    op: i64,
+    change: LessonChange<'_>,
     source: i64,
     now: i64,
 ) -> StoreResult<()> {
     if outbox::push_targets(tx, tenant_id.get()).await?.is_empty() {
         return Ok(());
     }
-    let course_name = course_store::find_course(tx, tenant_id, lesson.course_id)
-        .await?
-        .map(|course| course.name)
-        .unwrap_or_default();
+    let lesson = match change {
+        LessonChange::Added(lesson) | LessonChange::Deleted(lesson) => lesson,
+        LessonChange::Modified { after, .. } => after,
+    };
+    let now_ms = now * 1000;
+    let teacher_info = |name: String| json!({"teacherName": name, "teacherUid": lesson.teacher_id.unwrap_or(0), "teacherNo": ""});
     let teacher_name = match lesson.teacher_id {
         Some(uid) => outbox::person_name(tx, uid).await?.unwrap_or_default(),
         None => String::new(),
@@ -135,6 +152,65 @@ pub async fn lesson_changed(
         let name = outbox::person_name(tx, uid).await?.unwrap_or_default();
         assistant_infos.push(json!({"teacherName": name, "teacherUid": uid, "teacherNo": ""}));
     }
+    let mut data = Map::new();
+    data.insert("courseId".into(), lesson.course_id.into());
+    data.insert("classId".into(), lesson.id.into());
+    let op = match change {
+        LessonChange::Added(_) => {
+            let course_name = course_store::find_course(tx, tenant_id, lesson.course_id)
+                .await?
+                .map(|course| course.name)
+                .unwrap_or_default();
+            data.insert("className".into(), lesson.name.clone().into());
+            data.insert("courseName".into(), course_name.into());
+            data.insert("classType".into(), 1.into());
+            data.insert("beginTime".into(), (lesson.begins_at / 1000).into());
+            data.insert("endTime".into(), (lesson.ends_at / 1000).into());
+            data.insert("seatNum".into(), (lesson.seat_count + 1).into());
+            data.insert("isAutoOnstage".into(), 0.into());
+            data.insert("classStatus".into(), class_status(lesson, now_ms).into());
+            data.insert("MainClassId".into(), 0.into());
+            data.insert("teacherInfo".into(), teacher_info(teacher_name));
+            data.insert("assistantTeacherInfos".into(), assistant_infos.into());
+            data.insert("labelInfos".into(), json!([]));
+            ADDED
+        }
+        LessonChange::Modified {
+            before,
+            after,
+            assistants_set,
+        } => {
+            if before.name != after.name {
+                data.insert("className".into(), after.name.clone().into());
+            }
+            if before.begins_at != after.begins_at {
+                data.insert("beginTime".into(), (after.begins_at / 1000).into());
+            }
+            if before.ends_at != after.ends_at {
+                data.insert("endTime".into(), (after.ends_at / 1000).into());
+            }
+            if before.seat_count != after.seat_count {
+                data.insert("seatNum".into(), (after.seat_count + 1).into());
+            }
+            if class_status(before, now_ms) != class_status(after, now_ms) {
+                data.insert("classStatus".into(), class_status(after, now_ms).into());
+            }
+            if before.teacher_id != after.teacher_id {
+                data.insert("teacherInfo".into(), teacher_info(teacher_name));
+            }
+            if assistants_set {
+                data.insert("assistantTeacherInfos".into(), assistant_infos.into());
+            }
+            if data.len() == 2 {
+                return Ok(());
+            }
+            MODIFIED
+        }
+        LessonChange::Deleted(_) => {
+            data.insert("classStatus".into(), 4.into());
+            MODIFIED
+        }
+    };
     let message = json!({
         "CourseId": lesson.course_id,
         "CourseID": lesson.course_id,
@@ -144,29 +220,13 @@ pub async fn lesson_changed(
         "ActionTime": now,
         "UID": 0,
         "opSource": source,
-        "opData": {
-            "courseId": lesson.course_id,
-            "classId": lesson.id,
-            "className": lesson.name,
-            "courseName": course_name,
-            "classType": 1,
-            "beginTime": lesson.begins_at / 1000,
-            "endTime": lesson.ends_at / 1000,
-            "seatNum": lesson.seat_count + 1,
-            "isAutoOnstage": 0,
-            "classStatus": class_status(lesson, now * 1000),
-            "MainClassId": 0,
-            "teacherInfo": {"teacherName": teacher_name, "teacherUid": lesson.teacher_id.unwrap_or(0), "teacherNo": ""},
-            "assistantTeacherInfos": assistant_infos,
-            "labelInfos": [],
-        },
+        "opData": Value::Object(data),
     });
-    let key = new_message_key();
     enqueue_for_tenant(
         tx,
         tenant_id.get(),
         "eeoClassInfoChange",
-        &key,
+        &new_message_key(),
         object(message),
         None,
     )

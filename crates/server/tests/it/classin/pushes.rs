@@ -619,9 +619,12 @@ async fn v1_lesson_and_membership_changes_are_pushed_with_seats_counting_the_tea
         "v1's 3 students and the teacher: {}",
         all[0]
     );
+    assert_eq!(all[1]["opType"], 3, "{}", all[1]);
     assert_eq!(
-        (&all[1]["opType"], &all[1]["opData"]["className"]),
-        (&json!(3), &json!("Waves II"))
+        all[1]["opData"],
+        json!({"courseId": course, "classId": lesson, "className": "Waves II"}),
+        "a change carries only the fields that changed: {}",
+        all[1]
     );
     let remaining: Vec<_> = all[2]["opData"]["studentInfos"]
         .as_array()
@@ -631,8 +634,13 @@ async fn v1_lesson_and_membership_changes_are_pushed_with_seats_counting_the_tea
         .collect();
     assert_eq!(remaining, [students[0]], "{}", all[2]);
     assert_eq!(
-        (&all[3]["opType"], &all[3]["opData"]["classStatus"]),
-        (&json!(2), &json!(4))
+        (&all[3]["opType"], &all[3]["opData"]),
+        (
+            &json!(3),
+            &json!({"courseId": course, "classId": lesson, "classStatus": 4})
+        ),
+        "class messages say a deletion with opType 3 and classStatus 4: {}",
+        all[3]
     );
     assert!(
         all.iter().all(|m| m["ClassID"] != unsubscribed),

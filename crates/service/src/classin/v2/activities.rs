@@ -189,8 +189,7 @@ pub async fn delete(
                 crate::pushes::lesson_changed(
                     &mut tx,
                     school.tenant_id,
-                    &lesson,
-                    crate::pushes::DELETED,
+                    crate::pushes::LessonChange::Deleted(&lesson),
                     crate::pushes::SOURCE_LMS,
                     now,
                 )

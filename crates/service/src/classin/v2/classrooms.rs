@@ -307,8 +307,7 @@ pub async fn create(
     crate::pushes::lesson_changed(
         &mut tx,
         school.tenant_id,
-        &lesson,
-        crate::pushes::ADDED,
+        crate::pushes::LessonChange::Added(&lesson),
         crate::pushes::SOURCE_LMS,
         now,
     )
@@ -412,6 +411,7 @@ pub async fn update(
     }
     let (mut activity, mut lesson) = find_classroom(&mut tx, school, course.id, body).await?;
     check_changeable(&lesson, now)?;
+    let before = lesson.clone();
     let assistants =
         apply_fields(&mut tx, school.tenant_id, &course, &mut lesson, body, now).await?;
     if let Some(unit_id) = body.integer("unitId")? {
@@ -438,8 +438,11 @@ pub async fn update(
     crate::pushes::lesson_changed(
         &mut tx,
         school.tenant_id,
-        &lesson,
-        crate::pushes::MODIFIED,
+        crate::pushes::LessonChange::Modified {
+            before: &before,
+            after: &lesson,
+            assistants_set: assistants.is_some(),
+        },
         crate::pushes::SOURCE_LMS,
         now,
     )
