@@ -7,7 +7,7 @@ use classbridge_service::classin::labels;
 use super::{Answer, Call};
 
 pub(super) async fn answer(action: &str, call: &Call<'_>) -> Option<Answer> {
-    let (store, school, params) = (&call.state.store, &call.school, call.params);
+    let (store, school, params, now) = (&call.state.store, &call.school, call.params, call.now);
     Some(match action {
         "addSchoolLabel" => Answer::value(labels::add_school_label(store, school, params).await),
         "updateSchoolLabel" => {
@@ -17,11 +17,11 @@ pub(super) async fn answer(action: &str, call: &Call<'_>) -> Option<Answer> {
             Answer::done(labels::delete_school_label(store, school, params).await)
         }
         "addCourseLabels" => Answer::batch(
-            labels::add_course_labels(store, school, params).await,
+            labels::add_course_labels(store, school, params, now).await,
             |_| None,
         ),
         "addClassLabels" => Answer::batch(
-            labels::add_class_labels(store, school, params).await,
+            labels::add_class_labels(store, school, params, now).await,
             |_| None,
         ),
         "updateClassStudentComment" => Answer::batch(

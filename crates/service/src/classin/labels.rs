@@ -196,6 +196,7 @@ pub async fn add_course_labels(
     store: &Store,
     school: &School,
     params: Params<'_>,
+    now: i64,
 ) -> ClassinResult<Vec<ItemOutcome>> {
     let items = params.json_array("courseList", LABEL_BATCH_MAX)?;
     let mut tx = store.begin().await?;
@@ -216,6 +217,14 @@ pub async fn add_course_labels(
             .await?
             {
                 label_store::set_labels(&mut tx, Labelled::Course(course.id), &ids).await?;
+                crate::pushes::labels_changed(
+                    &mut tx,
+                    school.tenant_id,
+                    course.id,
+                    Labelled::Course(course.id),
+                    now,
+                )
+                .await?;
             }
             Ok(None)
         }
@@ -232,6 +241,7 @@ pub async fn add_class_labels(
     store: &Store,
     school: &School,
     params: Params<'_>,
+    now: i64,
 ) -> ClassinResult<Vec<ItemOutcome>> {
     let items = params.json_array("classList", LABEL_BATCH_MAX)?;
     let mut tx = store.begin().await?;
@@ -260,6 +270,14 @@ pub async fn add_class_labels(
             .await?
             {
                 label_store::set_labels(&mut tx, Labelled::Lesson(lesson.id), &ids).await?;
+                crate::pushes::labels_changed(
+                    &mut tx,
+                    school.tenant_id,
+                    course.id,
+                    Labelled::Lesson(lesson.id),
+                    now,
+                )
+                .await?;
             }
             Ok(None)
         }

@@ -11,6 +11,7 @@ use classbridge_domain::TenantId;
 use classbridge_store::{
     classin::{
         courses::{self as course_store, CourseRow},
+        labels::{self as label_store, Labelled},
         lessons::LessonRow,
     },
     outbox, StoreResult, StoreTx,
@@ -320,6 +321,49 @@ pub async fn course_changed(
         tx,
         tenant_id.get(),
         "eeoCourseInfoChange",
+        &new_message_key(),
+        object(message),
+        None,
+    )
+    .await?;
+    Ok(())
+}
+
+/// The labels of a course or lesson set anew (`addCourseLabels`, `addClassLabels`): `eeoCourseInfoChange` or
+/// `eeoClassInfoChange` with `opType` 3 and `labelInfos` (`[{labelName, labelId}]`) as they are now.
+pub async fn labels_changed(
+    tx: &mut StoreTx,
+    tenant_id: TenantId,
+    course_id: i64,
+    owner: Labelled,
+    now: i64,
+) -> StoreResult<()> {
+    if outbox::push_targets(tx, tenant_id.get()).await?.is_empty() {
+        return Ok(());
+    }
+    let labels: Vec<Value> = label_store::labels_in(tx, owner)
+        .await?
+        .into_iter()
+        .map(|label| json!({"labelName": label.name, "labelId": label.id}))
+        .collect();
+    let (cmd, message) = match owner {
+        Labelled::Course(_) => (
+            "eeoCourseInfoChange",
+            json!({"CourseId": course_id, "CourseID": course_id, "opType": MODIFIED, "opTime": now,
+                   "ActionTime": now, "UID": 0, "opSource": SOURCE_V1,
+                   "opData": {"courseId": course_id, "labelInfos": labels}}),
+        ),
+        Labelled::Lesson(lesson_id) => (
+            "eeoClassInfoChange",
+            json!({"CourseId": course_id, "CourseID": course_id, "ClassID": lesson_id, "opType": MODIFIED,
+                   "opTime": now, "ActionTime": now, "UID": 0, "opSource": SOURCE_V1,
+                   "opData": {"courseId": course_id, "classId": lesson_id, "labelInfos": labels}}),
+        ),
+    };
+    enqueue_for_tenant(
+        tx,
+        tenant_id.get(),
+        cmd,
         &new_message_key(),
         object(message),
         None,

@@ -122,6 +122,18 @@ pub async fn set_labels(tx: &mut StoreTx, owner: Labelled, label_ids: &[i64]) ->
     Ok(())
 }
 
+/// The labels of a course or lesson, by name, inside the caller's transaction (the push written with a change).
+pub async fn labels_in(tx: &mut StoreTx, owner: Labelled) -> StoreResult<Vec<Label>> {
+    let (table, column, id) = owner.table_and_column();
+    let sql = format!(
+        "SELECT l.id, l.name FROM {table} o JOIN classin_labels l ON l.id = o.label_id \
+         WHERE o.{column} = $1 AND l.deleted_at IS NULL ORDER BY l.name, l.id"
+    );
+    Ok(on_tx!(tx, conn, Db => {
+        sqlx::query_as(&sql).bind(id).fetch_all(&mut *conn).await?
+    }))
+}
+
 /// Writes (or rewrites) the comment on a student of a lesson.
 pub async fn upsert_comment(
     tx: &mut StoreTx,

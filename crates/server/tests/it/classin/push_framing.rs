@@ -1,5 +1,6 @@
 //! Pushes that frame the others: ClassIn's registration test, sent first when a receiving URL is set and blocking
-//! the queue until acknowledged, and the course changes (`eeoCourseInfoChange`) with the fields that changed.
+//! the queue until acknowledged, the course changes (`eeoCourseInfoChange`) with the fields that changed, and labels
+//! set on a course or lesson (`labelInfos`).
 
 use std::time::Duration;
 
@@ -15,6 +16,7 @@ use crate::{both_databases, harness::Backend};
 both_databases!(
     a_receiving_url_is_sent_the_registration_test_before_anything_else,
     v1_course_changes_are_pushed_with_the_fields_that_changed,
+    labels_set_on_a_course_or_lesson_are_pushed,
 );
 
 /// Setting a receiving URL sends ClassIn's registration test (`datasub.md` §3) first: signed like every message, and
@@ -143,4 +145,70 @@ async fn v1_course_changes_are_pushed_with_the_fields_that_changed(backend: Back
         json!({"courseId": course, "courseStatus": 3}),
         "{ended}"
     );
+}
+
+/// `addCourseLabels` and `addClassLabels` push the course's or lesson's `labelInfos` as they are now.
+async fn labels_set_on_a_course_or_lesson_are_pushed(backend: Backend) {
+    let app = spawn(backend, true).await;
+    let school = school(&app, "alpha").await;
+    let receiver = Receiver::start(Mode::Acknowledge(usize::MAX)).await;
+    let (teacher, _, _, course) = scheduled_course(&school).await;
+    let lesson = classroom(&school, course, teacher, "Optics", 7200).await;
+    let label: i64 = school
+        .ok("addSchoolLabel", json!({"labelName": "Science"}))
+        .await["labelId"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    classbridge_service::pushes::set_push_url(&app.store, school.sid, Some(&receiver.url))
+        .await
+        .unwrap();
+    school
+        .ok(
+            "addCourseLabels",
+            json!({"courseList": [{"courseId": course, "labelIds": [label]}]}),
+        )
+        .await;
+    school
+        .ok(
+            "addClassLabels",
+            json!({"courseId": course, "classList": [{"classId": lesson, "classLabelId": [label]}]}),
+        )
+        .await;
+    let messages = receiver
+        .wait_for("two label messages", |messages| messages.len() >= 2)
+        .await;
+    let science = json!([{"labelName": "Science", "labelId": label}]);
+    assert_eq!(
+        (
+            &messages[0]["Cmd"],
+            &messages[0]["opType"],
+            &messages[0]["opData"]
+        ),
+        (
+            &json!("eeoCourseInfoChange"),
+            &json!(3),
+            &json!({"courseId": course, "labelInfos": science})
+        ),
+        "{}",
+        messages[0]
+    );
+    assert_eq!(
+        (
+            &messages[1]["Cmd"],
+            &messages[1]["ClassID"],
+            &messages[1]["opData"]
+        ),
+        (
+            &json!("eeoClassInfoChange"),
+            &json!(lesson),
+            &json!({"courseId": course, "classId": lesson, "labelInfos": science})
+        ),
+        "{}",
+        messages[1]
+    );
+    for message in &messages {
+        verify(message, &school.secret);
+    }
 }
