@@ -327,7 +327,14 @@ pub async fn end_course(
         .into_iter()
         .filter(|lesson| lesson.begins_at > now_ms)
     {
-        delete_lesson(&mut tx, school.tenant_id, &mut lesson, now).await?;
+        delete_lesson(
+            &mut tx,
+            school.tenant_id,
+            &mut lesson,
+            crate::pushes::SOURCE_V1,
+            now,
+        )
+        .await?;
     }
     let before = course.clone();
     course.ended_at = Some(now_ms);

@@ -122,7 +122,14 @@ pub async fn del_course_class(
             ))
         }
     }
-    delete_lesson(&mut tx, school.tenant_id, &mut lesson, now).await?;
+    delete_lesson(
+        &mut tx,
+        school.tenant_id,
+        &mut lesson,
+        crate::pushes::SOURCE_V1,
+        now,
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -142,7 +149,14 @@ pub async fn del_end_course_class(
     if Phase::of(&lesson, now) == Phase::InSession {
         return Err(in_session());
     }
-    delete_lesson(&mut tx, school.tenant_id, &mut lesson, now).await?;
+    delete_lesson(
+        &mut tx,
+        school.tenant_id,
+        &mut lesson,
+        crate::pushes::SOURCE_V1,
+        now,
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }

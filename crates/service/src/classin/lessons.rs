@@ -393,6 +393,7 @@ pub(crate) async fn delete_lesson(
     tx: &mut StoreTx,
     tenant_id: TenantId,
     lesson: &mut LessonRow,
+    source: i64,
     now: i64,
 ) -> ClassinResult<()> {
     lesson.deleted_at = Some(now * 1000);
@@ -402,7 +403,7 @@ pub(crate) async fn delete_lesson(
         tx,
         tenant_id,
         crate::pushes::LessonChange::Deleted(&*lesson),
-        crate::pushes::SOURCE_V1,
+        source,
         now,
     )
     .await?;

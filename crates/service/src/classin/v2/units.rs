@@ -157,12 +157,10 @@ pub async fn delete(
             ));
         }
         if lesson.deleted_at.is_none() {
-            lesson.deleted_at = Some(now * 1000);
-            lesson_store::update_lesson(&mut tx, school.tenant_id, &lesson).await?;
-            crate::pushes::lesson_changed(
+            crate::classin::lessons::delete_lesson(
                 &mut tx,
                 school.tenant_id,
-                crate::pushes::LessonChange::Deleted(&lesson),
+                &mut lesson,
                 crate::pushes::SOURCE_LMS,
                 now,
             )
