@@ -26,6 +26,7 @@ use axum::{
     Router,
 };
 use tower_http::catch_panic::CatchPanicLayer;
+use utoipa_axum::{router::OpenApiRouter, routes};
 
 pub use error::{ApiError, ApiResult};
 pub use state::{ApiSettings, AppState};
@@ -34,7 +35,8 @@ pub use state::{ApiSettings, AppState};
 pub fn router(state: AppState) -> Router {
     // Install the recorder before the first request is counted.
     ops::prometheus();
-    let routed = routes()
+    let (routes, _document) = routes().split_for_parts();
+    let routed = routes
         .route_layer(middleware::from_fn(observe::note_route))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
@@ -60,15 +62,17 @@ pub fn router(state: AppState) -> Router {
     Router::new().fallback_service(overridden)
 }
 
-/// Every route the server answers: the partner API, ClassIn v1 and v2, the pages and the operations endpoints.
-fn routes() -> Router<AppState> {
-    Router::new()
+/// Every route the server answers, with the OpenAPI operations of the documented ones: the partner API, ClassIn v1
+/// and v2, the pages and the operations endpoints. One declaration for both, so that a documented operation cannot
+/// lack its route (and `tests/it/openapi.rs` checks the other way round).
+pub(crate) fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
         .merge(partner::routes())
-        .merge(classin::routes())
-        .merge(classin_v2::routes())
+        .merge(classin::routes().into())
+        .merge(classin_v2::routes().into())
         .merge(web::routes())
-        .route("/healthz", get(ops::healthz))
-        .route("/readyz", get(ops::readyz))
+        .routes(routes!(ops::healthz))
+        .routes(routes!(ops::readyz))
         .route("/metrics", get(ops::metrics_text))
         .route("/openapi.json", get(ops::openapi_json))
         .route("/docs", get(ops::docs_page))
@@ -78,7 +82,7 @@ fn routes() -> Router<AppState> {
 /// route cannot miss one): `ANY` for a path served on every method (ClassIn's), a `GET` route's implied `HEAD` left
 /// out. Sorted by path, then method.
 pub fn route_table() -> Vec<(String, String)> {
-    route_table::of(&format!("{:?}", routes()))
+    route_table::of(&format!("{:?}", routes().split_for_parts().0))
 }
 
 async fn not_found() -> ApiError {

@@ -8,8 +8,6 @@ use utoipa::{
     Modify, OpenApi, ToSchema,
 };
 
-use crate::{ops, partner};
-
 /// Every error answer: `{"message": "…"}`.
 #[derive(Serialize, ToSchema)]
 pub struct ErrorBody {
@@ -53,49 +51,6 @@ impl Modify for TokenSecurity {
                        bodies, `SID`/`timeStamp`/`safeKey`, every answer HTTP 200 with ClassIn's `error_info` \
                        envelope); it follows ClassIn's documentation rather than this reference."
     ),
-    paths(
-        ops::healthz,
-        ops::readyz,
-        partner::me::get_me,
-        partner::groups::list_groups,
-        partner::scheduling::list_courses,
-        partner::scheduling::get_course,
-        partner::outline::get_outline,
-        partner::scheduling::list_lessons,
-        partner::scheduling::get_lesson,
-        partner::scheduling::book,
-        partner::scheduling::cancel_booking,
-        partner::groups::create_group,
-        partner::groups::get_group,
-        partner::groups::update_group,
-        partner::groups::delete_group,
-        partner::mirror::post_branches,
-        partner::mirror::post_simple,
-        partner::mirror::get_job,
-        partner::mirror::list_jobs,
-        partner::mirror_people::update_person,
-        partner::mirror_people::delete_person,
-        partner::branches::list_branches,
-        partner::users::create_user,
-        partner::users::list_users,
-        partner::users::list_users_with_roles,
-        partner::users::list_users_with_groups,
-        partner::users::list_users_with_classrooms,
-        partner::users::list_lms_users,
-        partner::users::get_user,
-        partner::users::get_user_with,
-        partner::users::update_user,
-        partner::users::delete_user,
-        partner::users::transfer,
-        partner::classrooms::list_classrooms,
-        partner::classrooms::create_classroom,
-        partner::classrooms::get_classroom,
-        partner::classrooms::update_classroom,
-        partner::classrooms::delete_classroom,
-        partner::sso::sso_token,
-        partner::sso::legacy_sso_token,
-        crate::web::sso::exchange,
-    ),
     components(schemas(ErrorBody, ValidationErrorBody)),
     modifiers(&TokenSecurity),
     tags(
@@ -110,14 +65,18 @@ impl Modify for TokenSecurity {
 )]
 pub struct ApiDoc;
 
+/// The whole document: the title, tags and shared schemas of [`ApiDoc`], and the operations that the router's
+/// documented routes carry (see `crate::routes`).
+pub fn document() -> utoipa::openapi::OpenApi {
+    let mut document = ApiDoc::openapi();
+    document.merge(crate::routes().split_for_parts().1);
+    document
+}
+
 /// The document as pretty JSON (built once).
 pub fn document_json() -> &'static str {
     static JSON: OnceLock<String> = OnceLock::new();
-    JSON.get_or_init(|| {
-        ApiDoc::openapi()
-            .to_pretty_json()
-            .unwrap_or_else(|_| "{}".into())
-    })
+    JSON.get_or_init(|| document().to_pretty_json().unwrap_or_else(|_| "{}".into()))
 }
 
 fn escape(text: &str) -> String {

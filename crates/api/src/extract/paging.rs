@@ -5,6 +5,7 @@ use classbridge_domain::ValidationErrors;
 use classbridge_store::{Page, PageRequest};
 use serde::Serialize;
 use serde_json::Value;
+use utoipa::ToSchema;
 
 use crate::error::ApiError;
 
@@ -85,24 +86,35 @@ impl Paging {
     }
 }
 
-/// A paged answer.
-#[derive(Debug, Serialize)]
+/// A paged answer (`body = PageBody<Vec<UserJson>>` in an operation's responses).
+#[derive(Debug, Serialize, ToSchema)]
 pub struct PageBody<D> {
+    /// The page's items.
     pub data: D,
     pub meta: PageMeta,
     pub links: PageLinks,
 }
 
-#[derive(Debug, Serialize)]
+/// Where this page is in the whole list.
+#[derive(Debug, Serialize, ToSchema)]
 pub struct PageMeta {
+    /// This page's number, from 1.
+    #[schema(minimum = 1)]
     pub page: u32,
+    /// Items per page asked for (1 to 1,000).
+    #[schema(minimum = 1, maximum = 1000)]
     pub per_page: u32,
+    /// Items in the whole list.
+    #[schema(minimum = 0)]
     pub total: i64,
 }
 
-#[derive(Debug, Serialize)]
+/// The neighbouring pages, relative to this server (`null` at either end).
+#[derive(Debug, Serialize, ToSchema)]
 pub struct PageLinks {
+    /// The next page, while more items follow.
     pub next: Option<String>,
+    /// The previous page, after the first.
     pub prev: Option<String>,
 }
 

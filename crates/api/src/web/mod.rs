@@ -17,18 +17,18 @@ use axum::{
     http::{header, request::Parts, StatusCode},
     response::{Html, IntoResponse, Response},
     routing::{get, post},
-    Router,
 };
 use classbridge_store::sso::SessionRow;
 use maud::{html, Markup, DOCTYPE};
+use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::state::AppState;
 use i18n::{Key, Lang};
 
 pub const SESSION_COOKIE: &str = "cb_session";
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
         .route("/sso/{token}", get(sso::open_link))
         .route("/home", get(home::home))
         .route("/dashboard", get(dashboard::dashboard))
@@ -45,7 +45,7 @@ pub fn routes() -> Router<AppState> {
         .route("/labs/assets/{name}", get(labs::asset))
         .route("/logout", post(sso::sign_out))
         .route("/lang", post(sso::switch_language))
-        .route("/api/v2/sso/exchange", post(sso::exchange))
+        .routes(routes!(sso::exchange))
 }
 
 /// A signed-in person, with the hash of their session id (what the store knows it by).

@@ -13,6 +13,7 @@ mod labs;
 mod membership_deletes;
 mod mirror;
 mod mirror_renames;
+mod openapi;
 mod probes;
 mod robust;
 mod sso;
