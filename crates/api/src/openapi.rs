@@ -65,12 +65,115 @@ impl Modify for TokenSecurity {
 )]
 pub struct ApiDoc;
 
-/// The whole document: the title, tags and shared schemas of [`ApiDoc`], and the operations that the router's
-/// documented routes carry (see `crate::routes`).
+/// The whole document: the title, tags and shared schemas of [`ApiDoc`], the operations that the router's
+/// documented routes carry (see `crate::routes`), and the answers every partner operation may give.
 pub fn document() -> utoipa::openapi::OpenApi {
     let mut document = ApiDoc::openapi();
     document.merge(crate::routes().split_for_parts().1);
+    add_common_answers(&mut document);
     document
+}
+
+/// Answers any operation may give, whatever its own are: the refusals of what wraps every request (body limits,
+/// timeouts, a busy database) and, for operations with the partner `token`, of the credential check and its rate
+/// limit. An operation's own answer for a status is kept.
+fn add_common_answers(document: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::{
+        header::HeaderBuilder, ContentBuilder, KnownFormat, ObjectBuilder, Ref, ResponseBuilder,
+        SchemaFormat, Type,
+    };
+    let error = |description: &str, retry_after: bool| {
+        let mut response = ResponseBuilder::new().description(description).content(
+            "application/json",
+            ContentBuilder::new()
+                .schema(Some(Ref::from_schema_name("ErrorBody")))
+                .build(),
+        );
+        if retry_after {
+            response = response.header(
+                "Retry-After",
+                HeaderBuilder::new()
+                    .schema(
+                        ObjectBuilder::new()
+                            .schema_type(Type::Integer)
+                            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int32)))
+                            .minimum(Some(0)),
+                    )
+                    .description(Some("Seconds to wait before sending the request again."))
+                    .build(),
+            );
+        }
+        response.build()
+    };
+    let everywhere = [
+        (
+            "408",
+            error(
+                "The request body stopped arriving before it was complete.",
+                false,
+            ),
+        ),
+        (
+            "413",
+            error(
+                "The request body is larger than this endpoint's limit.",
+                false,
+            ),
+        ),
+        (
+            "503",
+            error(
+                "The database is busy; send the request again after `Retry-After`.",
+                true,
+            ),
+        ),
+    ];
+    let with_token = [
+        ("401", error("Missing, unknown or revoked token.", false)),
+        (
+            "403",
+            error(
+                "The `referer` is not the credential's origin, or the credential may not do this.",
+                false,
+            ),
+        ),
+        ("406", error("`accept` excludes JSON.", false)),
+        (
+            "429",
+            error(
+                "Over the credential's rate limit; retry after `Retry-After`.",
+                true,
+            ),
+        ),
+    ];
+    for item in document.paths.paths.values_mut() {
+        for operation in [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.patch,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            let partner = operation.security.as_ref().is_some_and(|requirements| {
+                serde_json::to_value(requirements)
+                    .map(|value| value.to_string().contains("\"token\""))
+                    .unwrap_or(false)
+            });
+            let answers = everywhere
+                .iter()
+                .chain(with_token.iter().filter(|_| partner));
+            for (status, response) in answers {
+                operation
+                    .responses
+                    .responses
+                    .entry((*status).to_owned())
+                    .or_insert_with(|| response.clone().into());
+            }
+        }
+    }
 }
 
 /// The document as pretty JSON (built once).
