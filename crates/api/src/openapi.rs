@@ -1,6 +1,11 @@
-//! The OpenAPI 3 document, generated from the handlers' annotations, and the `/docs` reference page built from it.
+//! The OpenAPI 3 document, generated from the handlers' annotations; the `/docs` reference page is rendered from it
+//! by [`docs_page`].
 
-use std::{fmt::Write, sync::OnceLock};
+mod docs_example;
+pub mod docs_page;
+mod docs_schema;
+
+use std::sync::OnceLock;
 
 use serde::Serialize;
 use utoipa::{
@@ -180,114 +185,4 @@ fn add_common_answers(document: &mut utoipa::openapi::OpenApi) {
 pub fn document_json() -> &'static str {
     static JSON: OnceLock<String> = OnceLock::new();
     JSON.get_or_init(|| document().to_pretty_json().unwrap_or_else(|_| "{}".into()))
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
-/// A readable, self-contained HTML reference of every endpoint (no scripts, nothing fetched from elsewhere).
-pub fn reference_page() -> String {
-    let document: serde_json::Value = serde_json::from_str(document_json()).unwrap_or_default();
-    let mut html = String::from(
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>classbridge API reference</title><style>\
-         body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;line-height:1.5;color:#1a1a1a}\
-         code,pre{font-family:ui-monospace,monospace;background:#f3f3f3;border-radius:4px}\
-         pre{padding:.75rem;overflow:auto}section{border-top:1px solid #ddd;padding:.5rem 0}\
-         .method{font-weight:700;text-transform:uppercase;margin-right:.5rem}\
-         table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.25rem .5rem;text-align:left}\
-         </style></head><body><h1>classbridge API reference</h1>\
-         <p>Generated from the server's code; the machine-readable document is <a href=\"/openapi.json\">/openapi.json</a>.</p>",
-    );
-    if let Some(description) = document
-        .pointer("/info/description")
-        .and_then(|v| v.as_str())
-    {
-        let _ = write!(html, "<p>{}</p>", escape(description));
-    }
-    if let Some(paths) = document.get("paths").and_then(|v| v.as_object()) {
-        for (path, item) in paths {
-            let Some(operations) = item.as_object() else {
-                continue;
-            };
-            for (method, operation) in operations {
-                let text = |key: &str| operation.get(key).and_then(|v| v.as_str()).unwrap_or("");
-                let _ = write!(
-                    html,
-                    "<section><h2><span class=\"method\">{}</span><code>{}</code></h2><p>{}</p>",
-                    escape(method),
-                    escape(path),
-                    escape(if text("description").is_empty() {
-                        text("summary")
-                    } else {
-                        text("description")
-                    })
-                );
-                if let Some(parameters) = operation.get("parameters").and_then(|v| v.as_array()) {
-                    html.push_str("<table><tr><th>parameter</th><th>in</th><th>required</th><th>about</th></tr>");
-                    for parameter in parameters {
-                        let field = |key: &str| {
-                            parameter
-                                .get(key)
-                                .map(|v| v.to_string().trim_matches('"').to_owned())
-                        };
-                        let _ = write!(
-                            html,
-                            "<tr><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                            escape(&field("name").unwrap_or_default()),
-                            escape(&field("in").unwrap_or_default()),
-                            escape(&field("required").unwrap_or_else(|| "false".into())),
-                            escape(&field("description").unwrap_or_default())
-                        );
-                    }
-                    html.push_str("</table>");
-                }
-                if let Some(body) = operation.get("requestBody") {
-                    let _ = write!(
-                        html,
-                        "<p>Body (JSON, or the same fields as a PHP-style form):</p><pre>{}</pre>",
-                        escape(&serde_json::to_string_pretty(body).unwrap_or_default())
-                    );
-                }
-                if let Some(responses) = operation.get("responses").and_then(|v| v.as_object()) {
-                    html.push_str("<ul>");
-                    for (status, response) in responses {
-                        let description = response
-                            .get("description")
-                            .and_then(|v| v.as_str())
-                            .unwrap_or("");
-                        let _ = write!(
-                            html,
-                            "<li><code>{}</code> {}</li>",
-                            escape(status),
-                            escape(description)
-                        );
-                    }
-                    html.push_str("</ul>");
-                }
-                html.push_str("</section>");
-            }
-        }
-    }
-    if let Some(schemas) = document
-        .pointer("/components/schemas")
-        .and_then(|v| v.as_object())
-    {
-        html.push_str("<h2>Schemas</h2>");
-        for (name, schema) in schemas {
-            let _ = write!(
-                html,
-                "<section><h3 id=\"{0}\">{0}</h3><pre>{1}</pre></section>",
-                escape(name),
-                escape(&serde_json::to_string_pretty(schema).unwrap_or_default())
-            );
-        }
-    }
-    html.push_str("</body></html>");
-    html
 }
