@@ -6,6 +6,7 @@ mod branch_scope;
 mod browser;
 mod classin;
 mod cli;
+mod contract;
 mod foundation;
 mod groups;
 mod hardening;

@@ -1,0 +1,116 @@
+//! The contract as a document: `/openapi.json` against its reviewed snapshot (any change of the contract shows in
+//! review and fails CI until the snapshot is updated), and `/docs` rendering every operation of it offline.
+//!
+//! To accept a deliberate change of the document: `INSTA_UPDATE=always cargo nextest run -p classbridge --test it
+//! contract::openapi_document` (or run it without the variable, which leaves a `.snap.new` outside CI, and
+//! `cargo insta review`), then commit `tests/it/snapshots/it__contract__openapi.snap`.
+
+use reqwest::Method;
+
+use crate::harness::{Backend, TestApp};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn openapi_document_matches_its_snapshot() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let response = app
+        .anonymous(Method::GET, "/openapi.json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let served = response.text().await.unwrap();
+    // The snapshot is the pretty form of what is served, so that a review diff shows one change a line.
+    let document: serde_json::Value = serde_json::from_str(&served).expect("the document is JSON");
+    let pretty = serde_json::to_string_pretty(&document).unwrap();
+    insta::assert_snapshot!("openapi", pretty);
+}
+
+/// `(method, path)` of every operation of the document.
+fn operations(document: &serde_json::Value) -> Vec<(String, String)> {
+    let mut operations = Vec::new();
+    for (path, item) in document["paths"].as_object().expect("paths") {
+        for method in ["get", "put", "post", "delete", "patch", "head", "options"] {
+            if item.get(method).is_some() {
+                operations.push((method.to_owned(), path.clone()));
+            }
+        }
+    }
+    operations
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn docs_page_shows_every_operation_offline_with_a_search_box() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let document: serde_json::Value = app
+        .anonymous(Method::GET, "/openapi.json")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let response = app.anonymous(Method::GET, "/docs").send().await.unwrap();
+    assert_eq!(response.status(), 200);
+    assert!(response.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/html"));
+    let policy = response.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(policy.contains("default-src 'none'"), "{policy}");
+    let page = response.text().await.unwrap();
+
+    let operations = operations(&document);
+    assert!(operations.len() >= 30, "{} operations", operations.len());
+    for (method, path) in &operations {
+        let heading = format!(
+            "<span class=\"m m-{method}\">{method}</span> <code>{}</code>",
+            escape(path)
+        );
+        assert!(page.contains(&heading), "no {method} {path} on /docs");
+    }
+    for tag in document["tags"].as_array().unwrap() {
+        let name = tag["name"].as_str().unwrap();
+        assert!(
+            page.contains(&format!("<h2>{}</h2>", escape(name))),
+            "{name}"
+        );
+    }
+    assert!(page.contains("<input type=\"search\" id=\"search\""));
+    assert!(page.contains("<nav class=\"sidebar\""));
+    // Every named schema has its section, and the example bodies are there.
+    for name in document["components"]["schemas"]
+        .as_object()
+        .unwrap()
+        .keys()
+    {
+        assert!(
+            page.contains(&format!("<h3>{}</h3>", escape(name))),
+            "{name}"
+        );
+    }
+    assert!(page.contains("Example answer"));
+
+    // Nothing is loaded from elsewhere: every src and href stays on this server.
+    for attribute in ["src=\"", "href=\"", "src='", "href='"] {
+        for (index, _) in page.match_indices(attribute) {
+            let target = &page[index + attribute.len()..];
+            let target = &target[..target.find(['"', '\'']).unwrap_or(target.len())];
+            assert!(
+                target.starts_with('#') || (target.starts_with('/') && !target.starts_with("//")),
+                "{attribute}{target} leaves the server"
+            );
+        }
+    }
+    assert!(!page.contains("@import") && !page.contains("url("));
+}
