@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# The contract test: schemathesis (from PyPI, pinned) against a fresh `classbridge quickstart` on SQLite, over every
+# operation of its /openapi.json, with the checks that the server never answers 5xx and that every answer conforms
+# to the documented status codes, content types, headers and schemas. Deterministic (fixed seed, no example
+# database, one worker) and bounded (max examples per operation). Fails on any failure and when an operation of the
+# document got no request. Used by .ci/run.
+# Usage: scripts/contract-test/run.sh [path to the classbridge binary, default target/debug/classbridge]
+# Environment: CONTRACT_MAX_EXAMPLES (default 40), CONTRACT_SEED (default 15). Reports in target/contract-test/.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+binary="${1:-$root/target/debug/classbridge}"
+binary="$(cd "$(dirname "$binary")" && pwd)/$(basename "$binary")"
+schemathesis_version="4.32.5"
+max_examples="${CONTRACT_MAX_EXAMPLES:-40}"
+seed="${CONTRACT_SEED:-15}"
+here="$root/scripts/contract-test"
+venv="$root/target/contract-venv"
+out="$root/target/contract-test"
+
+if [ ! -x "$venv/bin/schemathesis" ] \
+  || [ "$("$venv/bin/python" -c 'from importlib.metadata import version; print(version("schemathesis"))' 2>/dev/null)" \
+    != "$schemathesis_version" ]; then
+  echo "installing schemathesis $schemathesis_version into $venv"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install -q --disable-pip-version-check "schemathesis==$schemathesis_version"
+fi
+
+rm -rf "$out"
+mkdir -p "$out"
+work="$(mktemp -d)"
+port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+base="http://127.0.0.1:$port"
+# No rate limit: the test sends thousands of requests with one token, and 429 is not what it is testing.
+(cd "$work" && CLASSBRIDGE_RATE_LIMIT_PER_MINUTE=0 exec "$binary" quickstart --bind "127.0.0.1:$port" \
+  >"$out/quickstart.log" 2>&1) &
+server=$!
+trap 'kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; rm -rf "$work"' EXIT
+for _ in $(seq 1 100); do
+  grep -q "ClassIn SECRET" "$out/quickstart.log" 2>/dev/null && break
+  sleep 0.2
+done
+token="$(awk '/partner token/ {print $3}' "$out/quickstart.log")"
+sid="$(awk '/ClassIn SID/ {print $3}' "$out/quickstart.log")"
+secret="$(awk '/ClassIn SECRET/ {print $3}' "$out/quickstart.log")"
+referer="$(sed -n 's/.*referer \(http[^;)]*\).*/\1/p' "$out/quickstart.log" | head -n 1)"
+if [ -z "$token" ] || [ -z "$sid" ] || [ -z "$secret" ] || [ -z "$referer" ]; then
+  echo "classbridge quickstart did not print a token, referer, SID and SECRET:"; cat "$out/quickstart.log"; exit 1
+fi
+
+echo "--- seeding a small school through the partner API"
+"$venv/bin/python" "$here/seed.py" --base-url "$base" --token "$token" --referer "$referer"
+curl -fsS "$base/openapi.json" -o "$out/openapi.json"
+
+echo "--- schemathesis $schemathesis_version: seed $seed, at most $max_examples examples per operation"
+status=0
+# Run from target/contract-test, where Hypothesis may leave its folder.
+(cd "$out" && CONTRACT_CLASSIN_SID="$sid" CONTRACT_CLASSIN_SECRET="$secret" SCHEMATHESIS_HOOKS="$here/hooks.py" \
+  exec "$venv/bin/schemathesis" --config-file "$here/schemathesis.toml" run "$base/openapi.json" \
+  --header "token: $token" --header "referer: $referer" --header "accept: application/json" \
+  --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,response_headers_conformance \
+  --seed "$seed" --generation-database none --max-examples "$max_examples" --workers 1 \
+  --continue-on-failure --request-timeout 30 --no-color \
+  --report ndjson,har --report-ndjson-path "$out/events.ndjson" --report-har-path "$out/requests.har.json") \
+  | tee "$out/schemathesis.log" || status=$?
+
+echo "--- per operation"
+"$venv/bin/python" "$here/summary.py" --document "$out/openapi.json" --har "$out/requests.har.json" \
+  --ndjson "$out/events.ndjson" --findings "$out/findings.md" || status=1
+if grep -q "panicked\|ERROR" "$out/quickstart.log"; then
+  echo "the server logged errors during the run (see $out/quickstart.log):"
+  grep -m 20 "panicked\|ERROR" "$out/quickstart.log"
+  status=1
+fi
+if [ "$status" -ne 0 ]; then
+  echo "RESULT: FAILED (findings: $out/findings.md; every request: $out/requests.har.json)"
+  exit 1
+fi
+echo "RESULT: OK, every operation exercised and every answer as documented"
