@@ -80,18 +80,19 @@ pub fn document() -> utoipa::openapi::OpenApi {
 }
 
 /// Answers any operation may give, whatever its own are: the refusals of what wraps every request (body limits,
-/// timeouts, a busy database) and, for operations with the partner `token`, of the credential check and its rate
+/// timeouts, text that cannot be stored, a busy database), of the body readers (bad JSON or form, a content type not
+/// read) for operations with a body, and, for operations with the partner `token`, of the credential check and its rate
 /// limit. An operation's own answer for a status is kept.
 fn add_common_answers(document: &mut utoipa::openapi::OpenApi) {
     use utoipa::openapi::{
         header::HeaderBuilder, ContentBuilder, KnownFormat, ObjectBuilder, Ref, ResponseBuilder,
         SchemaFormat, Type,
     };
-    let error = |description: &str, retry_after: bool| {
+    let answer = |schema: &str, description: &str, retry_after: bool| {
         let mut response = ResponseBuilder::new().description(description).content(
             "application/json",
             ContentBuilder::new()
-                .schema(Some(Ref::from_schema_name("ErrorBody")))
+                .schema(Some(Ref::from_schema_name(schema)))
                 .build(),
         );
         if retry_after {
@@ -110,7 +111,30 @@ fn add_common_answers(document: &mut utoipa::openapi::OpenApi) {
         }
         response.build()
     };
+    let error =
+        |description: &str, retry_after: bool| answer("ErrorBody", description, retry_after);
+    let with_body = [
+        (
+            "400",
+            error("The body is not well-formed JSON or form data.", false),
+        ),
+        (
+            "415",
+            error(
+                "The body's `content-type` is not one this operation reads.",
+                false,
+            ),
+        ),
+    ];
     let everywhere = [
+        (
+            "422",
+            answer(
+                "ValidationErrorBody",
+                "Invalid parameters or body fields, by dot path (a NUL or invalid UTF-8 in any text included).",
+                false,
+            ),
+        ),
         (
             "408",
             error(
@@ -162,13 +186,23 @@ fn add_common_answers(document: &mut utoipa::openapi::OpenApi) {
         .into_iter()
         .flatten()
         {
+            // ClassIn's APIs answer every refusal with HTTP 200 in their own envelope: their operations say so.
+            let classin = operation
+                .tags
+                .as_ref()
+                .is_some_and(|tags| tags.iter().any(|tag| tag.starts_with("ClassIn")));
+            if classin {
+                continue;
+            }
             let partner = operation.security.as_ref().is_some_and(|requirements| {
                 serde_json::to_value(requirements)
                     .map(|value| value.to_string().contains("\"token\""))
                     .unwrap_or(false)
             });
+            let has_body = operation.request_body.is_some();
             let answers = everywhere
                 .iter()
+                .chain(with_body.iter().filter(|_| has_body))
                 .chain(with_token.iter().filter(|_| partner));
             for (status, response) in answers {
                 operation
