@@ -9,7 +9,7 @@ use std::sync::OnceLock;
 
 use serde::Serialize;
 use utoipa::{
-    openapi::security::{ApiKey, ApiKeyValue, SecurityScheme},
+    openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme},
     Modify, OpenApi, ToSchema,
 };
 
@@ -43,6 +43,26 @@ impl Modify for TokenSecurity {
                  with the registered origin and `accept: application/json`.",
             ))),
         );
+        // The signed-in person's session (the lab page's JSON calls): the cookie a sign-in link sets, or, for the
+        // app, the same session id as a bearer token.
+        components.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+                crate::web::SESSION_COOKIE,
+                "The session cookie set when a person opens a sign-in link.",
+            ))),
+        );
+        components.add_security_scheme(
+            "session_bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some(
+                        "The session as `Authorization: Bearer <session_token>`, the token `POST /api/v2/sso/exchange` gives the app.",
+                    ))
+                    .build(),
+            ),
+        );
     }
 }
 
@@ -65,6 +85,9 @@ impl Modify for TokenSecurity {
         (name = "sso", description = "Single sign-on links and the app's token exchange"),
         (name = "groups", description = "The tenant's groups of users"),
         (name = "scheduling", description = "Courses and lessons read back; Mode B booking"),
+        (name = "subjects", description = "The mirrored subjects, and the supervisors of subjects"),
+        (name = "learning paths", description = "Experiments assigned to teachers and their students; the grades"),
+        (name = "labs", description = "The catalogue of virtual labs, and the lab page's calls (with the student's session)"),
         (name = "operations", description = "Health and readiness")
     )
 )]

@@ -9,12 +9,13 @@ pub mod me;
 pub mod mirror;
 pub mod mirror_people;
 pub mod outline;
+mod paging_params;
 pub mod scheduling;
 pub mod sso;
 pub mod subjects;
 pub mod users;
 
-use axum::routing::{get, patch, post};
+use axum::routing::patch;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::state::AppState;
@@ -35,31 +36,21 @@ pub fn routes() -> OpenApiRouter<AppState> {
             mirror_people::update_person,
             mirror_people::delete_person
         ))
-        .route("/api/v2/subjects", get(subjects::list_subjects))
-        .route(
-            "/api/v2/subjects/supervisors",
-            get(subjects::list_supervisors).post(subjects::upsert_supervisors),
-        )
-        .route(
-            "/api/v2/subjects/supervisors/{uuid}",
-            get(subjects::get_supervisor),
-        )
-        .route("/api/v2/subjects/{subject_id}", get(subjects::get_subject))
-        .route("/api/v2/experiments", get(experiments::list_experiments))
-        .route("/api/v2/experiments/{id}", get(experiments::get_experiment))
-        .route(
-            "/api/v2/learning-path/teacher/experiment",
-            post(learning_paths::create_learning_path),
-        )
-        .route(
-            "/api/v2/learning-path/teacher/{subject_uuid}",
-            patch(learning_paths::update_learning_path)
-                .delete(learning_paths::delete_learning_path),
-        )
-        .route(
-            "/api/v2/learning-path/teacher/{subject_uuid}/grades",
-            get(learning_paths::grades),
-        )
+        .routes(routes!(subjects::list_subjects))
+        .routes(routes!(
+            subjects::list_supervisors,
+            subjects::upsert_supervisors
+        ))
+        .routes(routes!(subjects::get_supervisor))
+        .routes(routes!(subjects::get_subject))
+        .routes(routes!(experiments::list_experiments))
+        .routes(routes!(experiments::get_experiment))
+        .routes(routes!(learning_paths::create_learning_path))
+        .routes(routes!(
+            learning_paths::update_learning_path,
+            learning_paths::delete_learning_path
+        ))
+        .routes(routes!(learning_paths::grades))
         .routes(routes!(scheduling::list_courses))
         .routes(routes!(scheduling::get_course))
         .routes(routes!(outline::get_outline))

@@ -11,15 +11,16 @@ use classbridge_domain::{
     input::{lenient_text, FieldReader, TextRules},
     ValidationErrors,
 };
-use classbridge_store::subjects::{
-    SubjectRow, SubjectSection, SubjectTeacher, SupervisorRow, SupervisorUpsert,
-};
-use serde_json::{json, Value};
+use classbridge_store::subjects::{self as rows, SubjectRow, SupervisorRow, SupervisorUpsert};
+use serde::Serialize;
+use serde_json::Value;
+use utoipa::ToSchema;
 
 use super::parse_id;
 use crate::{
     error::{ApiError, ApiResult},
-    extract::{Paging, Partner, PartnerInput},
+    extract::{PageBody, Paging, Partner, PartnerInput},
+    openapi::{ErrorBody, ValidationErrorBody},
     state::AppState,
     time::rfc3339,
 };
@@ -29,54 +30,126 @@ const MAX_SUPERVISORS: usize = 1000;
 /// Most subjects of one supervisor.
 const MAX_SUBJECTS: usize = 1000;
 
-fn branch_json(subject: &SubjectRow) -> Value {
-    json!({"id": subject.branch_id, "partner_id": subject.branch_partner_id, "name": subject.branch_name})
+/// The branch a subject belongs to.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SubjectBranch {
+    /// classbridge's id of the branch.
+    pub id: i64,
+    /// The partner's id of the branch (from the mirror).
+    pub partner_id: i64,
+    pub name: String,
+}
+
+/// A class, as a section of a subject names it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SubjectClass {
+    /// classbridge's id of the class.
+    pub id: i64,
+    /// The partner's id of the class (from the mirror).
+    pub partner_id: i64,
+    pub name: String,
+}
+
+/// A teacher of a subject.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SubjectTeacher {
+    /// classbridge's id of the person.
+    pub id: i64,
+    /// The partner's id of the person; `null` for someone made by hand without one.
+    pub uuid: Option<String>,
+    pub name: String,
+}
+
+/// A section that has the subject, with its class and the subject's teachers there.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SubjectSection {
+    /// classbridge's id of the section.
+    pub id: i64,
+    pub name: String,
+    pub class: SubjectClass,
+    pub teachers: Vec<SubjectTeacher>,
+}
+
+/// A mirrored subject with its branch, the sections that have it and all its teachers.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Subject {
+    /// classbridge's id of the subject.
+    pub id: i64,
+    /// The partner's id of the subject (from the mirror).
+    pub partner_id: i64,
+    pub name: String,
+    pub branch: SubjectBranch,
+    pub sections: Vec<SubjectSection>,
+    /// Every teacher of the subject, each once.
+    pub teachers: Vec<SubjectTeacher>,
+}
+
+fn branch_of(subject: &SubjectRow) -> SubjectBranch {
+    SubjectBranch {
+        id: subject.branch_id,
+        partner_id: subject.branch_partner_id,
+        name: subject.branch_name.clone(),
+    }
 }
 
 /// A subject with its branch, the sections that have it (with class and teachers) and its teachers.
-fn subject_json(
+fn subject_body(
     subject: &SubjectRow,
-    sections: &[SubjectSection],
-    teachers: &[SubjectTeacher],
-) -> Value {
-    let person = |t: &SubjectTeacher| json!({"id": t.user_id, "uuid": t.uuid, "name": t.name});
-    let mut all_teachers: Vec<Value> = Vec::new();
+    sections: &[rows::SubjectSection],
+    teachers: &[rows::SubjectTeacher],
+) -> Subject {
+    let person = |t: &rows::SubjectTeacher| SubjectTeacher {
+        id: t.user_id,
+        uuid: t.uuid.clone(),
+        name: t.name.clone(),
+    };
+    let mut all_teachers = Vec::new();
     let mut seen = HashSet::new();
     for teacher in teachers.iter().filter(|t| t.subject_id == subject.id) {
         if seen.insert(teacher.user_id) {
             all_teachers.push(person(teacher));
         }
     }
-    let sections: Vec<Value> = sections
+    let sections = sections
         .iter()
         .filter(|s| s.subject_id == subject.id)
-        .map(|section| {
-            json!({
-                "id": section.section_id,
-                "name": section.section_name,
-                "class": {"id": section.class_id, "partner_id": section.class_partner_id, "name": section.class_name},
-                "teachers": teachers.iter()
-                    .filter(|t| t.subject_id == subject.id && t.section_id == section.section_id)
-                    .map(person).collect::<Vec<_>>(),
-            })
+        .map(|section| SubjectSection {
+            id: section.section_id,
+            name: section.section_name.clone(),
+            class: SubjectClass {
+                id: section.class_id,
+                partner_id: section.class_partner_id,
+                name: section.class_name.clone(),
+            },
+            teachers: teachers
+                .iter()
+                .filter(|t| t.subject_id == subject.id && t.section_id == section.section_id)
+                .map(person)
+                .collect(),
         })
         .collect();
-    json!({
-        "id": subject.id,
-        "partner_id": subject.partner_id,
-        "name": subject.name,
-        "branch": branch_json(subject),
-        "sections": sections,
-        "teachers": all_teachers,
-    })
+    Subject {
+        id: subject.id,
+        partner_id: subject.partner_id,
+        name: subject.name.clone(),
+        branch: branch_of(subject),
+        sections,
+        teachers: all_teachers,
+    }
 }
 
-/// `GET /api/v2/subjects`: the mirrored subjects (of the credential's branch when scoped), paged by id.
+/// The mirrored subjects (of the credential's branch when it is branch-scoped), paged by id.
+#[utoipa::path(get, path = "/api/v2/subjects", tag = "subjects", operation_id = "list_subjects",
+    security(("token" = [])),
+    params(Paging),
+    responses(
+        (status = 200, description = "A page of subjects", body = PageBody<Vec<Subject>>),
+        (status = 422, description = "`page` or `per_page` out of range (or a query value with a NUL)", body = ValidationErrorBody)))]
 pub async fn list_subjects(
     State(state): State<AppState>,
     partner: Partner,
     paging: Paging,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<PageBody<Vec<Subject>>>> {
     let page = state
         .store
         .list_subjects(partner.scope(), paging.request)
@@ -86,46 +159,128 @@ pub async fn list_subjects(
     let data = page
         .items
         .iter()
-        .map(|subject| subject_json(subject, &sections, &teachers))
+        .map(|subject| subject_body(subject, &sections, &teachers))
         .collect();
-    Ok(Json(paging.render(&page, data)))
+    Ok(Json(paging.body(&page, data)))
 }
 
-/// `GET /api/v2/subjects/{id}`: one subject by classbridge's id.
+/// One subject by classbridge's id.
+#[utoipa::path(get, path = "/api/v2/subjects/{subject_id}", tag = "subjects", operation_id = "get_subject",
+    security(("token" = [])),
+    params(("subject_id" = i64, Path, minimum = 1, description = "classbridge's id of the subject")),
+    responses(
+        (status = 200, description = "The subject", body = Subject),
+        (status = 404, description = "No subject with this id in the credential's scope (also for an id that is not a positive integer)", body = ErrorBody)))]
 pub async fn get_subject(
     State(state): State<AppState>,
     partner: Partner,
     Path(subject_id): Path<String>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<Subject>> {
     let id = parse_id(&subject_id, "subject")?;
     let Some(subject) = state.store.find_subject(partner.scope(), id).await? else {
         return Err(ApiError::not_found("No subject with this id."));
     };
     let (sections, teachers) = state.store.subject_details(&[subject.id]).await?;
-    Ok(Json(subject_json(&subject, &sections, &teachers)))
+    Ok(Json(subject_body(&subject, &sections, &teachers)))
 }
 
-fn supervisor_json(row: &SupervisorRow, subjects: &[SubjectRow], status: Option<&str>) -> Value {
-    let subjects: Vec<Value> = subjects
+/// A subject a supervisor supervises.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SupervisedSubject {
+    /// classbridge's id of the subject.
+    pub id: i64,
+    /// The partner's id of the subject (from the mirror).
+    pub partner_id: i64,
+    pub name: String,
+    pub branch: SubjectBranch,
+}
+
+/// A supervisor with the subjects they supervise.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Supervisor {
+    /// classbridge's id of the person.
+    pub id: i64,
+    /// The partner's id of the person.
+    pub uuid: Option<String>,
+    pub name: String,
+    /// The subjects supervised (under a branch-scoped credential, those of its branch).
+    pub subjects: Vec<SupervisedSubject>,
+    /// RFC 3339.
+    #[schema(format = DateTime)]
+    pub created_at: String,
+    /// RFC 3339.
+    #[schema(format = DateTime)]
+    pub updated_at: String,
+}
+
+/// Whether an upsert made the supervisor or changed one already there.
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum UpsertStatus {
+    Created,
+    Updated,
+}
+
+/// A supervisor as the upsert wrote them.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SupervisorWritten {
+    /// classbridge's id of the person.
+    pub id: i64,
+    /// The partner's id of the person.
+    pub uuid: Option<String>,
+    pub name: String,
+    /// Exactly the subjects given, in every branch where the partner's id names one.
+    pub subjects: Vec<SupervisedSubject>,
+    /// RFC 3339.
+    #[schema(format = DateTime)]
+    pub created_at: String,
+    /// RFC 3339.
+    #[schema(format = DateTime)]
+    pub updated_at: String,
+    pub status: UpsertStatus,
+}
+
+/// The answer to an upsert: every supervisor of the request, in its order.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SupervisorsWritten {
+    pub data: Vec<SupervisorWritten>,
+}
+
+fn supervised(subjects: &[SubjectRow]) -> Vec<SupervisedSubject> {
+    subjects
         .iter()
-        .map(|s| json!({"id": s.id, "partner_id": s.partner_id, "name": s.name, "branch": branch_json(s)}))
-        .collect();
-    let mut value = json!({
-        "id": row.id, "uuid": row.uuid, "name": row.name, "subjects": subjects,
-        "created_at": rfc3339(row.created_at), "updated_at": rfc3339(row.updated_at),
-    });
-    if let Some(status) = status {
-        value["status"] = json!(status);
-    }
-    value
+        .map(|s| SupervisedSubject {
+            id: s.id,
+            partner_id: s.partner_id,
+            name: s.name.clone(),
+            branch: branch_of(s),
+        })
+        .collect()
 }
 
-/// `GET /api/v2/subjects/supervisors`: the tenant's supervisors with their subjects, paged.
+fn supervisor_body(row: &SupervisorRow, subjects: &[SubjectRow]) -> Supervisor {
+    Supervisor {
+        id: row.id,
+        uuid: row.uuid.clone(),
+        name: row.name.clone(),
+        subjects: supervised(subjects),
+        created_at: rfc3339(row.created_at),
+        updated_at: rfc3339(row.updated_at),
+    }
+}
+
+/// The tenant's supervisors with their subjects, paged.
+#[utoipa::path(get, path = "/api/v2/subjects/supervisors", tag = "subjects", operation_id = "list_supervisors",
+    security(("token" = [])),
+    params(Paging),
+    responses(
+        (status = 200, description = "A page of supervisors", body = PageBody<Vec<Supervisor>>),
+        (status = 422, description = "`page` or `per_page` out of range (or a query value with a NUL)", body = ValidationErrorBody)))]
 pub async fn list_supervisors(
     State(state): State<AppState>,
     partner: Partner,
     paging: Paging,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<PageBody<Vec<Supervisor>>>> {
     let branch = partner.credential.scope.branch_id();
     let page = state
         .store
@@ -136,17 +291,23 @@ pub async fn list_supervisors(
     let data = page
         .items
         .iter()
-        .map(|row| supervisor_json(row, subjects.get(&row.id).map_or(&[], Vec::as_slice), None))
+        .map(|row| supervisor_body(row, subjects.get(&row.id).map_or(&[], Vec::as_slice)))
         .collect();
-    Ok(Json(paging.render(&page, data)))
+    Ok(Json(paging.body(&page, data)))
 }
 
-/// `GET /api/v2/subjects/supervisors/{uuid}`.
+/// One supervisor by the partner's uuid.
+#[utoipa::path(get, path = "/api/v2/subjects/supervisors/{uuid}", tag = "subjects", operation_id = "get_supervisor",
+    security(("token" = [])),
+    params(("uuid" = String, Path, description = "The partner's id of the supervisor (surrounding white space is ignored)")),
+    responses(
+        (status = 200, description = "The supervisor", body = Supervisor),
+        (status = 404, description = "No supervisor with this uuid", body = ErrorBody)))]
 pub async fn get_supervisor(
     State(state): State<AppState>,
     partner: Partner,
     Path(uuid): Path<String>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<Supervisor>> {
     let branch = partner.credential.scope.branch_id();
     let Some(row) = state
         .store
@@ -156,11 +317,43 @@ pub async fn get_supervisor(
         return Err(ApiError::not_found("No supervisor with this uuid."));
     };
     let subjects = state.store.supervised_subjects(branch, &[row.id]).await?;
-    Ok(Json(supervisor_json(
+    Ok(Json(supervisor_body(
         &row,
         subjects.get(&row.id).map_or(&[], Vec::as_slice),
-        None,
     )))
+}
+
+/// The body of `POST /api/v2/subjects/supervisors`. In a form body the keys are PHP-style:
+/// `supervisors[0][name]=…&supervisors[0][uuid]=…&supervisors[0][subject_ids][]=4`.
+#[derive(Debug, ToSchema)]
+pub struct SupervisorsUpsert {
+    /// The supervisors to create or change, all or nothing; each uuid once.
+    #[schema(min_items = 1, max_items = 1000)]
+    pub supervisors: Vec<SupervisorUpsertItem>,
+}
+
+/// One supervisor to create or change.
+#[derive(Debug, ToSchema)]
+pub struct SupervisorUpsertItem {
+    /// Their name (trimmed; no control characters).
+    #[schema(
+        min_length = 1,
+        max_length = 255,
+        pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
+    )]
+    pub name: String,
+    /// The partner's id of the person (trimmed; no white space or control characters inside); a number is read as
+    /// its text.
+    #[schema(
+        min_length = 1,
+        max_length = 64,
+        pattern = r"^[^\s\x00-\x1f\x7f-\x9f]+$"
+    )]
+    pub uuid: String,
+    /// The partner's ids of the subjects they supervise (from the mirror), exactly these; `[]` for none. Each must
+    /// name a mirrored subject (422 at its path otherwise). Integers, or their decimal text.
+    #[schema(max_items = 1000)]
+    pub subject_ids: Vec<i64>,
 }
 
 /// One item of the request, read.
@@ -170,15 +363,27 @@ struct Wanted {
     subject_ids: Vec<(usize, i64)>,
 }
 
-/// `POST /api/v2/subjects/supervisors`: `supervisors[i]` = `{name, uuid, subject_ids[]}` (the partner's subject ids
+/// Creates or changes supervisors: `supervisors[i]` = `{name, uuid, subject_ids[]}` (the partner's subject ids
 /// from the mirror). Each supervisor is created or renamed, gets the supervisor role, and supervises exactly those
 /// subjects (in every branch where the partner's id names one). All or nothing: one invalid item refuses the request.
 /// A branch-scoped credential may not create or change supervisors (403): they see across branches.
+#[utoipa::path(post, path = "/api/v2/subjects/supervisors", tag = "subjects", operation_id = "upsert_supervisors",
+    security(("token" = [])),
+    request_body(description = "JSON, or the same fields as a PHP-style form", content(
+        (SupervisorsUpsert = "application/json"),
+        (SupervisorsUpsert = "application/x-www-form-urlencoded"),
+        (SupervisorsUpsert = "multipart/form-data"))),
+    responses(
+        (status = 200, description = "Every supervisor of the request, created or updated", body = SupervisorsWritten),
+        (status = 400, description = "The body is not JSON, not an object, or a malformed form", body = ErrorBody),
+        (status = 403, description = "A branch-scoped credential (supervisors see across branches), the `referer` is not the credential's origin, or the tenant is disabled", body = ErrorBody),
+        (status = 415, description = "A `Content-Type` other than JSON or a form", body = ErrorBody),
+        (status = 422, description = "Invalid fields, every error at its dot path (`supervisors.0.subject_ids.2`)", body = ValidationErrorBody)))]
 pub async fn upsert_supervisors(
     State(state): State<AppState>,
     partner: Partner,
     input: PartnerInput,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<SupervisorsWritten>> {
     classbridge_service::scope::require_tenant_wide(
         partner.scope(),
         "create or change supervisors (they see across branches)",
@@ -302,13 +507,21 @@ pub async fn upsert_supervisors(
         else {
             continue;
         };
-        data.push(supervisor_json(
-            &row,
-            subjects.get(id).map_or(&[], Vec::as_slice),
-            Some(if *created { "created" } else { "updated" }),
-        ));
+        data.push(SupervisorWritten {
+            id: row.id,
+            uuid: row.uuid,
+            name: row.name,
+            subjects: supervised(subjects.get(id).map_or(&[], Vec::as_slice)),
+            created_at: rfc3339(row.created_at),
+            updated_at: rfc3339(row.updated_at),
+            status: if *created {
+                UpsertStatus::Created
+            } else {
+                UpsertStatus::Updated
+            },
+        });
     }
-    Ok(Json(json!({"data": data})))
+    Ok(Json(SupervisorsWritten { data }))
 }
 
 /// A person's uuid: required, a text (or a number read as its text), trimmed, 1–64 characters without white space.

@@ -12,7 +12,10 @@ use axum::{
 use classbridge_domain::TenantId;
 use classbridge_service::labs::{self, AttemptStatus, LabRefusal};
 use classbridge_store::{lab_attempts::AttemptRow, learning_paths::LearningPathRow};
+use serde::Serialize;
 use serde_json::{json, Value};
+use std::collections::BTreeMap;
+use utoipa::ToSchema;
 
 use super::{
     i18n::Lang,
@@ -21,7 +24,10 @@ use super::{
     sso::{csrf_ok, forbidden, CsrfForm},
     WebSession,
 };
-use crate::{error::ApiError, state::AppState, time::rfc3339};
+use crate::{
+    error::ApiError, openapi::ErrorBody, partner::learning_paths::LabRubricLine, state::AppState,
+    time::rfc3339,
+};
 
 /// The lab page's policy: nothing but this server's own scripts, styles and calls; no inline code at all.
 pub const LAB_CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
@@ -116,6 +122,35 @@ pub fn refusal_text(lang: Lang, refusal: &LabRefusal) -> String {
     }
 }
 
+/// Why the lab refused a call (`invalid`: the body, with `errors`).
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum LabRefusalReason {
+    NotOpenYet,
+    Closed,
+    NoAttemptsLeft,
+    AlreadySubmitted,
+    Expired,
+    TooManyReadings,
+    NotAvailable,
+    Invalid,
+}
+
+/// A refusal of the lab page's JSON calls: the message in the student's language and, when the lab refused, why.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LabRefusalBody {
+    #[schema(example = "You have used all your attempts at this experiment.")]
+    pub message: String,
+    /// Absent for a refusal that is not the lab's (a missing or wrong `x-csrf-token`, no such attempt).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pub reason: Option<LabRefusalReason>,
+    /// For `invalid`: the dot path into the request body (`setup.supply_voltage`, `readings.3.current`) → messages.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pub errors: Option<BTreeMap<String, Vec<String>>>,
+}
+
 /// A refusal of a JSON call: its status with `{"message", "reason"}` (and `errors` with the path for input).
 fn json_refusal(lang: Lang, refusal: LabRefusal) -> Response {
     if let LabRefusal::Store(error) = refusal {
@@ -123,21 +158,27 @@ fn json_refusal(lang: Lang, refusal: LabRefusal) -> Response {
     }
     let (status, _) = refusal_status(&refusal);
     let reason = match &refusal {
-        LabRefusal::NotOpenYet(_) => "not_open_yet",
-        LabRefusal::Closed(_) => "closed",
-        LabRefusal::NoAttemptsLeft => "no_attempts_left",
-        LabRefusal::AlreadySubmitted => "already_submitted",
-        LabRefusal::Expired(_) => "expired",
-        LabRefusal::TooManyReadings => "too_many_readings",
-        LabRefusal::NotAvailable => "not_available",
-        LabRefusal::Input { .. } => "invalid",
-        LabRefusal::Store(_) => "server_error",
+        LabRefusal::NotOpenYet(_) => LabRefusalReason::NotOpenYet,
+        LabRefusal::Closed(_) => LabRefusalReason::Closed,
+        LabRefusal::NoAttemptsLeft => LabRefusalReason::NoAttemptsLeft,
+        LabRefusal::AlreadySubmitted => LabRefusalReason::AlreadySubmitted,
+        LabRefusal::Expired(_) => LabRefusalReason::Expired,
+        LabRefusal::TooManyReadings => LabRefusalReason::TooManyReadings,
+        LabRefusal::NotAvailable => LabRefusalReason::NotAvailable,
+        LabRefusal::Input { .. } | LabRefusal::Store(_) => LabRefusalReason::Invalid,
     };
-    let mut body = json!({"message": refusal_text(lang, &refusal), "reason": reason});
-    if let LabRefusal::Input { path, message } = &refusal {
-        body["message"] = json!("The given data was invalid.");
-        body["errors"] = json!({ path.clone(): [message] });
-    }
+    let body = match &refusal {
+        LabRefusal::Input { path, message } => LabRefusalBody {
+            message: "The given data was invalid.".into(),
+            reason: Some(reason),
+            errors: Some(BTreeMap::from([(path.clone(), vec![message.clone()])])),
+        },
+        _ => LabRefusalBody {
+            message: refusal_text(lang, &refusal),
+            reason: Some(reason),
+            errors: None,
+        },
+    };
     (status, Json(body)).into_response()
 }
 
@@ -342,7 +383,71 @@ async fn json_call(
     Ok((attempt, path, value))
 }
 
-/// `POST /labs/attempts/{id}/observe` `{"setup": {...}}` → `{"index", "reading"}`.
+/// The body of `observe`: the apparatus as the student set it up.
+#[derive(Debug, ToSchema)]
+pub struct LabObservation {
+    /// Each control of the lab's apparatus by name with its value (`{"supply_voltage": 6}` for Ohm's law): within
+    /// the control's range and on its step, or among its choices. A number, or its text.
+    #[schema(value_type = HashMap<String, f64>)]
+    pub setup: Value,
+}
+
+/// One reading of the simulated instruments, kept with the attempt.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LabReading {
+    /// The reading's place among the attempt's readings, from 0.
+    #[schema(minimum = 0)]
+    pub index: i64,
+    /// The set-up's values and what the instruments showed, by name, each rounded to its instrument's
+    /// resolution (`{"supply_voltage": 6, "voltage": 5.93, "current": 0.127}`).
+    #[schema(value_type = HashMap<String, f64>)]
+    pub reading: Value,
+}
+
+/// The body of `submit`: the student's table of readings and the result asked for. Anything else (a `score`
+/// above all) is ignored: the server grades.
+#[derive(Debug, ToSchema)]
+pub struct LabSubmission {
+    /// The recorded readings, each with every control and measured quantity of the lab by name (numbers, or
+    /// their text).
+    #[schema(value_type = Vec<HashMap<String, f64>>, max_items = 200)]
+    pub readings: Value,
+    /// Each result the lab asks for by name with its number, and its unit as `<name>_unit`
+    /// (`{"resistance": 47.2, "resistance_unit": "ohm"}`).
+    #[schema(value_type = Object)]
+    pub result: Value,
+}
+
+/// A graded submission.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LabGrade {
+    /// 0–100, by the lab's rubric.
+    #[schema(minimum = 0, maximum = 100)]
+    pub score: u8,
+    /// What earned and what lost marks.
+    pub lines: Vec<LabRubricLine>,
+    /// Attempts the student has left at this learning path.
+    #[schema(minimum = 0)]
+    pub attempts_left: i64,
+}
+
+/// Takes one reading of the simulated instruments for the student's set-up (the lab page's call; at most 200
+/// readings an attempt).
+#[utoipa::path(post, path = "/labs/attempts/{attempt_id}/observe", tag = "labs", operation_id = "observe_lab",
+    security(("session" = []), ("session_bearer" = [])),
+    params(("attempt_id" = i64, Path, description = "The student's own attempt"),
+           ("x-csrf-token" = String, Header, description = "The session's form token (the lab page carries it)")),
+    request_body(content((LabObservation = "application/json"))),
+    responses(
+        (status = 200, description = "The reading", body = LabReading),
+        (status = 400, description = "The body is not a JSON object", body = ErrorBody),
+        (status = 401, description = "Not signed in: an HTML page", content_type = "text/html", body = String),
+        (status = 403, description = "The `x-csrf-token` header is missing or wrong (JSON, no `reason`); or, as an HTML page, a session opened by a lesson link (it opens that lesson only)",
+            content((LabRefusalBody = "application/json"), (String = "text/html"))),
+        (status = 404, description = "No such attempt of the student's, or the experiment does not run in the browser (`not_available`)", body = LabRefusalBody),
+        (status = 409, description = "Already submitted (`already_submitted`) or the most readings taken (`too_many_readings`)", body = LabRefusalBody),
+        (status = 410, description = "The attempt expired (`expired`)", body = LabRefusalBody),
+        (status = 422, description = "The set-up is refused (`invalid`, with `errors` at `setup.<control>`)", body = LabRefusalBody)))]
 pub async fn observe(
     State(state): State<AppState>,
     session: WebSession,
@@ -358,13 +463,28 @@ pub async fn observe(
     let setup = body.get("setup").cloned().unwrap_or(Value::Null);
     let now = state.clock.now_millis();
     match labs::observe(&state.store, &path, &attempt, &setup, now).await {
-        Ok((index, reading)) => Json(json!({"index": index, "reading": reading})).into_response(),
+        Ok((index, reading)) => Json(LabReading { index, reading }).into_response(),
         Err(refusal) => json_refusal(session.lang(), refusal),
     }
 }
 
-/// `POST /labs/attempts/{id}/submit` `{"readings": [...], "result": {...}}` → `{"score", "lines", "attempts_left"}`,
-/// graded here; anything else in the body (a `score` above all) is ignored.
+/// Submits the student's readings and result, graded here by the lab's rubric; anything else in the body (a
+/// `score` above all) is ignored.
+#[utoipa::path(post, path = "/labs/attempts/{attempt_id}/submit", tag = "labs", operation_id = "submit_lab",
+    security(("session" = []), ("session_bearer" = [])),
+    params(("attempt_id" = i64, Path, description = "The student's own attempt"),
+           ("x-csrf-token" = String, Header, description = "The session's form token (the lab page carries it)")),
+    request_body(content((LabSubmission = "application/json"))),
+    responses(
+        (status = 200, description = "The grade", body = LabGrade),
+        (status = 400, description = "The body is not a JSON object", body = ErrorBody),
+        (status = 401, description = "Not signed in: an HTML page", content_type = "text/html", body = String),
+        (status = 403, description = "The `x-csrf-token` header is missing or wrong (JSON, no `reason`); or, as an HTML page, a session opened by a lesson link (it opens that lesson only)",
+            content((LabRefusalBody = "application/json"), (String = "text/html"))),
+        (status = 404, description = "No such attempt of the student's, or the experiment does not run in the browser (`not_available`)", body = LabRefusalBody),
+        (status = 409, description = "Already submitted (`already_submitted`)", body = LabRefusalBody),
+        (status = 410, description = "The attempt expired (`expired`)", body = LabRefusalBody),
+        (status = 422, description = "The readings or the result are refused (`invalid`, with `errors` at `readings.<i>.<name>` or `result.<name>`)", body = LabRefusalBody)))]
 pub async fn submit(
     State(state): State<AppState>,
     session: WebSession,
@@ -388,9 +508,11 @@ pub async fn submit(
                 Ok(mine) => labs::attempts_left(&path, &mine),
                 Err(error) => return ApiError::from(error).into_response(),
             };
-            Json(
-                json!({"score": grade.score, "lines": grade.lines, "attempts_left": attempts_left}),
-            )
+            Json(LabGrade {
+                score: grade.score,
+                lines: grade.lines.iter().map(LabRubricLine::from).collect(),
+                attempts_left,
+            })
             .into_response()
         }
         Err(refusal) => json_refusal(session.lang(), refusal),
