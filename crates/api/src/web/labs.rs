@@ -3,7 +3,7 @@
 //! nothing inline), its JSON calls `observe` and `submit` (header `x-csrf-token`), and the lab assets.
 
 use axum::{
-    body::Bytes,
+    body::Body,
     extract::{Path, State},
     http::{header, HeaderMap, HeaderValue, StatusCode},
     response::{IntoResponse, Redirect, Response},
@@ -25,8 +25,8 @@ use super::{
     WebSession,
 };
 use crate::{
-    error::ApiError, openapi::ErrorBody, partner::learning_paths::LabRubricLine, state::AppState,
-    time::rfc3339,
+    error::ApiError, extract::read_limited_body, openapi::ErrorBody,
+    partner::learning_paths::LabRubricLine, state::AppState, time::rfc3339,
 };
 
 /// The lab page's policy: nothing but this server's own scripts, styles and calls; no inline code at all.
@@ -347,13 +347,14 @@ fn stored_grade(attempt: &AttemptRow) -> Option<classbridge_labs::Grade> {
     })
 }
 
-/// The JSON calls' checks: the CSRF header and the attempt being the student's own.
+/// The JSON calls' checks: the CSRF header and the attempt being the student's own; then the body, read within
+/// the server's body limit (413 past it) and parsed as a JSON object.
 async fn json_call(
     state: &AppState,
     session: &WebSession,
     headers: &HeaderMap,
     attempt_id: &str,
-    body: &Bytes,
+    body: Body,
 ) -> Result<(AttemptRow, LearningPathRow, Value), Response> {
     let token = headers
         .get("x-csrf-token")
@@ -371,7 +372,10 @@ async fn json_call(
     let Some((attempt, path)) = found.filter(|(a, _)| a.user_id == session.row.user_id) else {
         return Err(ApiError::not_found("No such attempt of yours.").into_response());
     };
-    let value: Value = serde_json::from_slice(body).map_err(|error| {
+    let body = read_limited_body(headers, body, state.settings.body_limit_bytes)
+        .await
+        .map_err(IntoResponse::into_response)?;
+    let value: Value = serde_json::from_slice(&body).map_err(|error| {
         ApiError::BadRequest(format!("The request body is not valid JSON: {error}."))
             .into_response()
     })?;
@@ -453,13 +457,13 @@ pub async fn observe(
     session: WebSession,
     headers: HeaderMap,
     Path(attempt_id): Path<String>,
-    body: Bytes,
+    body: Body,
 ) -> Response {
-    let (attempt, path, body) =
-        match json_call(&state, &session, &headers, &attempt_id, &body).await {
-            Ok(found) => found,
-            Err(response) => return response,
-        };
+    let (attempt, path, body) = match json_call(&state, &session, &headers, &attempt_id, body).await
+    {
+        Ok(found) => found,
+        Err(response) => return response,
+    };
     let setup = body.get("setup").cloned().unwrap_or(Value::Null);
     let now = state.clock.now_millis();
     match labs::observe(&state.store, &path, &attempt, &setup, now).await {
@@ -490,13 +494,13 @@ pub async fn submit(
     session: WebSession,
     headers: HeaderMap,
     Path(attempt_id): Path<String>,
-    body: Bytes,
+    body: Body,
 ) -> Response {
-    let (attempt, path, body) =
-        match json_call(&state, &session, &headers, &attempt_id, &body).await {
-            Ok(found) => found,
-            Err(response) => return response,
-        };
+    let (attempt, path, body) = match json_call(&state, &session, &headers, &attempt_id, body).await
+    {
+        Ok(found) => found,
+        Err(response) => return response,
+    };
     let now = state.clock.now_millis();
     match labs::submit(&state.store, &path, &attempt, &body, now).await {
         Ok((_, grade)) => {

@@ -700,6 +700,16 @@ async fn lab_calls_answer_as_documented(backend: Backend) {
     )
     .await;
     assert_eq!(status, 401, "{page}");
+    // A body past the server's limit is refused before it is all read.
+    let big = format!("{{\"setup\": \"{}\"}}", "x".repeat(2 * 1024 * 1024));
+    let (status, _) = check_answer(
+        &doc,
+        "POST",
+        observe,
+        raw_json(call("observe", attempt, csrf), &big),
+    )
+    .await;
+    assert_eq!(status, 413);
 
     for (body, wrong) in [
         (json!({"result": {}}), "readings"),
