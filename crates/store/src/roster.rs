@@ -46,6 +46,13 @@ pub struct MembershipRow {
     pub source: String,
 }
 
+/// A subject taught in a section.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, sqlx::FromRow)]
+pub struct SectionSubjectRow {
+    pub section_id: i64,
+    pub subject_id: i64,
+}
+
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct TeachingRow {
     pub section_id: i64,
@@ -318,10 +325,10 @@ pub async fn load_sections(tx: &mut StoreTx, branch_id: i64) -> StoreResult<Vec<
 pub async fn load_section_subjects(
     tx: &mut StoreTx,
     branch_id: i64,
-) -> StoreResult<Vec<(i64, i64)>> {
+) -> StoreResult<Vec<SectionSubjectRow>> {
     let sql = "SELECT ss.section_id, ss.subject_id FROM section_subjects ss \
                JOIN sections s ON s.id = ss.section_id WHERE s.branch_id = $1";
-    Ok(on_tx!(tx, conn, Db => sqlx::query_as(sql).bind(branch_id).fetch_all(&mut *conn).await?))
+    load_branch_rows(tx, sql, branch_id).await
 }
 
 pub async fn load_student_memberships(
@@ -699,8 +706,20 @@ pub async fn refresh_statistics(store: &crate::Store) -> StoreResult<()> {
     Ok(())
 }
 
-/// A branch's fingerprint: the hash of the payload last applied, the roster version then, the tenant's roster version
-/// now, and the name hashes of the payload last applied.
+/// What a branch remembers of the payload last applied to it, and the tenant's roster version now.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct BranchFingerprint {
+    /// `structure.full`: the hashes of the payload last applied (none before the first branches mirror).
+    pub applied_sha256: Option<String>,
+    /// The tenant's roster version as of that apply.
+    pub applied_version: Option<i64>,
+    /// The tenant's roster version now.
+    pub roster_version: i64,
+    /// The name hashes of the payload last applied, prefixed with its full hash.
+    pub applied_names: Option<Vec<u8>>,
+}
+
+/// The fingerprint of the tenant's branch `partner_id`, if the branch exists.
 pub async fn branch_fingerprint(
     tx: &mut StoreTx,
     tenant_id: TenantId,
@@ -712,9 +731,6 @@ pub async fn branch_fingerprint(
         on_tx!(tx, conn, Db => sqlx::query_as(sql).bind(tenant_id.get()).bind(partner_id).fetch_optional(&mut *conn).await?),
     )
 }
-
-/// See [`branch_fingerprint`].
-pub type BranchFingerprint = (Option<String>, Option<i64>, i64, Option<Vec<u8>>);
 
 /// The tenant's roster version now.
 pub async fn roster_version(tx: &mut StoreTx, tenant_id: TenantId) -> StoreResult<i64> {

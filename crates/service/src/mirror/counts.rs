@@ -36,7 +36,43 @@ pub struct MirrorCounts {
     pub memberships: MembershipCounts,
 }
 
+impl RowCounts {
+    pub fn add(&mut self, other: &Self) {
+        self.created += other.created;
+        self.updated += other.updated;
+        self.unchanged += other.unchanged;
+        self.removed += other.removed;
+    }
+}
+
+impl PeopleCounts {
+    pub fn add(&mut self, other: &Self) {
+        self.created += other.created;
+        self.updated += other.updated;
+        self.unchanged += other.unchanged;
+        self.deactivated += other.deactivated;
+        self.reactivated += other.reactivated;
+    }
+}
+
+impl MembershipCounts {
+    pub fn add(&mut self, other: &Self) {
+        self.added += other.added;
+        self.removed += other.removed;
+    }
+}
+
 impl MirrorCounts {
+    /// Adds `other` (one branch's counts) to these.
+    pub fn add(&mut self, other: &Self) {
+        self.branches.add(&other.branches);
+        self.classes.add(&other.classes);
+        self.sections.add(&other.sections);
+        self.subjects.add(&other.subjects);
+        self.users.add(&other.users);
+        self.memberships.add(&other.memberships);
+    }
+
     pub fn to_json(&self) -> serde_json::Value {
         serde_json::to_value(self).unwrap_or_default()
     }

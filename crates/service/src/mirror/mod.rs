@@ -6,6 +6,8 @@ pub mod apply;
 pub mod counts;
 mod fingerprint;
 pub mod payload;
+pub mod plan;
+mod write;
 
 use classbridge_domain::{
     input::BodyFormat,
