@@ -20,6 +20,7 @@ mod openapi_conformance_more;
 mod openapi_conformance_scheduling;
 mod probes;
 mod robust;
+mod schema_parity;
 mod sso;
 mod user_pages;
 mod users;
