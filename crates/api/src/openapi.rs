@@ -20,6 +20,13 @@ pub struct ErrorBody {
     pub message: String,
 }
 
+/// A success answer that only says what was done: `{"message": "User deleted."}`.
+#[derive(Serialize, ToSchema)]
+pub struct MessageBody {
+    #[schema(example = "User deleted.")]
+    pub message: &'static str,
+}
+
 /// A 422 answer: the message and the errors by dot path into the request.
 #[derive(Serialize, ToSchema)]
 pub struct ValidationErrorBody {
@@ -76,7 +83,7 @@ impl Modify for TokenSecurity {
                        bodies, `SID`/`timeStamp`/`safeKey`, every answer HTTP 200 with ClassIn's `error_info` \
                        envelope); it follows ClassIn's documentation rather than this reference."
     ),
-    components(schemas(ErrorBody, ValidationErrorBody)),
+    components(schemas(ErrorBody, ValidationErrorBody, MessageBody)),
     modifiers(&TokenSecurity),
     tags(
         (name = "partner", description = "Who is calling"),

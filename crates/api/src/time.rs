@@ -35,6 +35,21 @@ impl serde::Serialize for Rfc3339 {
     }
 }
 
+impl utoipa::PartialSchema for Rfc3339 {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::{KnownFormat, ObjectBuilder, SchemaFormat, Type};
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .format(Some(SchemaFormat::KnownFormat(KnownFormat::DateTime)))
+            .description(Some(
+                "A time in UTC with milliseconds, e.g. `2026-03-01T08:30:00.000Z`.",
+            ))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for Rfc3339 {}
+
 const RFC3339_LENGTH: usize = "2023-11-14T22:13:20.123Z".len();
 
 /// `YYYY-MM-DDTHH:MM:SS.mmmZ` for years 1970 to 9999, written into `buffer`; `None` outside them.

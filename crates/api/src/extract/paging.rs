@@ -56,6 +56,49 @@ impl<S: Send + Sync> FromRequestParts<S> for Paging {
     }
 }
 
+/// `page` and `per_page` in an operation's parameters (`params(Paging)`): what the extractor accepts.
+impl utoipa::IntoParams for Paging {
+    fn into_params(
+        _parameter_in: impl Fn() -> Option<utoipa::openapi::path::ParameterIn>,
+    ) -> Vec<utoipa::openapi::path::Parameter> {
+        use utoipa::openapi::{
+            path::{ParameterBuilder, ParameterIn},
+            KnownFormat, ObjectBuilder, Required, SchemaFormat, Type,
+        };
+        let number = |name: &str, maximum: u32, default: u32, description: &str| {
+            let format = (maximum <= i32::MAX as u32).then_some(KnownFormat::Int32);
+            ParameterBuilder::new()
+                .name(name)
+                .parameter_in(ParameterIn::Query)
+                .required(Required::False)
+                .description(Some(description))
+                .schema(Some(
+                    ObjectBuilder::new()
+                        .schema_type(Type::Integer)
+                        .format(format.map(SchemaFormat::KnownFormat))
+                        .minimum(Some(1))
+                        .maximum(Some(maximum))
+                        .default(Some(default.into())),
+                ))
+                .build()
+        };
+        vec![
+            number(
+                "page",
+                u32::MAX,
+                1,
+                "The page, from 1 (a page past the last is empty).",
+            ),
+            number(
+                "per_page",
+                PageRequest::MAX_PER_PAGE,
+                PageRequest::DEFAULT_PER_PAGE,
+                "Items per page, 1 to 1,000.",
+            ),
+        ]
+    }
+}
+
 impl Paging {
     fn link(&self, page: u32) -> String {
         let mut query = url::form_urlencoded::Serializer::new(String::new());

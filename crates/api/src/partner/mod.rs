@@ -3,16 +3,17 @@
 pub mod branches;
 pub mod classrooms;
 pub mod experiments;
+pub mod fields;
 pub mod groups;
 pub mod learning_paths;
 pub mod me;
 pub mod mirror;
 pub mod mirror_people;
 pub mod outline;
-mod paging_params;
 pub mod scheduling;
 pub mod sso;
 pub mod subjects;
+pub mod user_bodies;
 pub mod users;
 
 use axum::routing::patch;
@@ -65,12 +66,10 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(
             users::get_user,
             users::update_user,
+            users::update_user_patch,
+            users::update_user_form,
             users::delete_user
         ))
-        .route(
-            "/users/{user_id}",
-            patch(users::update_user).post(users::update_user),
-        )
         .routes(routes!(users::get_user_with))
         .routes(routes!(users::list_lms_users))
         .routes(routes!(users::transfer))

@@ -1,5 +1,5 @@
 //! The users API (partner API section 2): users created, transferred with the partner's ids, read with their
-//! roles, groups and classrooms, updated and deleted.
+//! roles, groups and classrooms, updated and deleted. The bodies read and answered are in `user_bodies`.
 
 use axum::{
     extract::{Path, State},
@@ -8,26 +8,23 @@ use axum::{
     Json,
 };
 use classbridge_domain::Scope;
-use classbridge_service::users::{self, role_name, UserError};
+use classbridge_service::users::{self, UserError};
 use classbridge_store::users::{UserFilter, UserRow};
-use serde_json::{json, Value};
 
-use super::parse_id;
+use super::{
+    parse_id,
+    user_bodies::{
+        with_classrooms, with_groups, with_roles, LmsUserJson, TransferBody, TransferResult,
+        TransferredJson, UserCreateBody, UserJson, UserUpdateBody, UserWithClassrooms,
+        UserWithGroups, UserWithRelation, UserWithRoles,
+    },
+};
 use crate::{
     error::{ApiError, ApiResult},
-    extract::{Paging, Partner, PartnerInput},
+    extract::{PageBody, Paging, Partner, PartnerInput},
+    openapi::{ErrorBody, MessageBody, ValidationErrorBody},
     state::AppState,
-    time::Rfc3339,
 };
-
-/// Which relation an answer embeds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Embed {
-    None,
-    Roles,
-    Groups,
-    Classrooms,
-}
 
 fn user_not_found() -> ApiError {
     ApiError::not_found("No user with this id.")
@@ -44,266 +41,207 @@ impl From<UserError> for ApiError {
     }
 }
 
-/// A user as every users answer shows it.
-#[derive(serde::Serialize)]
-struct UserJson<'a> {
-    id: i64,
-    name: &'a str,
-    username: Option<&'a str>,
-    email: Option<&'a str>,
-    uuid: Option<&'a str>,
-    lms_id: Option<&'a str>,
-    active: bool,
-    created_at: Rfc3339,
-    updated_at: Rfc3339,
-}
-
-impl<'a> From<&'a UserRow> for UserJson<'a> {
-    fn from(user: &'a UserRow) -> Self {
-        Self {
-            id: user.id,
-            name: &user.name,
-            username: user.username.as_deref(),
-            email: user.email.as_deref(),
-            uuid: user.uuid.as_deref(),
-            lms_id: user.lms_id.as_deref(),
-            active: user.active,
-            created_at: Rfc3339(user.created_at),
-            updated_at: Rfc3339(user.updated_at),
-        }
-    }
-}
-
-fn base_json(user: &UserRow) -> Value {
-    serde_json::to_value(UserJson::from(user)).unwrap_or_default()
-}
-
-/// Users as JSON with the relation asked for, fetched for all of them at once.
-async fn users_json(
-    state: &AppState,
-    scope: Scope,
-    users: &[UserRow],
-    embed: Embed,
-) -> ApiResult<Vec<Value>> {
-    let ids: Vec<i64> = users.iter().map(|u| u.id).collect();
-    let mut rendered: Vec<Value> = users.iter().map(base_json).collect();
-    match embed {
-        Embed::None => {}
-        Embed::Roles => {
-            let roles = state.store.roles_of(&ids).await?;
-            for (user, json) in users.iter().zip(rendered.iter_mut()) {
-                let list: Vec<Value> = roles
-                    .get(&user.id)
-                    .map_or(&[][..], Vec::as_slice)
-                    .iter()
-                    .map(|id| json!({"id": id, "name": role_name(*id)}))
-                    .collect();
-                json["roles"] = Value::Array(list);
-            }
-        }
-        Embed::Groups => {
-            let groups = state.store.groups_of(scope, &ids).await?;
-            for (user, json) in users.iter().zip(rendered.iter_mut()) {
-                let list: Vec<Value> = groups
-                    .get(&user.id)
-                    .map_or(&[][..], Vec::as_slice)
-                    .iter()
-                    .map(|(id, name)| json!({"id": id, "name": name}))
-                    .collect();
-                json["groups"] = Value::Array(list);
-            }
-        }
-        Embed::Classrooms => {
-            let classrooms = state.store.classrooms_of(scope, &ids).await?;
-            for (user, json) in users.iter().zip(rendered.iter_mut()) {
-                let list: Vec<Value> = classrooms.get(&user.id).map_or(&[][..], Vec::as_slice).iter()
-                    .map(|c| json!({
-                        "id": c.section_id, "section": c.section_name, "class": c.class_name, "branch": c.branch_name,
-                        "branch_id": (c.branch_partner_id != classbridge_store::classrooms::DEFAULT_BRANCH_PARTNER_ID).then_some(c.branch_partner_id),
-                        "role": c.membership,
-                    }))
-                    .collect();
-                json["classrooms"] = Value::Array(list);
-            }
-        }
-    }
-    Ok(rendered)
-}
-
-async fn one_user(
-    state: &AppState,
-    partner: &Partner,
-    id: i64,
-    embed: Embed,
-) -> ApiResult<Json<Value>> {
-    user_as_seen(state, partner, partner.scope(), id, embed).await
-}
-
-/// The user found in `find_in` (after a write: the tenant, as a branch's credential may just have moved the user
-/// out of its branch), with relations as the partner's scope shows them.
-async fn user_as_seen(
-    state: &AppState,
-    partner: &Partner,
-    find_in: Scope,
-    id: i64,
-    embed: Embed,
-) -> ApiResult<Json<Value>> {
-    let user = state
+/// The user with this id in `find_in` (after a write: the tenant, as a branch's credential may just have moved the
+/// user out of its branch).
+async fn find_user(state: &AppState, find_in: Scope, id: i64) -> ApiResult<UserRow> {
+    state
         .store
         .find_user(find_in, id)
         .await?
-        .ok_or_else(user_not_found)?;
-    let mut rendered =
-        users_json(state, partner.scope(), std::slice::from_ref(&user), embed).await?;
-    Ok(Json(rendered.pop().unwrap_or_default()))
+        .ok_or_else(user_not_found)
 }
 
-async fn list(
+/// The user with their roles, as create and update answer (relations as the partner's scope shows them).
+async fn user_with_roles(
+    state: &AppState,
+    find_in: Scope,
+    id: i64,
+    status: StatusCode,
+) -> ApiResult<Response> {
+    let user = find_user(state, find_in, id).await?;
+    let rendered: Vec<UserWithRoles> = with_roles(state, std::slice::from_ref(&user)).await?;
+    Ok((status, Json(&rendered[0])).into_response())
+}
+
+/// A page of users of the tenant (or of the credential's branch).
+async fn page_of_users(
     state: &AppState,
     partner: &Partner,
     paging: &Paging,
     filter: UserFilter,
-    embed: Embed,
-) -> ApiResult<Response> {
-    let page = state
+) -> ApiResult<classbridge_store::Page<UserRow>> {
+    Ok(state
         .store
         .list_users(partner.scope(), filter, paging.request)
-        .await?;
-    if embed == Embed::None {
-        // The plain list, the largest and most read, is serialized straight from the rows.
-        let data: Vec<UserJson> = page.items.iter().map(UserJson::from).collect();
-        return Ok(Json(paging.body(&page, data)).into_response());
-    }
-    let data = users_json(state, partner.scope(), &page.items, embed).await?;
-    Ok(Json(paging.render(&page, data)).into_response())
+        .await?)
 }
 
-/// Creates a user: `name`, `username`, `email` required; `role`, `groups`, `student_of`, `teacher_of`, `password`.
-#[utoipa::path(post, path = "/users", tag = "users", security(("token" = [])),
-    responses((status = 201, description = "The user"), (status = 422, description = "Invalid fields", body = crate::openapi::ValidationErrorBody)))]
+/// Creates a user: `name`, `username`, `email` required; `password`, `role`, `groups`, `student_of`, `teacher_of`.
+#[utoipa::path(post, path = "/users", tag = "users", operation_id = "create_user", security(("token" = [])),
+    request_body(description = "JSON, or the same fields as a PHP-style form (`role[]=2&groups[0]=4`).",
+        content((UserCreateBody = "application/json"), (UserCreateBody = "application/x-www-form-urlencoded"),
+                (UserCreateBody = "multipart/form-data"))),
+    responses((status = 201, description = "The new user with their roles", body = UserWithRoles),
+              (status = 400, description = "The body is not valid JSON, or not an object, or a malformed form", body = ErrorBody),
+              (status = 409, description = "A concurrent request wrote the same record first", body = ErrorBody),
+              (status = 415, description = "A body in another format", body = ErrorBody),
+              (status = 422, description = "Invalid fields by dot path (`student_of.0`); the username or e-mail is taken", body = ValidationErrorBody)))]
 pub async fn create_user(
     State(state): State<AppState>,
     partner: Partner,
     input: PartnerInput,
-) -> ApiResult<(StatusCode, Json<Value>)> {
+) -> ApiResult<Response> {
     let id = users::create_user(&state.store, partner.scope(), &input.fields, input.format).await?;
-    Ok((
-        StatusCode::CREATED,
-        one_user(&state, &partner, id, Embed::Roles).await?,
-    ))
+    user_with_roles(&state, partner.scope(), id, StatusCode::CREATED).await
 }
 
 /// Every user, paged by id.
-#[utoipa::path(get, path = "/users", tag = "users", security(("token" = [])),
-    params(("page" = Option<u32>, Query), ("per_page" = Option<u32>, Query)), responses((status = 200, description = "`{data, meta, links}`")))]
+#[utoipa::path(get, path = "/users", tag = "users", operation_id = "list_users", security(("token" = [])),
+    params(Paging),
+    responses((status = 200, description = "A page of users", body = PageBody<Vec<UserJson>>),
+              (status = 422, description = "Bad `page` or `per_page`", body = ValidationErrorBody)))]
 pub async fn list_users(
     State(state): State<AppState>,
     partner: Partner,
     paging: Paging,
 ) -> ApiResult<Response> {
-    list(&state, &partner, &paging, UserFilter::All, Embed::None).await
+    let page = page_of_users(&state, &partner, &paging, UserFilter::All).await?;
+    // The plain list, the largest and most read, is serialized straight from the rows.
+    let data: Vec<UserJson> = page.items.iter().map(UserJson::from).collect();
+    Ok(Json(paging.body(&page, data)).into_response())
 }
 
-/// Every user with roles embedded.
-#[utoipa::path(get, path = "/users/roles", tag = "users", security(("token" = [])), responses((status = 200, description = "`{data, meta, links}`")))]
+/// Every user with their roles, paged by id.
+#[utoipa::path(get, path = "/users/roles", tag = "users", operation_id = "list_users_with_roles", security(("token" = [])),
+    params(Paging),
+    responses((status = 200, description = "A page of users with their roles", body = PageBody<Vec<UserWithRoles>>),
+              (status = 422, description = "Bad `page` or `per_page`", body = ValidationErrorBody)))]
 pub async fn list_users_with_roles(
     State(state): State<AppState>,
     partner: Partner,
     paging: Paging,
 ) -> ApiResult<Response> {
-    list(&state, &partner, &paging, UserFilter::All, Embed::Roles).await
+    let page = page_of_users(&state, &partner, &paging, UserFilter::All).await?;
+    let data = with_roles(&state, &page.items).await?;
+    Ok(Json(paging.body(&page, data)).into_response())
 }
 
-/// Every user with groups embedded.
-#[utoipa::path(get, path = "/users/groups", tag = "users", security(("token" = [])), responses((status = 200, description = "`{data, meta, links}`")))]
+/// Every user with their groups, paged by id.
+#[utoipa::path(get, path = "/users/groups", tag = "users", operation_id = "list_users_with_groups", security(("token" = [])),
+    params(Paging),
+    responses((status = 200, description = "A page of users with their groups", body = PageBody<Vec<UserWithGroups>>),
+              (status = 422, description = "Bad `page` or `per_page`", body = ValidationErrorBody)))]
 pub async fn list_users_with_groups(
     State(state): State<AppState>,
     partner: Partner,
     paging: Paging,
 ) -> ApiResult<Response> {
-    list(&state, &partner, &paging, UserFilter::All, Embed::Groups).await
+    let page = page_of_users(&state, &partner, &paging, UserFilter::All).await?;
+    let data = with_groups(&state, partner.scope(), &page.items).await?;
+    Ok(Json(paging.body(&page, data)).into_response())
 }
 
-/// Every user with classrooms embedded.
-#[utoipa::path(get, path = "/users/classrooms", tag = "users", security(("token" = [])), responses((status = 200, description = "`{data, meta, links}`")))]
+/// Every user with their classrooms, paged by id.
+#[utoipa::path(get, path = "/users/classrooms", tag = "users", operation_id = "list_users_with_classrooms", security(("token" = [])),
+    params(Paging),
+    responses((status = 200, description = "A page of users with their classrooms", body = PageBody<Vec<UserWithClassrooms>>),
+              (status = 422, description = "Bad `page` or `per_page`", body = ValidationErrorBody)))]
 pub async fn list_users_with_classrooms(
     State(state): State<AppState>,
     partner: Partner,
     paging: Paging,
 ) -> ApiResult<Response> {
-    list(
-        &state,
-        &partner,
-        &paging,
-        UserFilter::All,
-        Embed::Classrooms,
-    )
-    .await
+    let page = page_of_users(&state, &partner, &paging, UserFilter::All).await?;
+    let data = with_classrooms(&state, partner.scope(), &page.items).await?;
+    Ok(Json(paging.body(&page, data)).into_response())
 }
 
-/// Transferred users (those with an `lms_id`): `id`, `lms_id`, `name`, `username`.
-#[utoipa::path(get, path = "/lms-user/all", tag = "users", security(("token" = [])), responses((status = 200, description = "`{data, meta, links}`")))]
+/// Transferred users (those with an `lms_id`), paged by id.
+#[utoipa::path(get, path = "/lms-user/all", tag = "users", operation_id = "list_lms_users", security(("token" = [])),
+    params(Paging),
+    responses((status = 200, description = "A page of transferred users", body = PageBody<Vec<LmsUserJson>>),
+              (status = 422, description = "Bad `page` or `per_page`", body = ValidationErrorBody)))]
 pub async fn list_lms_users(
     State(state): State<AppState>,
     partner: Partner,
     paging: Paging,
-) -> ApiResult<Json<Value>> {
-    let page = state
-        .store
-        .list_users(partner.scope(), UserFilter::WithLmsId, paging.request)
-        .await?;
-    let data = page
+) -> ApiResult<Response> {
+    let page = page_of_users(&state, &partner, &paging, UserFilter::WithLmsId).await?;
+    let data: Vec<LmsUserJson> = page
         .items
         .iter()
-        .map(|u| json!({"id": u.id, "lms_id": u.lms_id, "name": u.name, "username": u.username}))
+        .map(|user| LmsUserJson {
+            id: user.id,
+            lms_id: user.lms_id.as_deref(),
+            name: &user.name,
+            username: user.username.as_deref(),
+        })
         .collect();
-    Ok(Json(paging.render(&page, data)))
+    Ok(Json(paging.body(&page, data)).into_response())
 }
 
 /// One user.
-#[utoipa::path(get, path = "/users/{user_id}", tag = "users", security(("token" = [])), params(("user_id" = i64, Path)),
-    responses((status = 200, description = "The user"), (status = 404, description = "No such user in this tenant", body = crate::openapi::ErrorBody)))]
+#[utoipa::path(get, path = "/users/{user_id}", tag = "users", operation_id = "get_user", security(("token" = [])),
+    params(("user_id" = i64, Path, minimum = 1, description = "classbridge's id of the user")),
+    responses((status = 200, description = "The user", body = UserJson),
+              (status = 404, description = "No such user in this tenant (or the credential's branch)", body = ErrorBody)))]
 pub async fn get_user(
     State(state): State<AppState>,
     partner: Partner,
     Path(user_id): Path<String>,
-) -> ApiResult<Json<Value>> {
-    one_user(&state, &partner, parse_id(&user_id, "user")?, Embed::None).await
+) -> ApiResult<Response> {
+    let user = find_user(&state, partner.scope(), parse_id(&user_id, "user")?).await?;
+    Ok(Json(UserJson::from(&user)).into_response())
+}
+
+/// The relation `GET /users/{user_id}/{relation}` embeds.
+#[derive(utoipa::ToSchema)]
+#[schema(rename_all = "lowercase")]
+#[allow(dead_code)]
+pub enum Relation {
+    Roles,
+    Groups,
+    Classrooms,
 }
 
 /// One user with a relation: `roles`, `groups` or `classrooms`.
-#[utoipa::path(get, path = "/users/{user_id}/{relation}", tag = "users", security(("token" = [])),
-    params(("user_id" = i64, Path), ("relation" = String, Path, description = "roles, groups or classrooms")),
-    responses((status = 200, description = "The user with the relation"), (status = 404, description = "No such user or relation", body = crate::openapi::ErrorBody)))]
+#[utoipa::path(get, path = "/users/{user_id}/{relation}", tag = "users", operation_id = "get_user_with_relation", security(("token" = [])),
+    params(("user_id" = i64, Path, minimum = 1, description = "classbridge's id of the user"),
+           ("relation" = Relation, Path, description = "`roles`, `groups` or `classrooms`")),
+    responses((status = 200, description = "The user with the relation", body = UserWithRelation),
+              (status = 404, description = "No such user, or no such relation", body = ErrorBody)))]
 pub async fn get_user_with(
     State(state): State<AppState>,
     partner: Partner,
     Path((user_id, relation)): Path<(String, String)>,
-) -> ApiResult<Json<Value>> {
-    let embed = match relation.as_str() {
-        "roles" => Embed::Roles,
-        "groups" => Embed::Groups,
-        "classrooms" => Embed::Classrooms,
-        _ => {
-            return Err(ApiError::not_found(
-                "No such route. The API reference is at /docs.",
-            ))
+) -> ApiResult<Response> {
+    if !matches!(relation.as_str(), "roles" | "groups" | "classrooms") {
+        return Err(ApiError::not_found(
+            "No such route. The API reference is at /docs.",
+        ));
+    }
+    let user = find_user(&state, partner.scope(), parse_id(&user_id, "user")?).await?;
+    let users = std::slice::from_ref(&user);
+    let answer = match relation.as_str() {
+        "roles" => UserWithRelation::Roles(with_roles(&state, users).await?.remove(0)),
+        "groups" => {
+            UserWithRelation::Groups(with_groups(&state, partner.scope(), users).await?.remove(0))
         }
+        _ => UserWithRelation::Classrooms(
+            with_classrooms(&state, partner.scope(), users)
+                .await?
+                .remove(0),
+        ),
     };
-    one_user(&state, &partner, parse_id(&user_id, "user")?, embed).await
+    Ok(Json(answer).into_response())
 }
 
-/// Updates any of `name`, `username`, `email`, `role`, `groups`, `student_of`, `teacher_of`, `password` (PUT, PATCH,
-/// or a form POST); relation arrays given replace the old ones.
-#[utoipa::path(put, path = "/users/{user_id}", tag = "users", security(("token" = [])), params(("user_id" = i64, Path)),
-    responses((status = 200, description = "The user"), (status = 404, description = "No such user", body = crate::openapi::ErrorBody),
-              (status = 422, description = "Invalid fields", body = crate::openapi::ValidationErrorBody)))]
-pub async fn update_user(
-    State(state): State<AppState>,
+async fn update(
+    state: AppState,
     partner: Partner,
-    Path(user_id): Path<String>,
+    user_id: String,
     input: PartnerInput,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Response> {
     let id = parse_id(&user_id, "user")?;
     users::update_user(
         &state.store,
@@ -313,44 +251,138 @@ pub async fn update_user(
         input.format,
     )
     .await?;
-    user_as_seen(
+    user_with_roles(
         &state,
-        &partner,
         Scope::tenant_wide(partner.tenant_id()),
         id,
-        Embed::Roles,
+        StatusCode::OK,
     )
     .await
 }
 
+/// Updates any of `name`, `username`, `email`, `password`, `role`, `groups`, `student_of`, `teacher_of`; relation
+/// lists given replace the old ones. `PATCH` and a form `POST` do the same.
+#[utoipa::path(put, path = "/users/{user_id}", tag = "users", operation_id = "update_user", security(("token" = [])),
+    params(("user_id" = i64, Path, minimum = 1, description = "classbridge's id of the user")),
+    request_body(description = "JSON, or the same fields as a PHP-style form.",
+        content((UserUpdateBody = "application/json"), (UserUpdateBody = "application/x-www-form-urlencoded"),
+                (UserUpdateBody = "multipart/form-data"))),
+    responses((status = 200, description = "The user with their roles", body = UserWithRoles),
+              (status = 400, description = "The body is not valid JSON, or not an object, or a malformed form", body = ErrorBody),
+              (status = 404, description = "No such user in this tenant (or the credential's branch)", body = ErrorBody),
+              (status = 409, description = "A concurrent request wrote the same record first", body = ErrorBody),
+              (status = 415, description = "A body in another format", body = ErrorBody),
+              (status = 422, description = "Invalid fields by dot path; the username or e-mail is taken", body = ValidationErrorBody)))]
+pub async fn update_user(
+    State(state): State<AppState>,
+    partner: Partner,
+    Path(user_id): Path<String>,
+    input: PartnerInput,
+) -> ApiResult<Response> {
+    update(state, partner, user_id, input).await
+}
+
+/// Updates a user as `PUT /users/{user_id}` does.
+#[utoipa::path(patch, path = "/users/{user_id}", tag = "users", operation_id = "update_user_patch", security(("token" = [])),
+    params(("user_id" = i64, Path, minimum = 1, description = "classbridge's id of the user")),
+    request_body(description = "JSON, or the same fields as a PHP-style form.",
+        content((UserUpdateBody = "application/json"), (UserUpdateBody = "application/x-www-form-urlencoded"),
+                (UserUpdateBody = "multipart/form-data"))),
+    responses((status = 200, description = "The user with their roles", body = UserWithRoles),
+              (status = 400, description = "The body is not valid JSON, or not an object, or a malformed form", body = ErrorBody),
+              (status = 404, description = "No such user in this tenant (or the credential's branch)", body = ErrorBody),
+              (status = 409, description = "A concurrent request wrote the same record first", body = ErrorBody),
+              (status = 415, description = "A body in another format", body = ErrorBody),
+              (status = 422, description = "Invalid fields by dot path; the username or e-mail is taken", body = ValidationErrorBody)))]
+pub async fn update_user_patch(
+    State(state): State<AppState>,
+    partner: Partner,
+    Path(user_id): Path<String>,
+    input: PartnerInput,
+) -> ApiResult<Response> {
+    update(state, partner, user_id, input).await
+}
+
+/// Updates a user as `PUT /users/{user_id}` does, by a form `POST` (as HTML forms and PHP clients send it).
+#[utoipa::path(post, path = "/users/{user_id}", tag = "users", operation_id = "update_user_form", security(("token" = [])),
+    params(("user_id" = i64, Path, minimum = 1, description = "classbridge's id of the user")),
+    request_body(description = "A PHP-style form, or the same fields as JSON.",
+        content((UserUpdateBody = "application/x-www-form-urlencoded"), (UserUpdateBody = "multipart/form-data"),
+                (UserUpdateBody = "application/json"))),
+    responses((status = 200, description = "The user with their roles", body = UserWithRoles),
+              (status = 400, description = "The body is not valid JSON, or not an object, or a malformed form", body = ErrorBody),
+              (status = 404, description = "No such user in this tenant (or the credential's branch)", body = ErrorBody),
+              (status = 409, description = "A concurrent request wrote the same record first", body = ErrorBody),
+              (status = 415, description = "A body in another format", body = ErrorBody),
+              (status = 422, description = "Invalid fields by dot path; the username or e-mail is taken", body = ValidationErrorBody)))]
+pub async fn update_user_form(
+    State(state): State<AppState>,
+    partner: Partner,
+    Path(user_id): Path<String>,
+    input: PartnerInput,
+) -> ApiResult<Response> {
+    update(state, partner, user_id, input).await
+}
+
 /// Deletes a user with their memberships.
-#[utoipa::path(delete, path = "/users/{user_id}", tag = "users", security(("token" = [])), params(("user_id" = i64, Path)),
-    responses((status = 200, description = "`{\"message\": \"User deleted.\"}`"), (status = 404, description = "No such user", body = crate::openapi::ErrorBody)))]
+#[utoipa::path(delete, path = "/users/{user_id}", tag = "users", operation_id = "delete_user", security(("token" = [])),
+    params(("user_id" = i64, Path, minimum = 1, description = "classbridge's id of the user")),
+    responses((status = 200, description = "`{\"message\": \"User deleted.\"}`", body = MessageBody),
+              (status = 404, description = "No such user in this tenant (or the credential's branch)", body = ErrorBody),
+              (status = 409, description = "A concurrent request wrote the same record first", body = ErrorBody)))]
 pub async fn delete_user(
     State(state): State<AppState>,
     partner: Partner,
     Path(user_id): Path<String>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<MessageBody>> {
     users::delete_user(&state.store, partner.scope(), parse_id(&user_id, "user")?).await?;
-    Ok(Json(json!({"message": "User deleted."})))
+    Ok(Json(MessageBody {
+        message: "User deleted.",
+    }))
 }
 
-/// Upserts users by the partner's id (`data: [{name, username, id, role?}]`), all or nothing.
-#[utoipa::path(post, path = "/students/transfer", tag = "users", security(("token" = [])),
-    responses((status = 200, description = "`{data: [{id, lms_id, username, status}]}`, status created, updated or unchanged"),
-              (status = 422, description = "Invalid items; nothing written", body = crate::openapi::ValidationErrorBody)))]
+/// Upserts users by the partner's id (`data: [{id, name, username, role?}]`), all or nothing. Only a tenant-wide
+/// credential transfers (403 for a branch's).
+#[utoipa::path(post, path = "/students/transfer", tag = "users", operation_id = "transfer_students", security(("token" = [])),
+    request_body(description = "JSON, or the same fields as a PHP-style form (`data[0][id]=17&data[0][name]=…`).",
+        content((TransferBody = "application/json"), (TransferBody = "application/x-www-form-urlencoded"),
+                (TransferBody = "multipart/form-data"))),
+    responses((status = 200, description = "Each user's id and what became of them, in the order sent", body = TransferResult),
+              (status = 400, description = "The body is not valid JSON, or not an object, or a malformed form", body = ErrorBody),
+              (status = 409, description = "A concurrent request wrote the same record first", body = ErrorBody),
+              (status = 415, description = "A body in another format", body = ErrorBody),
+              (status = 422, description = "Invalid items by dot path (`data.3.username`); nothing written", body = ValidationErrorBody)))]
 pub async fn transfer(
     State(state): State<AppState>,
     partner: Partner,
     input: PartnerInput,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<TransferResult>> {
     let results =
         users::transfer(&state.store, partner.scope(), &input.fields, input.format).await?;
-    let data: Vec<Value> = results
-        .into_iter()
-        .map(
-            |r| json!({"id": r.id, "lms_id": r.lms_id, "username": r.username, "status": r.status}),
-        )
-        .collect();
-    Ok(Json(json!({"data": data})))
+    Ok(Json(TransferResult {
+        data: results
+            .into_iter()
+            .map(|result| TransferredJson {
+                id: result.id,
+                lms_id: result.lms_id,
+                username: result.username,
+                status: result.status,
+            })
+            .collect(),
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_transfer_schema_says_what_the_service_limits() {
+        use utoipa::PartialSchema;
+        let schema = serde_json::to_value(TransferBody::schema()).unwrap();
+        assert_eq!(
+            schema["properties"]["data"]["maxItems"],
+            users::MAX_TRANSFER
+        );
+    }
 }
