@@ -7,7 +7,6 @@ use classbridge_store::{
     jobs::{self, Job},
     now_millis, Store,
 };
-use serde_json::json;
 use tokio::sync::{watch, Notify};
 
 use crate::mirror::{self, MirrorSettings};
@@ -170,7 +169,9 @@ impl JobQueue {
                 other => Ok(Some(mirror::MirrorJobEnd {
                     status: jobs::FAILED,
                     counts: Default::default(),
-                    errors: json!([{"path": "", "message": format!("This server has no worker for `{other}` jobs.")}]),
+                    errors: vec![mirror::JobError::of_job(format!(
+                        "This server has no worker for `{other}` jobs."
+                    ))],
                 })),
             }
         };
@@ -197,7 +198,7 @@ impl JobQueue {
                         owner,
                         end.status,
                         &end.counts.to_json(),
-                        &end.errors,
+                        &serde_json::to_value(&end.errors).unwrap_or_default(),
                     )
                     .await;
                 match finished {
@@ -211,7 +212,11 @@ impl JobQueue {
             Some(Err(error)) => {
                 tracing::error!(error = %error, "job attempt failed");
                 if job.attempts >= self.settings.max_attempts {
-                    let errors = json!([{"path": "", "message": format!("Gave up after {} attempts: {error}", job.attempts)}]);
+                    let errors = serde_json::to_value([mirror::JobError::of_job(format!(
+                        "Gave up after {} attempts: {error}",
+                        job.attempts
+                    ))])
+                    .unwrap_or_default();
                     let counts = mirror::MirrorCounts::from_stored(&job.counts).to_json();
                     let _ = self
                         .store

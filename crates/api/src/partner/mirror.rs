@@ -19,16 +19,18 @@ use classbridge_domain::{
 use classbridge_service::mirror::{
     MirrorJobOptions, DEFAULT_BRANCH_PARTNER_ID, KIND_BRANCHES, KIND_SIMPLE,
 };
+
+use super::mirror_bodies::{JobJson, MirrorAccepted, MirrorBranchesBody, MirrorSimpleBody};
 use classbridge_store::jobs::{NewJob, PAYLOAD_CHUNK_BYTES};
 use futures::StreamExt;
-use serde_json::{json, value::RawValue, Value};
+use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use crate::{
     error::{ApiError, ApiResult},
-    extract::{Paging, Partner},
+    extract::{PageBody, Paging, Partner},
+    openapi::{ErrorBody, ValidationErrorBody},
     state::AppState,
-    time::Rfc3339,
 };
 
 /// Answers are remembered for an `Idempotency-Key` this long.
@@ -36,15 +38,18 @@ const IDEMPOTENCY_WINDOW_MS: i64 = 24 * 3600 * 1000;
 /// Form bodies are parsed whole, so they get a smaller limit than JSON, which streams.
 const FORM_LIMIT_BYTES: u64 = 64 * 1024 * 1024;
 
-/// Mirrors branches (the partner's whole truth for each branch named).
-#[utoipa::path(post, path = "/api/v2/mirror-data/branches", tag = "mirror", security(("token" = [])),
-    params(("force" = Option<bool>, Query, description = "Apply even past the removal safety threshold"),
-           ("Idempotency-Key" = Option<String>, Header, description = "Same key and body within 24 h: the first answer, nothing queued")),
-    responses((status = 202, description = "Queued: `{message, job_id, status, status_url}`"),
-              (status = 400, description = "Not JSON", body = crate::openapi::ErrorBody),
-              (status = 403, description = "A branch outside the credential's scope", body = crate::openapi::ErrorBody),
-              (status = 413, description = "Over the mirror body limit", body = crate::openapi::ErrorBody),
-              (status = 422, description = "Invalid payload: every error by path", body = crate::openapi::ValidationErrorBody)))]
+/// Mirrors branches (the partner's whole truth for each branch named): checked whole, then applied by a job.
+#[utoipa::path(post, path = "/api/v2/mirror-data/branches", tag = "mirror", operation_id = "mirror_branches", security(("token" = [])),
+    params(("force" = Option<bool>, Query, description = "Apply even past the removal safety threshold (`true`, `1`, `on`, `yes`; `false`, `0`, `off`, `no`)"),
+           ("Idempotency-Key" = Option<String>, Header, max_length = 255, description = "Same key and body within 24 h: the first answer again, nothing queued")),
+    request_body(description = "JSON (streamed up to the mirror body limit), or the same fields as a PHP-style form (up to 64 MiB).",
+        content((MirrorBranchesBody = "application/json"), (MirrorBranchesBody = "application/x-www-form-urlencoded"),
+                (MirrorBranchesBody = "multipart/form-data"))),
+    responses((status = 202, description = "Queued: read the job at `status_url`", body = MirrorAccepted),
+              (status = 400, description = "Not JSON, not an object, or a malformed form", body = ErrorBody),
+              (status = 409, description = "The `Idempotency-Key` was used with another body, or its first request is still being accepted", body = ErrorBody),
+              (status = 415, description = "A body in another format", body = ErrorBody),
+              (status = 422, description = "Invalid payload: every error by dot path (at most 1,000), or a bad `force` or `Idempotency-Key`", body = ValidationErrorBody)))]
 pub async fn post_branches(
     state: State<AppState>,
     partner: Partner,
@@ -55,10 +60,19 @@ pub async fn post_branches(
     accept_mirror(state, partner, MirrorKind::Branches, query, headers, body).await
 }
 
-/// Mirrors classrooms of the tenant's default branch (for partners without a school hierarchy).
-#[utoipa::path(post, path = "/api/v2/mirror-data/simple", tag = "mirror", security(("token" = [])),
-    responses((status = 202, description = "Queued: `{message, job_id, status, status_url}`"),
-              (status = 422, description = "Invalid payload", body = crate::openapi::ValidationErrorBody)))]
+/// Mirrors classrooms of the tenant's default branch (for partners without a school hierarchy). Only a tenant-wide
+/// credential may (403 for a branch's).
+#[utoipa::path(post, path = "/api/v2/mirror-data/simple", tag = "mirror", operation_id = "mirror_simple", security(("token" = [])),
+    params(("force" = Option<bool>, Query, description = "Apply even past the removal safety threshold (`true`, `1`, `on`, `yes`; `false`, `0`, `off`, `no`)"),
+           ("Idempotency-Key" = Option<String>, Header, max_length = 255, description = "Same key and body within 24 h: the first answer again, nothing queued")),
+    request_body(description = "JSON, or the same fields as a PHP-style form (up to 64 MiB).",
+        content((MirrorSimpleBody = "application/json"), (MirrorSimpleBody = "application/x-www-form-urlencoded"),
+                (MirrorSimpleBody = "multipart/form-data"))),
+    responses((status = 202, description = "Queued: read the job at `status_url`", body = MirrorAccepted),
+              (status = 400, description = "Not JSON, not an object, or a malformed form", body = ErrorBody),
+              (status = 409, description = "The `Idempotency-Key` was used with another body, or its first request is still being accepted", body = ErrorBody),
+              (status = 415, description = "A body in another format", body = ErrorBody),
+              (status = 422, description = "Invalid payload: every error by dot path (at most 1,000), or a bad `force` or `Idempotency-Key`", body = ValidationErrorBody)))]
 pub async fn post_simple(
     state: State<AppState>,
     partner: Partner,
@@ -182,12 +196,12 @@ async fn accept_mirror(
     };
 
     let job_id = ulid::Ulid::new().to_string();
-    let answer = json!({
-        "message": "Data queued for synchronization.",
-        "job_id": job_id,
-        "status": "queued",
-        "status_url": format!("/api/v2/mirror-data/jobs/{job_id}"),
-    });
+    let answer = MirrorAccepted {
+        message: "Data queued for synchronization.",
+        job_id: job_id.clone(),
+        status: "queued",
+        status_url: format!("/api/v2/mirror-data/jobs/{job_id}"),
+    };
     let new_job = NewJob {
         id: job_id.clone(),
         kind: match kind {
@@ -200,7 +214,7 @@ async fn accept_mirror(
         payload_sha256: body_sha256.clone(),
         items_total: checked.items as i64,
     };
-    let answer_text = answer.to_string();
+    let answer_text = serde_json::to_string(&answer).map_err(ApiError::internal)?;
     let mut tx = state.store.begin().await?;
     let idempotency = idempotency_key
         .as_deref()
@@ -351,84 +365,11 @@ fn check_payload(
     })
 }
 
-/// One job, as `GET /api/v2/mirror-data/jobs/{id}` shows it. The counts and errors are stored as JSON text and
-/// copied into the answer as they are (checked to be JSON, not rebuilt).
-#[derive(serde::Serialize)]
-pub struct JobJson<'a> {
-    id: &'a str,
-    kind: &'a str,
-    status: &'a str,
-    accepted_at: Rfc3339,
-    started_at: Option<Rfc3339>,
-    finished_at: Option<Rfc3339>,
-    progress: JobProgress,
-    counts: StoredJson<'a>,
-    errors: StoredJson<'a>,
-}
-
-#[derive(serde::Serialize)]
-#[serde(untagged)]
-enum JobProgress {
-    Classrooms {
-        classrooms_done: i64,
-        classrooms_total: i64,
-    },
-    Branches {
-        branches_done: i64,
-        branches_total: i64,
-    },
-}
-
-/// JSON kept as text in a job's row, or what stands for it when the text is empty or unreadable.
-#[derive(serde::Serialize)]
-#[serde(untagged)]
-enum StoredJson<'a> {
-    Stored(&'a RawValue),
-    Zeros(classbridge_service::mirror::MirrorCounts),
-    NoErrors([(); 0]),
-}
-
-impl<'a> From<&'a classbridge_store::jobs::Job> for JobJson<'a> {
-    fn from(job: &'a classbridge_store::jobs::Job) -> Self {
-        let stored = |text: &'a str| serde_json::from_str::<&RawValue>(text).ok();
-        let counts = match stored(&job.counts) {
-            Some(counts) if counts.get().trim() != "{}" => StoredJson::Stored(counts),
-            _ => StoredJson::Zeros(Default::default()),
-        };
-        let errors = stored(&job.errors).map_or(StoredJson::NoErrors([]), StoredJson::Stored);
-        let progress = if job.kind == KIND_SIMPLE {
-            JobProgress::Classrooms {
-                classrooms_done: if job.items_done > 0 {
-                    job.items_total
-                } else {
-                    0
-                },
-                classrooms_total: job.items_total,
-            }
-        } else {
-            JobProgress::Branches {
-                branches_done: job.items_done,
-                branches_total: job.items_total,
-            }
-        };
-        Self {
-            id: &job.id,
-            kind: &job.kind,
-            status: &job.status,
-            accepted_at: Rfc3339(job.accepted_at),
-            started_at: job.started_at.map(Rfc3339),
-            finished_at: job.finished_at.map(Rfc3339),
-            progress,
-            counts,
-            errors,
-        }
-    }
-}
-
 /// One mirror job: status, progress, counts and per-record errors.
-#[utoipa::path(get, path = "/api/v2/mirror-data/jobs/{job_id}", tag = "mirror", security(("token" = [])),
-    params(("job_id" = String, Path)),
-    responses((status = 200, description = "The job"), (status = 404, description = "No such job in this tenant", body = crate::openapi::ErrorBody)))]
+#[utoipa::path(get, path = "/api/v2/mirror-data/jobs/{job_id}", tag = "mirror", operation_id = "get_job", security(("token" = [])),
+    params(("job_id" = String, Path, description = "The job's id, as the mirror's answer gave it")),
+    responses((status = 200, description = "The job", body = JobJson),
+              (status = 404, description = "No such job in this tenant (or the credential's branch)", body = ErrorBody)))]
 pub async fn get_job(
     State(state): State<AppState>,
     partner: Partner,
@@ -443,10 +384,10 @@ pub async fn get_job(
 const STATUSES: [&str; 5] = ["queued", "running", "succeeded", "failed", "needs_force"];
 
 /// The tenant's mirror jobs, newest first, optionally by `status`.
-#[utoipa::path(get, path = "/api/v2/mirror-data/jobs", tag = "mirror", security(("token" = [])),
-    params(("status" = Option<String>, Query, description = "queued, running, succeeded, failed or needs_force"),
-           ("page" = Option<u32>, Query), ("per_page" = Option<u32>, Query)),
-    responses((status = 200, description = "`{data, meta, links}` of jobs"), (status = 422, description = "Unknown status", body = crate::openapi::ValidationErrorBody)))]
+#[utoipa::path(get, path = "/api/v2/mirror-data/jobs", tag = "mirror", operation_id = "list_jobs", security(("token" = [])),
+    params(("status" = Option<super::mirror_bodies::JobStatus>, Query, description = "Only jobs in this status"), Paging),
+    responses((status = 200, description = "A page of jobs", body = PageBody<Vec<JobJson>>),
+              (status = 422, description = "Unknown `status`, bad `page` or `per_page`", body = ValidationErrorBody)))]
 pub async fn list_jobs(
     State(state): State<AppState>,
     partner: Partner,

@@ -9,11 +9,12 @@ use classbridge_domain::{
     ValidationErrors,
 };
 use classbridge_store::roster;
-use serde_json::{json, Value};
 
+use super::mirror_bodies::{MirrorPersonJson, MirrorPersonRename};
 use crate::{
     error::{ApiError, ApiResult},
     extract::{Partner, PartnerInput},
+    openapi::{ErrorBody, MessageBody, ValidationErrorBody},
     state::AppState,
 };
 
@@ -21,18 +22,23 @@ fn unknown_person() -> ApiError {
     ApiError::not_found("No user with this uuid; mirror the user's data first.")
 }
 
-/// Renames a mirrored person.
-#[utoipa::path(put, path = "/api/v2/mirror-data/users/{uuid}", tag = "mirror", security(("token" = [])),
-    params(("uuid" = String, Path, description = "The partner's id of the person")),
-    responses((status = 200, description = "`{uuid, name, active}`"),
-              (status = 404, description = "No person with this uuid", body = crate::openapi::ErrorBody),
-              (status = 422, description = "Bad name", body = crate::openapi::ValidationErrorBody)))]
+/// Renames a mirrored person (the next mirror that names them sets the name again).
+#[utoipa::path(put, path = "/api/v2/mirror-data/users/{uuid}", tag = "mirror", operation_id = "rename_mirrored_person", security(("token" = [])),
+    params(("uuid" = String, Path, min_length = 1, max_length = 64, description = "The partner's id of the person")),
+    request_body(description = "JSON, or the same field as a form.",
+        content((MirrorPersonRename = "application/json"), (MirrorPersonRename = "application/x-www-form-urlencoded"),
+                (MirrorPersonRename = "multipart/form-data"))),
+    responses((status = 200, description = "The person", body = MirrorPersonJson),
+              (status = 400, description = "The body is not valid JSON, or not an object, or a malformed form", body = ErrorBody),
+              (status = 404, description = "No person with this uuid (in the credential's branch)", body = ErrorBody),
+              (status = 415, description = "A body in another format", body = ErrorBody),
+              (status = 422, description = "Missing or bad `name`", body = ValidationErrorBody)))]
 pub async fn update_person(
     State(state): State<AppState>,
     partner: Partner,
     Path(uuid): Path<String>,
     input: PartnerInput,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<MirrorPersonJson>> {
     let mut errors = ValidationErrors::new();
     let name = FieldReader::new(&mut errors, input.format).required_text(
         &input.fields,
@@ -48,26 +54,30 @@ pub async fn update_person(
     let mut tx = state.store.begin().await?;
     roster::rename_person(&mut tx, partner.tenant_id(), person.id, &name).await?;
     tx.commit().await?;
-    Ok(Json(
-        json!({"uuid": uuid, "name": name, "active": person.active}),
-    ))
+    Ok(Json(MirrorPersonJson {
+        uuid,
+        name,
+        active: person.active,
+    }))
 }
 
 /// Deletes a mirrored person for good, with their memberships.
-#[utoipa::path(delete, path = "/api/v2/mirror-data/users/{uuid}", tag = "mirror", security(("token" = [])),
-    params(("uuid" = String, Path)),
-    responses((status = 200, description = "`{\"message\": \"User deleted.\"}`"),
-              (status = 404, description = "No person with this uuid", body = crate::openapi::ErrorBody)))]
+#[utoipa::path(delete, path = "/api/v2/mirror-data/users/{uuid}", tag = "mirror", operation_id = "delete_mirrored_person", security(("token" = [])),
+    params(("uuid" = String, Path, min_length = 1, max_length = 64, description = "The partner's id of the person")),
+    responses((status = 200, description = "`{\"message\": \"User deleted.\"}`", body = MessageBody),
+              (status = 404, description = "No person with this uuid (in the credential's branch)", body = ErrorBody)))]
 pub async fn delete_person(
     State(state): State<AppState>,
     partner: Partner,
     Path(uuid): Path<String>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<MessageBody>> {
     let person = roster::find_person_by_uuid(&state.store, partner.scope(), &uuid)
         .await?
         .ok_or_else(unknown_person)?;
     if !roster::delete_person(&state.store, partner.scope(), person.id).await? {
         return Err(unknown_person());
     }
-    Ok(Json(json!({"message": "User deleted."})))
+    Ok(Json(MessageBody {
+        message: "User deleted.",
+    }))
 }

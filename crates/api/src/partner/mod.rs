@@ -8,6 +8,7 @@ pub mod groups;
 pub mod learning_paths;
 pub mod me;
 pub mod mirror;
+pub mod mirror_bodies;
 pub mod mirror_people;
 pub mod outline;
 pub mod scheduling;

@@ -19,10 +19,9 @@ use classbridge_domain::{
 };
 use classbridge_store::{jobs::Job, Store, StoreError};
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
 
 pub use apply::{apply_branch, section_name_key, ApplyScope, BranchOutcome, RemovalGuard};
-pub use counts::MirrorCounts;
+pub use counts::{JobError, MirrorCounts};
 
 pub const KIND_BRANCHES: &str = "branches";
 pub const KIND_SIMPLE: &str = "simple";
@@ -45,7 +44,7 @@ pub struct MirrorJobOptions {
 pub struct MirrorJobEnd {
     pub status: &'static str,
     pub counts: MirrorCounts,
-    pub errors: Value,
+    pub errors: Vec<JobError>,
 }
 
 /// Settings that shape every mirror.
@@ -210,18 +209,18 @@ pub async fn run_mirror_job(
                     MirrorKind::Branches => format!("branches.{position}"),
                     MirrorKind::Simple => "classrooms".to_owned(),
                 };
-                errors.push(json!({
-                    "path": path,
-                    "message": format!(
+                errors.push(JobError {
+                    path,
+                    message: format!(
                         "Applying this would remove {would_remove} of the branch's {current} student memberships \
                          ({:.0} %), more than the {:.0} % allowed; nothing in this branch or after it was changed. \
                          Send the mirror again with force=true to apply it.",
                         100.0 * would_remove as f64 / current as f64,
                         100.0 * guard.max_removal_ratio
                     ),
-                    "would_remove": would_remove,
-                    "memberships": current,
-                }));
+                    would_remove: Some(would_remove as u64),
+                    memberships: Some(current as u64),
+                });
                 status = classbridge_store::jobs::NEEDS_FORCE;
                 break;
             }
@@ -232,19 +231,21 @@ pub async fn run_mirror_job(
         Ok(Ok(())) => {}
         Ok(Err(_)) if status == classbridge_store::jobs::NEEDS_FORCE => {}
         Ok(Err(message)) => {
-            errors.push(json!({"path": "", "message": format!("The stored payload could not be read: {message}")}));
+            errors.push(JobError::of_job(format!(
+                "The stored payload could not be read: {message}"
+            )));
             status = classbridge_store::jobs::FAILED;
         }
         Err(join_error) => {
-            errors.push(
-                json!({"path": "", "message": format!("The payload reader failed: {join_error}")}),
-            );
+            errors.push(JobError::of_job(format!(
+                "The payload reader failed: {join_error}"
+            )));
             status = classbridge_store::jobs::FAILED;
         }
     }
     Ok(Some(MirrorJobEnd {
         status,
         counts,
-        errors: Value::Array(errors),
+        errors,
     }))
 }
