@@ -8,14 +8,128 @@ use classbridge_domain::{
 };
 use classbridge_service::sso::{self, LinkType, LANGUAGES};
 use classbridge_store::users::UserRow;
-use serde_json::{json, Value};
+use serde::Serialize;
+use serde_json::Value;
+use utoipa::{
+    openapi::{schema::OneOfBuilder, AllOfBuilder, ObjectBuilder, Ref, RefOr, Schema},
+    PartialSchema, ToSchema,
+};
 
 use crate::{
     error::{ApiError, ApiResult},
     extract::{Partner, PartnerInput},
+    openapi::{ErrorBody, ValidationErrorBody},
     state::AppState,
-    time::rfc3339,
+    time::Rfc3339,
 };
+
+/// A single-use sign-in link.
+#[derive(Serialize, ToSchema)]
+pub struct SsoLink {
+    /// Open it in a browser (`website`) or hand it to the app (`mobile`: `{scheme}://sso?token=…`).
+    pub url: String,
+    #[schema(value_type = LinkTypeName)]
+    pub r#type: &'static str,
+    pub expires_at: Rfc3339,
+    /// Seconds from now until the link expires.
+    #[schema(minimum = 0)]
+    pub expires_in: i64,
+}
+
+/// Where the link leads: `website` (the default) or `mobile` (the app).
+#[derive(ToSchema)]
+#[schema(rename_all = "lowercase")]
+#[allow(dead_code)]
+pub enum LinkTypeName {
+    Website,
+    Mobile,
+}
+
+/// The language the person lands in: `en` (the default) or `ar` (any case).
+#[derive(ToSchema)]
+#[schema(rename_all = "lowercase")]
+#[allow(dead_code)]
+pub enum LinkLanguage {
+    En,
+    Ar,
+}
+
+/// The body of `POST /api/v2/mirror-data/sso-token`.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct SsoTokenBody {
+    /// The partner's id of a mirrored person (or of a transferred user).
+    #[schema(
+        min_length = 1,
+        max_length = 64,
+        pattern = r"^\s*[^\s\x00-\x1F\x7F-\x9F]([^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F])?\s*$"
+    )]
+    uuid: String,
+    r#type: Option<LinkTypeName>,
+    lang: Option<LinkLanguage>,
+}
+
+/// The fields of `POST /sso-token`.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct LegacySsoTokenFields {
+    /// The partner's id of the user (a mirrored person's uuid or a transferred user's id): a text or an integer.
+    #[schema(schema_with = partner_id_schema)]
+    user_id: Option<String>,
+    /// classbridge's id of the user.
+    #[schema(minimum = 1)]
+    jusoor_id: Option<i64>,
+    r#type: Option<LinkTypeName>,
+    lang: Option<LinkLanguage>,
+}
+
+fn partner_id_schema() -> Schema {
+    use utoipa::openapi::Type;
+    OneOfBuilder::new()
+        .item(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .min_length(Some(1))
+                .pattern(Some(r"\S")),
+        )
+        .item(ObjectBuilder::new().schema_type(Type::Integer))
+        .description(Some(
+            "The partner's id of the user (a mirrored person's uuid or a transferred user's id).",
+        ))
+        .into()
+}
+
+/// The body of `POST /sso-token`: the fields of `LegacySsoTokenFields`, with exactly one of `user_id` and
+/// `jusoor_id`.
+pub struct LegacySsoTokenBody;
+
+impl PartialSchema for LegacySsoTokenBody {
+    fn schema() -> RefOr<Schema> {
+        let requires = |field: &str| ObjectBuilder::new().required(field);
+        AllOfBuilder::new()
+            .item(Ref::from_schema_name(LegacySsoTokenFields::name()))
+            .item(
+                OneOfBuilder::new()
+                    .item(requires("user_id"))
+                    .item(requires("jusoor_id")),
+            )
+            .description(Some(
+                "Exactly one of `user_id` (the partner's id) and `jusoor_id` (classbridge's), and optionally \
+                 `type` and `lang`.",
+            ))
+            .into()
+    }
+}
+
+impl ToSchema for LegacySsoTokenBody {
+    fn schemas(schemas: &mut Vec<(String, RefOr<Schema>)>) {
+        schemas.push((
+            LegacySsoTokenFields::name().into_owned(),
+            LegacySsoTokenFields::schema(),
+        ));
+        LegacySsoTokenFields::schemas(schemas);
+    }
+}
 
 fn read_type_and_lang(
     input: &PartnerInput,
@@ -56,7 +170,7 @@ async fn answer(
     user: UserRow,
     link_type: LinkType,
     lang: &str,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<SsoLink>> {
     if !user.active {
         return Err(ApiError::Forbidden(
             "This user is deactivated (in no class any more); mirror them again to reactivate them.".into(),
@@ -80,10 +194,12 @@ async fn answer(
         sso::LinkError::Forbidden(message) => ApiError::Forbidden(message),
         sso::LinkError::Store(error) => error.into(),
     })?;
-    Ok(Json(json!({
-        "url": issued.url, "type": link_type.as_str(),
-        "expires_at": rfc3339(issued.expires_at), "expires_in": issued.expires_in,
-    })))
+    Ok(Json(SsoLink {
+        url: issued.url,
+        r#type: link_type.as_str(),
+        expires_at: Rfc3339(issued.expires_at),
+        expires_in: issued.expires_in,
+    }))
 }
 
 fn unknown_uuid() -> ApiError {
@@ -91,16 +207,21 @@ fn unknown_uuid() -> ApiError {
 }
 
 /// A single-use sign-in link for a mirrored or transferred person.
-#[utoipa::path(post, path = "/api/v2/mirror-data/sso-token", tag = "sso", security(("token" = [])),
-    responses((status = 200, description = "`{url, type, expires_at, expires_in}`"),
-              (status = 403, description = "The person is deactivated, or an admin or supervisor asked for by a branch-scoped credential", body = crate::openapi::ErrorBody),
-              (status = 404, description = "No such person", body = crate::openapi::ErrorBody),
-              (status = 422, description = "Bad uuid, type or lang", body = crate::openapi::ValidationErrorBody)))]
+#[utoipa::path(post, path = "/api/v2/mirror-data/sso-token", tag = "sso", operation_id = "create_sso_link", security(("token" = [])),
+    request_body(description = "JSON, or the same fields as a form.",
+        content((SsoTokenBody = "application/json"), (SsoTokenBody = "application/x-www-form-urlencoded"),
+                (SsoTokenBody = "multipart/form-data"))),
+    responses((status = 200, description = "The link", body = SsoLink),
+              (status = 400, description = "The body is not valid JSON, or not an object, or a malformed form", body = ErrorBody),
+              (status = 403, description = "The person is deactivated, or an admin or supervisor asked for by a branch-scoped credential; or the credential check failed", body = ErrorBody),
+              (status = 404, description = "No person with this uuid (in the credential's branch)", body = ErrorBody),
+              (status = 415, description = "A body in another format", body = ErrorBody),
+              (status = 422, description = "Missing or bad `uuid`, `type` or `lang`", body = ValidationErrorBody)))]
 pub async fn sso_token(
     State(state): State<AppState>,
     partner: Partner,
     input: PartnerInput,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<SsoLink>> {
     let mut errors = ValidationErrors::new();
     let mut reader = FieldReader::new(&mut errors, input.format);
     let uuid = reader.required_text(&input.fields, "", "uuid", TextRules::max(64));
@@ -118,14 +239,21 @@ pub async fn sso_token(
 }
 
 /// The older form: exactly one of `user_id` (the partner's id) and `jusoor_id` (classbridge's id).
-#[utoipa::path(post, path = "/sso-token", tag = "sso", security(("token" = [])),
-    responses((status = 200, description = "`{url, type, expires_at, expires_in}`"),
-              (status = 422, description = "Neither or both ids given", body = crate::openapi::ValidationErrorBody)))]
+#[utoipa::path(post, path = "/sso-token", tag = "sso", operation_id = "create_sso_link_legacy", security(("token" = [])),
+    request_body(description = "JSON, or the same fields as a form.",
+        content((LegacySsoTokenBody = "application/json"), (LegacySsoTokenBody = "application/x-www-form-urlencoded"),
+                (LegacySsoTokenBody = "multipart/form-data"))),
+    responses((status = 200, description = "The link", body = SsoLink),
+              (status = 400, description = "The body is not valid JSON, or not an object, or a malformed form", body = ErrorBody),
+              (status = 403, description = "The person is deactivated, or an admin or supervisor asked for by a branch-scoped credential; or the credential check failed", body = ErrorBody),
+              (status = 404, description = "No such user (in the credential's branch)", body = ErrorBody),
+              (status = 415, description = "A body in another format", body = ErrorBody),
+              (status = 422, description = "Neither or both ids given, or a bad `type` or `lang`", body = ValidationErrorBody)))]
 pub async fn legacy_sso_token(
     State(state): State<AppState>,
     partner: Partner,
     input: PartnerInput,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<SsoLink>> {
     let mut errors = ValidationErrors::new();
     let mut reader = FieldReader::new(&mut errors, input.format);
     let given = |key: &str| FieldReader::optional(&input.fields, key).is_some();

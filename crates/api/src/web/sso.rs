@@ -8,7 +8,6 @@ use axum::{
 };
 use classbridge_service::sso::{self, Consumed, LinkType};
 use serde::Deserialize;
-use serde_json::json;
 
 use super::{i18n::Lang, lang_of_request, message_page, session_id_of, WebSession, SESSION_COOKIE};
 use crate::{error::ApiError, state::AppState};
@@ -240,11 +239,61 @@ pub async fn switch_language(
     response
 }
 
-/// `POST /api/v2/sso/exchange`: the app trades a mobile link's token for a bearer session token.
-#[utoipa::path(post, path = "/api/v2/sso/exchange", tag = "sso",
-    responses((status = 200, description = "`{session_token, token_type: \"Bearer\", user: {id, name}}`"),
-              (status = 410, description = "Used or expired", body = crate::openapi::ErrorBody),
-              (status = 404, description = "Unknown", body = crate::openapi::ErrorBody)))]
+/// The body of `POST /api/v2/sso/exchange`.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct ExchangeBody {
+    /// The `token` of a `mobile` sign-in link (`{scheme}://sso?token=…`).
+    #[schema(
+        min_length = 1,
+        max_length = 128,
+        pattern = r"^\s*[^\s\x00-\x1F\x7F-\x9F]([^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F])?\s*$"
+    )]
+    token: String,
+}
+
+/// A session for the app, traded for a mobile link's token.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct SessionExchange {
+    /// Send it as `Authorization: Bearer <session_token>`.
+    pub session_token: String,
+    #[schema(value_type = String, example = "Bearer")]
+    pub token_type: &'static str,
+    pub user: SessionUser,
+    /// The language the link was made for (`en` or `ar`).
+    #[schema(example = "en")]
+    pub lang: String,
+}
+
+/// Who the session signs in.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct SessionUser {
+    /// classbridge's id of the user.
+    pub id: i64,
+}
+
+fn gone(message: &str) -> Response {
+    (
+        StatusCode::GONE,
+        Json(crate::openapi::ErrorBody {
+            message: message.to_owned(),
+        }),
+    )
+        .into_response()
+}
+
+/// `POST /api/v2/sso/exchange`: the app trades a mobile link's token for a bearer session token (once).
+#[utoipa::path(post, path = "/api/v2/sso/exchange", tag = "sso", operation_id = "exchange_sso_token",
+    request_body(description = "JSON, or the same field as a form.",
+        content((ExchangeBody = "application/json"), (ExchangeBody = "application/x-www-form-urlencoded"),
+                (ExchangeBody = "multipart/form-data"))),
+    responses((status = 200, description = "The session", body = SessionExchange),
+              (status = 400, description = "The body is not valid JSON, or not an object, or a malformed form", body = crate::openapi::ErrorBody),
+              (status = 403, description = "The person was deactivated after the link was made", body = crate::openapi::ErrorBody),
+              (status = 404, description = "No such mobile link (on this tenant's host)", body = crate::openapi::ErrorBody),
+              (status = 410, description = "The link was already used or has expired, or the school's sign-in is disabled", body = crate::openapi::ErrorBody),
+              (status = 415, description = "A body in another format", body = crate::openapi::ErrorBody),
+              (status = 422, description = "Missing or bad `token`", body = crate::openapi::ValidationErrorBody)))]
 pub async fn exchange(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -263,14 +312,33 @@ pub async fn exchange(
         return ApiError::Validation(errors).into_response();
     };
     let token = token.as_str();
-    match sso::consume(&state.store, token, slug.as_deref(), Some(LinkType::Mobile), "mobile").await {
-        Ok(Consumed::SignedIn { session, user_id, lang, .. }) => {
-            Json(json!({"session_token": session, "token_type": "Bearer", "user": {"id": user_id}, "lang": lang})).into_response()
+    match sso::consume(
+        &state.store,
+        token,
+        slug.as_deref(),
+        Some(LinkType::Mobile),
+        "mobile",
+    )
+    .await
+    {
+        Ok(Consumed::SignedIn {
+            session,
+            user_id,
+            lang,
+            ..
+        }) => Json(SessionExchange {
+            session_token: session,
+            token_type: "Bearer",
+            user: SessionUser { id: user_id },
+            lang,
+        })
+        .into_response(),
+        Ok(Consumed::Used) => gone("This sign-in link has already been used."),
+        Ok(Consumed::Expired) => gone("This sign-in link has expired."),
+        Ok(Consumed::TenantDisabled) => gone("This school's sign-in is disabled."),
+        Ok(Consumed::Inactive) => {
+            ApiError::Forbidden("This user is deactivated.".into()).into_response()
         }
-        Ok(Consumed::Used) => (StatusCode::GONE, Json(json!({"message": "This sign-in link has already been used."}))).into_response(),
-        Ok(Consumed::Expired) => (StatusCode::GONE, Json(json!({"message": "This sign-in link has expired."}))).into_response(),
-        Ok(Consumed::TenantDisabled) => (StatusCode::GONE, Json(json!({"message": "This school's sign-in is disabled."}))).into_response(),
-        Ok(Consumed::Inactive) => ApiError::Forbidden("This user is deactivated.".into()).into_response(),
         Ok(_) => ApiError::not_found("No such sign-in link.").into_response(),
         Err(error) => ApiError::from(error).into_response(),
     }
