@@ -21,9 +21,7 @@ pub mod web;
 
 use axum::{
     extract::{DefaultBodyLimit, Request},
-    middleware,
-    routing::get,
-    Router,
+    middleware, Router,
 };
 use tower_http::catch_panic::CatchPanicLayer;
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -73,9 +71,9 @@ pub(crate) fn routes() -> OpenApiRouter<AppState> {
         .merge(web::routes())
         .routes(routes!(ops::healthz))
         .routes(routes!(ops::readyz))
-        .route("/metrics", get(ops::metrics_text))
-        .route("/openapi.json", get(ops::openapi_json))
-        .route("/docs", get(ops::docs_page))
+        .routes(routes!(ops::metrics_text))
+        .routes(routes!(ops::openapi_json))
+        .routes(routes!(ops::docs_page))
 }
 
 /// `(method, path template)` of every route of the server, read from the router itself (so that a test of every

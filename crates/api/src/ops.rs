@@ -9,7 +9,8 @@ use axum::{
     Json,
 };
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
-use serde_json::json;
+use serde::Serialize;
+use utoipa::ToSchema;
 
 use crate::{openapi, state::AppState};
 
@@ -35,29 +36,69 @@ pub fn prometheus() -> &'static PrometheusHandle {
     })
 }
 
+/// `/healthz`: the process answers.
+#[derive(Serialize, ToSchema)]
+pub struct HealthBody {
+    #[schema(value_type = String, example = "ok")]
+    pub status: &'static str,
+}
+
+/// `/readyz` when ready.
+#[derive(Serialize, ToSchema)]
+pub struct ReadyBody {
+    #[schema(value_type = String, example = "ready")]
+    pub status: &'static str,
+    /// `sqlite` or `postgres`.
+    #[schema(example = "sqlite")]
+    pub database: String,
+}
+
+/// `/readyz` when not ready.
+#[derive(Serialize, ToSchema)]
+pub struct NotReadyBody {
+    #[schema(value_type = String, example = "unavailable")]
+    pub status: &'static str,
+    /// What failed.
+    pub message: String,
+}
+
 /// Alive: the process answers.
-#[utoipa::path(get, path = "/healthz", tag = "operations", responses((status = 200, description = "The process is alive")))]
-pub async fn healthz() -> Json<serde_json::Value> {
-    Json(json!({"status": "ok"}))
+#[utoipa::path(get, path = "/healthz", tag = "operations", operation_id = "healthz",
+    responses((status = 200, description = "The process is alive", body = HealthBody)))]
+pub async fn healthz() -> Json<HealthBody> {
+    Json(HealthBody { status: "ok" })
 }
 
 /// Ready: the database answers and every migration is applied.
-#[utoipa::path(get, path = "/readyz", tag = "operations", responses(
-    (status = 200, description = "Ready to serve"),
-    (status = 503, description = "The database is unreachable or not migrated")))]
+#[utoipa::path(get, path = "/readyz", tag = "operations", operation_id = "readyz", responses(
+    (status = 200, description = "Ready to serve", body = ReadyBody),
+    (status = 503, description = "The database is unreachable or not migrated", body = NotReadyBody)))]
 pub async fn readyz(State(state): State<AppState>) -> Response {
     match state.store.check_ready().await {
-        Ok(()) => Json(json!({"status": "ready", "database": format!("{:?}", state.store.kind()).to_lowercase()}))
-            .into_response(),
+        Ok(()) => Json(ReadyBody {
+            status: "ready",
+            database: format!("{:?}", state.store.kind()).to_lowercase(),
+        })
+        .into_response(),
         Err(error) => {
             tracing::warn!(error = %error, "not ready");
-            (StatusCode::SERVICE_UNAVAILABLE, Json(json!({"status": "unavailable", "message": error.to_string()})))
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Json(NotReadyBody {
+                    status: "unavailable",
+                    message: error.to_string(),
+                }),
+            )
                 .into_response()
         }
     }
 }
 
-/// Prometheus text format: requests by route and status with latency histograms, jobs by state, queue lag.
+/// Prometheus text format: requests by route and status with latency histograms, jobs by state, queue lag, the
+/// ClassIn push queues.
+#[utoipa::path(get, path = "/metrics", tag = "operations", operation_id = "metrics",
+    responses((status = 200, description = "The metrics in Prometheus' text format (version 0.0.4)",
+        content_type = "text/plain", body = String)))]
 pub async fn metrics_text(State(state): State<AppState>) -> Response {
     // Job gauges are read from the database at scrape time, so every node reports the shared queue.
     match state.store.count_jobs_by_status().await {
@@ -106,6 +147,9 @@ pub async fn metrics_text(State(state): State<AppState>) -> Response {
         .into_response()
 }
 
+/// This document (OpenAPI 3.1).
+#[utoipa::path(get, path = "/openapi.json", tag = "operations", operation_id = "openapi_document",
+    responses((status = 200, description = "The OpenAPI document of every operation", body = Object)))]
 pub async fn openapi_json() -> Response {
     (
         [(header::CONTENT_TYPE, "application/json")],
@@ -118,6 +162,9 @@ pub async fn openapi_json() -> Response {
 const DOCS_CONTENT_SECURITY_POLICY: &str = "default-src 'none'; style-src 'unsafe-inline'; \
      script-src 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
+/// The API reference: this document as a searchable page that loads nothing from elsewhere.
+#[utoipa::path(get, path = "/docs", tag = "operations", operation_id = "docs_page",
+    responses((status = 200, description = "The reference page", content_type = "text/html", body = String)))]
 pub async fn docs_page() -> Response {
     static PAGE: OnceLock<String> = OnceLock::new();
     let page = PAGE.get_or_init(|| {

@@ -4,24 +4,65 @@ use std::collections::BTreeMap;
 
 use axum::{extract::State, Json};
 use classbridge_store::roster;
-use serde_json::{json, Value};
+use serde::Serialize;
+use utoipa::ToSchema;
 
 use crate::{
     error::ApiResult,
-    extract::{Paging, Partner},
+    extract::{PageBody, Paging, Partner},
+    openapi::ValidationErrorBody,
     state::AppState,
 };
 
+/// A mirrored branch with its classes and sections.
+#[derive(Serialize, ToSchema)]
+pub struct BranchJson {
+    /// The partner's id of the branch.
+    pub id: i64,
+    pub name: String,
+    pub counts: BranchCounts,
+    pub classes: Vec<BranchClassJson>,
+}
+
+/// What a branch holds.
+#[derive(Serialize, ToSchema)]
+pub struct BranchCounts {
+    pub classes: usize,
+    pub sections: usize,
+    /// Students summed over the branch's sections (a student in two sections counts twice).
+    pub student_memberships: i64,
+}
+
+/// A class of a branch.
+#[derive(Serialize, ToSchema)]
+pub struct BranchClassJson {
+    /// The partner's id of the class.
+    pub id: i64,
+    pub name: String,
+    pub sections: Vec<BranchSectionJson>,
+}
+
+/// A section (classroom) of a class.
+#[derive(Serialize, ToSchema)]
+pub struct BranchSectionJson {
+    /// classbridge's id of the classroom (what `student_of` takes).
+    pub id: i64,
+    pub name: String,
+    pub students: i64,
+    pub teachers: i64,
+}
+
 /// The tenant's branches, paged, each with its classes and sections and their counts. A branch-scoped credential
 /// sees only its branch.
-#[utoipa::path(get, path = "/api/v2/branches", tag = "mirror", security(("token" = [])),
-    params(("page" = Option<u32>, Query), ("per_page" = Option<u32>, Query)),
-    responses((status = 200, description = "`{data, meta, links}` of branches with classes, sections and counts")))]
+#[utoipa::path(get, path = "/api/v2/branches", tag = "mirror", operation_id = "list_branches", security(("token" = [])),
+    params(Paging),
+    responses((status = 200, description = "A page of branches with their classes, sections and counts", body = PageBody<Vec<BranchJson>>),
+              (status = 422, description = "Bad `page` or `per_page`", body = ValidationErrorBody)))]
 pub async fn list_branches(
     State(state): State<AppState>,
     partner: Partner,
     paging: Paging,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<PageBody<Vec<BranchJson>>>> {
     let tenant = partner.tenant_id();
     let page = roster::list_branches(
         &state.store,
@@ -33,48 +74,64 @@ pub async fn list_branches(
     .await?;
     let ids: Vec<i64> = page.items.iter().map(|b| b.id).collect();
     let rows = roster::section_summaries(&state.store, tenant, &ids).await?;
-    // branch id → class id → (class json, sections)
-    let mut classes: BTreeMap<i64, Vec<(i64, Value, Vec<Value>)>> = BTreeMap::new();
+    // branch id → (class id, class) in order
+    let mut classes: BTreeMap<i64, Vec<(i64, BranchClassJson)>> = BTreeMap::new();
     for row in rows {
         let branch_classes = classes.entry(row.branch_id).or_default();
         if branch_classes
             .last()
-            .is_none_or(|(id, _, _)| *id != row.class_id)
+            .is_none_or(|(id, _)| *id != row.class_id)
         {
             branch_classes.push((
                 row.class_id,
-                json!({"id": row.class_partner_id, "name": row.class_name}),
-                Vec::new(),
+                BranchClassJson {
+                    id: row.class_partner_id,
+                    name: row.class_name,
+                    sections: Vec::new(),
+                },
             ));
         }
-        if let (Some(section_id), Some(name), Some(last)) =
+        if let (Some(section_id), Some(name), Some((_, class))) =
             (row.section_id, row.section_name, branch_classes.last_mut())
         {
-            last.2.push(json!({"id": section_id, "name": name, "students": row.students, "teachers": row.teachers}));
+            class.sections.push(BranchSectionJson {
+                id: section_id,
+                name,
+                students: row.students,
+                teachers: row.teachers,
+            });
         }
     }
     let data = page
         .items
         .iter()
         .map(|branch| {
-            let branch_classes = classes.remove(&branch.id).unwrap_or_default();
-            let (mut students, mut sections) = (0, 0);
-            let classes_json: Vec<Value> = branch_classes
+            let branch_classes: Vec<BranchClassJson> = classes
+                .remove(&branch.id)
+                .unwrap_or_default()
                 .into_iter()
-                .map(|(_, mut class, class_sections)| {
-                    sections += class_sections.len();
-                    students += class_sections.iter().map(|s| s["students"].as_i64().unwrap_or(0)).sum::<i64>();
-                    class["sections"] = Value::Array(class_sections);
-                    class
-                })
+                .map(|(_, class)| class)
                 .collect();
-            json!({
-                "id": branch.partner_id,
-                "name": branch.name,
-                "counts": {"classes": classes_json.len(), "sections": sections, "student_memberships": students},
-                "classes": classes_json,
-            })
+            let sections = branch_classes
+                .iter()
+                .map(|class| class.sections.len())
+                .sum();
+            let student_memberships = branch_classes
+                .iter()
+                .flat_map(|class| &class.sections)
+                .map(|section| section.students)
+                .sum();
+            BranchJson {
+                id: branch.partner_id,
+                name: branch.name.clone(),
+                counts: BranchCounts {
+                    classes: branch_classes.len(),
+                    sections,
+                    student_memberships,
+                },
+                classes: branch_classes,
+            }
         })
         .collect();
-    Ok(Json(paging.render(&page, data)))
+    Ok(Json(paging.body(&page, data)))
 }

@@ -15,22 +15,74 @@ use classbridge_store::{
     classrooms::{self, Classroom, ORIGIN_MANUAL},
     StoreError,
 };
-use serde_json::{json, Value};
+use serde::Serialize;
+use utoipa::ToSchema;
 
 use super::parse_id;
 use crate::{
     error::{ApiError, ApiResult},
-    extract::{Paging, Partner, PartnerInput},
+    extract::{PageBody, Paging, Partner, PartnerInput},
+    openapi::{ErrorBody, MessageBody, ValidationErrorBody},
     state::AppState,
 };
 
-fn classroom_json(c: &Classroom) -> Value {
-    json!({
-        "id": c.id, "name": c.name, "class": c.class_name, "branch": c.branch_name,
-        "branch_id": (c.branch_partner_id != classrooms::DEFAULT_BRANCH_PARTNER_ID).then_some(c.branch_partner_id),
-        "managed_by": if c.origin == ORIGIN_MANUAL { "api" } else { "mirror" },
-        "students": c.students, "teachers": c.teachers,
-    })
+/// A classroom: a mirrored section, or a hand-made one in the tenant's default branch.
+#[derive(Serialize, ToSchema)]
+pub struct ClassroomJson {
+    /// classbridge's id (what `student_of` and `teacher_of` take).
+    pub id: i64,
+    pub name: String,
+    /// The class (grade) it belongs to.
+    pub class: String,
+    pub branch: String,
+    /// The partner's id of the branch; null for the default branch (hand-made classrooms).
+    #[schema(required)]
+    pub branch_id: Option<i64>,
+    /// `api` (hand-made here: may be renamed and deleted) or `mirror` (kept by the partner's mirror).
+    #[schema(value_type = ManagedBy)]
+    pub managed_by: &'static str,
+    pub students: i64,
+    pub teachers: i64,
+}
+
+/// Who keeps a classroom: `api` or `mirror`.
+#[derive(ToSchema)]
+#[schema(rename_all = "lowercase")]
+#[allow(dead_code)]
+pub enum ManagedBy {
+    Api,
+    Mirror,
+}
+
+/// The body of `POST /classrooms` and `PUT`/`PATCH /classrooms/{classroom_id}`.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct ClassroomBody {
+    /// Unique among the hand-made classrooms (trimmed).
+    #[schema(
+        min_length = 1,
+        max_length = 255,
+        pattern = r"^\s*[^\s\x00-\x1F\x7F-\x9F]([^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F])?\s*$"
+    )]
+    name: String,
+}
+
+fn classroom_json(c: &Classroom) -> ClassroomJson {
+    ClassroomJson {
+        id: c.id,
+        name: c.name.clone(),
+        class: c.class_name.clone(),
+        branch: c.branch_name.clone(),
+        branch_id: (c.branch_partner_id != classrooms::DEFAULT_BRANCH_PARTNER_ID)
+            .then_some(c.branch_partner_id),
+        managed_by: if c.origin == ORIGIN_MANUAL {
+            "api"
+        } else {
+            "mirror"
+        },
+        students: c.students,
+        teachers: c.teachers,
+    }
 }
 
 fn not_found() -> ApiError {
@@ -75,28 +127,37 @@ async fn editable(state: &AppState, partner: &Partner, id: i64) -> ApiResult<Cla
 
 /// Every classroom of the tenant (mirrored sections and hand-made ones), paged by id; of a branch-scoped
 /// credential, its branch's sections.
-#[utoipa::path(get, path = "/classrooms", tag = "users", security(("token" = [])), responses((status = 200, description = "`{data, meta, links}`")))]
+#[utoipa::path(get, path = "/classrooms", tag = "users", operation_id = "list_classrooms", security(("token" = [])),
+    params(Paging),
+    responses((status = 200, description = "A page of classrooms", body = PageBody<Vec<ClassroomJson>>),
+              (status = 422, description = "Bad `page` or `per_page`", body = ValidationErrorBody)))]
 pub async fn list_classrooms(
     State(state): State<AppState>,
     partner: Partner,
     paging: Paging,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<PageBody<Vec<ClassroomJson>>>> {
     let page = state
         .store
         .list_classrooms(partner.scope(), paging.request)
         .await?;
     let data = page.items.iter().map(classroom_json).collect();
-    Ok(Json(paging.render(&page, data)))
+    Ok(Json(paging.body(&page, data)))
 }
 
 /// Creates a classroom (`name`, unique among the hand-made ones) in the tenant's default branch.
-#[utoipa::path(post, path = "/classrooms", tag = "users", security(("token" = [])),
-    responses((status = 201, description = "The classroom"), (status = 422, description = "Bad or taken name", body = crate::openapi::ValidationErrorBody)))]
+#[utoipa::path(post, path = "/classrooms", tag = "users", operation_id = "create_classroom", security(("token" = [])),
+    request_body(description = "JSON, or the same field as a form.",
+        content((ClassroomBody = "application/json"), (ClassroomBody = "application/x-www-form-urlencoded"),
+                (ClassroomBody = "multipart/form-data"))),
+    responses((status = 201, description = "The new classroom", body = ClassroomJson),
+              (status = 400, description = "The body is not valid JSON, or not an object, or a malformed form", body = ErrorBody),
+              (status = 415, description = "A body in another format", body = ErrorBody),
+              (status = 422, description = "Missing, bad or taken `name`", body = ValidationErrorBody)))]
 pub async fn create_classroom(
     State(state): State<AppState>,
     partner: Partner,
     input: PartnerInput,
-) -> ApiResult<(StatusCode, Json<Value>)> {
+) -> ApiResult<(StatusCode, Json<ClassroomJson>)> {
     classbridge_service::scope::require_tenant_wide(
         partner.scope(),
         "create classrooms (hand-made classrooms live in the tenant's default branch)",
@@ -120,27 +181,26 @@ pub async fn create_classroom(
 }
 
 /// One classroom with its counts.
-#[utoipa::path(get, path = "/classrooms/{classroom_id}", tag = "users", security(("token" = [])), params(("classroom_id" = i64, Path)),
-    responses((status = 200, description = "The classroom"), (status = 404, description = "No such classroom", body = crate::openapi::ErrorBody)))]
+#[utoipa::path(get, path = "/classrooms/{classroom_id}", tag = "users", operation_id = "get_classroom", security(("token" = [])),
+    params(("classroom_id" = i64, Path, minimum = 1, description = "classbridge's id of the classroom")),
+    responses((status = 200, description = "The classroom", body = ClassroomJson),
+              (status = 404, description = "No such classroom in this tenant (or the credential's branch)", body = ErrorBody)))]
 pub async fn get_classroom(
     State(state): State<AppState>,
     partner: Partner,
     Path(id): Path<String>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<ClassroomJson>> {
     let id = parse_id(&id, "classroom")?;
     let classroom = classroom(&state, &partner, id).await?;
     Ok(Json(classroom_json(&classroom)))
 }
 
-/// Renames a hand-made classroom (a mirrored one: 409).
-#[utoipa::path(put, path = "/classrooms/{classroom_id}", tag = "users", security(("token" = [])), params(("classroom_id" = i64, Path)),
-    responses((status = 200, description = "The classroom"), (status = 409, description = "Kept by the mirror", body = crate::openapi::ErrorBody)))]
-pub async fn update_classroom(
-    State(state): State<AppState>,
+async fn rename(
+    state: AppState,
     partner: Partner,
-    Path(id): Path<String>,
+    id: String,
     input: PartnerInput,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<ClassroomJson>> {
     let id = parse_id(&id, "classroom")?;
     let name = read_name(&input)?;
     editable(&state, &partner, id).await?;
@@ -163,14 +223,59 @@ pub async fn update_classroom(
     Ok(Json(classroom_json(&classroom)))
 }
 
+/// Renames a hand-made classroom (a mirrored one: 409).
+#[utoipa::path(put, path = "/classrooms/{classroom_id}", tag = "users", operation_id = "update_classroom", security(("token" = [])),
+    params(("classroom_id" = i64, Path, minimum = 1, description = "classbridge's id of the classroom")),
+    request_body(description = "JSON, or the same field as a form.",
+        content((ClassroomBody = "application/json"), (ClassroomBody = "application/x-www-form-urlencoded"),
+                (ClassroomBody = "multipart/form-data"))),
+    responses((status = 200, description = "The classroom", body = ClassroomJson),
+              (status = 400, description = "The body is not valid JSON, or not an object, or a malformed form", body = ErrorBody),
+              (status = 404, description = "No such classroom in this tenant (or the credential's branch)", body = ErrorBody),
+              (status = 409, description = "A mirrored classroom: the mirror keeps it", body = ErrorBody),
+              (status = 415, description = "A body in another format", body = ErrorBody),
+              (status = 422, description = "Missing, bad or taken `name`", body = ValidationErrorBody)))]
+pub async fn update_classroom(
+    State(state): State<AppState>,
+    partner: Partner,
+    Path(id): Path<String>,
+    input: PartnerInput,
+) -> ApiResult<Json<ClassroomJson>> {
+    rename(state, partner, id, input).await
+}
+
+/// Renames a hand-made classroom as `PUT /classrooms/{classroom_id}` does.
+#[utoipa::path(patch, path = "/classrooms/{classroom_id}", tag = "users", operation_id = "update_classroom_patch", security(("token" = [])),
+    params(("classroom_id" = i64, Path, minimum = 1, description = "classbridge's id of the classroom")),
+    request_body(description = "JSON, or the same field as a form.",
+        content((ClassroomBody = "application/json"), (ClassroomBody = "application/x-www-form-urlencoded"),
+                (ClassroomBody = "multipart/form-data"))),
+    responses((status = 200, description = "The classroom", body = ClassroomJson),
+              (status = 400, description = "The body is not valid JSON, or not an object, or a malformed form", body = ErrorBody),
+              (status = 404, description = "No such classroom in this tenant (or the credential's branch)", body = ErrorBody),
+              (status = 409, description = "A mirrored classroom: the mirror keeps it", body = ErrorBody),
+              (status = 415, description = "A body in another format", body = ErrorBody),
+              (status = 422, description = "Missing, bad or taken `name`", body = ValidationErrorBody)))]
+pub async fn update_classroom_patch(
+    State(state): State<AppState>,
+    partner: Partner,
+    Path(id): Path<String>,
+    input: PartnerInput,
+) -> ApiResult<Json<ClassroomJson>> {
+    rename(state, partner, id, input).await
+}
+
 /// Deletes a hand-made classroom and its memberships (a mirrored one: 409).
-#[utoipa::path(delete, path = "/classrooms/{classroom_id}", tag = "users", security(("token" = [])), params(("classroom_id" = i64, Path)),
-    responses((status = 200, description = "`{\"message\": \"Classroom deleted.\"}`"), (status = 409, description = "Kept by the mirror", body = crate::openapi::ErrorBody)))]
+#[utoipa::path(delete, path = "/classrooms/{classroom_id}", tag = "users", operation_id = "delete_classroom", security(("token" = [])),
+    params(("classroom_id" = i64, Path, minimum = 1, description = "classbridge's id of the classroom")),
+    responses((status = 200, description = "`{\"message\": \"Classroom deleted.\"}`", body = MessageBody),
+              (status = 404, description = "No such classroom in this tenant (or the credential's branch)", body = ErrorBody),
+              (status = 409, description = "A mirrored classroom: the mirror keeps it", body = ErrorBody)))]
 pub async fn delete_classroom(
     State(state): State<AppState>,
     partner: Partner,
     Path(id): Path<String>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<MessageBody>> {
     let id = parse_id(&id, "classroom")?;
     editable(&state, &partner, id).await?;
     let mut tx = state.store.begin().await?;
@@ -179,5 +284,7 @@ pub async fn delete_classroom(
         other => other?,
     }
     tx.commit().await?;
-    Ok(Json(json!({"message": "Classroom deleted."})))
+    Ok(Json(MessageBody {
+        message: "Classroom deleted.",
+    }))
 }

@@ -11,23 +11,28 @@ use classbridge_domain::{
 };
 use classbridge_store::{Group, StoreError};
 use serde::Serialize;
-use serde_json::{json, Value};
+use serde_json::Value;
 use utoipa::ToSchema;
 
 use super::parse_id;
 use crate::{
     error::{ApiError, ApiResult},
-    extract::{Paging, Partner, PartnerInput},
+    extract::{PageBody, Paging, Partner, PartnerInput},
+    openapi::{ErrorBody, MessageBody, ValidationErrorBody},
     state::AppState,
     time::rfc3339,
 };
 
+/// A group of the tenant's users.
 #[derive(Serialize, ToSchema)]
 pub struct GroupJson {
     pub id: i64,
     pub name: String,
+    #[schema(required)]
     pub description: Option<String>,
+    #[schema(format = DateTime)]
     pub created_at: String,
+    #[schema(format = DateTime)]
     pub updated_at: String,
 }
 
@@ -43,13 +48,41 @@ impl From<Group> for GroupJson {
     }
 }
 
-/// The body of `POST /groups` and `PUT /groups/{id}` (JSON or form).
+/// The body of `POST /groups` (JSON or form).
 #[derive(ToSchema)]
 #[allow(dead_code)]
 pub struct GroupInput {
-    /// 1–255 characters, unique in the tenant. Required to create.
+    /// Unique in the tenant (trimmed).
+    #[schema(
+        min_length = 1,
+        max_length = 255,
+        pattern = r"^\s*[^\s\x00-\x1F\x7F-\x9F]([^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F])?\s*$"
+    )]
     name: String,
-    /// Up to 1000 characters; null clears it.
+    /// Up to 1,000 characters (trimmed); empty or null for none.
+    #[schema(
+        max_length = 1000,
+        pattern = r"^\s*([^\s\x00-\x1F\x7F-\x9F]([^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F])?)?\s*$"
+    )]
+    description: Option<String>,
+}
+
+/// The body of `PUT` or `PATCH /groups/{group_id}`: fields left out keep their value.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct GroupChanges {
+    /// Unique in the tenant (trimmed).
+    #[schema(
+        min_length = 1,
+        max_length = 255,
+        pattern = r"^\s*[^\s\x00-\x1F\x7F-\x9F]([^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F])?\s*$"
+    )]
+    name: Option<String>,
+    /// Up to 1,000 characters (trimmed); empty or null clears it.
+    #[schema(
+        max_length = 1000,
+        pattern = r"^\s*([^\s\x00-\x1F\x7F-\x9F]([^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F])?)?\s*$"
+    )]
     description: Option<String>,
 }
 
@@ -67,33 +100,32 @@ fn group_not_found() -> ApiError {
 }
 
 /// The tenant's groups, paged, oldest first.
-#[utoipa::path(get, path = "/groups", tag = "groups", security(("token" = [])),
-    params(("page" = Option<u32>, Query), ("per_page" = Option<u32>, Query, description = "1–1000, default 100")),
-    responses((status = 200, description = "`{data, meta, links}` of groups", body = [GroupJson]),
-              (status = 422, description = "Bad page or per_page", body = crate::openapi::ValidationErrorBody)))]
+#[utoipa::path(get, path = "/groups", tag = "groups", operation_id = "list_groups", security(("token" = [])),
+    params(Paging),
+    responses((status = 200, description = "A page of groups", body = PageBody<Vec<GroupJson>>),
+              (status = 422, description = "Bad `page` or `per_page`", body = ValidationErrorBody)))]
 pub async fn list_groups(
     State(state): State<AppState>,
     partner: Partner,
     paging: Paging,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<PageBody<Vec<GroupJson>>>> {
     let page = state
         .store
         .list_groups(partner.scope(), paging.request)
         .await?;
-    let data = page
-        .items
-        .iter()
-        .cloned()
-        .map(|group| serde_json::to_value(GroupJson::from(group)).unwrap_or(Value::Null))
-        .collect();
-    Ok(Json(paging.render(&page, data)))
+    let data = page.items.iter().cloned().map(GroupJson::from).collect();
+    Ok(Json(paging.body(&page, data)))
 }
 
 /// Creates a group.
-#[utoipa::path(post, path = "/groups", tag = "groups", security(("token" = [])),
-    request_body(content = GroupInput, content_type = "application/json"),
+#[utoipa::path(post, path = "/groups", tag = "groups", operation_id = "create_group", security(("token" = [])),
+    request_body(description = "JSON, or the same fields as a form.",
+        content((GroupInput = "application/json"), (GroupInput = "application/x-www-form-urlencoded"),
+                (GroupInput = "multipart/form-data"))),
     responses((status = 201, description = "The new group", body = GroupJson),
-              (status = 422, description = "Invalid fields, or the name is taken", body = crate::openapi::ValidationErrorBody)))]
+              (status = 400, description = "The body is not valid JSON, or not an object, or a malformed form", body = ErrorBody),
+              (status = 415, description = "A body in another format", body = ErrorBody),
+              (status = 422, description = "Invalid fields, or the name is taken", body = ValidationErrorBody)))]
 pub async fn create_group(
     State(state): State<AppState>,
     partner: Partner,
@@ -121,10 +153,10 @@ pub async fn create_group(
 }
 
 /// One group.
-#[utoipa::path(get, path = "/groups/{group_id}", tag = "groups", security(("token" = [])),
-    params(("group_id" = i64, Path)),
+#[utoipa::path(get, path = "/groups/{group_id}", tag = "groups", operation_id = "get_group", security(("token" = [])),
+    params(("group_id" = i64, Path, minimum = 1, description = "classbridge's id of the group")),
     responses((status = 200, description = "The group", body = GroupJson),
-              (status = 404, description = "No such group in this tenant", body = crate::openapi::ErrorBody)))]
+              (status = 404, description = "No such group in this tenant (or the credential's branch)", body = ErrorBody)))]
 pub async fn get_group(
     State(state): State<AppState>,
     partner: Partner,
@@ -138,17 +170,50 @@ pub async fn get_group(
     }
 }
 
-/// Renames a group or changes its description (`PUT` or `PATCH`; fields left out keep their value).
-#[utoipa::path(put, path = "/groups/{group_id}", tag = "groups", security(("token" = [])),
-    params(("group_id" = i64, Path)),
-    request_body(content = GroupInput, content_type = "application/json"),
+/// Renames a group or changes its description (fields left out keep their value).
+#[utoipa::path(put, path = "/groups/{group_id}", tag = "groups", operation_id = "update_group", security(("token" = [])),
+    params(("group_id" = i64, Path, minimum = 1, description = "classbridge's id of the group")),
+    request_body(description = "JSON, or the same fields as a form.",
+        content((GroupChanges = "application/json"), (GroupChanges = "application/x-www-form-urlencoded"),
+                (GroupChanges = "multipart/form-data"))),
     responses((status = 200, description = "The group", body = GroupJson),
-              (status = 404, description = "No such group in this tenant", body = crate::openapi::ErrorBody),
-              (status = 422, description = "Invalid fields, or the name is taken", body = crate::openapi::ValidationErrorBody)))]
+              (status = 400, description = "The body is not valid JSON, or not an object, or a malformed form", body = ErrorBody),
+              (status = 404, description = "No such group in this tenant (or the credential's branch)", body = ErrorBody),
+              (status = 415, description = "A body in another format", body = ErrorBody),
+              (status = 422, description = "Invalid fields, or the name is taken", body = ValidationErrorBody)))]
 pub async fn update_group(
     State(state): State<AppState>,
     partner: Partner,
     Path(group_id): Path<String>,
+    input: PartnerInput,
+) -> ApiResult<Json<GroupJson>> {
+    change(state, partner, group_id, input).await
+}
+
+/// Changes a group as `PUT /groups/{group_id}` does.
+#[utoipa::path(patch, path = "/groups/{group_id}", tag = "groups", operation_id = "update_group_patch", security(("token" = [])),
+    params(("group_id" = i64, Path, minimum = 1, description = "classbridge's id of the group")),
+    request_body(description = "JSON, or the same fields as a form.",
+        content((GroupChanges = "application/json"), (GroupChanges = "application/x-www-form-urlencoded"),
+                (GroupChanges = "multipart/form-data"))),
+    responses((status = 200, description = "The group", body = GroupJson),
+              (status = 400, description = "The body is not valid JSON, or not an object, or a malformed form", body = ErrorBody),
+              (status = 404, description = "No such group in this tenant (or the credential's branch)", body = ErrorBody),
+              (status = 415, description = "A body in another format", body = ErrorBody),
+              (status = 422, description = "Invalid fields, or the name is taken", body = ValidationErrorBody)))]
+pub async fn update_group_patch(
+    State(state): State<AppState>,
+    partner: Partner,
+    Path(group_id): Path<String>,
+    input: PartnerInput,
+) -> ApiResult<Json<GroupJson>> {
+    change(state, partner, group_id, input).await
+}
+
+async fn change(
+    state: AppState,
+    partner: Partner,
+    group_id: String,
     input: PartnerInput,
 ) -> ApiResult<Json<GroupJson>> {
     let id = parse_id(&group_id, "group")?;
@@ -187,18 +252,20 @@ pub async fn update_group(
 }
 
 /// Deletes a group (its members stay; they leave the group).
-#[utoipa::path(delete, path = "/groups/{group_id}", tag = "groups", security(("token" = [])),
-    params(("group_id" = i64, Path)),
-    responses((status = 200, description = "`{\"message\": \"Group deleted.\"}`"),
-              (status = 404, description = "No such group in this tenant", body = crate::openapi::ErrorBody)))]
+#[utoipa::path(delete, path = "/groups/{group_id}", tag = "groups", operation_id = "delete_group", security(("token" = [])),
+    params(("group_id" = i64, Path, minimum = 1, description = "classbridge's id of the group")),
+    responses((status = 200, description = "`{\"message\": \"Group deleted.\"}`", body = MessageBody),
+              (status = 404, description = "No such group in this tenant (or the credential's branch)", body = ErrorBody)))]
 pub async fn delete_group(
     State(state): State<AppState>,
     partner: Partner,
     Path(group_id): Path<String>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<MessageBody>> {
     let id = parse_id(&group_id, "group")?;
     match state.store.delete_group(partner.scope(), id).await {
-        Ok(()) => Ok(Json(json!({"message": "Group deleted."}))),
+        Ok(()) => Ok(Json(MessageBody {
+            message: "Group deleted.",
+        })),
         Err(StoreError::NotFound) => Err(group_not_found()),
         Err(error) => Err(error.into()),
     }

@@ -31,36 +31,46 @@ pub struct MeCredential {
     pub referer: String,
     /// The first characters of the token, to tell credentials apart.
     pub token_hint: String,
+    #[schema(format = DateTime)]
     pub created_at: String,
-    /// Updated in batches every few seconds.
+    /// Updated in batches every few seconds; null before the first use.
+    #[schema(required)]
     pub last_used_at: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]
 pub struct MeScope {
     /// `tenant` (every branch) or `branch` (only `branch_id`, the partner's branch id).
-    #[schema(example = "tenant")]
+    #[schema(value_type = ScopeType, example = "tenant")]
     pub r#type: &'static str,
+    /// The partner's id of the branch of a `branch` credential; null for `tenant`.
+    #[schema(required)]
     pub branch_id: Option<i64>,
+}
+
+/// `tenant` (every branch) or `branch` (one branch).
+#[derive(ToSchema)]
+#[schema(rename_all = "lowercase")]
+#[allow(dead_code)]
+pub enum ScopeType {
+    Tenant,
+    Branch,
 }
 
 #[derive(Serialize, ToSchema)]
 pub struct MeRateLimit {
     /// Requests per minute; null when the credential has no limit.
+    #[schema(required)]
     pub requests_per_minute: Option<u64>,
-    /// Requests that may be made right now.
+    /// Requests that may be made right now; null without a limit.
+    #[schema(required)]
     pub remaining: Option<u64>,
 }
 
 /// The calling credential, its tenant, scope and rate limit.
-#[utoipa::path(get, path = "/api/v2/me", tag = "partner",
+#[utoipa::path(get, path = "/api/v2/me", tag = "partner", operation_id = "get_me",
     security(("token" = [])),
-    responses(
-        (status = 200, description = "The calling credential", body = MeResponse),
-        (status = 401, description = "Missing, unknown or revoked token", body = crate::openapi::ErrorBody),
-        (status = 403, description = "Referer mismatch", body = crate::openapi::ErrorBody),
-        (status = 406, description = "`accept` excludes JSON", body = crate::openapi::ErrorBody),
-        (status = 429, description = "Rate limited", body = crate::openapi::ErrorBody)))]
+    responses((status = 200, description = "The calling credential", body = MeResponse)))]
 pub async fn get_me(
     State(state): State<AppState>,
     partner: Partner,

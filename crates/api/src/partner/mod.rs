@@ -17,7 +17,6 @@ pub mod subjects;
 pub mod user_bodies;
 pub mod users;
 
-use axum::routing::patch;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::state::AppState;
@@ -81,19 +80,16 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(
             classrooms::get_classroom,
             classrooms::update_classroom,
+            classrooms::update_classroom_patch,
             classrooms::delete_classroom
         ))
-        .route(
-            "/classrooms/{classroom_id}",
-            patch(classrooms::update_classroom),
-        )
         .routes(routes!(groups::list_groups, groups::create_group))
         .routes(routes!(
             groups::get_group,
             groups::update_group,
+            groups::update_group_patch,
             groups::delete_group
         ))
-        .route("/groups/{group_id}", patch(groups::update_group))
 }
 
 /// Ids in paths are classbridge's integers; anything else names no resource (404, not a parse error).
