@@ -36,6 +36,9 @@ impl ToSchema for Id {}
 /// The roles of every tenant: `1` admin, `2` teacher, `3` student, `4` supervisor.
 pub const ROLE_NAMES: [&str; 4] = ["admin", "teacher", "student", "supervisor"];
 
+/// A role as text: its id's digits or its name in any case, with white space around.
+const ROLE_TEXT_PATTERN: &str = r"^\s*(\+?0*[1-4]|[Aa][Dd][Mm][Ii][Nn]|[Tt][Ee][Aa][Cc][Hh][Ee][Rr]|[Ss][Tt][Uu][Dd][Ee][Nn][Tt]|[Ss][Uu][Pp][Ee][Rr][Vv][Ii][Ss][Oo][Rr])\s*$";
+
 /// One role given as its id (1–4) or its name (any case).
 pub fn role_schema() -> Schema {
     OneOfBuilder::new()
@@ -48,10 +51,11 @@ pub fn role_schema() -> Schema {
         .item(
             ObjectBuilder::new()
                 .schema_type(Type::String)
-                .enum_values(Some(ROLE_NAMES.iter().copied().chain(["1", "2", "3", "4"]))),
+                .pattern(Some(ROLE_TEXT_PATTERN))
+                .examples(ROLE_NAMES),
         )
         .description(Some(
-            "A role: its id (1 admin, 2 teacher, 3 student, 4 supervisor) or its name.",
+            "A role: its id (1 admin, 2 teacher, 3 student, 4 supervisor), or its name in any case.",
         ))
         .into()
 }

@@ -84,31 +84,57 @@ pub fn assert_conforms(
         pointer_segment(path_template),
         pointer_segment(media_type)
     );
-    // The whole document is the root, so that `#/components/schemas/…` resolves; its own keys are not JSON Schema
-    // keywords and are ignored, and `$ref` points at the answer's schema.
-    let mut root = document.clone();
-    root["$ref"] = json!(pointer);
-    root.as_object_mut().map(|object| {
-        object.insert(
-            "$schema".into(),
-            json!("https://json-schema.org/draft/2020-12/schema"),
-        )
-    });
-    let validator = jsonschema::options()
-        .with_draft(jsonschema::Draft::Draft202012)
-        .should_validate_formats(true)
-        .build(&root)
-        .unwrap_or_else(|error| panic!("the schema at {pointer} does not compile: {error}"));
-    let errors: Vec<String> = validator
-        .iter_errors(body)
-        .map(|error| format!("at `{}`: {error}", error.instance_path()))
-        .collect();
+    let errors = schema_errors(document, &pointer, body);
     assert!(
         errors.is_empty(),
         "{} {path_template} {status}: the body does not conform to {pointer}:\n  {}\nbody: {body:#}",
         method.to_uppercase(),
         errors.join("\n  ")
     );
+}
+
+/// What is wrong with `instance` against the schema at `pointer` (a URI fragment into the document), each error
+/// with its path; empty when it is valid.
+pub fn schema_errors(document: &Value, pointer: &str, instance: &Value) -> Vec<String> {
+    // The whole document is the root, so that `#/components/schemas/…` resolves; its own keys are not JSON Schema
+    // keywords and are ignored, and `$ref` points at the schema meant.
+    let mut root = document.clone();
+    root["$ref"] = json!(pointer);
+    root["$schema"] = json!("https://json-schema.org/draft/2020-12/schema");
+    let validator = jsonschema::options()
+        .with_draft(jsonschema::Draft::Draft202012)
+        .should_validate_formats(true)
+        .build(&root)
+        .unwrap_or_else(|error| panic!("the schema at {pointer} does not compile: {error}"));
+    validator
+        .iter_errors(instance)
+        .map(|error| format!("at `{}`: {error}", error.instance_path()))
+        .collect()
+}
+
+/// What is wrong with `body` against the request body `method path_template` documents for `media_type`; empty
+/// when it is valid.
+pub fn request_errors(
+    document: &Value,
+    method: &str,
+    path_template: &str,
+    media_type: &str,
+    body: &Value,
+) -> Vec<String> {
+    let method = method.to_ascii_lowercase();
+    assert!(
+        document["paths"][path_template][&method]["requestBody"]["content"][media_type]
+            .get("schema")
+            .is_some(),
+        "{} {path_template} documents no {media_type} request body",
+        method.to_uppercase()
+    );
+    let pointer = format!(
+        "#/paths/{}/{method}/requestBody/content/{}/schema",
+        pointer_segment(path_template),
+        pointer_segment(media_type)
+    );
+    schema_errors(document, &pointer, body)
 }
 
 /// Sends `request` and checks its answer against `method path_template` in `document`; returns the status and
