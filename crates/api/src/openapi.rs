@@ -1,6 +1,7 @@
 //! The OpenAPI 3 document, generated from the handlers' annotations; the `/docs` reference page is rendered from it
 //! by [`docs_page`].
 
+mod body_encodings;
 mod docs_example;
 pub mod docs_page;
 mod docs_schema;
@@ -101,11 +102,13 @@ impl Modify for TokenSecurity {
 pub struct ApiDoc;
 
 /// The whole document: the title, tags and shared schemas of [`ApiDoc`], the operations that the router's
-/// documented routes carry (see `crate::routes`), and the answers every partner operation may give.
+/// documented routes carry (see `crate::routes`), the answers every partner operation may give, and a schema of its
+/// own for each form encoding of a body (see [`body_encodings`]).
 pub fn document() -> utoipa::openapi::OpenApi {
     let mut document = ApiDoc::openapi();
     document.merge(crate::routes().split_for_parts().1);
     add_common_answers(&mut document);
+    body_encodings::name_each_encoding(&mut document);
     document
 }
 
