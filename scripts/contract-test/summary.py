@@ -108,6 +108,24 @@ def failures_of(ndjson_path):
     return list(unique.values())
 
 
+def errors_of(ndjson_path):
+    """What schemathesis could not test (an unresolvable reference, a failed health check…): (label, phase, text)."""
+    found = []
+    with open(ndjson_path) as events:
+        for line in events:
+            error = json.loads(line).get("NonFatalError")
+            if error is None:
+                continue
+            value = error.get("value")
+            if isinstance(value, dict):
+                text = value.get("message") or value.get("title") or json.dumps(value)[:300]
+                kind = value.get("type") or value.get("kind") or ""
+            else:
+                text, kind = str(value), ""
+            found.append((error.get("label", "?"), error.get("phase"), ("%s: %s" % (kind, text)).strip(": ")))
+    return found
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--document", required=True)
@@ -160,10 +178,13 @@ def main():
                     out.write("- body: `%s`\n" % failure["request_body"].replace("`", "'"))
                 out.write("- answer: `%s`\n" % failure["answer"].replace("`", "'"))
                 out.write("- says: %s\n" % " / ".join(failure["message"].splitlines()[:3]))
+    errors = errors_of(args.ndjson)
+    for label, phase, text in errors:
+        print("  ERROR %s (phase %s): %s" % (label, phase, " ".join(text.split())[:300]))
     if unexercised:
         print("\nNOT EXERCISED (no request reached them): %s" % ", ".join(unexercised))
         return 1
-    return 0
+    return 1 if errors else 0
 
 
 if __name__ == "__main__":
