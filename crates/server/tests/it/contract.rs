@@ -25,6 +25,85 @@ async fn openapi_document_matches_its_snapshot() {
     insta::assert_snapshot!("openapi", pretty);
 }
 
+/// Every `$ref` of the document, with the JSON pointer of where it stands.
+fn references(value: &serde_json::Value, at: &str, found: &mut Vec<(String, String)>) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (key, inner) in map {
+                let here = format!("{at}/{}", key.replace('~', "~0").replace('/', "~1"));
+                match (key.as_str(), inner) {
+                    ("$ref", serde_json::Value::String(target)) => {
+                        found.push((here, target.clone()))
+                    }
+                    _ => references(inner, &here, found),
+                }
+            }
+        }
+        serde_json::Value::Array(items) => {
+            for (index, inner) in items.iter().enumerate() {
+                references(inner, &format!("{at}/{index}"), found);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// What a client generator needs beyond a valid-looking document: every `$ref` names something the document
+/// holds (a dangling one makes openapi-python-client drop the operation and schemathesis refuse it), and no two
+/// encodings of one request body share a schema (a generated client then cannot tell which encoding to send).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn openapi_document_refers_only_to_what_it_holds_and_types_each_body_encoding_apart() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let document: serde_json::Value = app
+        .anonymous(Method::GET, "/openapi.json")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let mut found = Vec::new();
+    references(&document, "", &mut found);
+    assert!(
+        found
+            .iter()
+            .any(|(_, target)| target == "#/components/schemas/ErrorBody"),
+        "the walk finds the document's references"
+    );
+    let dangling: Vec<_> = found
+        .iter()
+        .filter(|(_, target)| {
+            target
+                .strip_prefix('#')
+                .is_none_or(|pointer| document.pointer(pointer).is_none())
+        })
+        .collect();
+    assert!(dangling.is_empty(), "references to nothing: {dangling:?}");
+
+    let mut shared = Vec::new();
+    for (method, path) in operations(&document) {
+        let content = &document["paths"][&path][&method]["requestBody"]["content"];
+        let Some(content) = content.as_object() else {
+            continue;
+        };
+        let mut seen = std::collections::BTreeMap::new();
+        for (content_type, media) in content {
+            let Some(target) = media["schema"]["$ref"].as_str() else {
+                continue;
+            };
+            if let Some(first) = seen.insert(target.to_owned(), content_type.clone()) {
+                shared.push(format!(
+                    "{method} {path}: {first} and {content_type} both {target}"
+                ));
+            }
+        }
+    }
+    assert!(
+        shared.is_empty(),
+        "body encodings sharing a schema: {shared:#?}"
+    );
+}
+
 /// `(method, path)` of every operation of the document.
 fn operations(document: &serde_json::Value) -> Vec<(String, String)> {
     let mut operations = Vec::new();
