@@ -207,7 +207,7 @@ pub enum Relation {
 /// One user with a relation: `roles`, `groups` or `classrooms`.
 #[utoipa::path(get, path = "/users/{user_id}/{relation}", tag = "users", operation_id = "get_user_with_relation", security(("token" = [])),
     params(("user_id" = i64, Path, minimum = 1, description = "classbridge's id of the user"),
-           ("relation" = Relation, Path, description = "`roles`, `groups` or `classrooms`")),
+           ("relation" = inline(Relation), Path, description = "`roles`, `groups` or `classrooms`")),
     responses((status = 200, description = "The user with the relation", body = UserWithRelation),
               (status = 404, description = "No such user, or no such relation", body = ErrorBody)))]
 pub async fn get_user_with(
