@@ -10,7 +10,7 @@ use classbridge_domain::{
 };
 use classbridge_store::{
     users::{self, NewUser, UniqueColumn, UserChanges},
-    Store, StoreError,
+    RosterWrite, Store, StoreError,
 };
 use serde_json::{Map, Value};
 
@@ -385,15 +385,13 @@ pub async fn create_user(
         password_hash,
         lms_id: None,
     };
-    let mut tx = store.begin().await?;
+    // A roster write: its commit bumps the roster version (mirrors must not skip a branch this may have changed).
+    let mut tx = RosterWrite::begin(store, tenant_id).await?;
     let id = users::insert_user(&mut tx, tenant_id, &new)
         .await
         .map_err(uniqueness_error)?;
     apply_relations(&mut tx, scope, id, &fields).await?;
-    // Mirrors must not skip a branch this may have changed.
-    classbridge_store::roster::bump_roster_version(&mut tx, tenant_id).await?;
     tx.commit().await?;
-    store.forget_counts(tenant_id);
     Ok(id)
 }
 
@@ -426,13 +424,12 @@ pub async fn update_user(
         email: fields.email.clone(),
         password_hash,
     };
-    let mut tx = store.begin().await?;
+    // A roster write: its commit bumps the roster version (mirrors must not skip a branch this may have changed).
+    let mut tx = RosterWrite::begin(store, tenant_id).await?;
     users::update_user(&mut tx, scope, id, &changes)
         .await
         .map_err(uniqueness_error)?;
     apply_relations(&mut tx, scope, id, &fields).await?;
-    // Mirrors must not skip a branch this may have changed.
-    classbridge_store::roster::bump_roster_version(&mut tx, tenant_id).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -444,14 +441,12 @@ pub async fn delete_user(store: &Store, scope: Scope, id: i64) -> UserResult<()>
         return Err(UserError::NotFound);
     }
     scope::check_person_reachable(store, scope, id, "delete").await?;
-    let mut tx = store.begin().await?;
+    // A roster write: its commit bumps the roster version (mirrors must not skip a branch this may have changed).
+    let mut tx = RosterWrite::begin(store, tenant_id).await?;
     if !users::delete_user(&mut tx, scope, id).await? {
         return Err(UserError::NotFound);
     }
-    // Mirrors must not skip a branch this may have changed.
-    classbridge_store::roster::bump_roster_version(&mut tx, tenant_id).await?;
     tx.commit().await?;
-    store.forget_counts(tenant_id);
     Ok(())
 }
 
@@ -600,7 +595,8 @@ async fn transfer_once(
     parsed: &[(usize, TransferItem)],
 ) -> UserResult<Vec<Transferred>> {
     let mut errors = ValidationErrors::new();
-    let mut tx = store.begin().await?;
+    // A roster write: its commit bumps the roster version (mirrors must not skip a branch this may have changed).
+    let mut tx = RosterWrite::begin(store, tenant_id).await?;
     let ids: Vec<String> = parsed.iter().map(|(_, item)| item.lms_id.clone()).collect();
     let known: HashMap<String, users::UserRow> =
         users::find_users_by_lms_id(&mut tx, tenant_id, &ids)
@@ -679,9 +675,6 @@ async fn transfer_once(
             status,
         });
     }
-    // Mirrors must not skip a branch this may have changed.
-    classbridge_store::roster::bump_roster_version(&mut tx, tenant_id).await?;
     tx.commit().await?;
-    store.forget_counts(tenant_id);
     Ok(results)
 }

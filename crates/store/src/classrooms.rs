@@ -6,8 +6,7 @@ use classbridge_domain::{Scope, TenantId};
 use crate::branch_scope::sections_condition;
 
 use crate::{
-    now_millis, roster::bump_roster_version, tx::on_tx, Page, PageRequest, Store, StoreError,
-    StoreResult, StoreTx,
+    now_millis, tx::on_tx, Page, PageRequest, RosterWrite, Store, StoreError, StoreResult, StoreTx,
 };
 
 /// The partner branch id of the tenant's default branch (simple mirrors and hand-made classrooms); no partner uses
@@ -104,14 +103,16 @@ pub async fn default_class(tx: &mut StoreTx, tenant_id: TenantId) -> StoreResult
     })
 }
 
-/// Creates a hand-made classroom in the default branch; a name already used there is a `Conflict`. Like every
-/// hand-made change to the roster, it bumps the tenant's roster version (mirrors then re-check their branches).
+/// Creates a hand-made classroom in the write's tenant's default branch; a name already used there is a `Conflict`.
+/// Like every hand-made change to the roster, it is a [`RosterWrite`]: its commit bumps the tenant's roster version
+/// (mirrors then re-check their branches).
 pub async fn create_classroom(
-    tx: &mut StoreTx,
-    tenant_id: TenantId,
+    write: &mut RosterWrite,
     name: &str,
     name_key: &str,
 ) -> StoreResult<i64> {
+    let tenant_id = write.tenant_id();
+    let tx: &mut StoreTx = write;
     let (branch, class) = default_class(tx, tenant_id).await?;
     let sql = "INSERT INTO sections (tenant_id, branch_id, class_id, name, name_key, origin) \
                VALUES ($1, $2, $3, $4, $5, 'manual') RETURNING id";
@@ -119,19 +120,25 @@ pub async fn create_classroom(
         sqlx::query_scalar(sql).bind(tenant_id.get()).bind(branch).bind(class).bind(name).bind(name_key)
             .fetch_one(&mut *conn).await?
     });
-    bump_roster_version(tx, tenant_id).await?;
     Ok(id)
 }
 
-/// Renames a hand-made classroom (`NotFound` when there is none by that id); bumps the roster version.
+/// Renames a hand-made classroom in the scope (`NotFound` when there is none by that id), in a roster write of the
+/// scope's tenant.
 pub async fn rename_classroom(
-    tx: &mut StoreTx,
+    write: &mut RosterWrite,
     scope: Scope,
     id: i64,
     name: &str,
     name_key: &str,
 ) -> StoreResult<()> {
     let tenant_id = scope.tenant_id();
+    debug_assert_eq!(
+        tenant_id,
+        write.tenant_id(),
+        "a roster write of another tenant"
+    );
+    let tx: &mut StoreTx = write;
     let sql = format!(
         "UPDATE sections SET name = $3, name_key = $4 WHERE tenant_id = $1 AND id = $2{}",
         sections_condition(scope, "branch_id")
@@ -142,13 +149,18 @@ pub async fn rename_classroom(
     if updated != 1 {
         return Err(StoreError::NotFound);
     }
-    bump_roster_version(tx, tenant_id).await?;
     Ok(())
 }
 
-/// Deletes a classroom and its memberships; bumps the roster version.
-pub async fn delete_classroom(tx: &mut StoreTx, scope: Scope, id: i64) -> StoreResult<()> {
+/// Deletes a classroom in the scope and its memberships, in a roster write of the scope's tenant.
+pub async fn delete_classroom(write: &mut RosterWrite, scope: Scope, id: i64) -> StoreResult<()> {
     let tenant_id = scope.tenant_id();
+    debug_assert_eq!(
+        tenant_id,
+        write.tenant_id(),
+        "a roster write of another tenant"
+    );
+    let tx: &mut StoreTx = write;
     let sql = format!(
         "DELETE FROM sections WHERE tenant_id = $1 AND id = $2{}",
         sections_condition(scope, "branch_id")
@@ -166,6 +178,5 @@ pub async fn delete_classroom(tx: &mut StoreTx, scope: Scope, id: i64) -> StoreR
     if deleted != 1 {
         return Err(StoreError::NotFound);
     }
-    bump_roster_version(tx, tenant_id).await?;
     Ok(())
 }

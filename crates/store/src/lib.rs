@@ -22,6 +22,7 @@ mod point_reads;
 pub mod rate_windows;
 pub mod roster;
 mod roster_unnest;
+pub mod roster_write;
 pub mod sso;
 pub mod subjects;
 pub mod tenants;
@@ -32,6 +33,7 @@ pub use credentials::{
     ClassinCredential, CredentialUsage, NewPartnerCredential, PartnerCredential,
 };
 pub use groups::Group;
+pub use roster_write::RosterWrite;
 pub use tenants::Tenant;
 pub use tx::StoreTx;
 
@@ -204,8 +206,9 @@ impl Store {
         Ok(())
     }
 
-    /// Drops this process's remembered list totals (and page checkpoints) of a tenant, after a write that changes them.
-    pub fn forget_counts(&self, tenant_id: TenantId) {
+    /// Drops this process's remembered list totals (and page checkpoints) of a tenant, after a write that changes them
+    /// (a [`RosterWrite`] does it on commit).
+    pub(crate) fn forget_counts(&self, tenant_id: TenantId) {
         self.checkpoints.forget(tenant_id.get());
     }
 

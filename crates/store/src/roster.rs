@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use classbridge_domain::TenantId;
 use sqlx::QueryBuilder;
 
-use crate::{now_millis, tx::on_tx, StoreResult, StoreTx};
+use crate::{now_millis, tx::on_tx, RosterWrite, StoreResult, StoreTx};
 
 /// Rows per multi-row statement: well under both databases' limits on bound parameters.
 const BATCH: usize = 800;
@@ -134,17 +134,10 @@ impl RosterTable {
     }
 }
 
-/// Renames one person by hand (`PUT /api/v2/mirror-data/users/{uuid}`), bumping the roster version so that a
-/// re-mirror of an unchanged payload puts the name back.
-pub async fn rename_person(
-    tx: &mut StoreTx,
-    tenant_id: TenantId,
-    id: i64,
-    name: &str,
-) -> StoreResult<()> {
-    rename_people(tx, &[(id, name)]).await?;
-    bump_roster_version(tx, tenant_id).await?;
-    Ok(())
+/// Renames one person by hand (`PUT /api/v2/mirror-data/users/{uuid}`); the write's commit bumps the roster version,
+/// so that a re-mirror of an unchanged payload puts the name back.
+pub async fn rename_person(write: &mut RosterWrite, id: i64, name: &str) -> StoreResult<()> {
+    rename_people(write, &[(id, name)]).await
 }
 
 /// Renames people `(id, name)` in batches: one statement per few hundred people, not one per person.
@@ -609,12 +602,9 @@ pub async fn delete_person(
     scope: classbridge_domain::Scope,
     id: i64,
 ) -> StoreResult<bool> {
-    let tenant_id = scope.tenant_id();
-    let mut tx = store.begin().await?;
-    let deleted = crate::users::delete_user(&mut tx, scope, id).await?;
-    bump_roster_version(&mut tx, tenant_id).await?;
-    tx.commit().await?;
-    store.forget_counts(tenant_id);
+    let mut write = RosterWrite::begin(store, scope.tenant_id()).await?;
+    let deleted = crate::users::delete_user(&mut write, scope, id).await?;
+    write.commit().await?;
     Ok(deleted)
 }
 
@@ -741,7 +731,7 @@ pub async fn roster_version(tx: &mut StoreTx, tenant_id: TenantId) -> StoreResul
 }
 
 /// Marks the tenant's roster as changed; returns the new version.
-pub async fn bump_roster_version(tx: &mut StoreTx, tenant_id: TenantId) -> StoreResult<i64> {
+pub(crate) async fn bump_roster_version(tx: &mut StoreTx, tenant_id: TenantId) -> StoreResult<i64> {
     let sql = "UPDATE tenants SET roster_version = roster_version + 1 WHERE id = $1 RETURNING roster_version";
     Ok(
         on_tx!(tx, conn, Db => sqlx::query_scalar(sql).bind(tenant_id.get()).fetch_one(&mut *conn).await?),

@@ -251,16 +251,15 @@ impl Store {
         tenant_id: TenantId,
         items: &[SupervisorUpsert],
     ) -> StoreResult<Vec<(i64, bool)>> {
-        let mut tx = self.begin().await?;
+        let mut write = crate::RosterWrite::begin(self, tenant_id).await?;
         let mut out = Vec::with_capacity(items.len());
         for item in items {
-            let (id, created) = upsert_person(&mut tx, tenant_id, &item.uuid, &item.name).await?;
-            set_supervised(&mut tx, id, &item.subject_ids).await?;
+            let (id, created) =
+                upsert_person(&mut write, tenant_id, &item.uuid, &item.name).await?;
+            set_supervised(&mut write, id, &item.subject_ids).await?;
             out.push((id, created));
         }
-        crate::roster::bump_roster_version(&mut tx, tenant_id).await?;
-        tx.commit().await?;
-        self.forget_counts(tenant_id);
+        write.commit().await?;
         Ok(out)
     }
 }

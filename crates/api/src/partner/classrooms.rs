@@ -13,7 +13,7 @@ use classbridge_domain::{
 use classbridge_service::mirror::section_name_key;
 use classbridge_store::{
     classrooms::{self, Classroom, ORIGIN_MANUAL},
-    StoreError,
+    RosterWrite, StoreError,
 };
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -163,15 +163,8 @@ pub async fn create_classroom(
         "create classrooms (hand-made classrooms live in the tenant's default branch)",
     )?;
     let name = read_name(&input)?;
-    let mut tx = state.store.begin().await?;
-    let id = match classrooms::create_classroom(
-        &mut tx,
-        partner.tenant_id(),
-        &name,
-        &section_name_key(&name),
-    )
-    .await
-    {
+    let mut tx = RosterWrite::begin(&state.store, partner.tenant_id()).await?;
+    let id = match classrooms::create_classroom(&mut tx, &name, &section_name_key(&name)).await {
         Err(StoreError::Conflict { .. }) => return Err(name_taken()),
         other => other?,
     };
@@ -204,7 +197,7 @@ async fn rename(
     let id = parse_id(&id, "classroom")?;
     let name = read_name(&input)?;
     editable(&state, &partner, id).await?;
-    let mut tx = state.store.begin().await?;
+    let mut tx = RosterWrite::begin(&state.store, partner.tenant_id()).await?;
     match classrooms::rename_classroom(
         &mut tx,
         partner.scope(),
@@ -278,7 +271,7 @@ pub async fn delete_classroom(
 ) -> ApiResult<Json<MessageBody>> {
     let id = parse_id(&id, "classroom")?;
     editable(&state, &partner, id).await?;
-    let mut tx = state.store.begin().await?;
+    let mut tx = RosterWrite::begin(&state.store, partner.tenant_id()).await?;
     match classrooms::delete_classroom(&mut tx, partner.scope(), id).await {
         Err(StoreError::NotFound) => return Err(not_found()),
         other => other?,

@@ -8,7 +8,7 @@ use classbridge_domain::{
     input::{FieldReader, TextRules},
     ValidationErrors,
 };
-use classbridge_store::roster;
+use classbridge_store::{roster, RosterWrite};
 
 use super::mirror_bodies::{MirrorPersonJson, MirrorPersonRename};
 use crate::{
@@ -51,8 +51,8 @@ pub async fn update_person(
     let person = roster::find_person_by_uuid(&state.store, partner.scope(), &uuid)
         .await?
         .ok_or_else(unknown_person)?;
-    let mut tx = state.store.begin().await?;
-    roster::rename_person(&mut tx, partner.tenant_id(), person.id, &name).await?;
+    let mut tx = RosterWrite::begin(&state.store, partner.tenant_id()).await?;
+    roster::rename_person(&mut tx, person.id, &name).await?;
     tx.commit().await?;
     Ok(Json(MirrorPersonJson {
         uuid,

@@ -22,6 +22,7 @@ mod openapi_conformance_more;
 mod openapi_conformance_scheduling;
 mod probes;
 mod robust;
+mod roster_writes;
 mod schema_parity;
 mod sso;
 mod user_pages;

@@ -7,7 +7,7 @@ use classbridge_store::{
         self, Account, AccountRow, NewAccount, SchoolIdentity, SchoolMemberRow,
         TEACHER_RELATIONSHIP_OFFSET,
     },
-    Store, StoreError, StoreTx,
+    RosterWrite, Store, StoreError, StoreTx,
 };
 use serde_json::Value;
 
@@ -216,7 +216,8 @@ pub async fn register(store: &Store, school: &School, params: Params<'_>) -> Cla
         email: registration.email.clone(),
         password_hash,
     };
-    let mut tx = store.begin().await?;
+    // A new account is in no branch yet: its counts change, no branch a mirror remembers does.
+    let mut tx = RosterWrite::begin_without_version_bump(store, tenant_id).await?;
     if let Some(failure) = already_registered(&mut tx, tenant_id, &registration).await? {
         tx.commit().await?;
         return Err(failure);
@@ -239,7 +240,6 @@ pub async fn register(store: &Store, school: &School, params: Params<'_>) -> Cla
         classin::insert_school_member(&mut tx, tenant_id, identity, id, &account.name).await?;
     }
     tx.commit().await?;
-    store.forget_counts(tenant_id);
     Ok(id)
 }
 

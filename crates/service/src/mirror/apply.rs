@@ -3,7 +3,7 @@
 //! in it becomes what the payload says.
 
 use classbridge_domain::{mirror::MirrorBranch, TenantId};
-use classbridge_store::{roster, StoreResult, StoreTx};
+use classbridge_store::{roster, RosterWrite, StoreResult, StoreTx};
 
 use super::{
     counts::MirrorCounts,
@@ -27,14 +27,15 @@ pub enum BranchOutcome {
 
 /// Applies `branch` for `tenant_id`, adding what it did to `counts`. A branch whose last applied payload was this
 /// very one, with nothing written to the tenant's roster since, is skipped: it already is what the payload says.
+/// The roster write bumps the version only where the writer says the change reaches beyond the branch.
 pub async fn apply_branch(
-    tx: &mut StoreTx,
-    tenant_id: TenantId,
+    tx: &mut RosterWrite,
     branch: &MirrorBranch,
     scope: ApplyScope,
     guard: RemovalGuard,
     counts: &mut MirrorCounts,
 ) -> StoreResult<BranchOutcome> {
+    let tenant_id = tx.tenant_id();
     let options = PlanOptions { scope, guard };
     if scope == ApplyScope::NamedSectionsOnly {
         // The simple mirror keeps no fingerprint: it compares everything every time.
@@ -103,7 +104,7 @@ pub async fn apply_branch(
 }
 
 async fn write(
-    tx: &mut StoreTx,
+    tx: &mut RosterWrite,
     tenant_id: TenantId,
     branch: &MirrorBranch,
     plan: BranchPlan<'_>,

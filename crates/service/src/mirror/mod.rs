@@ -17,7 +17,7 @@ use classbridge_domain::{
     },
     TenantId,
 };
-use classbridge_store::{jobs::Job, Store, StoreError};
+use classbridge_store::{jobs::Job, RosterWrite, Store, StoreError};
 use serde::{Deserialize, Serialize};
 
 pub use apply::{apply_branch, section_name_key, ApplyScope, BranchOutcome, RemovalGuard};
@@ -172,12 +172,13 @@ pub async fn run_mirror_job(
         if !*still_ours.borrow() {
             return Ok(None);
         }
-        let mut tx = store.begin().await?;
+        // The writer bumps the roster version itself, only when the branch's change reaches beyond it.
+        let mut tx = RosterWrite::begin_without_version_bump(store, tenant_id).await?;
         let scope = match kind {
             MirrorKind::Branches => ApplyScope::WholeBranch,
             MirrorKind::Simple => ApplyScope::NamedSectionsOnly,
         };
-        match apply_branch(&mut tx, tenant_id, &branch, scope, guard, &mut counts).await? {
+        match apply_branch(&mut tx, &branch, scope, guard, &mut counts).await? {
             BranchOutcome::Applied => {
                 match store
                     .record_job_progress(
@@ -193,7 +194,6 @@ pub async fn run_mirror_job(
                     other => other?,
                 }
                 tx.commit().await?;
-                store.forget_counts(tenant_id);
                 let written = rows_written(&counts);
                 if written >= analyse_at {
                     analyse_at = written.saturating_mul(2);

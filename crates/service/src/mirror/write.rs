@@ -9,7 +9,7 @@ use std::collections::{HashMap, HashSet};
 use classbridge_domain::TenantId;
 use classbridge_store::{
     roster::{self, RosterTable, SOURCE_MIRROR},
-    StoreResult, StoreTx,
+    RosterWrite, StoreResult, StoreTx,
 };
 
 use super::{
@@ -23,7 +23,7 @@ use super::{
 
 /// Writes `plan` for the tenant's branch `partner_id`, adding what it did to `counts`.
 pub async fn write_plan(
-    tx: &mut StoreTx,
+    tx: &mut RosterWrite,
     tenant_id: TenantId,
     partner_id: i64,
     plan: &BranchPlan<'_>,
@@ -46,7 +46,7 @@ pub async fn write_plan(
 }
 
 async fn write_renames(
-    tx: &mut StoreTx,
+    tx: &mut RosterWrite,
     tenant_id: TenantId,
     partner_id: i64,
     plan: &RenamePlan<'_>,
@@ -55,7 +55,7 @@ async fn write_renames(
     let renamed: Vec<i64> = plan.renames.iter().map(|rename| rename.id).collect();
     // Renaming people of this branch alone changes no other branch: the others' fingerprints still hold.
     let version = if roster::people_in_other_branches(tx, tenant_id, partner_id, &renamed).await? {
-        roster::bump_roster_version(tx, tenant_id).await?
+        tx.bump_version().await?
     } else {
         plan.version_read
     };
@@ -102,7 +102,7 @@ impl CreatedIds {
 }
 
 async fn write_difference(
-    tx: &mut StoreTx,
+    tx: &mut RosterWrite,
     tenant_id: TenantId,
     partner_id: i64,
     plan: &DifferencePlan<'_>,
@@ -296,12 +296,12 @@ async fn write_difference(
         Some(remember) => {
             let version = match remember.version_read {
                 Some(version) if !reaches_beyond => version,
-                _ if reaches_beyond => roster::bump_roster_version(tx, tenant_id).await?,
+                _ if reaches_beyond => tx.bump_version().await?,
                 _ => roster::roster_version(tx, tenant_id).await?,
             };
             remember_payload(tx, tenant_id, partner_id, remember.payload, version).await
         }
-        None if reaches_beyond => roster::bump_roster_version(tx, tenant_id).await.map(|_| ()),
+        None if reaches_beyond => tx.bump_version().await.map(|_| ()),
         None => Ok(()),
     }
 }
