@@ -102,11 +102,13 @@ impl Modify for TokenSecurity {
 pub struct ApiDoc;
 
 /// The whole document: the title, tags and shared schemas of [`ApiDoc`], the operations that the router's
-/// documented routes carry (see `crate::routes`), the answers every partner operation may give, and a schema of its
-/// own for each form encoding of a body (see [`body_encodings`]).
+/// documented routes carry (see `crate::routes`), ClassIn's v1 and v2 APIs, the answers every partner operation may
+/// give, and a schema of its own for each form encoding of a body (see [`body_encodings`]).
 pub fn document() -> utoipa::openapi::OpenApi {
     let mut document = ApiDoc::openapi();
     document.merge(crate::routes().split_for_parts().1);
+    document.merge(crate::classin::openapi::openapi());
+    document.merge(crate::classin_v2::openapi::openapi());
     add_common_answers(&mut document);
     body_encodings::name_each_encoding(&mut document);
     document

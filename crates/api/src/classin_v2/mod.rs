@@ -15,9 +15,12 @@ use classbridge_service::classin::{
     v2::{self, activities, classrooms, code, people, units, Body, SignedHeaders},
     ClassinResult, Failure, School,
 };
-use serde_json::{json, Map, Value};
+use serde::Serialize;
+use serde_json::{Map, Value};
 
 use crate::{extract::read_limited_body, state::AppState};
+
+pub mod openapi;
 
 /// The endpoints served, by path.
 pub const ENDPOINTS: [&str; 13] = [
@@ -92,8 +95,8 @@ pub fn routes() -> Router<AppState> {
     router
 }
 
-/// One v2 answer: HTTP 200 with `{"code", "msg", "data"}`.
-#[derive(Debug, Clone, PartialEq)]
+/// One v2 answer: HTTP 200 with `{"code", "msg", "data"}` (`data` null on a failure).
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct V2Answer {
     code: i64,
     msg: String,
@@ -123,11 +126,7 @@ impl V2Answer {
 
 impl IntoResponse for V2Answer {
     fn into_response(self) -> Response {
-        (
-            StatusCode::OK,
-            Json(json!({"code": self.code, "msg": self.msg, "data": self.data})),
-        )
-            .into_response()
+        (StatusCode::OK, Json(self)).into_response()
     }
 }
 

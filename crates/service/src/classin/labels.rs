@@ -27,7 +27,7 @@ pub const SCHOOL_LABELS_MAX: i64 = 100;
 pub const LABELS_PER_OBJECT_MAX: usize = 10;
 pub const COMMENT_MAX: usize = 1000;
 /// Most items in one `courseList`, `classList` or `commentJson`.
-const LABEL_BATCH_MAX: usize = 100;
+pub const LABEL_BATCH_MAX: usize = 100;
 
 fn label_name(params: Params<'_>) -> ClassinResult<String> {
     params
