@@ -9,7 +9,7 @@ use utoipa::{
     openapi::{
         path::{HttpMethod, OperationBuilder, PathItem},
         request_body::RequestBodyBuilder,
-        schema::{AdditionalProperties, ArrayBuilder, ObjectBuilder, Schema, Type},
+        schema::{AdditionalProperties, ArrayBuilder, ObjectBuilder, OneOfBuilder, Schema, Type},
         tag::TagBuilder,
         ComponentsBuilder, ContentBuilder, OpenApi, OpenApiBuilder, PathsBuilder, Ref, RefOr,
         ResponseBuilder,
@@ -116,9 +116,15 @@ pub(crate) fn string(about: &str) -> RefOr<Schema> {
         .into()
 }
 
-/// A value echoed as the request's item sent it: any JSON value.
-fn as_sent(about: &str) -> RefOr<Schema> {
-    ObjectBuilder::new().description(Some(about)).into()
+/// An id echoed from the request's item: a number when it is an integer, else the text sent.
+fn echoed_id(about: &str) -> RefOr<Schema> {
+    OneOfBuilder::new()
+        .item(ObjectBuilder::new().schema_type(Type::Integer).format(Some(
+            utoipa::openapi::SchemaFormat::KnownFormat(utoipa::openapi::KnownFormat::Int64),
+        )))
+        .item(ObjectBuilder::new().schema_type(Type::String))
+        .description(Some(about))
+        .into()
 }
 
 pub(crate) fn closed(builder: ObjectBuilder) -> Schema {
@@ -152,17 +158,21 @@ fn item_schema(shape: &ItemShape, about: String) -> Schema {
             match *echo {
                 "telephone" => string("The item's telephone."),
                 "className" => string("The item's className (as cut)."),
-                "studentUid" => {
-                    as_sent("The item's studentUid as sent (a number is answered as its text).")
-                }
-                _ => as_sent("The item's value as sent."),
+                "studentUid" => string("The item's studentUid, as a text."),
+                _ => echoed_id(
+                    "The item's id as sent: a number when it is an integer (also sent as decimal text), else the \
+                     text.",
+                ),
             },
         );
     }
     if shape.custom_column {
         builder = builder.property(
             "customColumn",
-            as_sent("The item's customColumn when not empty (a text cut to 50 characters)."),
+            string(
+                "The item's customColumn when not empty, as a text (a number or other JSON value as its JSON \
+                 text) cut to 50 characters.",
+            ),
         );
     }
     if shape.more_data {

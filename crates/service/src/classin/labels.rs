@@ -15,7 +15,7 @@ use serde_json::{json, Value};
 
 use super::{
     courses::{find_course, find_course_by_id},
-    custom_column, errno, item_object,
+    custom_column, echoed_id, errno, item_object,
     lessons::find_lesson_of_course,
     rooms::{role_in_lesson, LessonRole},
     users::school_student,
@@ -202,7 +202,7 @@ pub async fn add_course_labels(
     let mut tx = store.begin().await?;
     let mut outcomes = Vec::with_capacity(items.len());
     for item in &items {
-        let course_id = item.get("courseId").cloned();
+        let course_id = echoed_id(item.get("courseId"));
         let result = async {
             let object = item_object(item, "courseList")?;
             let course_id = Params(object).required_integer("courseId")?;
@@ -248,7 +248,7 @@ pub async fn add_class_labels(
     let course = find_course(&mut tx, school.tenant_id, params).await?;
     let mut outcomes = Vec::with_capacity(items.len());
     for item in &items {
-        let class_id = item.get("classId").cloned();
+        let class_id = echoed_id(item.get("classId"));
         let result = async {
             let object = item_object(item, "classList")?;
             let lesson_id = Params(object).required_integer("classId")?;
@@ -310,10 +310,12 @@ pub async fn update_class_student_comment(
         })?;
     let mut outcomes = Vec::with_capacity(items.len());
     for item in &items {
-        let student_uid = item.get("studentUid").map(|uid| match uid {
-            Value::Number(number) => Value::from(number.to_string()),
-            other => other.clone(),
-        });
+        // ClassIn answers the UID as a text.
+        let student_uid = match item.get("studentUid") {
+            Some(Value::Number(number)) => Some(Value::from(number.to_string())),
+            Some(Value::String(text)) => Some(Value::from(text.clone())),
+            _ => None,
+        };
         let result = async {
             let object = item_object(item, "commentJson")?;
             let fields = Params(object);

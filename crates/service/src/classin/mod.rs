@@ -254,7 +254,7 @@ pub async fn authenticate(
     };
     let sid: i64 = sid.trim().parse().map_err(|_| refused())?;
     let stamp: i64 = time_stamp.trim().parse().map_err(|_| refused())?;
-    if (stamp - now).abs() > TIME_STAMP_WINDOW_SECONDS {
+    if stamp.abs_diff(now) > TIME_STAMP_WINDOW_SECONDS.unsigned_abs() {
         return Err(Failure::new(
             errno::UNAUTHORISED,
             "The timeStamp is more than 20 minutes from the server's clock.",
@@ -466,14 +466,33 @@ pub(crate) fn item_object<'v>(item: &'v Value, key: &str) -> ClassinResult<&'v M
     })
 }
 
+/// An item's `customColumn` as its answer echoes it: a text (ClassIn's type), cut to 50 characters; a number or
+/// other JSON value is echoed as its JSON text.
 pub(crate) fn custom_column(item: &Value) -> Option<Value> {
-    match item.get("customColumn")? {
-        Value::Null => None,
-        Value::String(text) if text.is_empty() => None,
-        Value::String(text) => Some(Value::from(
-            text.chars().take(CUSTOM_COLUMN_MAX).collect::<String>(),
-        )),
-        other => Some(other.clone()),
+    let text = match item.get("customColumn")? {
+        Value::Null => return None,
+        Value::String(text) => text.clone(),
+        other => other.to_string(),
+    };
+    (!text.is_empty())
+        .then(|| Value::from(text.chars().take(CUSTOM_COLUMN_MAX).collect::<String>()))
+}
+
+/// An id an item's answer echoes (`courseId`, `classId`): an integer as a number (also when sent as decimal text),
+/// other text as sent; anything else is not echoed.
+pub(crate) fn echoed_id(value: Option<&Value>) -> Option<Value> {
+    match value? {
+        Value::Number(number) => Some(
+            number
+                .as_i64()
+                .map_or_else(|| Value::from(number.to_string()), Value::from),
+        ),
+        Value::String(text) => Some(
+            text.trim()
+                .parse::<i64>()
+                .map_or_else(|_| Value::from(text.clone()), Value::from),
+        ),
+        _ => None,
     }
 }
 

@@ -52,6 +52,14 @@ pub async fn create_without_classroom(
             "startTime may be at most 3 years from now.",
         ));
     }
+    // Stored in milliseconds: times that cannot be are refused rather than overflowing.
+    let in_range = |at: &Option<i64>| at.is_none_or(|at| at.checked_mul(1000).is_some());
+    if !in_range(&starts_at) || !in_range(&ends_at) {
+        return Err(Failure::new(
+            code::BUSINESS_PARAMETER,
+            "startTime and endTime must be Unix seconds.",
+        ));
+    }
     if let (Some(start), Some(end)) = (starts_at, ends_at) {
         if end <= start {
             return Err(Failure::new(

@@ -125,7 +125,7 @@ pub async fn authenticate(
             "X-EEO-TS must be Unix seconds within ±5 minutes of the server's time.",
         )
     })?;
-    if (stamp - now).abs() > TIME_STAMP_WINDOW_SECONDS {
+    if stamp.abs_diff(now) > TIME_STAMP_WINDOW_SECONDS.unsigned_abs() {
         return Err(Failure::new(
             code::TIME_STAMP_EXPIRED,
             "X-EEO-TS must be Unix seconds within ±5 minutes of the server's time.",
