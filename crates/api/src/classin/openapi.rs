@@ -82,8 +82,9 @@ pub(crate) fn parse_tables(
 
 /// A markdown table of a page's numbers, for an operation's description.
 pub(crate) fn table_markdown(page: &str, field: &str, rows: &[(i64, &str)]) -> String {
+    let column = field.rsplit('.').next().unwrap_or(field);
     let mut text = format!(
-        "Numbers of ClassIn's page (`{page}`), in `{field}`:\n\n| {field} | meaning |\n|---:|---|\n"
+        "Numbers of ClassIn's page (`{page}`), in `{field}`:\n\n| {column} | meaning |\n|---:|---|\n"
     );
     for (number, meaning) in rows {
         text.push_str(&format!("| {number} | {meaning} |\n"));

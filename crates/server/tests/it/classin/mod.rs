@@ -3,6 +3,7 @@
 //! multipart/form-data, as the official PHP SDK sends every call, unless a test says otherwise.
 
 mod booking;
+mod contract;
 mod courses;
 mod errnos;
 mod errnos_fixture;
