@@ -48,34 +48,39 @@ fn schema_name(action: &str, suffix: &str) -> String {
     format!("ClassInV1{}{suffix}", pascal(action))
 }
 
-/// The errno tables by action: the page they come from and their rows.
-pub fn errno_tables() -> BTreeMap<&'static str, (&'static str, Vec<(i64, &'static str)>)> {
+/// One of ClassIn's tables: the page it comes from and its rows (number, meaning).
+pub struct Table {
+    pub page: &'static str,
+    pub rows: Vec<(i64, &'static str)>,
+}
+
+/// The errno tables by action.
+pub fn errno_tables() -> BTreeMap<&'static str, Table> {
     parse_tables(ERRNO_TABLES)
 }
 
 /// Tables written as `[key] page` headers, then `number meaning` lines (v1's errnos, v2's codes).
-pub(crate) fn parse_tables(
-    text: &'static str,
-) -> BTreeMap<&'static str, (&'static str, Vec<(i64, &'static str)>)> {
+pub(crate) fn parse_tables(text: &'static str) -> BTreeMap<&'static str, Table> {
     let mut tables = BTreeMap::new();
-    let mut current: Option<(&str, &str, Vec<(i64, &str)>)> = None;
+    let mut current: Option<(&str, Table)> = None;
     for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
         if let Some(header) = line.strip_prefix('[') {
-            if let Some((name, page, rows)) = current.take() {
-                tables.insert(name, (page, rows));
+            if let Some((name, table)) = current.take() {
+                tables.insert(name, table);
             }
             let (name, page) = header.split_once("] ").unwrap_or((header, ""));
-            current = Some((name, page, Vec::new()));
-        } else if let (Some((_, _, rows)), Some((number, meaning))) =
+            let rows = Vec::new();
+            current = Some((name, Table { page, rows }));
+        } else if let (Some((_, table)), Some((number, meaning))) =
             (current.as_mut(), line.split_once(' '))
         {
             if let Ok(number) = number.parse() {
-                rows.push((number, meaning));
+                table.rows.push((number, meaning));
             }
         }
     }
-    if let Some((name, page, rows)) = current {
-        tables.insert(name, (page, rows));
+    if let Some((name, table)) = current {
+        tables.insert(name, table);
     }
     tables
 }
@@ -94,8 +99,8 @@ pub(crate) fn table_markdown(page: &str, field: &str, rows: &[(i64, &str)]) -> S
 
 fn description(action: &Action) -> String {
     let mut text = format!("{}\n\n", action.about);
-    if let Some((page, rows)) = errno_tables().get(action.errnos) {
-        text.push_str(&table_markdown(page, "error_info.errno", rows));
+    if let Some(table) = errno_tables().get(action.errnos) {
+        text.push_str(&table_markdown(table.page, "error_info.errno", &table.rows));
     }
     text
 }
@@ -382,10 +387,14 @@ mod tests {
     fn every_action_has_an_errno_table_and_every_table_an_action() {
         let tables = errno_tables();
         for action in &ACTIONS {
-            let (_, rows) = tables
+            let table = tables
                 .get(action.errnos)
                 .unwrap_or_else(|| panic!("no errno table for {}", action.errnos));
-            assert!(rows.iter().any(|(errno, _)| *errno == 1), "{}", action.name);
+            assert!(
+                table.rows.iter().any(|(errno, _)| *errno == 1),
+                "{}",
+                action.name
+            );
         }
         let used: BTreeSet<&str> = ACTIONS.iter().map(|action| action.errnos).collect();
         let listed: BTreeSet<&str> = tables.keys().copied().collect();

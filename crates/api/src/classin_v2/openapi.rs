@@ -740,8 +740,8 @@ pub fn openapi() -> OpenApi {
     };
     for endpoint in &SERVED {
         let mut description = format!("{}\n\n", endpoint.about);
-        if let Some((page, rows)) = tables.get(endpoint.path) {
-            description.push_str(&table_markdown(page, "code", rows));
+        if let Some(table) = tables.get(endpoint.path) {
+            description.push_str(&table_markdown(table.page, "code", &table.rows));
         }
         let (item, schemas) = operation(
             endpoint.path,

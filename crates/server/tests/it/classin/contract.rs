@@ -48,7 +48,7 @@ fn typed_object<'d>(document: &'d Value, reference: &Value, what: &str) -> &'d V
     schema
 }
 
-fn answer_reference<'d>(operation: &'d Value) -> &'d Value {
+fn answer_reference(operation: &Value) -> &Value {
     &operation["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
 }
 
