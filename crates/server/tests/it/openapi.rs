@@ -25,28 +25,6 @@ const NOT_API_OPERATIONS: &[(&str, &str)] = &[
 
 /// Routes that still wait for their operation in the document (issue 15 empties this list).
 const NOT_YET_DOCUMENTED: &[(&str, &str)] = &[
-    ("ANY", "/course/addCourseTeacher"),
-    ("ANY", "/lms/activity/addStudent"),
-    ("ANY", "/lms/activity/createActivityNoClass"),
-    ("ANY", "/lms/activity/createClass"),
-    ("ANY", "/lms/activity/delete"),
-    ("ANY", "/lms/activity/deleteStudent"),
-    ("ANY", "/lms/activity/release"),
-    ("ANY", "/lms/activity/updateClass"),
-    ("ANY", "/lms/onlineDoubleTeacher/addClass"),
-    ("ANY", "/lms/onlineDoubleTeacher/deleteClass"),
-    ("ANY", "/lms/onlineDoubleTeacher/editClass"),
-    ("ANY", "/lms/unit/create"),
-    ("ANY", "/lms/unit/delete"),
-    ("ANY", "/lms/unit/move"),
-    ("ANY", "/lms/unit/update"),
-    ("ANY", "/partner/api/course.api.php"),
-    ("ANY", "/playback/addPlaybackUser"),
-    ("ANY", "/playback/deletePlaybackUser"),
-    ("ANY", "/playback/setPlaybackAllForbidden"),
-    ("ANY", "/playback/setPlaybackAllViewable"),
-    ("ANY", "/school/modifySchoolConf"),
-    ("ANY", "/schooluser/modifyCourseStudentNickName"),
 ];
 
 fn documented() -> BTreeSet<(String, String)> {
