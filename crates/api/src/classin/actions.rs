@@ -2,7 +2,7 @@
 //! where its errno table is. The dispatcher serves only the actions listed here, and the OpenAPI document is built
 //! from the same list, so an action cannot be served undocumented.
 
-use super::{fields::Field, parameters as p};
+use super::{fields::Field, lesson_parameters as l, parameters as p};
 
 /// Which module answers an action.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -269,7 +269,7 @@ pub const ACTIONS: [Action; 35] = [
         "Schedule a lesson",
         "Answers the lesson id and its `more_data`. With `courseUniqueIdentity` a repeat is 398 with the first \
          lesson's id and `more_data`.",
-        p::add_course_class,
+        l::add_course_class,
         Data::Lesson,
     ),
     action(
@@ -277,7 +277,7 @@ pub const ACTIONS: [Action; 35] = [
         Lessons,
         "Schedule up to 50 lessons",
         "One item per lesson of `classJson`, in order, with the lesson id and `more_data` when made (or with 398).",
-        p::add_course_class_multiple,
+        l::add_course_class_multiple,
         Data::Items(ItemShape {
             id: Some("The lesson id (also with 398: the lesson made the first time)."),
             echo: &["className"],
@@ -293,7 +293,7 @@ pub const ACTIONS: [Action; 35] = [
          (350 inside them, 140 in session, 145 ended), teacher and co-teachers until the end (385 after). \
          Switching recording on within 20 minutes of the start is 283 with the rest of the change made. Answers \
          the lesson's `more_data` and no `data`.",
-        p::edit_course_class,
+        l::edit_course_class,
         Data::MoreData,
     ),
     action(
@@ -302,7 +302,7 @@ pub const ACTIONS: [Action; 35] = [
         "Delete a lesson",
         "Until it starts, also within its last 20 minutes (140 in session, 145 ended); frees its \
          courseUniqueIdentity.",
-        p::lesson,
+        l::lesson,
         Data::Nothing,
     ),
     action(
@@ -310,7 +310,7 @@ pub const ACTIONS: [Action; 35] = [
         Lessons,
         "Delete an ended lesson",
         "Deletes a lesson that has ended (or not started); a lesson in session is 140.",
-        p::lesson,
+        l::lesson,
         Data::Nothing,
     ),
     action(
@@ -318,7 +318,7 @@ pub const ACTIONS: [Action; 35] = [
         Lessons,
         "Change a lesson's seats",
         "Until 20 minutes before the start (348 inside them, 140 in session, 145 ended).",
-        p::modify_class_seat_num,
+        l::modify_class_seat_num,
         Data::Nothing,
     ),
     action(
@@ -326,7 +326,7 @@ pub const ACTIONS: [Action; 35] = [
         Lessons,
         "Name students of one lesson",
         "Adds transfer-in students to the lesson (they need not be in the course) until it ends; one item each.",
-        p::add_class_student_multiple,
+        l::add_class_student_multiple,
         Data::Items(CUSTOM_ITEMS),
     ),
     action(
@@ -334,7 +334,7 @@ pub const ACTIONS: [Action; 35] = [
         Lessons,
         "Take students off one lesson",
         "One item per UID, in order.",
-        p::del_class_student_multiple,
+        l::del_class_student_multiple,
         Data::Items(PLAIN_ITEMS),
     ),
     action(
@@ -342,7 +342,7 @@ pub const ACTIONS: [Action; 35] = [
         Lessons,
         "Add one student to several lessons",
         "One item per lesson of `classJson`, in order.",
-        p::add_course_class_student,
+        l::add_course_class_student,
         Data::Items(PLAIN_ITEMS),
     ),
     action(
@@ -350,7 +350,7 @@ pub const ACTIONS: [Action; 35] = [
         Lessons,
         "A sign-in link into a lesson",
         "Answers a one-time sign-in link that opens the lesson's page for one of its people.",
-        p::get_login_linked,
+        l::get_login_linked,
         Data::Link,
     ),
     action(

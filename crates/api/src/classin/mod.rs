@@ -7,6 +7,7 @@ pub mod actions;
 mod courses;
 mod extras;
 pub mod fields;
+mod lesson_parameters;
 mod lessons;
 pub mod openapi;
 mod parameters;

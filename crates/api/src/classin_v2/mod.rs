@@ -20,6 +20,7 @@ use serde_json::{Map, Value};
 
 use crate::{extract::read_limited_body, state::AppState};
 
+mod bodies;
 pub mod openapi;
 
 /// The endpoints served, by path.
