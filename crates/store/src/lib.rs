@@ -1,5 +1,9 @@
 //! classbridge's storage: one `Store` over an embedded SQLite file or a PostgreSQL server, with the same SQL text on
-//! both wherever both accept it. Every method that touches a tenant's data takes its `TenantId` first.
+//! both wherever both accept it. Reads and writes of a tenant's people, classrooms, courses and lessons take its
+//! `TenantId` or a `Scope` (the whole tenant or one branch); some row-level helpers called only from the service do
+//! not yet (issue 12 lists them). Every roster write goes through a `RosterWrite` (`roster_write.rs`), whose commit
+//! bumps the tenant's roster version and then forgets its cached counts. The two migrated schemas differ only as
+//! `migrations/schema_differences.txt` says (checked by `tests/it/schema_parity.rs`).
 
 #[macro_use]
 mod macros;
