@@ -1,12 +1,17 @@
 //! classbridge's domain: types that are valid by construction, and the parsing of partner input. No I/O.
 
 pub mod form;
+pub mod ids;
 pub mod input;
 pub mod mirror;
 pub mod scope;
 pub mod tenancy;
 pub mod validation;
 
+pub use ids::{
+    ActivityId, AttemptId, BranchId, ClassId, CourseId, GroupId, LabelId, LearningPathId, LessonId,
+    SectionId, SubjectId, UnitId, UnixMillis, UserId,
+};
 pub use scope::Scope;
 pub use tenancy::{BranchScope, CredentialId, Slug, TenantId};
 pub use validation::ValidationErrors;

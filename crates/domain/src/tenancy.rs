@@ -3,7 +3,10 @@
 use std::fmt;
 
 /// The id of a tenant row. Store methods take it first, so no query can forget whose data it reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, sqlx::Type,
+)]
+#[sqlx(transparent)]
 pub struct TenantId(i64);
 
 impl TenantId {

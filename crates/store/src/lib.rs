@@ -39,7 +39,7 @@ pub use credentials::{
 pub use groups::Group;
 pub use roster_write::RosterWrite;
 pub use tenants::Tenant;
-pub use tx::StoreTx;
+pub use tx::{StoreTx, TenantTx};
 
 use std::sync::Arc;
 

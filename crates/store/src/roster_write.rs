@@ -5,18 +5,17 @@ use std::ops::{Deref, DerefMut};
 
 use classbridge_domain::TenantId;
 
-use crate::{roster::bump_roster_version, Store, StoreResult, StoreTx};
+use crate::{roster::bump_roster_version, Store, StoreResult, TenantTx};
 
 /// A write transaction on one tenant's roster (people, their roles and memberships, branches, classes, sections,
-/// subjects, teaching). Store calls take it where they take a `StoreTx` (it dereferences to one).
+/// subjects, teaching). Store calls take it where they take a `TenantTx` (it dereferences to one).
 ///
 /// [`RosterWrite::commit`] bumps the roster version once (unless [`RosterWrite::bump_version`] did already), commits,
 /// and only after the commit succeeded forgets the counts this process remembers for the tenant. Dropped without
 /// `commit`, it rolls back and changes neither.
 pub struct RosterWrite {
     store: Store,
-    tx: StoreTx,
-    tenant_id: TenantId,
+    tx: TenantTx,
     bump_on_commit: bool,
     bumped_to: Option<i64>,
 }
@@ -45,8 +44,7 @@ impl RosterWrite {
     ) -> StoreResult<Self> {
         Ok(Self {
             store: store.clone(),
-            tx: store.begin().await?,
-            tenant_id,
+            tx: store.begin_for(tenant_id).await?,
             bump_on_commit,
             bumped_to: None,
         })
@@ -54,7 +52,7 @@ impl RosterWrite {
 
     /// The tenant whose roster this writes.
     pub fn tenant_id(&self) -> TenantId {
-        self.tenant_id
+        self.tx.tenant_id()
     }
 
     /// Bumps the roster version now (once per write: later calls answer the same version) and answers it, for a
@@ -63,7 +61,8 @@ impl RosterWrite {
         if let Some(version) = self.bumped_to {
             return Ok(version);
         }
-        let version = bump_roster_version(&mut self.tx, self.tenant_id).await?;
+        let tenant_id = self.tx.tenant_id();
+        let version = bump_roster_version(&mut self.tx, tenant_id).await?;
         self.bumped_to = Some(version);
         Ok(version)
     }
@@ -73,22 +72,23 @@ impl RosterWrite {
         if self.bump_on_commit {
             self.bump_version().await?;
         }
+        let tenant_id = self.tx.tenant_id();
         self.tx.commit().await?;
-        self.store.forget_counts(self.tenant_id);
+        self.store.forget_counts(tenant_id);
         Ok(())
     }
 }
 
 impl Deref for RosterWrite {
-    type Target = StoreTx;
+    type Target = TenantTx;
 
-    fn deref(&self) -> &StoreTx {
+    fn deref(&self) -> &TenantTx {
         &self.tx
     }
 }
 
 impl DerefMut for RosterWrite {
-    fn deref_mut(&mut self) -> &mut StoreTx {
+    fn deref_mut(&mut self) -> &mut TenantTx {
         &mut self.tx
     }
 }

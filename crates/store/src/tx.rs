@@ -1,5 +1,9 @@
-//! A write transaction on either database, for use cases that make several store calls in one transaction.
+//! A write transaction on either database, for use cases that make several store calls in one transaction, and
+//! `TenantTx`: the same transaction bound to the one tenant whose rows it may touch.
 
+use std::ops::{Deref, DerefMut};
+
+use classbridge_domain::TenantId;
 use sqlx::{Postgres, Sqlite, Transaction};
 
 use crate::{Backend, Store, StoreResult};
@@ -39,6 +43,51 @@ impl StoreTx {
             Self::Postgres(tx) => tx.commit().await?,
         }
         Ok(())
+    }
+}
+
+/// A write transaction on one tenant's rows: store functions that write or read inside a transaction take it, and
+/// scope their SQL by [`TenantTx::tenant_id`], so a use case cannot touch another tenant's rows through it. Made by
+/// [`Store::begin_for`] (or inside a [`crate::RosterWrite`]). Dropped without `commit`, it rolls back.
+pub struct TenantTx {
+    tx: StoreTx,
+    tenant_id: TenantId,
+}
+
+impl Store {
+    /// Begins a write transaction on `tenant_id`'s rows.
+    pub async fn begin_for(&self, tenant_id: TenantId) -> StoreResult<TenantTx> {
+        Ok(TenantTx {
+            tx: self.begin().await?,
+            tenant_id,
+        })
+    }
+}
+
+impl TenantTx {
+    /// The tenant whose rows this transaction may touch.
+    pub fn tenant_id(&self) -> TenantId {
+        self.tenant_id
+    }
+
+    pub async fn commit(self) -> StoreResult<()> {
+        self.tx.commit().await
+    }
+}
+
+// While the store's functions move from `&mut StoreTx` to `&mut TenantTx` (issue 12), a `TenantTx` still passes where
+// a `StoreTx` is taken.
+impl Deref for TenantTx {
+    type Target = StoreTx;
+
+    fn deref(&self) -> &StoreTx {
+        &self.tx
+    }
+}
+
+impl DerefMut for TenantTx {
+    fn deref_mut(&mut self) -> &mut StoreTx {
+        &mut self.tx
     }
 }
 
