@@ -7,7 +7,6 @@ mod browser;
 mod classin;
 mod cli;
 mod conformance;
-mod conformance_more;
 mod contract;
 mod foundation;
 mod groups;

@@ -2,14 +2,14 @@
 //! their grades, and the lab page's JSON calls: real calls to each operation, successes and the ways partners go
 //! wrong (bad JSON, a missing field, a wrong type, a bad id, a value one past a documented limit), each answer
 //! validated against the schema the document gives for its status, with every object closed to the fields it
-//! documents (see `conformance_more.rs`). Scheduling is in `openapi_conformance_scheduling.rs`.
+//! documents (see `conformance.rs`). Scheduling is in `openapi_conformance_scheduling.rs`.
 
 use reqwest::{header, multipart, Method, RequestBuilder};
 use serde_json::{json, Value};
 
 use crate::{
     both_databases,
-    conformance_more::{check_answer, document},
+    conformance::{check_answer, document},
     harness::{Backend, TestApp, TestTenant},
     labs::{careful_ohms_law, create_path, first_path_id, person, setup_school, start, PATHS},
     sso::{browser, page},

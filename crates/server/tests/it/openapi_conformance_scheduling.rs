@@ -1,7 +1,7 @@
 //! The server answers what `/openapi.json` says for the scheduling reads, Mode B bookings and the course outline:
 //! courses and lessons with labels, comments, bookings and attendance, each booking refusal (full, overlapping,
 //! closed, unknown student, bad body, bad ids), each answer validated against the schema the document gives for its
-//! status with every object closed to the fields it documents (see `conformance_more.rs`).
+//! status with every object closed to the fields it documents (see `conformance.rs`).
 
 use reqwest::{header, Method};
 use serde_json::{json, Value};
@@ -12,7 +12,7 @@ use crate::{
         readback::{lesson_at, partner, scheduled_course},
         school, School,
     },
-    conformance_more::{check_answer, document},
+    conformance::{check_answer, document},
     harness::{Backend, TestApp},
     openapi_conformance_more::multipart_of,
 };
