@@ -2,7 +2,14 @@
 //! transaction of the change they report, and delivered per SID in `id` order by whichever process holds the
 //! SID's lease; one not yet acknowledged blocks the ones after it. Times are Unix milliseconds.
 
-use crate::{now_millis, tx::on_tx, Store, StoreResult, StoreTx};
+use classbridge_domain::TenantId;
+
+use crate::{
+    classin::{courses::course_of_tenant, lessons::lesson_of_tenant},
+    now_millis,
+    tx::on_tx,
+    Store, StoreResult, StoreTx, TenantTx,
+};
 
 /// A SID whose school receives pushes, and since when.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -38,17 +45,37 @@ pub struct PushQueueState {
 }
 
 /// The tenant's SIDs that have a receiving URL (revoked ones excluded).
-pub async fn push_targets(tx: &mut StoreTx, tenant_id: i64) -> StoreResult<Vec<PushTarget>> {
+pub async fn push_targets(tx: &mut TenantTx) -> StoreResult<Vec<PushTarget>> {
+    let tenant_id = tx.tenant_id();
     let sql = "SELECT sid, push_url, push_url_set_at FROM classin_credentials \
                WHERE tenant_id = $1 AND push_url IS NOT NULL AND revoked_at IS NULL ORDER BY sid";
-    Ok(on_tx!(tx, conn, Db => {
+    Ok(on_tx!(&mut **tx, conn, Db => {
         sqlx::query_as(sql).bind(tenant_id).fetch_all(&mut *conn).await?
     }))
 }
 
-/// Writes one message for one SID, inside the change's transaction. A `message_key` already written is skipped
-/// (a summary written twice by two nodes is sent once).
+/// Writes one message for one of the tenant's SIDs (another tenant's SID gets nothing), inside the change's
+/// transaction. A `message_key` already written is skipped (a summary written twice by two nodes is sent once).
 pub async fn enqueue(
+    tx: &mut TenantTx,
+    sid: i64,
+    message_key: &str,
+    cmd: &str,
+    body: &str,
+) -> StoreResult<()> {
+    let tenant_id = tx.tenant_id();
+    let owned = "SELECT COUNT(*) FROM classin_credentials WHERE sid = $1 AND tenant_id = $2";
+    let count: i64 = on_tx!(&mut **tx, conn, Db => {
+        sqlx::query_scalar(owned).bind(sid).bind(tenant_id.get()).fetch_one(&mut *conn).await?
+    });
+    if count == 0 {
+        return Ok(());
+    }
+    write_message(tx, sid, message_key, cmd, body).await
+}
+
+/// Writes one message for one SID (the caller knows the SID is the one it acts for).
+async fn write_message(
     tx: &mut StoreTx,
     sid: i64,
     message_key: &str,
@@ -69,6 +96,8 @@ impl Store {
     ///
     /// A URL set is sent ClassIn's registration test first (`Cmd` `Test`, `Msg` `Register test.`), in the same
     /// transaction: as with ClassIn, nothing else reaches the receiver until it has acknowledged that test.
+    ///
+    /// Not tenant-scoped: the operator's command (CLI) names the SID, which names its tenant.
     pub async fn set_push_url(&self, sid: i64, url: Option<&str>) -> StoreResult<bool> {
         let sql =
             "UPDATE classin_credentials SET push_url = $2, push_url_set_at = $3 WHERE sid = $1";
@@ -80,7 +109,7 @@ impl Store {
         });
         if changed > 0 && url.is_some() {
             let test = serde_json::json!({"SID": sid, "Cmd": "Test", "Msg": "Register test."});
-            enqueue(
+            write_message(
                 &mut tx,
                 sid,
                 &format!("register-test-{sid}-{now}"),
@@ -94,6 +123,8 @@ impl Store {
     }
 
     /// SIDs with a message due at `now_ms` whose lease is free (or this owner's).
+    ///
+    /// Not tenant-scoped: the push delivery loop serves every school's SIDs.
     pub async fn due_push_sids(&self, now_ms: i64, owner: &str) -> StoreResult<Vec<i64>> {
         let sql = "SELECT DISTINCT o.sid FROM classin_push_outbox o \
                    LEFT JOIN classin_push_state s ON s.sid = o.sid \
@@ -105,6 +136,8 @@ impl Store {
     }
 
     /// Takes (or renews) the SID's delivery lease until `until_ms`; `false` when another owner holds it.
+    ///
+    /// Not tenant-scoped: the push delivery loop serves every school's SIDs.
     pub async fn lease_push_sid(
         &self,
         sid: i64,
@@ -126,6 +159,8 @@ impl Store {
     }
 
     /// Gives the lease back.
+    ///
+    /// Not tenant-scoped: the push delivery loop serves every school's SIDs.
     pub async fn release_push_sid(&self, sid: i64, owner: &str) -> StoreResult<()> {
         let sql = "UPDATE classin_push_state SET lease_owner = NULL, lease_until = NULL \
                    WHERE sid = $1 AND lease_owner = $2";
@@ -136,6 +171,8 @@ impl Store {
     }
 
     /// The SID's first message not yet acknowledged, with the SID's receiving URL.
+    ///
+    /// Not tenant-scoped: the push delivery loop serves every school's SIDs.
     pub async fn head_push_message(
         &self,
         sid: i64,
@@ -156,6 +193,8 @@ impl Store {
     }
 
     /// Notes the receiver's acknowledgement: the message is never sent again. Only while `owner` holds the lease.
+    ///
+    /// Not tenant-scoped: the push delivery loop serves every school's SIDs.
     pub async fn push_delivered(
         &self,
         message: &OutboxMessage,
@@ -173,6 +212,8 @@ impl Store {
     }
 
     /// Notes a failed attempt; the message is tried again at `retry_at_ms`.
+    ///
+    /// Not tenant-scoped: the push delivery loop serves every school's SIDs.
     pub async fn push_failed(
         &self,
         message: &OutboxMessage,
@@ -192,6 +233,8 @@ impl Store {
     }
 
     /// Every SID with a receiving URL or messages: pending count, oldest pending, delivered count, last error.
+    ///
+    /// Not tenant-scoped: the operator's view (CLI, dashboard, metrics) of every school's queue.
     pub async fn push_queue_states(&self) -> StoreResult<Vec<PushQueueState>> {
         let sql = "SELECT c.sid, t.slug AS tenant_slug, c.push_url, \
                    (SELECT COUNT(*) FROM classin_push_outbox o WHERE o.sid = c.sid AND o.delivered_at IS NULL) AS pending, \
@@ -210,12 +253,15 @@ impl Store {
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct LessonToSummarise {
     pub id: i64,
-    pub tenant_id: i64,
+    pub tenant_id: TenantId,
     pub ends_at: i64,
 }
 
 impl Store {
     /// Lessons closed (ended at least `close_after_ms` before `now_ms`) and not yet summarised, oldest first.
+    ///
+    /// Not tenant-scoped: the summary worker runs over every school; each lesson it finds is then summarised in a
+    /// transaction bound to the lesson's tenant.
     pub async fn lessons_to_summarise(
         &self,
         now_ms: i64,
@@ -231,49 +277,56 @@ impl Store {
 }
 
 /// Marks a lesson summarised; `false` when another process did it first (its messages are theirs to write).
-pub async fn mark_summarised(tx: &mut StoreTx, lesson_id: i64, now_ms: i64) -> StoreResult<bool> {
-    let sql =
-        "UPDATE classin_lessons SET summarised_at = $2 WHERE id = $1 AND summarised_at IS NULL";
-    let changed = on_tx!(tx, conn, Db => {
-        sqlx::query(sql).bind(lesson_id).bind(now_ms).execute(&mut *conn).await?.rows_affected()
+pub async fn mark_summarised(tx: &mut TenantTx, lesson_id: i64, now_ms: i64) -> StoreResult<bool> {
+    let sql = "UPDATE classin_lessons SET summarised_at = $2 WHERE id = $1 AND tenant_id = $3 \
+               AND summarised_at IS NULL";
+    let tenant_id = tx.tenant_id();
+    let changed = on_tx!(&mut **tx, conn, Db => {
+        sqlx::query(sql).bind(lesson_id).bind(now_ms).bind(tenant_id.get()).execute(&mut *conn).await?.rows_affected()
     });
     Ok(changed > 0)
 }
 
 /// The students who may join a lesson, with their names (its own list, else its course's students and auditors).
 pub async fn lesson_student_names(
-    tx: &mut StoreTx,
+    tx: &mut TenantTx,
     lesson_id: i64,
     course_id: i64,
     own_list: bool,
 ) -> StoreResult<Vec<(i64, String)>> {
     // Those who booked a seat are the lesson's students too.
-    let booked =
+    let booked = format!(
         "SELECT b.user_id, u.name FROM classin_lesson_bookings b JOIN users u ON u.id = b.user_id \
-                  WHERE b.lesson_id = $1";
+         WHERE b.lesson_id = $1 AND {}",
+        lesson_of_tenant(2)
+    );
     let (sql, key) = if own_list {
         (
             format!(
                 "SELECT user_id, name FROM (SELECT s.user_id, COALESCE(s.name, u.name) AS name \
                  FROM classin_lesson_students s JOIN users u ON u.id = s.user_id WHERE s.lesson_id = $1 \
-                 UNION {booked}) AS people ORDER BY user_id"
+                 AND {} UNION {booked}) AS people ORDER BY user_id",
+                lesson_of_tenant(2)
             ),
             lesson_id,
         )
     } else {
         (
-            "SELECT s.user_id, COALESCE(s.name, u.name) AS name FROM classin_course_students s \
-             JOIN users u ON u.id = s.user_id WHERE s.course_id = $1 ORDER BY s.user_id"
-                .to_owned(),
+            format!(
+                "SELECT s.user_id, COALESCE(s.name, u.name) AS name FROM classin_course_students s \
+                 JOIN users u ON u.id = s.user_id WHERE s.course_id = $1 AND {} ORDER BY s.user_id",
+                course_of_tenant(2)
+            ),
             course_id,
         )
     };
-    let mut people: Vec<(i64, String)> = on_tx!(tx, conn, Db => {
-        sqlx::query_as(&sql).bind(key).fetch_all(&mut *conn).await?
+    let tenant_id = tx.tenant_id();
+    let mut people: Vec<(i64, String)> = on_tx!(&mut **tx, conn, Db => {
+        sqlx::query_as(&sql).bind(key).bind(tenant_id.get()).fetch_all(&mut *conn).await?
     });
     if !own_list && lesson_id > 0 {
-        let bookings: Vec<(i64, String)> = on_tx!(tx, conn, Db => {
-            sqlx::query_as(booked).bind(lesson_id).fetch_all(&mut *conn).await?
+        let bookings: Vec<(i64, String)> = on_tx!(&mut **tx, conn, Db => {
+            sqlx::query_as(&booked).bind(lesson_id).bind(tenant_id.get()).fetch_all(&mut *conn).await?
         });
         for person in bookings {
             if !people.iter().any(|(uid, _)| *uid == person.0) {
@@ -284,10 +337,11 @@ pub async fn lesson_student_names(
     Ok(people)
 }
 
-/// A person's name (the users table), if they exist.
-pub async fn person_name(tx: &mut StoreTx, user_id: i64) -> StoreResult<Option<String>> {
-    let sql = "SELECT name FROM users WHERE id = $1";
-    Ok(on_tx!(tx, conn, Db => {
-        sqlx::query_scalar(sql).bind(user_id).fetch_optional(&mut *conn).await?
+/// The tenant's person's name (the users table), if they exist.
+pub async fn person_name(tx: &mut TenantTx, user_id: i64) -> StoreResult<Option<String>> {
+    let sql = "SELECT name FROM users WHERE id = $1 AND tenant_id = $2";
+    let tenant_id = tx.tenant_id();
+    Ok(on_tx!(&mut **tx, conn, Db => {
+        sqlx::query_scalar(sql).bind(user_id).bind(tenant_id.get()).fetch_optional(&mut *conn).await?
     }))
 }

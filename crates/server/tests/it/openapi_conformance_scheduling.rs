@@ -80,7 +80,13 @@ async fn courses_and_lessons_answer_as_documented(backend: Backend) {
     .await;
     label_and_comment(&school, course, lesson, students[0]).await;
     // Someone entered the lesson's room (as the lesson page's "Enter" records it).
-    let mut tx = app.store.begin().await.unwrap();
+    let tenant = app
+        .store
+        .find_tenant_by_slug("alpha")
+        .await
+        .unwrap()
+        .unwrap();
+    let mut tx = app.store.begin_for(tenant.id).await.unwrap();
     classbridge_store::classin::bookings::record_entry(
         &mut tx,
         lesson,

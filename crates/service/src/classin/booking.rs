@@ -107,15 +107,15 @@ pub async fn book(
         BookingError::UnknownPerson,
     )
     .await?;
-    let mut tx = store.begin().await?;
-    let lesson = booking_store::lock_lesson(&mut tx, tenant_id, lesson_id)
+    let mut tx = store.begin_for(tenant_id).await?;
+    let lesson = booking_store::lock_lesson(&mut tx, lesson_id)
         .await?
         .ok_or(BookingError::LessonNotFound)?;
     check_bookable_now(&lesson, now_ms)?;
     if !lesson.bookable {
         return Err(BookingError::NotBookable);
     }
-    let person = classin::find_person(&mut tx, tenant_id, user_id)
+    let person = classin::find_person(&mut tx, user_id)
         .await?
         .ok_or(BookingError::UnknownPerson)?;
     if !person.active {
@@ -141,7 +141,7 @@ pub async fn book(
     if is_locked(&lesson, now_ms) {
         return Err(BookingError::BookingClosed);
     }
-    let course = course_store::find_course(&mut tx, tenant_id, lesson.course_id)
+    let course = course_store::find_course(&mut tx, lesson.course_id)
         .await?
         .ok_or(BookingError::LessonNotFound)?;
     if course_has_ended(&course, now_ms / 1000) {
@@ -164,7 +164,6 @@ pub async fn book(
     booking_store::insert_booking(&mut tx, &lesson, user_id, booked_at).await?;
     crate::pushes::lesson_students_changed(
         &mut tx,
-        tenant_id,
         &lesson,
         crate::pushes::SOURCE_LMS,
         now_ms / 1000,
@@ -191,8 +190,8 @@ pub async fn cancel(
     now_ms: i64,
 ) -> Result<(), BookingError> {
     let tenant_id = check_scope(store, scope, lesson_id, user_id, BookingError::NotBooked).await?;
-    let mut tx = store.begin().await?;
-    let lesson = booking_store::lock_lesson(&mut tx, tenant_id, lesson_id)
+    let mut tx = store.begin_for(tenant_id).await?;
+    let lesson = booking_store::lock_lesson(&mut tx, lesson_id)
         .await?
         .ok_or(BookingError::LessonNotFound)?;
     check_bookable_now(&lesson, now_ms)?;
@@ -208,7 +207,6 @@ pub async fn cancel(
     booking_store::delete_booking(&mut tx, lesson.id, user_id).await?;
     crate::pushes::lesson_students_changed(
         &mut tx,
-        tenant_id,
         &lesson,
         crate::pushes::SOURCE_LMS,
         now_ms / 1000,

@@ -2,14 +2,13 @@
 //! them alone or in batches (163/164, 130 past 20 auditors, 133 for a duplicate in the list) and removing them
 //! (162), each change pushed as `eeoCourseStudentChange`.
 
-use classbridge_domain::TenantId;
 use classbridge_store::{
     classin::{
         self as classin_store,
         courses::{self, CourseRow},
         SchoolIdentity,
     },
-    Store, StoreTx,
+    Store, TenantTx,
 };
 
 use super::{
@@ -25,17 +24,16 @@ use super::{
 /// Whether someone may be a student or auditor of the course: a student of the school (228; a teacher of the
 /// school who is not a student is 129 / 174), not its head teacher (333), not one of its teachers (332).
 pub(crate) async fn check_may_learn(
-    tx: &mut StoreTx,
-    tenant_id: TenantId,
+    tx: &mut TenantTx,
     course: &CourseRow,
     uid: i64,
     identity: i64,
 ) -> ClassinResult<()> {
-    let is_student = classin_store::find_school_member(tx, tenant_id, SchoolIdentity::Student, uid)
+    let is_student = classin_store::find_school_member(tx, SchoolIdentity::Student, uid)
         .await?
         .is_some();
     if !is_student
-        && classin_store::find_school_member(tx, tenant_id, SchoolIdentity::Teacher, uid)
+        && classin_store::find_school_member(tx, SchoolIdentity::Teacher, uid)
             .await?
             .is_some()
     {
@@ -51,14 +49,14 @@ pub(crate) async fn check_may_learn(
             )
         });
     }
-    school_student(tx, tenant_id, uid).await?;
+    school_student(tx, uid).await?;
     if course.main_teacher_id == Some(uid) {
         return Err(Failure::new(
             errno::HEAD_TEACHER_AS_STUDENT,
             "The head teacher cannot be a student of the course.",
         ));
     }
-    if teaches_in_course(tx, tenant_id, course.id, uid).await? {
+    if teaches_in_course(tx, course.id, uid).await? {
         return Err(Failure::new(
             errno::COURSE_TEACHER_AS_STUDENT,
             "A teacher or assistant of the course cannot be its student or auditor.",
@@ -69,14 +67,13 @@ pub(crate) async fn check_may_learn(
 
 /// Adds one school student to an open course.
 async fn add_one_student(
-    tx: &mut StoreTx,
-    tenant_id: TenantId,
+    tx: &mut TenantTx,
     course: &CourseRow,
     uid: i64,
     identity: i64,
     name: Option<&str>,
 ) -> ClassinResult<()> {
-    check_may_learn(tx, tenant_id, course, uid, identity).await?;
+    check_may_learn(tx, course, uid, identity).await?;
     match courses::course_identity_of(tx, course.id, uid).await? {
         Some(IDENTITY_AUDITOR) => {
             return Err(Failure::new(
@@ -114,26 +111,12 @@ pub async fn add_course_student(
     let identity = read_identity(params)?;
     let uid = params.required_integer("studentUid")?;
     let name = read_student_name(params, "studentName")?;
-    let mut tx = store.begin().await?;
-    let course = find_course(&mut tx, school.tenant_id, params).await?;
+    let mut tx = store.begin_for(school.tenant_id).await?;
+    let course = find_course(&mut tx, params).await?;
     check_not_ended(&course, now)?;
-    add_one_student(
-        &mut tx,
-        school.tenant_id,
-        &course,
-        uid,
-        identity,
-        name.as_deref(),
-    )
-    .await?;
-    crate::pushes::course_students_changed(
-        &mut tx,
-        school.tenant_id,
-        course.id,
-        crate::pushes::SOURCE_V1,
-        now,
-    )
-    .await?;
+    add_one_student(&mut tx, &course, uid, identity, name.as_deref()).await?;
+    crate::pushes::course_students_changed(&mut tx, course.id, crate::pushes::SOURCE_V1, now)
+        .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -148,8 +131,8 @@ pub async fn add_course_student_multiple(
 ) -> ClassinResult<Vec<ItemOutcome>> {
     let identity = read_identity(params)?;
     let items = params.json_array("studentJson", STUDENT_BATCH_MAX)?;
-    let mut tx = store.begin().await?;
-    let course = find_course(&mut tx, school.tenant_id, params).await?;
+    let mut tx = store.begin_for(school.tenant_id).await?;
+    let course = find_course(&mut tx, params).await?;
     check_not_ended(&course, now)?;
     let mut outcomes = Vec::with_capacity(items.len());
     let mut seen = Vec::new();
@@ -165,32 +148,18 @@ pub async fn add_course_student_multiple(
             }
             seen.push(uid);
             let name = read_student_name(Params(object), "name")?;
-            add_one_student(
-                &mut tx,
-                school.tenant_id,
-                &course,
-                uid,
-                identity,
-                name.as_deref(),
-            )
-            .await
+            add_one_student(&mut tx, &course, uid, identity, name.as_deref()).await
         }
         .await;
         outcomes.push(ItemOutcome::new(result.map(|()| None), custom_column(item)));
     }
-    crate::pushes::course_students_changed(
-        &mut tx,
-        school.tenant_id,
-        course.id,
-        crate::pushes::SOURCE_V1,
-        now,
-    )
-    .await?;
+    crate::pushes::course_students_changed(&mut tx, course.id, crate::pushes::SOURCE_V1, now)
+        .await?;
     tx.commit().await?;
     Ok(outcomes)
 }
 
-async fn remove_one_student(tx: &mut StoreTx, course: &CourseRow, uid: i64) -> ClassinResult<()> {
+async fn remove_one_student(tx: &mut TenantTx, course: &CourseRow, uid: i64) -> ClassinResult<()> {
     if !courses::delete_course_student(tx, course.id, uid).await? {
         return Err(Failure::new(
             errno::NOT_IN_COURSE,
@@ -207,18 +176,12 @@ pub async fn del_course_student(
     params: Params<'_>,
 ) -> ClassinResult<()> {
     let uid = params.required_integer("studentUid")?;
-    let mut tx = store.begin().await?;
-    let course = find_course(&mut tx, school.tenant_id, params).await?;
+    let mut tx = store.begin_for(school.tenant_id).await?;
+    let course = find_course(&mut tx, params).await?;
     remove_one_student(&mut tx, &course, uid).await?;
     let now = classbridge_store::now_millis() / 1000;
-    crate::pushes::course_students_changed(
-        &mut tx,
-        school.tenant_id,
-        course.id,
-        crate::pushes::SOURCE_V1,
-        now,
-    )
-    .await?;
+    crate::pushes::course_students_changed(&mut tx, course.id, crate::pushes::SOURCE_V1, now)
+        .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -230,8 +193,8 @@ pub async fn del_course_student_multiple(
     params: Params<'_>,
 ) -> ClassinResult<Vec<ItemOutcome>> {
     let items = params.json_array("studentUidJson", STUDENT_BATCH_MAX)?;
-    let mut tx = store.begin().await?;
-    let course = find_course(&mut tx, school.tenant_id, params).await?;
+    let mut tx = store.begin_for(school.tenant_id).await?;
+    let course = find_course(&mut tx, params).await?;
     let mut outcomes = Vec::with_capacity(items.len());
     for item in &items {
         let result = match item_uid(item) {
@@ -241,14 +204,8 @@ pub async fn del_course_student_multiple(
         outcomes.push(ItemOutcome::new(result.map(|()| None), None));
     }
     let now = classbridge_store::now_millis() / 1000;
-    crate::pushes::course_students_changed(
-        &mut tx,
-        school.tenant_id,
-        course.id,
-        crate::pushes::SOURCE_V1,
-        now,
-    )
-    .await?;
+    crate::pushes::course_students_changed(&mut tx, course.id, crate::pushes::SOURCE_V1, now)
+        .await?;
     tx.commit().await?;
     Ok(outcomes)
 }

@@ -25,15 +25,15 @@ pub async fn modify_course_teacher(
     now: i64,
 ) -> ClassinResult<Value> {
     let uid = params.required_integer("teacherUid")?;
-    let mut tx = store.begin().await?;
-    let course = find_course(&mut tx, school.tenant_id, params).await?;
+    let mut tx = store.begin_for(school.tenant_id).await?;
+    let course = find_course(&mut tx, params).await?;
     if course_has_ended(&course, now) {
         return Err(Failure::new(
             errno::COURSE_FINISHED,
             "The course has ended.",
         ));
     }
-    schedulable_teacher(&mut tx, school.tenant_id, uid).await?;
+    schedulable_teacher(&mut tx, uid).await?;
     match course_store::course_identity_of(&mut tx, course.id, uid).await? {
         Some(1) => {
             return Err(Failure::new(
@@ -84,10 +84,9 @@ pub async fn modify_course_teacher(
             None => {
                 let before = lesson.clone();
                 lesson.teacher_id = Some(uid);
-                lesson_store::update_lesson(&mut tx, school.tenant_id, &lesson).await?;
+                lesson_store::update_lesson(&mut tx, &lesson).await?;
                 crate::pushes::lesson_changed(
                     &mut tx,
-                    school.tenant_id,
                     crate::pushes::LessonChange::Modified {
                         before: &before,
                         after: &lesson,
@@ -116,24 +115,18 @@ pub async fn remove_course_teacher(
     now: i64,
 ) -> ClassinResult<()> {
     let uid = params.required_integer("teacherUid")?;
-    let mut tx = store.begin().await?;
-    let course = find_course(&mut tx, school.tenant_id, params).await?;
+    let mut tx = store.begin_for(school.tenant_id).await?;
+    let course = find_course(&mut tx, params).await?;
     check_not_ended(&course, now)?;
-    school_teacher_of(&mut tx, school.tenant_id, uid).await?;
+    school_teacher_of(&mut tx, uid).await?;
     if !unit_store::is_course_teacher(&mut tx, course.id, uid).await? {
         return Err(Failure::new(
             errno::NOT_COURSE_TEACHER,
             "The teacher is not on the course's teacher list.",
         ));
     }
-    if lesson_store::count_unfinished_lessons_taught(
-        &mut tx,
-        school.tenant_id,
-        Some(course.id),
-        uid,
-        now * 1000,
-    )
-    .await?
+    if lesson_store::count_unfinished_lessons_taught(&mut tx, Some(course.id), uid, now * 1000)
+        .await?
         > 0
     {
         return Err(Failure::new(

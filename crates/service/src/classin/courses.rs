@@ -2,13 +2,12 @@
 //! first course's id), changing and ending them; their students and auditors are in `course_students`. A course
 //! of another school is no course here (144, nothing shown).
 
-use classbridge_domain::TenantId;
 use classbridge_store::{
     classin::{
         courses::{self, CourseRow},
         lessons as lesson_store, units as unit_store,
     },
-    Store, StoreError, StoreTx,
+    Store, StoreError, TenantTx,
 };
 use serde_json::Value;
 
@@ -77,57 +76,42 @@ pub(crate) fn read_unique_identity(params: Params<'_>) -> ClassinResult<Option<S
 }
 
 /// The school's course named by `courseId` (144 when there is none).
-pub(crate) async fn find_course(
-    tx: &mut StoreTx,
-    tenant_id: TenantId,
-    params: Params<'_>,
-) -> ClassinResult<CourseRow> {
+pub(crate) async fn find_course(tx: &mut TenantTx, params: Params<'_>) -> ClassinResult<CourseRow> {
     let course_id = params.required_integer("courseId")?;
-    find_course_by_id(tx, tenant_id, course_id).await
+    find_course_by_id(tx, course_id).await
 }
 
 pub(crate) async fn find_course_by_id(
-    tx: &mut StoreTx,
-    tenant_id: TenantId,
+    tx: &mut TenantTx,
     course_id: i64,
 ) -> ClassinResult<CourseRow> {
-    courses::find_course(tx, tenant_id, course_id)
-        .await?
-        .ok_or_else(|| {
-            Failure::new(
-                errno::COURSE_NOT_FOUND,
-                format!("The school has no course {course_id}."),
-            )
-        })
+    courses::find_course(tx, course_id).await?.ok_or_else(|| {
+        Failure::new(
+            errno::COURSE_NOT_FOUND,
+            format!("The school has no course {course_id}."),
+        )
+    })
 }
 
 /// Whether the person teaches in the course: on its teacher list, or teacher or assistant of one of its lessons.
 pub(crate) async fn teaches_in_course(
-    tx: &mut StoreTx,
-    tenant_id: TenantId,
+    tx: &mut TenantTx,
     course_id: i64,
     uid: i64,
 ) -> ClassinResult<bool> {
     Ok(unit_store::is_course_teacher(tx, course_id, uid).await?
-        || lesson_store::count_unfinished_lessons_taught(tx, tenant_id, Some(course_id), uid, 0)
-            .await?
-            > 0)
+        || lesson_store::count_unfinished_lessons_taught(tx, Some(course_id), uid, 0).await? > 0)
 }
 
 /// A teacher of the school (136 otherwise), stopped or not.
-pub(crate) async fn school_teacher_of(
-    tx: &mut StoreTx,
-    tenant_id: TenantId,
-    uid: i64,
-) -> ClassinResult<()> {
-    super::users::school_teacher(tx, tenant_id, uid).await?;
+pub(crate) async fn school_teacher_of(tx: &mut TenantTx, uid: i64) -> ClassinResult<()> {
+    super::users::school_teacher(tx, uid).await?;
     Ok(())
 }
 
 /// Applies the course fields present in `params` to `course`, checking each.
 async fn apply_course_fields(
-    tx: &mut StoreTx,
-    tenant_id: TenantId,
+    tx: &mut TenantTx,
     course: &mut CourseRow,
     params: Params<'_>,
     now: i64,
@@ -166,7 +150,6 @@ async fn apply_course_fields(
         Some(uid) => {
             usable_teacher(
                 tx,
-                tenant_id,
                 uid,
                 errno::HEAD_TEACHER_NOT_FOUND,
                 errno::HEAD_TEACHER_STOPPED,
@@ -191,7 +174,6 @@ async fn apply_course_fields(
                 if let Some(previous) = course.main_teacher_id.filter(|previous| *previous != uid) {
                     let unfinished = lesson_store::count_unfinished_lessons_taught(
                         tx,
-                        tenant_id,
                         Some(course.id),
                         previous,
                         now * 1000,
@@ -224,12 +206,9 @@ pub async fn add_course(
         ));
     }
     let unique_identity = read_unique_identity(params)?;
-    let tenant_id = school.tenant_id;
-    let mut tx = store.begin().await?;
+    let mut tx = store.begin_for(school.tenant_id).await?;
     if let Some(identity) = &unique_identity {
-        if let Some(first) =
-            courses::find_course_by_unique_identity(&mut tx, tenant_id, identity).await?
-        {
+        if let Some(first) = courses::find_course_by_unique_identity(&mut tx, identity).await? {
             return Err(Failure::already_exists(first.id, false));
         }
     }
@@ -242,16 +221,14 @@ pub async fn add_course(
         unique_identity: unique_identity.clone(),
         ended_at: None,
     };
-    apply_course_fields(&mut tx, tenant_id, &mut course, params, now).await?;
-    let id = match courses::insert_course(&mut tx, tenant_id, &course).await {
+    apply_course_fields(&mut tx, &mut course, params, now).await?;
+    let id = match courses::insert_course(&mut tx, &course).await {
         Err(StoreError::Conflict { .. }) => {
             // A racing request with the same identity won: answer its course.
             drop(tx);
-            let mut tx = store.begin().await?;
+            let mut tx = store.begin_for(school.tenant_id).await?;
             let identity = unique_identity.unwrap_or_default();
-            return match courses::find_course_by_unique_identity(&mut tx, tenant_id, &identity)
-                .await?
-            {
+            return match courses::find_course_by_unique_identity(&mut tx, &identity).await? {
                 Some(first) => Err(Failure::already_exists(first.id, false)),
                 None => Err(Failure::new(
                     errno::SERVER_ERROR,
@@ -262,15 +239,7 @@ pub async fn add_course(
         other => other?,
     };
     course.id = id;
-    crate::pushes::course_changed(
-        &mut tx,
-        tenant_id,
-        None,
-        &course,
-        crate::pushes::SOURCE_V1,
-        now,
-    )
-    .await?;
+    crate::pushes::course_changed(&mut tx, None, &course, crate::pushes::SOURCE_V1, now).await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -282,15 +251,14 @@ pub async fn edit_course(
     params: Params<'_>,
     now: i64,
 ) -> ClassinResult<()> {
-    let mut tx = store.begin().await?;
-    let mut course = find_course(&mut tx, school.tenant_id, params).await?;
+    let mut tx = store.begin_for(school.tenant_id).await?;
+    let mut course = find_course(&mut tx, params).await?;
     check_not_ended(&course, now)?;
     let before = course.clone();
-    apply_course_fields(&mut tx, school.tenant_id, &mut course, params, now).await?;
-    courses::update_course(&mut tx, school.tenant_id, &course).await?;
+    apply_course_fields(&mut tx, &mut course, params, now).await?;
+    courses::update_course(&mut tx, &course).await?;
     crate::pushes::course_changed(
         &mut tx,
-        school.tenant_id,
         Some(&before),
         &course,
         crate::pushes::SOURCE_V1,
@@ -309,8 +277,8 @@ pub async fn end_course(
     params: Params<'_>,
     now: i64,
 ) -> ClassinResult<()> {
-    let mut tx = store.begin().await?;
-    let mut course = find_course(&mut tx, school.tenant_id, params).await?;
+    let mut tx = store.begin_for(school.tenant_id).await?;
+    let mut course = find_course(&mut tx, params).await?;
     check_not_ended(&course, now)?;
     let now_ms = now * 1000;
     let lessons = lesson_store::course_lessons(&mut tx, course.id).await?;
@@ -327,21 +295,13 @@ pub async fn end_course(
         .into_iter()
         .filter(|lesson| lesson.begins_at > now_ms)
     {
-        delete_lesson(
-            &mut tx,
-            school.tenant_id,
-            &mut lesson,
-            crate::pushes::SOURCE_V1,
-            now,
-        )
-        .await?;
+        delete_lesson(&mut tx, &mut lesson, crate::pushes::SOURCE_V1, now).await?;
     }
     let before = course.clone();
     course.ended_at = Some(now_ms);
-    courses::update_course(&mut tx, school.tenant_id, &course).await?;
+    courses::update_course(&mut tx, &course).await?;
     crate::pushes::course_changed(
         &mut tx,
-        school.tenant_id,
         Some(&before),
         &course,
         crate::pushes::SOURCE_V1,

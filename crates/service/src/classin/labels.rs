@@ -2,14 +2,13 @@
 //! `deleteSchoolLabel`; at most 100), the labels of courses (`addCourseLabels`) and lessons (`addClassLabels`; at
 //! most 10 each), and the teacher's comments on the students of a lesson (`updateClassStudentComment`).
 
-use classbridge_domain::TenantId;
 use classbridge_store::{
     classin::{
         bookings as booking_store,
-        labels::{self as label_store, LabelRow, Labelled},
+        labels::{self as label_store, FoundLabel, LabelRow, Labelled},
         lessons as lesson_store,
     },
-    Store, StoreTx,
+    Store, TenantTx,
 };
 use serde_json::{json, Value};
 
@@ -36,17 +35,11 @@ fn label_name(params: Params<'_>) -> ClassinResult<String> {
 }
 
 /// The school's label named by `labelId`: 356 when there is none (or it was deleted), 355 another school's.
-async fn own_label(
-    tx: &mut StoreTx,
-    tenant_id: TenantId,
-    params: Params<'_>,
-) -> ClassinResult<LabelRow> {
+async fn own_label(tx: &mut TenantTx, params: Params<'_>) -> ClassinResult<LabelRow> {
     let label_id = params.required_integer("labelId")?;
     match label_store::find_label(tx, label_id).await? {
-        Some(label) if label.deleted_at.is_none() && label.tenant_id == tenant_id.get() => {
-            Ok(label)
-        }
-        Some(label) if label.deleted_at.is_none() => Err(Failure::new(
+        Some(FoundLabel::Ours(label)) if label.deleted_at.is_none() => Ok(label),
+        Some(FoundLabel::OfAnotherSchool { deleted: false }) => Err(Failure::new(
             errno::LABEL_OF_OTHER_SCHOOL,
             "The label does not belong to this school.",
         )),
@@ -64,23 +57,21 @@ pub async fn add_school_label(
     params: Params<'_>,
 ) -> ClassinResult<Value> {
     let name = label_name(params)?;
-    let mut tx = store.begin().await?;
-    if let Some(existing) =
-        label_store::find_label_by_name(&mut tx, school.tenant_id, &name).await?
-    {
+    let mut tx = store.begin_for(school.tenant_id).await?;
+    if let Some(existing) = label_store::find_label_by_name(&mut tx, &name).await? {
         return Err(Failure::new(
             errno::LABEL_EXISTS,
             "The label already exists; data is its id.",
         )
         .with_data(json!({"labelId": existing.id.to_string()})));
     }
-    if label_store::count_labels(&mut tx, school.tenant_id).await? >= SCHOOL_LABELS_MAX {
+    if label_store::count_labels(&mut tx).await? >= SCHOOL_LABELS_MAX {
         return Err(Failure::new(
             errno::TOO_MANY_SCHOOL_LABELS,
             format!("A school has at most {SCHOOL_LABELS_MAX} labels."),
         ));
     }
-    let id = label_store::insert_label(&mut tx, school.tenant_id, &name).await?;
+    let id = label_store::insert_label(&mut tx, &name).await?;
     tx.commit().await?;
     Ok(json!({"labelId": id.to_string()}))
 }
@@ -92,11 +83,9 @@ pub async fn update_school_label(
     params: Params<'_>,
 ) -> ClassinResult<()> {
     let name = label_name(params)?;
-    let mut tx = store.begin().await?;
-    let label = own_label(&mut tx, school.tenant_id, params).await?;
-    if let Some(existing) =
-        label_store::find_label_by_name(&mut tx, school.tenant_id, &name).await?
-    {
+    let mut tx = store.begin_for(school.tenant_id).await?;
+    let label = own_label(&mut tx, params).await?;
+    if let Some(existing) = label_store::find_label_by_name(&mut tx, &name).await? {
         if existing.id != label.id {
             return Err(Failure::new(
                 errno::LABEL_EXISTS,
@@ -115,8 +104,8 @@ pub async fn delete_school_label(
     school: &School,
     params: Params<'_>,
 ) -> ClassinResult<()> {
-    let mut tx = store.begin().await?;
-    let label = own_label(&mut tx, school.tenant_id, params).await?;
+    let mut tx = store.begin_for(school.tenant_id).await?;
+    let label = own_label(&mut tx, params).await?;
     label_store::delete_label(&mut tx, label.id).await?;
     tx.commit().await?;
     Ok(())
@@ -125,8 +114,7 @@ pub async fn delete_school_label(
 /// The label ids of one item: at most 10 (`too_many` beyond), each the school's (358 missing or deleted, 359
 /// another school's). Absent means no change (`None`); `[]` clears.
 async fn read_label_ids(
-    tx: &mut StoreTx,
-    tenant_id: TenantId,
+    tx: &mut TenantTx,
     object: &serde_json::Map<String, Value>,
     key: &str,
     too_many: i64,
@@ -163,13 +151,19 @@ async fn read_label_ids(
         }
         .ok_or_else(|| Failure::bad_parameter(format!("Each of {key} must be a label id.")))?;
         match label_store::find_label(tx, id).await? {
-            Some(label) if label.deleted_at.is_some() => {
+            Some(FoundLabel::Ours(label)) if label.deleted_at.is_some() => {
                 return Err(Failure::new(
                     errno::LABELS_MISSING,
                     "Some labels do not exist or were deleted.",
                 ))
             }
-            Some(label) if label.tenant_id != tenant_id.get() => {
+            Some(FoundLabel::OfAnotherSchool { deleted: true }) => {
+                return Err(Failure::new(
+                    errno::LABELS_MISSING,
+                    "Some labels do not exist or were deleted.",
+                ))
+            }
+            Some(FoundLabel::OfAnotherSchool { deleted: false }) => {
                 return Err(Failure::new(
                     errno::LABELS_OF_OTHER_SCHOOL,
                     "Some labels do not belong to this school.",
@@ -199,32 +193,20 @@ pub async fn add_course_labels(
     now: i64,
 ) -> ClassinResult<Vec<ItemOutcome>> {
     let items = params.json_array("courseList", LABEL_BATCH_MAX)?;
-    let mut tx = store.begin().await?;
+    let mut tx = store.begin_for(school.tenant_id).await?;
     let mut outcomes = Vec::with_capacity(items.len());
     for item in &items {
         let course_id = echoed_id(item.get("courseId"));
         let result = async {
             let object = item_object(item, "courseList")?;
             let course_id = Params(object).required_integer("courseId")?;
-            let course = find_course_by_id(&mut tx, school.tenant_id, course_id).await?;
-            if let Some(ids) = read_label_ids(
-                &mut tx,
-                school.tenant_id,
-                object,
-                "labelIds",
-                errno::TOO_MANY_COURSE_LABELS,
-            )
-            .await?
+            let course = find_course_by_id(&mut tx, course_id).await?;
+            if let Some(ids) =
+                read_label_ids(&mut tx, object, "labelIds", errno::TOO_MANY_COURSE_LABELS).await?
             {
                 label_store::set_labels(&mut tx, Labelled::Course(course.id), &ids).await?;
-                crate::pushes::labels_changed(
-                    &mut tx,
-                    school.tenant_id,
-                    course.id,
-                    Labelled::Course(course.id),
-                    now,
-                )
-                .await?;
+                crate::pushes::labels_changed(&mut tx, course.id, Labelled::Course(course.id), now)
+                    .await?;
             }
             Ok(None)
         }
@@ -244,16 +226,15 @@ pub async fn add_class_labels(
     now: i64,
 ) -> ClassinResult<Vec<ItemOutcome>> {
     let items = params.json_array("classList", LABEL_BATCH_MAX)?;
-    let mut tx = store.begin().await?;
-    let course = find_course(&mut tx, school.tenant_id, params).await?;
+    let mut tx = store.begin_for(school.tenant_id).await?;
+    let course = find_course(&mut tx, params).await?;
     let mut outcomes = Vec::with_capacity(items.len());
     for item in &items {
         let class_id = echoed_id(item.get("classId"));
         let result = async {
             let object = item_object(item, "classList")?;
             let lesson_id = Params(object).required_integer("classId")?;
-            let lesson =
-                find_lesson_of_course(&mut tx, school.tenant_id, &course, lesson_id).await?;
+            let lesson = find_lesson_of_course(&mut tx, &course, lesson_id).await?;
             if lesson.deleted_at.is_some() {
                 return Err(Failure::new(
                     errno::LESSON_DELETED,
@@ -262,7 +243,6 @@ pub async fn add_class_labels(
             }
             if let Some(ids) = read_label_ids(
                 &mut tx,
-                school.tenant_id,
                 object,
                 "classLabelId",
                 errno::TOO_MANY_LESSON_LABELS,
@@ -270,14 +250,8 @@ pub async fn add_class_labels(
             .await?
             {
                 label_store::set_labels(&mut tx, Labelled::Lesson(lesson.id), &ids).await?;
-                crate::pushes::labels_changed(
-                    &mut tx,
-                    school.tenant_id,
-                    course.id,
-                    Labelled::Lesson(lesson.id),
-                    now,
-                )
-                .await?;
+                crate::pushes::labels_changed(&mut tx, course.id, Labelled::Lesson(lesson.id), now)
+                    .await?;
             }
             Ok(None)
         }
@@ -298,8 +272,8 @@ pub async fn update_class_student_comment(
 ) -> ClassinResult<Vec<ItemOutcome>> {
     let lesson_id = params.required_integer("classId")?;
     let items = params.json_array("commentJson", LABEL_BATCH_MAX)?;
-    let mut tx = store.begin().await?;
-    let lesson = lesson_store::find_lesson_in_school(&mut tx, school.tenant_id, lesson_id)
+    let mut tx = store.begin_for(school.tenant_id).await?;
+    let lesson = lesson_store::find_lesson_in_school(&mut tx, lesson_id)
         .await?
         .filter(|lesson| lesson.deleted_at.is_none())
         .ok_or_else(|| {
@@ -335,7 +309,7 @@ pub async fn update_class_student_comment(
                     .unwrap_or_default(),
                 _ => return Err(Failure::bad_parameter("The parameter comment is required.")),
             };
-            school_student(&mut tx, school.tenant_id, uid).await?;
+            school_student(&mut tx, uid).await?;
             let ties = booking_store::lesson_ties(&mut tx, &lesson, uid).await?;
             if role_in_lesson(&lesson, uid, ties) != Some(LessonRole::Student) {
                 return Err(Failure::new(

@@ -2,14 +2,13 @@
 //! for the lesson itself are ClassIn's transfer-in students) and the sign-in links that open a lesson for one of its
 //! people (`getLoginLinked`).
 
-use classbridge_domain::TenantId;
 use classbridge_store::classin::{
     self, bookings as booking_store,
     courses::{self as course_store, CourseRow},
     lessons::{self as lesson_store, LessonRow},
     units as unit_store,
 };
-use classbridge_store::{Store, StoreTx};
+use classbridge_store::{Store, TenantTx};
 
 use super::{
     courses::{
@@ -43,8 +42,7 @@ fn read_lesson_identity(params: Params<'_>) -> ClassinResult<()> {
 /// student of the school (228), not its teacher (129) or assistant (329), not the course's head teacher (333) or
 /// teacher (332) or auditor (164), not already listed (166).
 async fn add_one_lesson_student(
-    tx: &mut StoreTx,
-    tenant_id: TenantId,
+    tx: &mut TenantTx,
     course: &CourseRow,
     lesson: &LessonRow,
     uid: i64,
@@ -56,7 +54,7 @@ async fn add_one_lesson_student(
             "The lesson's teacher cannot be its student.",
         ));
     }
-    school_student(tx, tenant_id, uid).await?;
+    school_student(tx, uid).await?;
     if lesson_store::lesson_assistants(tx, lesson.id)
         .await?
         .contains(&uid)
@@ -104,8 +102,8 @@ pub async fn add_class_student_multiple(
 ) -> ClassinResult<Vec<ItemOutcome>> {
     read_lesson_identity(params)?;
     let items = params.json_array("studentJson", STUDENT_BATCH_MAX)?;
-    let mut tx = store.begin().await?;
-    let (course, lesson) = find_lesson(&mut tx, school.tenant_id, params).await?;
+    let mut tx = store.begin_for(school.tenant_id).await?;
+    let (course, lesson) = find_lesson(&mut tx, params).await?;
     check_lesson_open(&lesson, now)?;
     let mut outcomes = Vec::with_capacity(items.len());
     for item in &items {
@@ -113,27 +111,12 @@ pub async fn add_class_student_multiple(
             let object = item_object(item, "studentJson")?;
             let uid = item_uid(item)?;
             let name = read_student_name(Params(object), "name")?;
-            add_one_lesson_student(
-                &mut tx,
-                school.tenant_id,
-                &course,
-                &lesson,
-                uid,
-                name.as_deref(),
-            )
-            .await
+            add_one_lesson_student(&mut tx, &course, &lesson, uid, name.as_deref()).await
         }
         .await;
         outcomes.push(ItemOutcome::new(result.map(|()| None), custom_column(item)));
     }
-    crate::pushes::lesson_students_changed(
-        &mut tx,
-        school.tenant_id,
-        &lesson,
-        crate::pushes::SOURCE_V1,
-        now,
-    )
-    .await?;
+    crate::pushes::lesson_students_changed(&mut tx, &lesson, crate::pushes::SOURCE_V1, now).await?;
     tx.commit().await?;
     Ok(outcomes)
 }
@@ -148,26 +131,19 @@ pub async fn add_course_class_student(
 ) -> ClassinResult<Vec<ItemOutcome>> {
     let uid = params.required_integer("studentUid")?;
     let items = params.json_array("classJson", STUDENT_BATCH_MAX)?;
-    let mut tx = store.begin().await?;
-    let course = find_course(&mut tx, school.tenant_id, params).await?;
+    let mut tx = store.begin_for(school.tenant_id).await?;
+    let course = find_course(&mut tx, params).await?;
     check_not_ended(&course, now)?;
-    school_student(&mut tx, school.tenant_id, uid).await?;
+    school_student(&mut tx, uid).await?;
     let mut outcomes = Vec::with_capacity(items.len());
     for item in &items {
         let result = async {
             let lesson_id = item_uid(item)?;
-            let lesson =
-                find_lesson_of_course(&mut tx, school.tenant_id, &course, lesson_id).await?;
+            let lesson = find_lesson_of_course(&mut tx, &course, lesson_id).await?;
             check_lesson_open(&lesson, now)?;
-            add_one_lesson_student(&mut tx, school.tenant_id, &course, &lesson, uid, None).await?;
-            crate::pushes::lesson_students_changed(
-                &mut tx,
-                school.tenant_id,
-                &lesson,
-                crate::pushes::SOURCE_V1,
-                now,
-            )
-            .await?;
+            add_one_lesson_student(&mut tx, &course, &lesson, uid, None).await?;
+            crate::pushes::lesson_students_changed(&mut tx, &lesson, crate::pushes::SOURCE_V1, now)
+                .await?;
             Ok(None)
         }
         .await;
@@ -186,8 +162,8 @@ pub async fn del_class_student_multiple(
 ) -> ClassinResult<Vec<ItemOutcome>> {
     read_lesson_identity(params)?;
     let items = params.json_array("studentUidJson", STUDENT_BATCH_MAX)?;
-    let mut tx = store.begin().await?;
-    let (_, lesson) = find_lesson(&mut tx, school.tenant_id, params).await?;
+    let mut tx = store.begin_for(school.tenant_id).await?;
+    let (_, lesson) = find_lesson(&mut tx, params).await?;
     check_lesson_open(&lesson, now)?;
     let mut outcomes = Vec::with_capacity(items.len());
     for item in &items {
@@ -204,14 +180,7 @@ pub async fn del_class_student_multiple(
         };
         outcomes.push(ItemOutcome::new(result, None));
     }
-    crate::pushes::lesson_students_changed(
-        &mut tx,
-        school.tenant_id,
-        &lesson,
-        crate::pushes::SOURCE_V1,
-        now,
-    )
-    .await?;
+    crate::pushes::lesson_students_changed(&mut tx, &lesson, crate::pushes::SOURCE_V1, now).await?;
     tx.commit().await?;
     Ok(outcomes)
 }
@@ -246,8 +215,8 @@ pub async fn login_link(
     }
     let lesson_id = {
         // Read, then let the transaction go before the link is written (SQLite has one writer).
-        let mut tx = store.begin().await?;
-        let (_, lesson) = find_lesson(&mut tx, school.tenant_id, params).await?;
+        let mut tx = store.begin_for(school.tenant_id).await?;
+        let (_, lesson) = find_lesson(&mut tx, params).await?;
         check_lesson_open(&lesson, now)?;
         let not_a_member = || {
             Failure::new(
@@ -255,7 +224,7 @@ pub async fn login_link(
                 "This person is not the teacher, an assistant or a student of this lesson.",
             )
         };
-        if classin::find_person(&mut tx, school.tenant_id, uid)
+        if classin::find_person(&mut tx, uid)
             .await?
             .is_none_or(|person| !person.active)
         {

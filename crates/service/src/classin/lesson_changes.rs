@@ -38,8 +38,8 @@ pub async fn edit_course_class(
     params: Params<'_>,
     now: i64,
 ) -> ClassinResult<i64> {
-    let mut tx = store.begin().await?;
-    let (_, mut lesson) = find_lesson(&mut tx, school.tenant_id, params).await?;
+    let mut tx = store.begin_for(school.tenant_id).await?;
+    let (_, mut lesson) = find_lesson(&mut tx, params).await?;
     if lesson.deleted_at.is_some() {
         return Err(deleted());
     }
@@ -63,23 +63,15 @@ pub async fn edit_course_class(
         }
         Phase::Ended => return Err(ended()),
     }
-    let (assistants, recording_refused) = apply_lesson_fields(
-        &mut tx,
-        school.tenant_id,
-        &mut lesson,
-        params,
-        now,
-        SHORT_LESSON_NAME_MAX,
-    )
-    .await?;
-    lesson_store::update_lesson(&mut tx, school.tenant_id, &lesson).await?;
+    let (assistants, recording_refused) =
+        apply_lesson_fields(&mut tx, &mut lesson, params, now, SHORT_LESSON_NAME_MAX).await?;
+    lesson_store::update_lesson(&mut tx, &lesson).await?;
     let assistants_set = assistants.is_some();
     if let Some(assistants) = assistants {
         lesson_store::set_lesson_assistants(&mut tx, lesson.id, &assistants).await?;
     }
     crate::pushes::lesson_changed(
         &mut tx,
-        school.tenant_id,
         crate::pushes::LessonChange::Modified {
             before: &before,
             after: &lesson,
@@ -107,8 +99,8 @@ pub async fn del_course_class(
     params: Params<'_>,
     now: i64,
 ) -> ClassinResult<()> {
-    let mut tx = store.begin().await?;
-    let (_, mut lesson) = find_lesson(&mut tx, school.tenant_id, params).await?;
+    let mut tx = store.begin_for(school.tenant_id).await?;
+    let (_, mut lesson) = find_lesson(&mut tx, params).await?;
     if lesson.deleted_at.is_some() {
         return Err(deleted());
     }
@@ -122,14 +114,7 @@ pub async fn del_course_class(
             ))
         }
     }
-    delete_lesson(
-        &mut tx,
-        school.tenant_id,
-        &mut lesson,
-        crate::pushes::SOURCE_V1,
-        now,
-    )
-    .await?;
+    delete_lesson(&mut tx, &mut lesson, crate::pushes::SOURCE_V1, now).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -141,22 +126,15 @@ pub async fn del_end_course_class(
     params: Params<'_>,
     now: i64,
 ) -> ClassinResult<()> {
-    let mut tx = store.begin().await?;
-    let (_, mut lesson) = find_lesson(&mut tx, school.tenant_id, params).await?;
+    let mut tx = store.begin_for(school.tenant_id).await?;
+    let (_, mut lesson) = find_lesson(&mut tx, params).await?;
     if lesson.deleted_at.is_some() {
         return Err(deleted());
     }
     if Phase::of(&lesson, now) == Phase::InSession {
         return Err(in_session());
     }
-    delete_lesson(
-        &mut tx,
-        school.tenant_id,
-        &mut lesson,
-        crate::pushes::SOURCE_V1,
-        now,
-    )
-    .await?;
+    delete_lesson(&mut tx, &mut lesson, crate::pushes::SOURCE_V1, now).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -170,8 +148,8 @@ pub async fn modify_class_seat_num(
 ) -> ClassinResult<()> {
     let seats = read_seats(params)?
         .ok_or_else(|| Failure::bad_parameter("The parameter seatNum is required."))?;
-    let mut tx = store.begin().await?;
-    let (_, mut lesson) = find_lesson(&mut tx, school.tenant_id, params).await?;
+    let mut tx = store.begin_for(school.tenant_id).await?;
+    let (_, mut lesson) = find_lesson(&mut tx, params).await?;
     if lesson.deleted_at.is_some() {
         return Err(deleted());
     }
@@ -188,11 +166,10 @@ pub async fn modify_class_seat_num(
     }
     let before = lesson.clone();
     lesson.seat_count = seats;
-    check_seats_cover_bookings(&mut tx, school.tenant_id, &lesson).await?;
-    lesson_store::update_lesson(&mut tx, school.tenant_id, &lesson).await?;
+    check_seats_cover_bookings(&mut tx, &lesson).await?;
+    lesson_store::update_lesson(&mut tx, &lesson).await?;
     crate::pushes::lesson_changed(
         &mut tx,
-        school.tenant_id,
         crate::pushes::LessonChange::Modified {
             before: &before,
             after: &lesson,

@@ -2,12 +2,11 @@
 //! teach and assist it (with the code of each refusal), its name, times, seats, introduction and switches, and
 //! what an edit asks to change (for the edit window).
 
-use classbridge_domain::TenantId;
 use classbridge_store::{
     classin::{
         courses as course_store, lessons as lesson_store, lessons::LessonRow, units as unit_store,
     },
-    StoreTx,
+    TenantTx,
 };
 use serde_json::Value;
 
@@ -71,12 +70,11 @@ pub(crate) fn read_assistants(params: Params<'_>) -> ClassinResult<Option<Vec<i6
 /// Who may teach a lesson of the course: a teacher of the school who is not stopped (136 / 387), not one of its
 /// students (172) or auditors (173), not a student named for the lesson itself (325).
 async fn check_lesson_teacher(
-    tx: &mut StoreTx,
-    tenant_id: TenantId,
+    tx: &mut TenantTx,
     lesson: &LessonRow,
     uid: i64,
 ) -> ClassinResult<()> {
-    schedulable_teacher(tx, tenant_id, uid).await?;
+    schedulable_teacher(tx, uid).await?;
     if lesson.id != 0 && lesson_store::is_lesson_student(tx, lesson.id, uid).await? {
         return Err(Failure::new(
             errno::LESSON_STUDENT_AS_LESSON_TEACHER,
@@ -98,15 +96,9 @@ async fn check_lesson_teacher(
 
 /// Who may assist a lesson: a teacher of the school who is not stopped (318 / 388), not a student (319) or auditor
 /// (320) of the course, not the lesson's teacher (322).
-async fn check_assistant(
-    tx: &mut StoreTx,
-    tenant_id: TenantId,
-    lesson: &LessonRow,
-    uid: i64,
-) -> ClassinResult<()> {
+async fn check_assistant(tx: &mut TenantTx, lesson: &LessonRow, uid: i64) -> ClassinResult<()> {
     usable_teacher(
         tx,
-        tenant_id,
         uid,
         errno::ASSISTANT_NOT_TEACHER,
         errno::ASSISTANT_STOPPED,
@@ -166,8 +158,7 @@ pub(crate) fn asked(params: Params<'_>) -> Asked {
 /// Applies the lesson fields present in `params` to `lesson`, checking each; answers the assistants when given,
 /// and whether switching recording on was refused because the lesson is within 20 minutes of its start (283).
 pub(crate) async fn apply_lesson_fields(
-    tx: &mut StoreTx,
-    tenant_id: TenantId,
+    tx: &mut TenantTx,
     lesson: &mut LessonRow,
     params: Params<'_>,
     now: i64,
@@ -192,7 +183,7 @@ pub(crate) async fn apply_lesson_fields(
     }
     if let Some(seats) = read_seats(params)? {
         lesson.seat_count = seats;
-        check_seats_cover_bookings(tx, tenant_id, lesson).await?;
+        check_seats_cover_bookings(tx, lesson).await?;
     }
     if let Some(introduction) = params.truncated_text("classIntroduce", LESSON_INTRODUCTION_MAX)? {
         lesson.introduction = Some(introduction);
@@ -214,7 +205,7 @@ pub(crate) async fn apply_lesson_fields(
         lesson.bookable = value;
     }
     if let Some(uid) = params.integer("teacherUid")? {
-        check_lesson_teacher(tx, tenant_id, lesson, uid).await?;
+        check_lesson_teacher(tx, lesson, uid).await?;
         if lesson.id != 0
             && lesson_store::lesson_assistants(tx, lesson.id)
                 .await?
@@ -232,7 +223,7 @@ pub(crate) async fn apply_lesson_fields(
     }
     let assistants = read_assistants(params)?;
     for uid in assistants.iter().flatten() {
-        check_assistant(tx, tenant_id, lesson, *uid).await?;
+        check_assistant(tx, lesson, *uid).await?;
         unit_store::insert_course_teacher(tx, lesson.course_id, *uid).await?;
     }
     Ok((assistants, recording_refused))

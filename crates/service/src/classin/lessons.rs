@@ -11,7 +11,7 @@ use classbridge_store::{
         lessons::{self as lesson_store, LessonRow},
         units::{self as unit_store, ActivityRow},
     },
-    Store, StoreError, StoreTx,
+    Store, StoreError, TenantTx,
 };
 use serde_json::Value;
 
@@ -133,14 +133,13 @@ pub(crate) fn read_seats(params: Params<'_>) -> ClassinResult<Option<i64>> {
 /// A bookable lesson's seats cannot drop below the seats already booked (349, "changing on-stage count failed").
 /// The lesson's row is locked first, so that no booking slips in between the count and the change.
 pub(crate) async fn check_seats_cover_bookings(
-    tx: &mut StoreTx,
-    tenant_id: TenantId,
+    tx: &mut TenantTx,
     lesson: &LessonRow,
 ) -> ClassinResult<()> {
     if lesson.id == 0 {
         return Ok(());
     }
-    booking_store::lock_lesson(tx, tenant_id, lesson.id).await?;
+    booking_store::lock_lesson(tx, lesson.id).await?;
     let booked = booking_store::count_bookings(tx, lesson.id).await?;
     if lesson.seat_count < booked {
         return Err(Failure::new(
@@ -169,10 +168,9 @@ async fn add_one_lesson(
         }
     }
     let unique_identity = read_unique_identity(params)?;
-    let mut tx = store.begin().await?;
+    let mut tx = store.begin_for(tenant_id).await?;
     if let Some(identity) = &unique_identity {
-        if let Some(first) =
-            lesson_store::find_lesson_by_unique_identity(&mut tx, tenant_id, identity).await?
+        if let Some(first) = lesson_store::find_lesson_by_unique_identity(&mut tx, identity).await?
         {
             return Err(Failure::already_exists(first.id, true));
         }
@@ -194,16 +192,13 @@ async fn add_one_lesson(
         unique_identity: unique_identity.clone(),
         deleted_at: None,
     };
-    let (assistants, _) =
-        apply_lesson_fields(&mut tx, tenant_id, &mut lesson, params, now, name_max).await?;
-    let id = match lesson_store::insert_lesson(&mut tx, tenant_id, &lesson).await {
+    let (assistants, _) = apply_lesson_fields(&mut tx, &mut lesson, params, now, name_max).await?;
+    let id = match lesson_store::insert_lesson(&mut tx, &lesson).await {
         Err(StoreError::Conflict { .. }) => {
             drop(tx);
-            let mut tx = store.begin().await?;
+            let mut tx = store.begin_for(tenant_id).await?;
             let identity = unique_identity.unwrap_or_default();
-            return match lesson_store::find_lesson_by_unique_identity(&mut tx, tenant_id, &identity)
-                .await?
-            {
+            return match lesson_store::find_lesson_by_unique_identity(&mut tx, &identity).await? {
                 Some(first) => Err(Failure::already_exists(first.id, true)),
                 None => Err(Failure::new(
                     errno::SERVER_ERROR,
@@ -217,10 +212,9 @@ async fn add_one_lesson(
         lesson_store::set_lesson_assistants(&mut tx, id, &assistants).await?;
     }
     lesson.id = id;
-    add_classroom_activity(&mut tx, tenant_id, &lesson).await?;
+    add_classroom_activity(&mut tx, &lesson).await?;
     crate::pushes::lesson_changed(
         &mut tx,
-        tenant_id,
         crate::pushes::LessonChange::Added(&lesson),
         crate::pushes::SOURCE_V1,
         now,
@@ -233,12 +227,8 @@ async fn add_one_lesson(
 /// A lesson made through v1 is a classroom activity of its course too, in the course's no-topic unit, as ClassIn
 /// made every v1 lesson one in 6.0: the v2 actions and the outline see it by its activity id. Its name, teacher
 /// and times are the lesson's (the outline reads them from the lesson, so v1 edits show there).
-async fn add_classroom_activity(
-    tx: &mut StoreTx,
-    tenant_id: TenantId,
-    lesson: &LessonRow,
-) -> Result<(), StoreError> {
-    let unit = unit_store::default_unit(tx, tenant_id, lesson.course_id).await?;
+async fn add_classroom_activity(tx: &mut TenantTx, lesson: &LessonRow) -> Result<(), StoreError> {
+    let unit = unit_store::default_unit(tx, lesson.course_id).await?;
     let activity = ActivityRow {
         id: 0,
         course_id: lesson.course_id,
@@ -255,7 +245,7 @@ async fn add_classroom_activity(
         position: 0,
         deleted_at: None,
     };
-    unit_store::insert_activity(tx, tenant_id, &activity).await?;
+    unit_store::insert_activity(tx, &activity).await?;
     Ok(())
 }
 
@@ -267,8 +257,8 @@ async fn open_course(
     now: i64,
 ) -> ClassinResult<CourseRow> {
     let course_id = params.required_integer("courseId")?;
-    let mut tx = store.begin().await?;
-    let course = find_course_by_id(&mut tx, tenant_id, course_id).await?;
+    let mut tx = store.begin_for(tenant_id).await?;
+    let course = find_course_by_id(&mut tx, course_id).await?;
     check_not_ended(&course, now)?;
     Ok(course)
 }
@@ -351,27 +341,25 @@ pub async fn add_course_class_multiple(
 /// The school's lesson named by `courseId` and `classId`: 144 no such course, 142 the lesson is another course's,
 /// 143 no such lesson. A deleted lesson is answered; the caller says 212.
 pub(crate) async fn find_lesson(
-    tx: &mut StoreTx,
-    tenant_id: TenantId,
+    tx: &mut TenantTx,
     params: Params<'_>,
 ) -> ClassinResult<(CourseRow, LessonRow)> {
-    let course = find_course(tx, tenant_id, params).await?;
+    let course = find_course(tx, params).await?;
     let lesson_id = params.required_integer("classId")?;
-    let lesson = find_lesson_of_course(tx, tenant_id, &course, lesson_id).await?;
+    let lesson = find_lesson_of_course(tx, &course, lesson_id).await?;
     Ok((course, lesson))
 }
 
 pub(crate) async fn find_lesson_of_course(
-    tx: &mut StoreTx,
-    tenant_id: TenantId,
+    tx: &mut TenantTx,
     course: &CourseRow,
     lesson_id: i64,
 ) -> ClassinResult<LessonRow> {
-    if let Some(lesson) = lesson_store::find_lesson(tx, tenant_id, course.id, lesson_id).await? {
+    if let Some(lesson) = lesson_store::find_lesson(tx, course.id, lesson_id).await? {
         return Ok(lesson);
     }
     Err(
-        if lesson_store::find_lesson_in_school(tx, tenant_id, lesson_id)
+        if lesson_store::find_lesson_in_school(tx, lesson_id)
             .await?
             .is_some()
         {
@@ -390,18 +378,16 @@ pub(crate) async fn find_lesson_of_course(
 
 /// Deletes a lesson (kept, to say it was deleted), frees its `courseUniqueIdentity` and pushes the deletion.
 pub(crate) async fn delete_lesson(
-    tx: &mut StoreTx,
-    tenant_id: TenantId,
+    tx: &mut TenantTx,
     lesson: &mut LessonRow,
     source: i64,
     now: i64,
 ) -> ClassinResult<()> {
     lesson.deleted_at = Some(now * 1000);
-    lesson_store::update_lesson(tx, tenant_id, lesson).await?;
+    lesson_store::update_lesson(tx, lesson).await?;
     lesson_store::free_unique_identity(tx, lesson.id).await?;
     crate::pushes::lesson_changed(
         tx,
-        tenant_id,
         crate::pushes::LessonChange::Deleted(&*lesson),
         source,
         now,

@@ -287,7 +287,7 @@ pub async fn authenticate(
     }
     Ok(School {
         sid,
-        tenant_id: TenantId::from_row(school.tenant_id),
+        tenant_id: school.tenant_id,
         tenant_slug: school.tenant_slug,
     })
 }

@@ -94,7 +94,7 @@ pub async fn enter_lesson(
     if !matches!(window, JoinWindow::Open { .. }) {
         return Ok(Entry::Window(window));
     }
-    let mut tx = store.begin().await?;
+    let mut tx = store.begin_for(tenant_id).await?;
     classbridge_store::classin::bookings::record_entry(
         &mut tx,
         lesson.id,

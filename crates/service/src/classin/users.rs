@@ -1,13 +1,12 @@
 //! People through the scheduling API: registering accounts (by telephone or e-mail) and their identities in the
 //! school, as teacher or student. A person registered here is a tenant user like any other; their UID is `users.id`.
 
-use classbridge_domain::TenantId;
 use classbridge_store::{
     classin::{
         self, Account, AccountRow, NewAccount, SchoolIdentity, SchoolMemberRow,
         TEACHER_RELATIONSHIP_OFFSET,
     },
-    RosterWrite, Store, StoreError, StoreTx,
+    RosterWrite, Store, StoreError, TenantTx,
 };
 use serde_json::Value;
 
@@ -149,21 +148,18 @@ fn read_registration(params: Params<'_>) -> ClassinResult<Registration> {
 /// The failure for an account already registered (135 by telephone, 461 by e-mail), carrying its UID; the school
 /// identity asked for is given all the same, and nothing else about the person changes.
 async fn already_registered(
-    tx: &mut StoreTx,
-    tenant_id: TenantId,
+    tx: &mut TenantTx,
     registration: &Registration,
 ) -> ClassinResult<Option<Failure>> {
     let mut found = None;
     if let Some(telephone) = &registration.telephone {
-        if let Some(row) =
-            classin::find_account(tx, tenant_id, Account::Telephone(telephone)).await?
-        {
+        if let Some(row) = classin::find_account(tx, Account::Telephone(telephone)).await? {
             found = Some((row, errno::TELEPHONE_TAKEN, "telephone"));
         }
     }
     if found.is_none() {
         if let Some(email) = &registration.email {
-            if let Some(row) = classin::find_account(tx, tenant_id, Account::Email(email)).await? {
+            if let Some(row) = classin::find_account(tx, Account::Email(email)).await? {
                 found = Some((row, errno::EMAIL_TAKEN, "email address"));
             }
         }
@@ -172,11 +168,11 @@ async fn already_registered(
         return Ok(None);
     };
     if let Some(identity) = registration.school_identity {
-        if classin::find_school_member(tx, tenant_id, identity, row.id)
+        if classin::find_school_member(tx, identity, row.id)
             .await?
             .is_none()
         {
-            classin::insert_school_member(tx, tenant_id, identity, row.id, &row.name).await?;
+            classin::insert_school_member(tx, identity, row.id, &row.name).await?;
         }
     }
     Ok(Some(
@@ -188,8 +184,8 @@ async fn already_registered(
 pub async fn register(store: &Store, school: &School, params: Params<'_>) -> ClassinResult<i64> {
     let registration = read_registration(params)?;
     let tenant_id = school.tenant_id;
-    let mut tx = store.begin().await?;
-    if let Some(failure) = already_registered(&mut tx, tenant_id, &registration).await? {
+    let mut tx = store.begin_for(school.tenant_id).await?;
+    if let Some(failure) = already_registered(&mut tx, &registration).await? {
         tx.commit().await?;
         return Err(failure);
     }
@@ -218,17 +214,17 @@ pub async fn register(store: &Store, school: &School, params: Params<'_>) -> Cla
     };
     // A new account is in no branch yet: its counts change, no branch a mirror remembers does.
     let mut tx = RosterWrite::begin_without_version_bump(store, tenant_id).await?;
-    if let Some(failure) = already_registered(&mut tx, tenant_id, &registration).await? {
+    if let Some(failure) = already_registered(&mut tx, &registration).await? {
         tx.commit().await?;
         return Err(failure);
     }
-    let id = match classin::insert_account(&mut tx, tenant_id, &account).await {
+    let id = match classin::insert_account(&mut tx, &account).await {
         Ok(id) => id,
         Err(StoreError::Conflict { .. }) => {
             // Registered by a racing request, or taken as another person's username-less e-mail: say which UID.
             drop(tx);
-            let mut tx = store.begin().await?;
-            let failure = already_registered(&mut tx, tenant_id, &registration).await?;
+            let mut tx = store.begin_for(school.tenant_id).await?;
+            let failure = already_registered(&mut tx, &registration).await?;
             tx.commit().await?;
             return Err(failure.unwrap_or_else(|| {
                 Failure::new(errno::EMAIL_TAKEN, "This account is already registered.")
@@ -237,7 +233,7 @@ pub async fn register(store: &Store, school: &School, params: Params<'_>) -> Cla
         Err(error) => return Err(error.into()),
     };
     if let Some(identity) = registration.school_identity {
-        classin::insert_school_member(&mut tx, tenant_id, identity, id, &account.name).await?;
+        classin::insert_school_member(&mut tx, identity, id, &account.name).await?;
     }
     tx.commit().await?;
     Ok(id)
@@ -272,18 +268,15 @@ async fn add_school_member(
     account: (String, bool),
     name: &str,
 ) -> ClassinResult<i64> {
-    let mut tx = store.begin().await?;
-    let Some(person) =
-        classin::find_account(&mut tx, school.tenant_id, account_of(&account.0, account.1)).await?
+    let mut tx = store.begin_for(school.tenant_id).await?;
+    let Some(person) = classin::find_account(&mut tx, account_of(&account.0, account.1)).await?
     else {
         return Err(Failure::new(
             errno::NOT_REGISTERED,
             "No account is registered with this telephone or email; register it first.",
         ));
     };
-    if let Some(existing) =
-        classin::find_school_member(&mut tx, school.tenant_id, identity, person.id).await?
-    {
+    if let Some(existing) = classin::find_school_member(&mut tx, identity, person.id).await? {
         let failure = Failure::new(
             errno::ALREADY_IN_SCHOOL,
             "This person already has this identity in the school.",
@@ -293,18 +286,15 @@ async fn add_school_member(
             SchoolIdentity::Student => failure,
         });
     }
-    let row_id =
-        match classin::insert_school_member(&mut tx, school.tenant_id, identity, person.id, name)
-            .await
-        {
-            Err(StoreError::Conflict { .. }) => {
-                return Err(Failure::new(
-                    errno::ALREADY_IN_SCHOOL,
-                    "This person already has this identity in the school.",
-                ))
-            }
-            other => other?,
-        };
+    let row_id = match classin::insert_school_member(&mut tx, identity, person.id, name).await {
+        Err(StoreError::Conflict { .. }) => {
+            return Err(Failure::new(
+                errno::ALREADY_IN_SCHOOL,
+                "This person already has this identity in the school.",
+            ))
+        }
+        other => other?,
+    };
     tx.commit().await?;
     Ok(row_id)
 }
@@ -338,12 +328,8 @@ pub async fn add_school_student(
 }
 
 /// The school's teacher with this UID (136 otherwise: a relationship id is no UID).
-pub(crate) async fn school_teacher(
-    tx: &mut StoreTx,
-    tenant_id: TenantId,
-    uid: i64,
-) -> ClassinResult<SchoolMemberRow> {
-    classin::find_school_member(tx, tenant_id, SchoolIdentity::Teacher, uid)
+pub(crate) async fn school_teacher(tx: &mut TenantTx, uid: i64) -> ClassinResult<SchoolMemberRow> {
+    classin::find_school_member(tx, SchoolIdentity::Teacher, uid)
         .await?
         .ok_or_else(|| {
             Failure::new(
@@ -354,31 +340,19 @@ pub(crate) async fn school_teacher(
 }
 
 /// A teacher who may be given lessons: of the school (136 otherwise) and not stopped (387).
-pub(crate) async fn schedulable_teacher(
-    tx: &mut StoreTx,
-    tenant_id: TenantId,
-    uid: i64,
-) -> ClassinResult<()> {
-    usable_teacher(
-        tx,
-        tenant_id,
-        uid,
-        errno::TEACHER_NOT_FOUND,
-        errno::TEACHER_STOPPED,
-    )
-    .await
+pub(crate) async fn schedulable_teacher(tx: &mut TenantTx, uid: i64) -> ClassinResult<()> {
+    usable_teacher(tx, uid, errno::TEACHER_NOT_FOUND, errno::TEACHER_STOPPED).await
 }
 
 /// A teacher of the school who is not stopped, with the codes of the role asked for: 136/387 a lesson's teacher,
 /// 318/388 an assistant, 334/389 a course's head teacher.
 pub(crate) async fn usable_teacher(
-    tx: &mut StoreTx,
-    tenant_id: TenantId,
+    tx: &mut TenantTx,
     uid: i64,
     unknown: i64,
     stopped: i64,
 ) -> ClassinResult<()> {
-    let teacher = classin::find_school_member(tx, tenant_id, SchoolIdentity::Teacher, uid)
+    let teacher = classin::find_school_member(tx, SchoolIdentity::Teacher, uid)
         .await?
         .ok_or_else(|| {
             Failure::new(
@@ -396,12 +370,8 @@ pub(crate) async fn usable_teacher(
 }
 
 /// The school's student with this UID (228 otherwise).
-pub(crate) async fn school_student(
-    tx: &mut StoreTx,
-    tenant_id: TenantId,
-    uid: i64,
-) -> ClassinResult<AccountRow> {
-    if classin::find_school_member(tx, tenant_id, SchoolIdentity::Student, uid)
+pub(crate) async fn school_student(tx: &mut TenantTx, uid: i64) -> ClassinResult<AccountRow> {
+    if classin::find_school_member(tx, SchoolIdentity::Student, uid)
         .await?
         .is_none()
     {
@@ -410,7 +380,7 @@ pub(crate) async fn school_student(
             format!("{uid} is not the UID of a student of this school."),
         ));
     }
-    classin::find_person(tx, tenant_id, uid)
+    classin::find_person(tx, uid)
         .await?
         .ok_or_else(|| Failure::new(errno::NOT_SCHOOL_STUDENT, "Not a student of this school."))
 }
@@ -419,18 +389,11 @@ pub(crate) async fn school_student(
 pub async fn edit_teacher(store: &Store, school: &School, params: Params<'_>) -> ClassinResult<()> {
     let uid = params.required_integer("teacherUid")?;
     let name = required_name(params, "teacherName", NAME_MAX)?;
-    let mut tx = store.begin().await?;
-    school_teacher(&mut tx, school.tenant_id, uid)
+    let mut tx = store.begin_for(school.tenant_id).await?;
+    school_teacher(&mut tx, uid)
         .await
         .map_err(|failure| failure.with_errno(errno::TEACHER_INFO_MISSING))?;
-    classin::rename_school_member(
-        &mut tx,
-        school.tenant_id,
-        SchoolIdentity::Teacher,
-        uid,
-        &name,
-    )
-    .await?;
+    classin::rename_school_member(&mut tx, SchoolIdentity::Teacher, uid, &name).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -443,8 +406,8 @@ pub async fn edit_school_student(
 ) -> ClassinResult<()> {
     let uid = params.required_integer("studentUid")?;
     let name = required_name(params, "studentName", NAME_MAX)?;
-    let mut tx = store.begin().await?;
-    if classin::find_school_member(&mut tx, school.tenant_id, SchoolIdentity::Student, uid)
+    let mut tx = store.begin_for(school.tenant_id).await?;
+    if classin::find_school_member(&mut tx, SchoolIdentity::Student, uid)
         .await?
         .is_none()
     {
@@ -453,14 +416,7 @@ pub async fn edit_school_student(
             format!("{uid} is not the UID of a student of this school."),
         ));
     }
-    classin::rename_school_member(
-        &mut tx,
-        school.tenant_id,
-        SchoolIdentity::Student,
-        uid,
-        &name,
-    )
-    .await?;
+    classin::rename_school_member(&mut tx, SchoolIdentity::Student, uid, &name).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -476,12 +432,11 @@ pub async fn set_teacher_stopped(
     now: i64,
 ) -> ClassinResult<()> {
     let uid = params.required_integer("teacherUid")?;
-    let mut tx = store.begin().await?;
-    let teacher = school_teacher(&mut tx, school.tenant_id, uid).await?;
+    let mut tx = store.begin_for(school.tenant_id).await?;
+    let teacher = school_teacher(&mut tx, uid).await?;
     if stop
         && classbridge_store::classin::lessons::count_unfinished_lessons_taught(
             &mut tx,
-            school.tenant_id,
             None,
             uid,
             now * 1000,
@@ -498,7 +453,7 @@ pub async fn set_teacher_stopped(
         return Ok(());
     }
     let stopped_at = stop.then_some(now * 1000);
-    classin::set_teacher_stopped(&mut tx, school.tenant_id, uid, stopped_at).await?;
+    classin::set_teacher_stopped(&mut tx, uid, stopped_at).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -514,10 +469,10 @@ pub async fn modify_password(
     let mut fields = params.0.clone();
     fields.insert("telephone".into(), Value::from("00000000000"));
     let registration = read_registration(Params(&fields))?;
-    let mut tx = store.begin().await?;
+    let mut tx = store.begin_for(school.tenant_id).await?;
     let mut member = false;
     for identity in [SchoolIdentity::Teacher, SchoolIdentity::Student] {
-        member |= classin::find_school_member(&mut tx, school.tenant_id, identity, uid)
+        member |= classin::find_school_member(&mut tx, identity, uid)
             .await?
             .is_some();
     }
@@ -536,8 +491,8 @@ pub async fn modify_password(
         tracing::error!(error = %error, "password hashing failed");
         Failure::new(errno::SERVER_ERROR, "Unexpected server error; retry.")
     })?;
-    let mut tx = store.begin().await?;
-    classin::set_password_hash(&mut tx, school.tenant_id, uid, &hash).await?;
+    let mut tx = store.begin_for(school.tenant_id).await?;
+    classin::set_password_hash(&mut tx, uid, &hash).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -7,14 +7,13 @@
 pub mod delivery;
 pub mod summaries;
 
-use classbridge_domain::TenantId;
 use classbridge_store::{
     classin::{
         courses::{self as course_store, CourseRow},
         labels::{self as label_store, Labelled},
         lessons::LessonRow,
     },
-    outbox, StoreResult, StoreTx,
+    outbox, StoreResult, TenantTx,
 };
 use serde_json::{json, Map, Value};
 
@@ -57,14 +56,13 @@ pub fn new_message_key() -> String {
 /// Writes `message` (without `SID`, `_id`, `TimeStamp`, `SafeKey`) once for every SID of the tenant that has a
 /// receiving URL; `key` names the message (the same key is written once per SID).
 pub async fn enqueue_for_tenant(
-    tx: &mut StoreTx,
-    tenant_id: i64,
+    tx: &mut TenantTx,
     cmd: &str,
     key: &str,
     message: Map<String, Value>,
     after_ms: Option<i64>,
 ) -> StoreResult<usize> {
-    let targets = outbox::push_targets(tx, tenant_id).await?;
+    let targets = outbox::push_targets(tx).await?;
     let mut written = 0;
     for target in targets {
         if after_ms.is_some_and(|at| at < target.push_url_set_at) {
@@ -128,13 +126,12 @@ pub enum LessonChange<'a> {
 /// `classId`, as `datasub.md` §7.12 says of non-add operations) or deleted. `seatNum` counts the teacher, as
 /// ClassIn's message does.
 pub async fn lesson_changed(
-    tx: &mut StoreTx,
-    tenant_id: TenantId,
+    tx: &mut TenantTx,
     change: LessonChange<'_>,
     source: i64,
     now: i64,
 ) -> StoreResult<()> {
-    if outbox::push_targets(tx, tenant_id.get()).await?.is_empty() {
+    if outbox::push_targets(tx).await?.is_empty() {
         return Ok(());
     }
     let lesson = match change {
@@ -158,7 +155,7 @@ pub async fn lesson_changed(
     data.insert("classId".into(), lesson.id.into());
     let op = match change {
         LessonChange::Added(_) => {
-            let course_name = course_store::find_course(tx, tenant_id, lesson.course_id)
+            let course_name = course_store::find_course(tx, lesson.course_id)
                 .await?
                 .map(|course| course.name)
                 .unwrap_or_default();
@@ -225,7 +222,6 @@ pub async fn lesson_changed(
     });
     enqueue_for_tenant(
         tx,
-        tenant_id.get(),
         "eeoClassInfoChange",
         &new_message_key(),
         object(message),
@@ -238,14 +234,13 @@ pub async fn lesson_changed(
 /// `eeoCourseInfoChange` for a course added (`before` `None`: every field) or changed (only the fields that changed,
 /// with `courseId`, as ClassIn's message carries them for non-add operations).
 pub async fn course_changed(
-    tx: &mut StoreTx,
-    tenant_id: TenantId,
+    tx: &mut TenantTx,
     before: Option<&CourseRow>,
     course: &CourseRow,
     source: i64,
     now: i64,
 ) -> StoreResult<()> {
-    if outbox::push_targets(tx, tenant_id.get()).await?.is_empty() {
+    if outbox::push_targets(tx).await?.is_empty() {
         return Ok(());
     }
     let now_ms = now * 1000;
@@ -319,7 +314,6 @@ pub async fn course_changed(
     });
     enqueue_for_tenant(
         tx,
-        tenant_id.get(),
         "eeoCourseInfoChange",
         &new_message_key(),
         object(message),
@@ -332,13 +326,12 @@ pub async fn course_changed(
 /// The labels of a course or lesson set anew (`addCourseLabels`, `addClassLabels`): `eeoCourseInfoChange` or
 /// `eeoClassInfoChange` with `opType` 3 and `labelInfos` (`[{labelName, labelId}]`) as they are now.
 pub async fn labels_changed(
-    tx: &mut StoreTx,
-    tenant_id: TenantId,
+    tx: &mut TenantTx,
     course_id: i64,
     owner: Labelled,
     now: i64,
 ) -> StoreResult<()> {
-    if outbox::push_targets(tx, tenant_id.get()).await?.is_empty() {
+    if outbox::push_targets(tx).await?.is_empty() {
         return Ok(());
     }
     let labels: Vec<Value> = label_store::labels_in(tx, owner)
@@ -360,38 +353,24 @@ pub async fn labels_changed(
                    "opData": {"courseId": course_id, "classId": lesson_id, "labelInfos": labels}}),
         ),
     };
-    enqueue_for_tenant(
-        tx,
-        tenant_id.get(),
-        cmd,
-        &new_message_key(),
-        object(message),
-        None,
-    )
-    .await?;
+    enqueue_for_tenant(tx, cmd, &new_message_key(), object(message), None).await?;
     Ok(())
 }
 
 /// `eeoClassStudentChange` (`opType` 3) with the lesson's students as they are now.
 pub async fn lesson_students_changed(
-    tx: &mut StoreTx,
-    tenant_id: TenantId,
+    tx: &mut TenantTx,
     lesson: &LessonRow,
     source: i64,
     now: i64,
 ) -> StoreResult<()> {
-    if outbox::push_targets(tx, tenant_id.get()).await?.is_empty() {
+    if outbox::push_targets(tx).await?.is_empty() {
         return Ok(());
     }
     // The lesson's own list may have been started in this very transaction.
-    let current = classbridge_store::classin::lessons::find_lesson(
-        tx,
-        tenant_id,
-        lesson.course_id,
-        lesson.id,
-    )
-    .await?
-    .unwrap_or_else(|| lesson.clone());
+    let current = classbridge_store::classin::lessons::find_lesson(tx, lesson.course_id, lesson.id)
+        .await?
+        .unwrap_or_else(|| lesson.clone());
     let students =
         outbox::lesson_student_names(tx, current.id, current.course_id, current.has_student_list)
             .await?;
@@ -417,7 +396,6 @@ pub async fn lesson_students_changed(
     });
     enqueue_for_tenant(
         tx,
-        tenant_id.get(),
         "eeoClassStudentChange",
         &new_message_key(),
         object(message),
@@ -429,16 +407,15 @@ pub async fn lesson_students_changed(
 
 /// `eeoCourseStudentChange` (`opType` 3) with the course's students and auditors as they are now.
 pub async fn course_students_changed(
-    tx: &mut StoreTx,
-    tenant_id: TenantId,
+    tx: &mut TenantTx,
     course_id: i64,
     source: i64,
     now: i64,
 ) -> StoreResult<()> {
-    if outbox::push_targets(tx, tenant_id.get()).await?.is_empty() {
+    if outbox::push_targets(tx).await?.is_empty() {
         return Ok(());
     }
-    let course_name = course_store::find_course(tx, tenant_id, course_id)
+    let course_name = course_store::find_course(tx, course_id)
         .await?
         .map(|course| course.name)
         .unwrap_or_default();
@@ -459,7 +436,6 @@ pub async fn course_students_changed(
     });
     enqueue_for_tenant(
         tx,
-        tenant_id.get(),
         "eeoCourseStudentChange",
         &new_message_key(),
         object(message),

@@ -5,7 +5,6 @@
 //! ClassIn's early-dismissal rule (min(RealCloseTime, CloseTime), CloseTime when RealCloseTime is 0 or absent)
 //! counts time in the lesson up to the scheduled end.
 
-use classbridge_domain::TenantId;
 use classbridge_store::{
     classin::{lessons as lesson_store, reads::LessonPeople, units as unit_store},
     outbox, Store, StoreResult,
@@ -158,7 +157,7 @@ pub async fn summarise_closed_lessons(
         .await?;
     let mut done = 0;
     for candidate in due {
-        let tenant_id = TenantId::from_row(candidate.tenant_id);
+        let tenant_id = candidate.tenant_id;
         let Some(summary) = store
             .find_lesson_summary(
                 classbridge_domain::Scope::tenant_wide(tenant_id),
@@ -174,7 +173,7 @@ pub async fn summarise_closed_lessons(
         } else {
             None
         };
-        let mut tx = store.begin().await?;
+        let mut tx = store.begin_for(tenant_id).await?;
         if !outbox::mark_summarised(&mut tx, lesson.id, now_ms).await? {
             continue;
         }
@@ -192,15 +191,7 @@ pub async fn summarise_closed_lessons(
             let close_ms = lesson.ends_at + CLOSE_AFTER_SECONDS * 1000;
             for (cmd, body) in messages {
                 let key = format!("{cmd}-{}", lesson.id);
-                super::enqueue_for_tenant(
-                    &mut tx,
-                    candidate.tenant_id,
-                    cmd,
-                    &key,
-                    body,
-                    Some(close_ms),
-                )
-                .await?;
+                super::enqueue_for_tenant(&mut tx, cmd, &key, body, Some(close_ms)).await?;
             }
         }
         tx.commit().await?;

@@ -3,10 +3,8 @@
 //! serialises every write), and a student's bookings only while their row is, so seats and overlaps are exact on
 //! any number of nodes.
 
-use classbridge_domain::TenantId;
-
-use super::lessons::{LessonRow, LESSON_COLUMNS};
-use crate::{tx::on_tx, Store, StoreResult, StoreTx};
+use super::lessons::{lesson_is_tenants, lesson_of_tenant, LessonRow, LESSON_COLUMNS};
+use crate::{tx::on_tx, Store, StoreResult, StoreTx, TenantTx};
 
 /// How the person is tied to a lesson, beyond teaching it.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -28,33 +26,35 @@ pub struct OverlappingBooking {
     pub ends_at: i64,
 }
 
-fn for_update(tx: &StoreTx) -> &'static str {
-    match tx {
+fn for_update(tx: &TenantTx) -> &'static str {
+    match &**tx {
         StoreTx::Postgres(_) => " FOR UPDATE",
         StoreTx::Sqlite(_) => "",
     }
 }
 
 /// The tenant's lesson, its row locked until the transaction ends.
-pub async fn lock_lesson(
-    tx: &mut StoreTx,
-    tenant_id: TenantId,
-    lesson_id: i64,
-) -> StoreResult<Option<LessonRow>> {
+pub async fn lock_lesson(tx: &mut TenantTx, lesson_id: i64) -> StoreResult<Option<LessonRow>> {
+    let tenant_id = tx.tenant_id();
     let sql = format!(
         "SELECT {LESSON_COLUMNS} FROM classin_lessons WHERE tenant_id = $1 AND id = $2{}",
         for_update(tx)
     );
-    Ok(on_tx!(tx, conn, Db => {
+    Ok(on_tx!(&mut **tx, conn, Db => {
         sqlx::query_as(&sql).bind(tenant_id.get()).bind(lesson_id).fetch_optional(&mut *conn).await?
     }))
 }
 
-/// Locks the person's row until the transaction ends (their bookings are decided one at a time).
-pub async fn lock_person(tx: &mut StoreTx, user_id: i64) -> StoreResult<()> {
-    let sql = format!("SELECT id FROM users WHERE id = $1{}", for_update(tx));
-    on_tx!(tx, conn, Db => {
-        let _: Option<i64> = sqlx::query_scalar(&sql).bind(user_id).fetch_optional(&mut *conn).await?;
+/// Locks the tenant's person's row until the transaction ends (their bookings are decided one at a time).
+pub async fn lock_person(tx: &mut TenantTx, user_id: i64) -> StoreResult<()> {
+    let sql = format!(
+        "SELECT id FROM users WHERE id = $1 AND tenant_id = $2{}",
+        for_update(tx)
+    );
+    let tenant_id = tx.tenant_id();
+    on_tx!(&mut **tx, conn, Db => {
+        let _: Option<i64> = sqlx::query_scalar(&sql).bind(user_id).bind(tenant_id.get())
+            .fetch_optional(&mut *conn).await?;
     });
     Ok(())
 }
@@ -78,11 +78,14 @@ impl LessonTies {
 
 /// How the person is tied to the lesson, inside a transaction.
 pub async fn lesson_ties(
-    tx: &mut StoreTx,
+    tx: &mut TenantTx,
     lesson: &LessonRow,
     user_id: i64,
 ) -> StoreResult<LessonTies> {
-    let tags: Vec<String> = on_tx!(tx, conn, Db => {
+    if !lesson_is_tenants(tx, lesson.id).await? {
+        return Ok(LessonTies::default());
+    }
+    let tags: Vec<String> = on_tx!(&mut **tx, conn, Db => {
         sqlx::query_scalar(TIES).bind(lesson.id).bind(user_id).bind(lesson.course_id).fetch_all(&mut *conn).await?
     });
     Ok(LessonTies::from_tags(&tags))
@@ -98,45 +101,53 @@ impl Store {
     }
 }
 
-pub async fn count_bookings(tx: &mut StoreTx, lesson_id: i64) -> StoreResult<i64> {
-    let sql = "SELECT COUNT(*) FROM classin_lesson_bookings WHERE lesson_id = $1";
-    Ok(on_tx!(tx, conn, Db => {
-        sqlx::query_scalar(sql).bind(lesson_id).fetch_one(&mut *conn).await?
+pub async fn count_bookings(tx: &mut TenantTx, lesson_id: i64) -> StoreResult<i64> {
+    let sql = format!(
+        "SELECT COUNT(*) FROM classin_lesson_bookings WHERE lesson_id = $1 AND {}",
+        lesson_of_tenant(2)
+    );
+    let tenant_id = tx.tenant_id();
+    Ok(on_tx!(&mut **tx, conn, Db => {
+        sqlx::query_scalar(&sql).bind(lesson_id).bind(tenant_id.get()).fetch_one(&mut *conn).await?
     }))
 }
 
 /// When the person booked the lesson, if they did.
 pub async fn find_booking(
-    tx: &mut StoreTx,
+    tx: &mut TenantTx,
     lesson_id: i64,
     user_id: i64,
 ) -> StoreResult<Option<i64>> {
-    let sql =
-        "SELECT created_at FROM classin_lesson_bookings WHERE lesson_id = $1 AND user_id = $2";
-    Ok(on_tx!(tx, conn, Db => {
-        sqlx::query_scalar(sql).bind(lesson_id).bind(user_id).fetch_optional(&mut *conn).await?
+    let sql = format!(
+        "SELECT created_at FROM classin_lesson_bookings WHERE lesson_id = $1 AND user_id = $2 AND {}",
+        lesson_of_tenant(3)
+    );
+    let tenant_id = tx.tenant_id();
+    Ok(on_tx!(&mut **tx, conn, Db => {
+        sqlx::query_scalar(&sql).bind(lesson_id).bind(user_id).bind(tenant_id.get()).fetch_optional(&mut *conn).await?
     }))
 }
 
 /// One of the student's bookings of another (not deleted) lesson that overlaps `[begins_at, ends_at)`.
 pub async fn overlapping_booking(
-    tx: &mut StoreTx,
+    tx: &mut TenantTx,
     user_id: i64,
     lesson: &LessonRow,
 ) -> StoreResult<Option<OverlappingBooking>> {
     let sql = "SELECT l.id AS lesson_id, l.name, l.begins_at, l.ends_at \
                FROM classin_lesson_bookings b JOIN classin_lessons l ON l.id = b.lesson_id \
                WHERE b.user_id = $1 AND b.lesson_id <> $2 AND b.begins_at < $4 AND b.ends_at > $3 \
-               AND l.deleted_at IS NULL ORDER BY b.begins_at LIMIT 1";
-    Ok(on_tx!(tx, conn, Db => {
+               AND l.deleted_at IS NULL AND l.tenant_id = $5 ORDER BY b.begins_at LIMIT 1";
+    let tenant_id = tx.tenant_id();
+    Ok(on_tx!(&mut **tx, conn, Db => {
         sqlx::query_as(sql)
-            .bind(user_id).bind(lesson.id).bind(lesson.begins_at).bind(lesson.ends_at)
+            .bind(user_id).bind(lesson.id).bind(lesson.begins_at).bind(lesson.ends_at).bind(tenant_id.get())
             .fetch_optional(&mut *conn).await?
     }))
 }
 
 pub async fn insert_booking(
-    tx: &mut StoreTx,
+    tx: &mut TenantTx,
     lesson: &LessonRow,
     user_id: i64,
     now_ms: i64,
@@ -144,7 +155,10 @@ pub async fn insert_booking(
     let sql =
         "INSERT INTO classin_lesson_bookings (lesson_id, user_id, begins_at, ends_at, created_at) \
                VALUES ($1, $2, $3, $4, $5)";
-    on_tx!(tx, conn, Db => {
+    if !lesson_is_tenants(tx, lesson.id).await? {
+        return Ok(());
+    }
+    on_tx!(&mut **tx, conn, Db => {
         sqlx::query(sql)
             .bind(lesson.id).bind(user_id).bind(lesson.begins_at).bind(lesson.ends_at).bind(now_ms)
             .execute(&mut *conn).await?;
@@ -153,28 +167,36 @@ pub async fn insert_booking(
 }
 
 /// Cancels the person's booking; `false` when they held none.
-pub async fn delete_booking(tx: &mut StoreTx, lesson_id: i64, user_id: i64) -> StoreResult<bool> {
-    let sql = "DELETE FROM classin_lesson_bookings WHERE lesson_id = $1 AND user_id = $2";
-    let deleted = on_tx!(tx, conn, Db => {
-        sqlx::query(sql).bind(lesson_id).bind(user_id).execute(&mut *conn).await?.rows_affected()
+pub async fn delete_booking(tx: &mut TenantTx, lesson_id: i64, user_id: i64) -> StoreResult<bool> {
+    let sql = format!(
+        "DELETE FROM classin_lesson_bookings WHERE lesson_id = $1 AND user_id = $2 AND {}",
+        lesson_of_tenant(3)
+    );
+    let tenant_id = tx.tenant_id();
+    let deleted = on_tx!(&mut **tx, conn, Db => {
+        sqlx::query(&sql).bind(lesson_id).bind(user_id).bind(tenant_id.get()).execute(&mut *conn).await?.rows_affected()
     });
     Ok(deleted > 0)
 }
 
 /// Keeps the bookings' copy of the lesson's times in step when the lesson is moved.
-pub async fn move_bookings(tx: &mut StoreTx, lesson: &LessonRow) -> StoreResult<()> {
-    let sql =
+pub async fn move_bookings(tx: &mut TenantTx, lesson: &LessonRow) -> StoreResult<()> {
+    let sql = format!(
         "UPDATE classin_lesson_bookings SET begins_at = $2, ends_at = $3 WHERE lesson_id = $1 \
-               AND (begins_at <> $2 OR ends_at <> $3)";
-    on_tx!(tx, conn, Db => {
-        sqlx::query(sql).bind(lesson.id).bind(lesson.begins_at).bind(lesson.ends_at).execute(&mut *conn).await?;
+         AND (begins_at <> $2 OR ends_at <> $3) AND {}",
+        lesson_of_tenant(4)
+    );
+    let tenant_id = tx.tenant_id();
+    on_tx!(&mut **tx, conn, Db => {
+        sqlx::query(&sql).bind(lesson.id).bind(lesson.begins_at).bind(lesson.ends_at).bind(tenant_id.get())
+            .execute(&mut *conn).await?;
     });
     Ok(())
 }
 
 /// Records that the person entered the lesson's room now.
 pub async fn record_entry(
-    tx: &mut StoreTx,
+    tx: &mut TenantTx,
     lesson_id: i64,
     user_id: i64,
     role: &str,
@@ -184,19 +206,25 @@ pub async fn record_entry(
                (lesson_id, user_id, role, first_entered_at, last_entered_at, entries) VALUES ($1, $2, $3, $4, $4, 1) \
                ON CONFLICT (lesson_id, user_id) DO UPDATE SET last_entered_at = excluded.last_entered_at, \
                role = excluded.role, entries = classin_lesson_attendance.entries + 1";
-    on_tx!(tx, conn, Db => {
+    if !lesson_is_tenants(tx, lesson_id).await? {
+        return Ok(());
+    }
+    on_tx!(&mut **tx, conn, Db => {
         sqlx::query(sql).bind(lesson_id).bind(user_id).bind(role).bind(now_ms).execute(&mut *conn).await?;
     });
     Ok(())
 }
 
-/// Whether the person is a student of the school: given the student role, or a student of a mirrored section.
-pub async fn is_student(tx: &mut StoreTx, user_id: i64) -> StoreResult<bool> {
+/// Whether the person is a student of the school: the tenant's person, given the student role or a student of a
+/// mirrored section.
+pub async fn is_student(tx: &mut TenantTx, user_id: i64) -> StoreResult<bool> {
     let sql =
         "SELECT COUNT(*) FROM (SELECT user_id FROM user_roles WHERE user_id = $1 AND role_id = 3 \
-               UNION ALL SELECT user_id FROM section_students WHERE user_id = $1) AS student";
-    let count: i64 = on_tx!(tx, conn, Db => {
-        sqlx::query_scalar(sql).bind(user_id).fetch_one(&mut *conn).await?
+               UNION ALL SELECT user_id FROM section_students WHERE user_id = $1) AS student \
+               WHERE EXISTS (SELECT 1 FROM users u WHERE u.id = $1 AND u.tenant_id = $2)";
+    let tenant_id = tx.tenant_id();
+    let count: i64 = on_tx!(&mut **tx, conn, Db => {
+        sqlx::query_scalar(sql).bind(user_id).bind(tenant_id.get()).fetch_one(&mut *conn).await?
     });
     Ok(count > 0)
 }

@@ -1,9 +1,7 @@
 //! Courses of the scheduling API and their students (and auditors), read and written inside the caller's
 //! transaction.
 
-use classbridge_domain::TenantId;
-
-use crate::{now_millis, tx::on_tx, StoreResult, StoreTx};
+use crate::{now_millis, tx::on_tx, StoreResult, TenantTx};
 
 /// A course as stored; a change is made by writing the whole row back.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -21,42 +19,54 @@ pub struct CourseRow {
 const COURSE_COLUMNS: &str =
     "id, name, introduction, expires_at, main_teacher_id, unique_identity, ended_at";
 
-pub async fn find_course(
-    tx: &mut StoreTx,
-    tenant_id: TenantId,
-    course_id: i64,
-) -> StoreResult<Option<CourseRow>> {
+/// The predicate that scopes a row of a course's join table (`course_id = $1`) to the tenant (parameter
+/// `tenant_parameter`) through the course.
+pub(crate) fn course_of_tenant(tenant_parameter: u8) -> String {
+    format!(
+        "EXISTS (SELECT 1 FROM classin_courses scoped WHERE scoped.id = $1 AND scoped.tenant_id = ${tenant_parameter})"
+    )
+}
+
+/// Whether the course is the transaction's tenant's (a write to its join tables is skipped when it is not).
+pub(crate) async fn course_is_tenants(tx: &mut TenantTx, course_id: i64) -> StoreResult<bool> {
+    let tenant_id = tx.tenant_id();
+    let sql = "SELECT COUNT(*) FROM classin_courses WHERE id = $1 AND tenant_id = $2";
+    let count: i64 = on_tx!(&mut **tx, conn, Db => {
+        sqlx::query_scalar(sql).bind(course_id).bind(tenant_id.get()).fetch_one(&mut *conn).await?
+    });
+    Ok(count > 0)
+}
+
+pub async fn find_course(tx: &mut TenantTx, course_id: i64) -> StoreResult<Option<CourseRow>> {
+    let tenant_id = tx.tenant_id();
     let sql =
         format!("SELECT {COURSE_COLUMNS} FROM classin_courses WHERE tenant_id = $1 AND id = $2");
-    Ok(on_tx!(tx, conn, Db => {
+    Ok(on_tx!(&mut **tx, conn, Db => {
         sqlx::query_as(&sql).bind(tenant_id.get()).bind(course_id).fetch_optional(&mut *conn).await?
     }))
 }
 
 /// The course made earlier with this `courseUniqueIdentity`.
 pub async fn find_course_by_unique_identity(
-    tx: &mut StoreTx,
-    tenant_id: TenantId,
+    tx: &mut TenantTx,
     unique_identity: &str,
 ) -> StoreResult<Option<CourseRow>> {
+    let tenant_id = tx.tenant_id();
     let sql = format!(
         "SELECT {COURSE_COLUMNS} FROM classin_courses WHERE tenant_id = $1 AND unique_identity = $2"
     );
-    Ok(on_tx!(tx, conn, Db => {
+    Ok(on_tx!(&mut **tx, conn, Db => {
         sqlx::query_as(&sql).bind(tenant_id.get()).bind(unique_identity).fetch_optional(&mut *conn).await?
     }))
 }
 
 /// Inserts a course (its `id` is ignored) and returns the new id.
-pub async fn insert_course(
-    tx: &mut StoreTx,
-    tenant_id: TenantId,
-    course: &CourseRow,
-) -> StoreResult<i64> {
+pub async fn insert_course(tx: &mut TenantTx, course: &CourseRow) -> StoreResult<i64> {
+    let tenant_id = tx.tenant_id();
     let sql = "INSERT INTO classin_courses (tenant_id, name, introduction, expires_at, main_teacher_id, \
                unique_identity, ended_at, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) \
                RETURNING id";
-    Ok(on_tx!(tx, conn, Db => {
+    Ok(on_tx!(&mut **tx, conn, Db => {
         sqlx::query_scalar(sql)
             .bind(tenant_id.get()).bind(&course.name).bind(&course.introduction).bind(course.expires_at)
             .bind(course.main_teacher_id).bind(&course.unique_identity).bind(course.ended_at).bind(now_millis())
@@ -65,14 +75,11 @@ pub async fn insert_course(
 }
 
 /// Writes the course's fields back (all but its id and unique identity).
-pub async fn update_course(
-    tx: &mut StoreTx,
-    tenant_id: TenantId,
-    course: &CourseRow,
-) -> StoreResult<()> {
+pub async fn update_course(tx: &mut TenantTx, course: &CourseRow) -> StoreResult<()> {
+    let tenant_id = tx.tenant_id();
     let sql = "UPDATE classin_courses SET name = $3, introduction = $4, expires_at = $5, main_teacher_id = $6, \
                ended_at = $7, updated_at = $8 WHERE tenant_id = $1 AND id = $2";
-    on_tx!(tx, conn, Db => {
+    on_tx!(&mut **tx, conn, Db => {
         sqlx::query(sql)
             .bind(tenant_id.get()).bind(course.id).bind(&course.name).bind(&course.introduction)
             .bind(course.expires_at).bind(course.main_teacher_id).bind(course.ended_at).bind(now_millis())
@@ -83,30 +90,38 @@ pub async fn update_course(
 
 /// The identity (1 student, 2 auditor) the person holds in the course, if any.
 pub async fn course_identity_of(
-    tx: &mut StoreTx,
+    tx: &mut TenantTx,
     course_id: i64,
     user_id: i64,
 ) -> StoreResult<Option<i64>> {
-    let sql = "SELECT identity FROM classin_course_students WHERE course_id = $1 AND user_id = $2";
-    Ok(on_tx!(tx, conn, Db => {
-        sqlx::query_scalar(sql).bind(course_id).bind(user_id).fetch_optional(&mut *conn).await?
+    let sql = format!(
+        "SELECT identity FROM classin_course_students WHERE course_id = $1 AND user_id = $2 AND {}",
+        course_of_tenant(3)
+    );
+    let tenant_id = tx.tenant_id();
+    Ok(on_tx!(&mut **tx, conn, Db => {
+        sqlx::query_scalar(&sql).bind(course_id).bind(user_id).bind(tenant_id.get()).fetch_optional(&mut *conn).await?
     }))
 }
 
 /// How many people hold this identity in the course.
 pub async fn count_course_students(
-    tx: &mut StoreTx,
+    tx: &mut TenantTx,
     course_id: i64,
     identity: i64,
 ) -> StoreResult<i64> {
-    let sql = "SELECT COUNT(*) FROM classin_course_students WHERE course_id = $1 AND identity = $2";
-    Ok(on_tx!(tx, conn, Db => {
-        sqlx::query_scalar(sql).bind(course_id).bind(identity).fetch_one(&mut *conn).await?
+    let sql = format!(
+        "SELECT COUNT(*) FROM classin_course_students WHERE course_id = $1 AND identity = $2 AND {}",
+        course_of_tenant(3)
+    );
+    let tenant_id = tx.tenant_id();
+    Ok(on_tx!(&mut **tx, conn, Db => {
+        sqlx::query_scalar(&sql).bind(course_id).bind(identity).bind(tenant_id.get()).fetch_one(&mut *conn).await?
     }))
 }
 
 pub async fn insert_course_student(
-    tx: &mut StoreTx,
+    tx: &mut TenantTx,
     course_id: i64,
     user_id: i64,
     identity: i64,
@@ -115,7 +130,10 @@ pub async fn insert_course_student(
     let sql =
         "INSERT INTO classin_course_students (course_id, user_id, identity, name, created_at) \
                VALUES ($1, $2, $3, $4, $5)";
-    on_tx!(tx, conn, Db => {
+    if !course_is_tenants(tx, course_id).await? {
+        return Ok(());
+    }
+    on_tx!(&mut **tx, conn, Db => {
         sqlx::query(sql)
             .bind(course_id).bind(user_id).bind(identity).bind(name).bind(now_millis())
             .execute(&mut *conn).await?;
@@ -126,16 +144,19 @@ pub async fn insert_course_student(
 /// Takes the person out of the course, out of the student lists of its lessons and out of the seats they booked in
 /// its lessons that have not ended; `false` when they were not in it.
 pub async fn delete_course_student(
-    tx: &mut StoreTx,
+    tx: &mut TenantTx,
     course_id: i64,
     user_id: i64,
 ) -> StoreResult<bool> {
+    if !course_is_tenants(tx, course_id).await? {
+        return Ok(false);
+    }
     let course = "DELETE FROM classin_course_students WHERE course_id = $1 AND user_id = $2";
     let lessons = "DELETE FROM classin_lesson_students WHERE user_id = $2 \
                    AND lesson_id IN (SELECT id FROM classin_lessons WHERE course_id = $1)";
     let bookings = "DELETE FROM classin_lesson_bookings WHERE user_id = $2 AND ends_at > $3 \
                     AND lesson_id IN (SELECT id FROM classin_lessons WHERE course_id = $1)";
-    Ok(on_tx!(tx, conn, Db => {
+    Ok(on_tx!(&mut **tx, conn, Db => {
         let deleted = sqlx::query(course).bind(course_id).bind(user_id).execute(&mut *conn).await?.rows_affected();
         if deleted > 0 {
             sqlx::query(lessons).bind(course_id).bind(user_id).execute(&mut *conn).await?;

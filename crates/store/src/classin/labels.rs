@@ -5,13 +5,13 @@
 use classbridge_domain::TenantId;
 use sqlx::QueryBuilder;
 
-use crate::{now_millis, tx::on_tx, Store, StoreResult, StoreTx};
+use crate::{now_millis, tx::on_tx, Store, StoreResult, TenantTx};
 
 /// A label of the school; `deleted_at` is set once deleted.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct LabelRow {
     pub id: i64,
-    pub tenant_id: i64,
+    pub tenant_id: TenantId,
     pub name: String,
     pub deleted_at: Option<i64>,
 }
@@ -33,56 +33,78 @@ pub struct LessonComment {
     pub updated_at: i64,
 }
 
-/// The label with this id, of any school (the caller tells "not yours" from "none").
-pub async fn find_label(tx: &mut StoreTx, label_id: i64) -> StoreResult<Option<LabelRow>> {
+/// A label looked up by id: the tenant's own, or another school's (of which only "deleted or not" is shown, as
+/// ClassIn tells "not yours" from "none").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FoundLabel {
+    Ours(LabelRow),
+    OfAnotherSchool { deleted: bool },
+}
+
+/// The label with this id: the tenant's, or the news that it is another school's.
+pub async fn find_label(tx: &mut TenantTx, label_id: i64) -> StoreResult<Option<FoundLabel>> {
+    let tenant_id = tx.tenant_id();
     let sql = "SELECT id, tenant_id, name, deleted_at FROM classin_labels WHERE id = $1";
-    Ok(on_tx!(tx, conn, Db => {
+    let found: Option<LabelRow> = on_tx!(&mut **tx, conn, Db => {
         sqlx::query_as(sql).bind(label_id).fetch_optional(&mut *conn).await?
+    });
+    Ok(found.map(|label| {
+        if label.tenant_id == tenant_id {
+            FoundLabel::Ours(label)
+        } else {
+            FoundLabel::OfAnotherSchool {
+                deleted: label.deleted_at.is_some(),
+            }
+        }
     }))
 }
 
 /// The school's label with this name that is not deleted.
-pub async fn find_label_by_name(
-    tx: &mut StoreTx,
-    tenant_id: TenantId,
-    name: &str,
-) -> StoreResult<Option<LabelRow>> {
+pub async fn find_label_by_name(tx: &mut TenantTx, name: &str) -> StoreResult<Option<LabelRow>> {
+    let tenant_id = tx.tenant_id();
     let sql = "SELECT id, tenant_id, name, deleted_at FROM classin_labels \
                WHERE tenant_id = $1 AND name = $2 AND deleted_at IS NULL";
-    Ok(on_tx!(tx, conn, Db => {
+    Ok(on_tx!(&mut **tx, conn, Db => {
         sqlx::query_as(sql).bind(tenant_id.get()).bind(name).fetch_optional(&mut *conn).await?
     }))
 }
 
 /// How many labels the school has (not deleted).
-pub async fn count_labels(tx: &mut StoreTx, tenant_id: TenantId) -> StoreResult<i64> {
+pub async fn count_labels(tx: &mut TenantTx) -> StoreResult<i64> {
+    let tenant_id = tx.tenant_id();
     let sql = "SELECT COUNT(*) FROM classin_labels WHERE tenant_id = $1 AND deleted_at IS NULL";
-    Ok(on_tx!(tx, conn, Db => {
+    Ok(on_tx!(&mut **tx, conn, Db => {
         sqlx::query_scalar(sql).bind(tenant_id.get()).fetch_one(&mut *conn).await?
     }))
 }
 
-pub async fn insert_label(tx: &mut StoreTx, tenant_id: TenantId, name: &str) -> StoreResult<i64> {
+pub async fn insert_label(tx: &mut TenantTx, name: &str) -> StoreResult<i64> {
+    let tenant_id = tx.tenant_id();
     let sql =
         "INSERT INTO classin_labels (tenant_id, name, created_at) VALUES ($1, $2, $3) RETURNING id";
-    Ok(on_tx!(tx, conn, Db => {
+    Ok(on_tx!(&mut **tx, conn, Db => {
         sqlx::query_scalar(sql).bind(tenant_id.get()).bind(name).bind(now_millis()).fetch_one(&mut *conn).await?
     }))
 }
 
-pub async fn rename_label(tx: &mut StoreTx, label_id: i64, name: &str) -> StoreResult<()> {
-    on_tx!(tx, conn, Db => {
-        sqlx::query("UPDATE classin_labels SET name = $2 WHERE id = $1")
-            .bind(label_id).bind(name).execute(&mut *conn).await?;
+pub async fn rename_label(tx: &mut TenantTx, label_id: i64, name: &str) -> StoreResult<()> {
+    let tenant_id = tx.tenant_id();
+    on_tx!(&mut **tx, conn, Db => {
+        sqlx::query("UPDATE classin_labels SET name = $2 WHERE id = $1 AND tenant_id = $3")
+            .bind(label_id).bind(name).bind(tenant_id.get()).execute(&mut *conn).await?;
     });
     Ok(())
 }
 
 /// Deletes the label and takes it off every course and lesson.
-pub async fn delete_label(tx: &mut StoreTx, label_id: i64) -> StoreResult<()> {
-    on_tx!(tx, conn, Db => {
-        sqlx::query("UPDATE classin_labels SET deleted_at = $2 WHERE id = $1")
-            .bind(label_id).bind(now_millis()).execute(&mut *conn).await?;
+pub async fn delete_label(tx: &mut TenantTx, label_id: i64) -> StoreResult<()> {
+    let tenant_id = tx.tenant_id();
+    on_tx!(&mut **tx, conn, Db => {
+        let deleted = sqlx::query("UPDATE classin_labels SET deleted_at = $2 WHERE id = $1 AND tenant_id = $3")
+            .bind(label_id).bind(now_millis()).bind(tenant_id.get()).execute(&mut *conn).await?.rows_affected();
+        if deleted == 0 {
+            return Ok(());
+        }
         sqlx::query("DELETE FROM classin_course_labels WHERE label_id = $1").bind(label_id).execute(&mut *conn).await?;
         sqlx::query("DELETE FROM classin_lesson_labels WHERE label_id = $1").bind(label_id).execute(&mut *conn).await?;
     });
@@ -97,6 +119,14 @@ pub enum Labelled {
 }
 
 impl Labelled {
+    /// Whether the course or lesson is the transaction's tenant's.
+    async fn is_tenants(self, tx: &mut TenantTx) -> StoreResult<bool> {
+        match self {
+            Self::Course(id) => super::courses::course_is_tenants(tx, id).await,
+            Self::Lesson(id) => super::lessons::lesson_is_tenants(tx, id).await,
+        }
+    }
+
     fn table_and_column(self) -> (&'static str, &'static str, i64) {
         match self {
             Self::Course(id) => ("classin_course_labels", "course_id", id),
@@ -106,10 +136,13 @@ impl Labelled {
 }
 
 /// Replaces the labels of a course or lesson (`[]` clears them).
-pub async fn set_labels(tx: &mut StoreTx, owner: Labelled, label_ids: &[i64]) -> StoreResult<()> {
+pub async fn set_labels(tx: &mut TenantTx, owner: Labelled, label_ids: &[i64]) -> StoreResult<()> {
     let (table, column, id) = owner.table_and_column();
+    if !owner.is_tenants(tx).await? {
+        return Ok(());
+    }
     let delete = format!("DELETE FROM {table} WHERE {column} = $1");
-    on_tx!(tx, conn, Db => {
+    on_tx!(&mut **tx, conn, Db => {
         sqlx::query(&delete).bind(id).execute(&mut *conn).await?;
         if !label_ids.is_empty() {
             let mut query = QueryBuilder::<Db>::new(format!("INSERT INTO {table} ({column}, label_id) "));
@@ -122,21 +155,23 @@ pub async fn set_labels(tx: &mut StoreTx, owner: Labelled, label_ids: &[i64]) ->
     Ok(())
 }
 
-/// The labels of a course or lesson, by name, inside the caller's transaction (the push written with a change).
-pub async fn labels_in(tx: &mut StoreTx, owner: Labelled) -> StoreResult<Vec<Label>> {
+/// The tenant's labels of a course or lesson, by name, inside the caller's transaction (the push written with a
+/// change).
+pub async fn labels_in(tx: &mut TenantTx, owner: Labelled) -> StoreResult<Vec<Label>> {
     let (table, column, id) = owner.table_and_column();
     let sql = format!(
         "SELECT l.id, l.name FROM {table} o JOIN classin_labels l ON l.id = o.label_id \
-         WHERE o.{column} = $1 AND l.deleted_at IS NULL ORDER BY l.name, l.id"
+         WHERE o.{column} = $1 AND l.tenant_id = $2 AND l.deleted_at IS NULL ORDER BY l.name, l.id"
     );
-    Ok(on_tx!(tx, conn, Db => {
-        sqlx::query_as(&sql).bind(id).fetch_all(&mut *conn).await?
+    let tenant_id = tx.tenant_id();
+    Ok(on_tx!(&mut **tx, conn, Db => {
+        sqlx::query_as(&sql).bind(id).bind(tenant_id.get()).fetch_all(&mut *conn).await?
     }))
 }
 
 /// Writes (or rewrites) the comment on a student of a lesson.
 pub async fn upsert_comment(
-    tx: &mut StoreTx,
+    tx: &mut TenantTx,
     lesson_id: i64,
     user_id: i64,
     stars: i64,
@@ -145,7 +180,10 @@ pub async fn upsert_comment(
     let sql = "INSERT INTO classin_lesson_comments (lesson_id, user_id, stars, comment, updated_at) \
                VALUES ($1, $2, $3, $4, $5) ON CONFLICT (lesson_id, user_id) \
                DO UPDATE SET stars = excluded.stars, comment = excluded.comment, updated_at = excluded.updated_at";
-    on_tx!(tx, conn, Db => {
+    if !super::lessons::lesson_is_tenants(tx, lesson_id).await? {
+        return Ok(());
+    }
+    on_tx!(&mut **tx, conn, Db => {
         sqlx::query(sql).bind(lesson_id).bind(user_id).bind(stars).bind(comment).bind(now_millis())
             .execute(&mut *conn).await?;
     });

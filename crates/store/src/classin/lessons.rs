@@ -1,10 +1,9 @@
 //! Lessons of the scheduling API (ClassIn's "classes"), their assistants and their own student lists, read and
 //! written inside the caller's transaction.
 
-use classbridge_domain::TenantId;
 use sqlx::QueryBuilder;
 
-use crate::{now_millis, tx::on_tx, StoreResult, StoreTx};
+use crate::{now_millis, tx::on_tx, StoreResult, TenantTx};
 
 /// A lesson as stored; a change is made by writing the whole row back. Times are Unix milliseconds.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -30,17 +29,35 @@ pub(crate) const LESSON_COLUMNS: &str =
     "id, course_id, name, introduction, begins_at, ends_at, teacher_id, seat_count, \
      record, live, replay, bookable, has_student_list, unique_identity, deleted_at";
 
+/// The predicate that scopes a row of a lesson's join table (`lesson_id = $1`) to the tenant (parameter
+/// `tenant_parameter`) through the lesson.
+pub(crate) fn lesson_of_tenant(tenant_parameter: u8) -> String {
+    format!(
+        "EXISTS (SELECT 1 FROM classin_lessons scoped WHERE scoped.id = $1 AND scoped.tenant_id = ${tenant_parameter})"
+    )
+}
+
+/// Whether the lesson is the transaction's tenant's (a write to its join tables is skipped when it is not).
+pub(crate) async fn lesson_is_tenants(tx: &mut TenantTx, lesson_id: i64) -> StoreResult<bool> {
+    let tenant_id = tx.tenant_id();
+    let sql = "SELECT COUNT(*) FROM classin_lessons WHERE id = $1 AND tenant_id = $2";
+    let count: i64 = on_tx!(&mut **tx, conn, Db => {
+        sqlx::query_scalar(sql).bind(lesson_id).bind(tenant_id.get()).fetch_one(&mut *conn).await?
+    });
+    Ok(count > 0)
+}
+
 /// The tenant's lesson with this id in this course (deleted ones too: the caller says so).
 pub async fn find_lesson(
-    tx: &mut StoreTx,
-    tenant_id: TenantId,
+    tx: &mut TenantTx,
     course_id: i64,
     lesson_id: i64,
 ) -> StoreResult<Option<LessonRow>> {
+    let tenant_id = tx.tenant_id();
     let sql = format!(
         "SELECT {LESSON_COLUMNS} FROM classin_lessons WHERE tenant_id = $1 AND course_id = $2 AND id = $3"
     );
-    Ok(on_tx!(tx, conn, Db => {
+    Ok(on_tx!(&mut **tx, conn, Db => {
         sqlx::query_as(&sql).bind(tenant_id.get()).bind(course_id).bind(lesson_id).fetch_optional(&mut *conn).await?
     }))
 }
@@ -48,65 +65,67 @@ pub async fn find_lesson(
 /// The school's lesson (not deleted) made earlier with this `courseUniqueIdentity`: identities are unique across
 /// the school's lessons, and deleting a lesson frees its identity.
 pub async fn find_lesson_by_unique_identity(
-    tx: &mut StoreTx,
-    tenant_id: TenantId,
+    tx: &mut TenantTx,
     unique_identity: &str,
 ) -> StoreResult<Option<LessonRow>> {
+    let tenant_id = tx.tenant_id();
     let sql = format!(
         "SELECT {LESSON_COLUMNS} FROM classin_lessons WHERE tenant_id = $1 AND unique_identity = $2 \
          AND deleted_at IS NULL"
     );
-    Ok(on_tx!(tx, conn, Db => {
+    Ok(on_tx!(&mut **tx, conn, Db => {
         sqlx::query_as(&sql).bind(tenant_id.get()).bind(unique_identity).fetch_optional(&mut *conn).await?
     }))
 }
 
 /// The tenant's lesson with this id in any course (to tell "not in this course" from "no such lesson").
 pub async fn find_lesson_in_school(
-    tx: &mut StoreTx,
-    tenant_id: TenantId,
+    tx: &mut TenantTx,
     lesson_id: i64,
 ) -> StoreResult<Option<LessonRow>> {
+    let tenant_id = tx.tenant_id();
     let sql =
         format!("SELECT {LESSON_COLUMNS} FROM classin_lessons WHERE tenant_id = $1 AND id = $2");
-    Ok(on_tx!(tx, conn, Db => {
+    Ok(on_tx!(&mut **tx, conn, Db => {
         sqlx::query_as(&sql).bind(tenant_id.get()).bind(lesson_id).fetch_optional(&mut *conn).await?
     }))
 }
 
 /// Frees a deleted lesson's `courseUniqueIdentity` for a new lesson.
-pub async fn free_unique_identity(tx: &mut StoreTx, lesson_id: i64) -> StoreResult<()> {
-    on_tx!(tx, conn, Db => {
-        sqlx::query("UPDATE classin_lessons SET unique_identity = NULL WHERE id = $1")
-            .bind(lesson_id).execute(&mut *conn).await?;
+pub async fn free_unique_identity(tx: &mut TenantTx, lesson_id: i64) -> StoreResult<()> {
+    let tenant_id = tx.tenant_id();
+    on_tx!(&mut **tx, conn, Db => {
+        sqlx::query("UPDATE classin_lessons SET unique_identity = NULL WHERE id = $1 AND tenant_id = $2")
+            .bind(lesson_id).bind(tenant_id.get()).execute(&mut *conn).await?;
     });
     Ok(())
 }
 
 /// The course's lessons that are not deleted, by start.
-pub async fn course_lessons(tx: &mut StoreTx, course_id: i64) -> StoreResult<Vec<LessonRow>> {
+pub async fn course_lessons(tx: &mut TenantTx, course_id: i64) -> StoreResult<Vec<LessonRow>> {
     let sql = format!(
-        "SELECT {LESSON_COLUMNS} FROM classin_lessons WHERE course_id = $1 AND deleted_at IS NULL \
-         ORDER BY begins_at, id"
+        "SELECT {LESSON_COLUMNS} FROM classin_lessons WHERE course_id = $1 AND tenant_id = $2 \
+         AND deleted_at IS NULL ORDER BY begins_at, id"
     );
-    Ok(on_tx!(tx, conn, Db => {
-        sqlx::query_as(&sql).bind(course_id).fetch_all(&mut *conn).await?
+    let tenant_id = tx.tenant_id();
+    Ok(on_tx!(&mut **tx, conn, Db => {
+        sqlx::query_as(&sql).bind(course_id).bind(tenant_id.get()).fetch_all(&mut *conn).await?
     }))
 }
 
 /// How many lessons that are not deleted and have not ended (at `now_ms`) the person teaches or assists, in one
 /// course or (`None`) in the whole school.
 pub async fn count_unfinished_lessons_taught(
-    tx: &mut StoreTx,
-    tenant_id: TenantId,
+    tx: &mut TenantTx,
     course_id: Option<i64>,
     user_id: i64,
     now_ms: i64,
 ) -> StoreResult<i64> {
+    let tenant_id = tx.tenant_id();
     let sql = "SELECT COUNT(*) FROM classin_lessons l WHERE l.tenant_id = $1 AND l.deleted_at IS NULL \
                AND l.ends_at > $3 AND ($4 = 0 OR l.course_id = $4) AND (l.teacher_id = $2 OR EXISTS \
                (SELECT 1 FROM classin_lesson_assistants a WHERE a.lesson_id = l.id AND a.user_id = $2))";
-    Ok(on_tx!(tx, conn, Db => {
+    Ok(on_tx!(&mut **tx, conn, Db => {
         sqlx::query_scalar(sql).bind(tenant_id.get()).bind(user_id).bind(now_ms).bind(course_id.unwrap_or(0))
             .fetch_one(&mut *conn).await?
     }))
@@ -114,28 +133,27 @@ pub async fn count_unfinished_lessons_taught(
 
 /// Takes the person off the course's teacher list; `false` when they were not on it.
 pub async fn delete_course_teacher(
-    tx: &mut StoreTx,
+    tx: &mut TenantTx,
     course_id: i64,
     user_id: i64,
 ) -> StoreResult<bool> {
-    let sql = "DELETE FROM classin_course_teachers WHERE course_id = $1 AND user_id = $2";
-    let deleted = on_tx!(tx, conn, Db => {
-        sqlx::query(sql).bind(course_id).bind(user_id).execute(&mut *conn).await?.rows_affected()
+    let sql = "DELETE FROM classin_course_teachers WHERE course_id = $1 AND user_id = $2 \
+               AND EXISTS (SELECT 1 FROM classin_courses c WHERE c.id = $1 AND c.tenant_id = $3)";
+    let tenant_id = tx.tenant_id();
+    let deleted = on_tx!(&mut **tx, conn, Db => {
+        sqlx::query(sql).bind(course_id).bind(user_id).bind(tenant_id.get()).execute(&mut *conn).await?.rows_affected()
     });
     Ok(deleted > 0)
 }
 
 /// Inserts a lesson (its `id` is ignored) and returns the new id.
-pub async fn insert_lesson(
-    tx: &mut StoreTx,
-    tenant_id: TenantId,
-    lesson: &LessonRow,
-) -> StoreResult<i64> {
+pub async fn insert_lesson(tx: &mut TenantTx, lesson: &LessonRow) -> StoreResult<i64> {
+    let tenant_id = tx.tenant_id();
     let sql = "INSERT INTO classin_lessons (tenant_id, course_id, name, introduction, begins_at, ends_at, teacher_id, \
                seat_count, record, live, replay, bookable, has_student_list, unique_identity, deleted_at, created_at, \
                updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16) \
                RETURNING id";
-    Ok(on_tx!(tx, conn, Db => {
+    Ok(on_tx!(&mut **tx, conn, Db => {
         sqlx::query_scalar(sql)
             .bind(tenant_id.get()).bind(lesson.course_id).bind(&lesson.name).bind(&lesson.introduction)
             .bind(lesson.begins_at).bind(lesson.ends_at).bind(lesson.teacher_id).bind(lesson.seat_count)
@@ -146,15 +164,12 @@ pub async fn insert_lesson(
 }
 
 /// Writes the lesson's fields back (all but its id, course and unique identity).
-pub async fn update_lesson(
-    tx: &mut StoreTx,
-    tenant_id: TenantId,
-    lesson: &LessonRow,
-) -> StoreResult<()> {
+pub async fn update_lesson(tx: &mut TenantTx, lesson: &LessonRow) -> StoreResult<()> {
+    let tenant_id = tx.tenant_id();
     let sql = "UPDATE classin_lessons SET name = $3, introduction = $4, begins_at = $5, ends_at = $6, teacher_id = $7, \
                seat_count = $8, record = $9, live = $10, replay = $11, bookable = $12, has_student_list = $13, \
                deleted_at = $14, updated_at = $15 WHERE tenant_id = $1 AND id = $2";
-    on_tx!(tx, conn, Db => {
+    on_tx!(&mut **tx, conn, Db => {
         sqlx::query(sql)
             .bind(tenant_id.get()).bind(lesson.id).bind(&lesson.name).bind(&lesson.introduction)
             .bind(lesson.begins_at).bind(lesson.ends_at).bind(lesson.teacher_id).bind(lesson.seat_count)
@@ -165,20 +180,24 @@ pub async fn update_lesson(
     super::bookings::move_bookings(tx, lesson).await
 }
 
-pub async fn lesson_assistants(tx: &mut StoreTx, lesson_id: i64) -> StoreResult<Vec<i64>> {
-    let sql = "SELECT user_id FROM classin_lesson_assistants WHERE lesson_id = $1 ORDER BY user_id";
-    Ok(on_tx!(tx, conn, Db => {
-        sqlx::query_scalar(sql).bind(lesson_id).fetch_all(&mut *conn).await?
+pub async fn lesson_assistants(tx: &mut TenantTx, lesson_id: i64) -> StoreResult<Vec<i64>> {
+    let sql = format!("SELECT user_id FROM classin_lesson_assistants WHERE lesson_id = $1 AND {} ORDER BY user_id", lesson_of_tenant(2));
+    let tenant_id = tx.tenant_id();
+    Ok(on_tx!(&mut **tx, conn, Db => {
+        sqlx::query_scalar(&sql).bind(lesson_id).bind(tenant_id.get()).fetch_all(&mut *conn).await?
     }))
 }
 
 /// Replaces the lesson's assistants.
 pub async fn set_lesson_assistants(
-    tx: &mut StoreTx,
+    tx: &mut TenantTx,
     lesson_id: i64,
     user_ids: &[i64],
 ) -> StoreResult<()> {
-    on_tx!(tx, conn, Db => {
+    if !lesson_is_tenants(tx, lesson_id).await? {
+        return Ok(());
+    }
+    on_tx!(&mut **tx, conn, Db => {
         sqlx::query("DELETE FROM classin_lesson_assistants WHERE lesson_id = $1")
             .bind(lesson_id).execute(&mut *conn).await?;
         if !user_ids.is_empty() {
@@ -194,20 +213,24 @@ pub async fn set_lesson_assistants(
 
 /// Whether the person is on the lesson's own student list.
 pub async fn is_lesson_student(
-    tx: &mut StoreTx,
+    tx: &mut TenantTx,
     lesson_id: i64,
     user_id: i64,
 ) -> StoreResult<bool> {
-    let sql = "SELECT COUNT(*) FROM classin_lesson_students WHERE lesson_id = $1 AND user_id = $2";
-    let count: i64 = on_tx!(tx, conn, Db => {
-        sqlx::query_scalar(sql).bind(lesson_id).bind(user_id).fetch_one(&mut *conn).await?
+    let sql = format!(
+        "SELECT COUNT(*) FROM classin_lesson_students WHERE lesson_id = $1 AND user_id = $2 AND {}",
+        lesson_of_tenant(3)
+    );
+    let tenant_id = tx.tenant_id();
+    let count: i64 = on_tx!(&mut **tx, conn, Db => {
+        sqlx::query_scalar(&sql).bind(lesson_id).bind(user_id).bind(tenant_id.get()).fetch_one(&mut *conn).await?
     });
     Ok(count > 0)
 }
 
 /// Puts the person on the lesson's own student list (which from then on decides who may join it).
 pub async fn insert_lesson_student(
-    tx: &mut StoreTx,
+    tx: &mut TenantTx,
     lesson_id: i64,
     user_id: i64,
     identity: i64,
@@ -217,7 +240,10 @@ pub async fn insert_lesson_student(
         "INSERT INTO classin_lesson_students (lesson_id, user_id, identity, name, created_at) \
                   VALUES ($1, $2, $3, $4, $5)";
     let listed = "UPDATE classin_lessons SET has_student_list = TRUE WHERE id = $1";
-    on_tx!(tx, conn, Db => {
+    if !lesson_is_tenants(tx, lesson_id).await? {
+        return Ok(());
+    }
+    on_tx!(&mut **tx, conn, Db => {
         sqlx::query(insert)
             .bind(lesson_id).bind(user_id).bind(identity).bind(name).bind(now_millis())
             .execute(&mut *conn).await?;
@@ -228,13 +254,17 @@ pub async fn insert_lesson_student(
 
 /// Takes the person off the lesson's own student list; `false` when they were not on it.
 pub async fn delete_lesson_student(
-    tx: &mut StoreTx,
+    tx: &mut TenantTx,
     lesson_id: i64,
     user_id: i64,
 ) -> StoreResult<bool> {
-    let sql = "DELETE FROM classin_lesson_students WHERE lesson_id = $1 AND user_id = $2";
-    let deleted = on_tx!(tx, conn, Db => {
-        sqlx::query(sql).bind(lesson_id).bind(user_id).execute(&mut *conn).await?.rows_affected()
+    let sql = format!(
+        "DELETE FROM classin_lesson_students WHERE lesson_id = $1 AND user_id = $2 AND {}",
+        lesson_of_tenant(3)
+    );
+    let tenant_id = tx.tenant_id();
+    let deleted = on_tx!(&mut **tx, conn, Db => {
+        sqlx::query(&sql).bind(lesson_id).bind(user_id).bind(tenant_id.get()).execute(&mut *conn).await?.rows_affected()
     });
     Ok(deleted > 0)
 }

@@ -11,7 +11,7 @@ pub mod units;
 
 use classbridge_domain::TenantId;
 
-use crate::{now_millis, tx::on_tx, Store, StoreResult, StoreTx};
+use crate::{now_millis, tx::on_tx, Store, StoreResult, TenantTx};
 
 /// Added to a teacher identity's row id to make the relationship id `addTeacher` answers: it must never be mistaken
 /// for a UID, so the two live in visibly different ranges.
@@ -21,7 +21,7 @@ pub const TEACHER_RELATIONSHIP_OFFSET: i64 = 10_000_000;
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ClassinSchool {
     pub sid: i64,
-    pub tenant_id: i64,
+    pub tenant_id: TenantId,
     pub tenant_slug: String,
     pub secret_encrypted: String,
     pub revoked_at: Option<i64>,
@@ -94,6 +94,8 @@ pub struct SchoolMemberRow {
 
 impl Store {
     /// The credential a SID names, with its tenant (revoked ones too: the caller refuses them).
+    ///
+    /// Not tenant-scoped: the authentication path of the ClassIn API; the SID is what names the tenant.
     pub async fn find_classin_school(&self, sid: i64) -> StoreResult<Option<ClassinSchool>> {
         let sql = "SELECT c.sid, c.tenant_id, t.slug AS tenant_slug, c.secret_encrypted, c.revoked_at, \
                    c.last_used_at, t.disabled_at AS tenant_disabled_at \
@@ -104,6 +106,8 @@ impl Store {
 
 impl Store {
     /// Notes that the SID was used at `now_ms`.
+    ///
+    /// Not tenant-scoped: the authentication path of the ClassIn API, on the credential the SID just proved.
     pub async fn touch_classin_credential(&self, sid: i64, now_ms: i64) -> StoreResult<()> {
         let sql = "UPDATE classin_credentials SET last_used_at = $2 WHERE sid = $1";
         in_transaction!(self, tx => {
@@ -115,40 +119,34 @@ impl Store {
 
 /// The tenant's person holding this telephone or e-mail (case-insensitively).
 pub async fn find_account(
-    tx: &mut StoreTx,
-    tenant_id: TenantId,
+    tx: &mut TenantTx,
     account: Account<'_>,
 ) -> StoreResult<Option<AccountRow>> {
+    let tenant_id = tx.tenant_id();
     let (condition, value) = match account {
         Account::Telephone(telephone) => ("telephone = $2", telephone),
         Account::Email(email) => ("lower(email) = lower($2)", email),
     };
     let sql = format!("SELECT id, name, active FROM users WHERE tenant_id = $1 AND {condition}");
-    Ok(on_tx!(tx, conn, Db => {
+    Ok(on_tx!(&mut **tx, conn, Db => {
         sqlx::query_as(&sql).bind(tenant_id.get()).bind(value).fetch_optional(&mut *conn).await?
     }))
 }
 
 /// The tenant's person with this UID.
-pub async fn find_person(
-    tx: &mut StoreTx,
-    tenant_id: TenantId,
-    user_id: i64,
-) -> StoreResult<Option<AccountRow>> {
+pub async fn find_person(tx: &mut TenantTx, user_id: i64) -> StoreResult<Option<AccountRow>> {
+    let tenant_id = tx.tenant_id();
     let sql = "SELECT id, name, active FROM users WHERE tenant_id = $1 AND id = $2";
-    Ok(on_tx!(tx, conn, Db => {
+    Ok(on_tx!(&mut **tx, conn, Db => {
         sqlx::query_as(sql).bind(tenant_id.get()).bind(user_id).fetch_optional(&mut *conn).await?
     }))
 }
 
-pub async fn insert_account(
-    tx: &mut StoreTx,
-    tenant_id: TenantId,
-    account: &NewAccount,
-) -> StoreResult<i64> {
+pub async fn insert_account(tx: &mut TenantTx, account: &NewAccount) -> StoreResult<i64> {
+    let tenant_id = tx.tenant_id();
     let sql = "INSERT INTO users (tenant_id, name, telephone, email, password_hash, active, created_at, updated_at) \
                VALUES ($1, $2, $3, $4, $5, TRUE, $6, $6) RETURNING id";
-    Ok(on_tx!(tx, conn, Db => {
+    Ok(on_tx!(&mut **tx, conn, Db => {
         sqlx::query_scalar(sql)
             .bind(tenant_id.get()).bind(&account.name).bind(&account.telephone).bind(&account.email)
             .bind(&account.password_hash).bind(now_millis())
@@ -158,56 +156,58 @@ pub async fn insert_account(
 
 /// The person's identity of this kind in the school, if they have one.
 pub async fn find_school_member(
-    tx: &mut StoreTx,
-    tenant_id: TenantId,
+    tx: &mut TenantTx,
     identity: SchoolIdentity,
     user_id: i64,
 ) -> StoreResult<Option<SchoolMemberRow>> {
+    let tenant_id = tx.tenant_id();
     let sql = format!(
         "SELECT id, user_id, name, {} FROM {} WHERE tenant_id = $1 AND user_id = $2",
         identity.stopped_column(),
         identity.table()
     );
-    Ok(on_tx!(tx, conn, Db => {
+    Ok(on_tx!(&mut **tx, conn, Db => {
         sqlx::query_as(&sql).bind(tenant_id.get()).bind(user_id).fetch_optional(&mut *conn).await?
     }))
 }
 
 /// Gives the person an identity in the school (and the role it implies); returns the identity's row id.
 pub async fn insert_school_member(
-    tx: &mut StoreTx,
-    tenant_id: TenantId,
+    tx: &mut TenantTx,
     identity: SchoolIdentity,
     user_id: i64,
     name: &str,
 ) -> StoreResult<i64> {
+    let tenant_id = tx.tenant_id();
     let insert = format!(
         "INSERT INTO {} (tenant_id, user_id, name, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
         identity.table()
     );
-    let role = "INSERT INTO user_roles (user_id, role_id) VALUES ($1, $2) ON CONFLICT DO NOTHING";
-    Ok(on_tx!(tx, conn, Db => {
+    // The role goes only to the tenant's own person.
+    let role = "INSERT INTO user_roles (user_id, role_id) SELECT id, $2 FROM users WHERE id = $1 AND tenant_id = $3 \
+                ON CONFLICT DO NOTHING";
+    Ok(on_tx!(&mut **tx, conn, Db => {
         let id: i64 = sqlx::query_scalar(&insert)
             .bind(tenant_id.get()).bind(user_id).bind(name).bind(now_millis())
             .fetch_one(&mut *conn).await?;
-        sqlx::query(role).bind(user_id).bind(identity.role_id()).execute(&mut *conn).await?;
+        sqlx::query(role).bind(user_id).bind(identity.role_id()).bind(tenant_id.get()).execute(&mut *conn).await?;
         id
     }))
 }
 
 /// Renames the person within the school (their own nickname stays).
 pub async fn rename_school_member(
-    tx: &mut StoreTx,
-    tenant_id: TenantId,
+    tx: &mut TenantTx,
     identity: SchoolIdentity,
     user_id: i64,
     name: &str,
 ) -> StoreResult<()> {
+    let tenant_id = tx.tenant_id();
     let sql = format!(
         "UPDATE {} SET name = $3 WHERE tenant_id = $1 AND user_id = $2",
         identity.table()
     );
-    on_tx!(tx, conn, Db => {
+    on_tx!(&mut **tx, conn, Db => {
         sqlx::query(&sql).bind(tenant_id.get()).bind(user_id).bind(name).execute(&mut *conn).await?;
     });
     Ok(())
@@ -215,14 +215,14 @@ pub async fn rename_school_member(
 
 /// Stops a teacher (`Some(when)`) or lets them teach again (`None`).
 pub async fn set_teacher_stopped(
-    tx: &mut StoreTx,
-    tenant_id: TenantId,
+    tx: &mut TenantTx,
     user_id: i64,
     stopped_at: Option<i64>,
 ) -> StoreResult<()> {
+    let tenant_id = tx.tenant_id();
     let sql =
         "UPDATE classin_school_teachers SET stopped_at = $3 WHERE tenant_id = $1 AND user_id = $2";
-    on_tx!(tx, conn, Db => {
+    on_tx!(&mut **tx, conn, Db => {
         sqlx::query(sql).bind(tenant_id.get()).bind(user_id).bind(stopped_at).execute(&mut *conn).await?;
     });
     Ok(())
@@ -230,14 +230,14 @@ pub async fn set_teacher_stopped(
 
 /// Sets a person's password hash (`modifyPasswordByTelephone`).
 pub async fn set_password_hash(
-    tx: &mut StoreTx,
-    tenant_id: TenantId,
+    tx: &mut TenantTx,
     user_id: i64,
     password_hash: &str,
 ) -> StoreResult<()> {
+    let tenant_id = tx.tenant_id();
     let sql =
         "UPDATE users SET password_hash = $3, updated_at = $4 WHERE tenant_id = $1 AND id = $2";
-    on_tx!(tx, conn, Db => {
+    on_tx!(&mut **tx, conn, Db => {
         sqlx::query(sql).bind(tenant_id.get()).bind(user_id).bind(password_hash).bind(now_millis())
             .execute(&mut *conn).await?;
     });

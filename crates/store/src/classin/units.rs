@@ -3,7 +3,11 @@
 
 use classbridge_domain::TenantId;
 
-use crate::{now_millis, tx::on_tx, Store, StoreResult, StoreTx};
+use super::{
+    courses::{course_is_tenants, course_of_tenant},
+    lessons::lesson_is_tenants,
+};
+use crate::{now_millis, tx::on_tx, Store, StoreResult, TenantTx};
 
 /// The activity type of a classroom (created by `/lms/activity/createClass`).
 pub const CLASSROOM: i64 = 1;
@@ -47,54 +51,72 @@ const ACTIVITY_COLUMNS: &str =
     "id, course_id, unit_id, lesson_id, activity_type, name, teacher_id, starts_at, \
      ends_at, published, has_member_list, unique_identity, position, deleted_at";
 
+/// The predicate that scopes a row of an activity's member list (`activity_id = $1`) to the tenant (parameter
+/// `tenant_parameter`) through the activity.
+fn activity_of_tenant(tenant_parameter: u8) -> String {
+    format!(
+        "EXISTS (SELECT 1 FROM classin_activities scoped WHERE scoped.id = $1 AND scoped.tenant_id = ${tenant_parameter})"
+    )
+}
+
+/// Whether the activity is the transaction's tenant's (a write to its member list is skipped when it is not).
+async fn activity_is_tenants(tx: &mut TenantTx, activity_id: i64) -> StoreResult<bool> {
+    let tenant_id = tx.tenant_id();
+    let sql = "SELECT COUNT(*) FROM classin_activities WHERE id = $1 AND tenant_id = $2";
+    let count: i64 = on_tx!(&mut **tx, conn, Db => {
+        sqlx::query_scalar(sql).bind(activity_id).bind(tenant_id.get()).fetch_one(&mut *conn).await?
+    });
+    Ok(count > 0)
+}
+
 /// The tenant's unit with this id in this course (deleted ones too: the caller says so).
 pub async fn find_unit(
-    tx: &mut StoreTx,
-    tenant_id: TenantId,
+    tx: &mut TenantTx,
     course_id: i64,
     unit_id: i64,
 ) -> StoreResult<Option<UnitRow>> {
+    let tenant_id = tx.tenant_id();
     let sql = format!(
         "SELECT {UNIT_COLUMNS} FROM classin_units WHERE tenant_id = $1 AND course_id = $2 AND id = $3"
     );
-    Ok(on_tx!(tx, conn, Db => {
+    Ok(on_tx!(&mut **tx, conn, Db => {
         sqlx::query_as(&sql).bind(tenant_id.get()).bind(course_id).bind(unit_id).fetch_optional(&mut *conn).await?
     }))
 }
 
 /// Whether another live unit of the course has this name.
 pub async fn unit_name_taken(
-    tx: &mut StoreTx,
+    tx: &mut TenantTx,
     course_id: i64,
     name: &str,
     except_id: i64,
 ) -> StoreResult<bool> {
     let sql = "SELECT COUNT(*) FROM classin_units WHERE course_id = $1 AND name = $2 AND id <> $3 \
-               AND deleted_at IS NULL";
-    let count: i64 = on_tx!(tx, conn, Db => {
-        sqlx::query_scalar(sql).bind(course_id).bind(name).bind(except_id).fetch_one(&mut *conn).await?
+               AND tenant_id = $4 AND deleted_at IS NULL";
+    let tenant_id = tx.tenant_id();
+    let count: i64 = on_tx!(&mut **tx, conn, Db => {
+        sqlx::query_scalar(sql).bind(course_id).bind(name).bind(except_id).bind(tenant_id.get())
+            .fetch_one(&mut *conn).await?
     });
     Ok(count > 0)
 }
 
 /// The course's live units, the no-topic one included.
-pub async fn count_units(tx: &mut StoreTx, course_id: i64) -> StoreResult<i64> {
-    let sql = "SELECT COUNT(*) FROM classin_units WHERE course_id = $1 AND deleted_at IS NULL";
-    Ok(on_tx!(tx, conn, Db => {
-        sqlx::query_scalar(sql).bind(course_id).fetch_one(&mut *conn).await?
+pub async fn count_units(tx: &mut TenantTx, course_id: i64) -> StoreResult<i64> {
+    let sql = "SELECT COUNT(*) FROM classin_units WHERE course_id = $1 AND tenant_id = $2 AND deleted_at IS NULL";
+    let tenant_id = tx.tenant_id();
+    Ok(on_tx!(&mut **tx, conn, Db => {
+        sqlx::query_scalar(sql).bind(course_id).bind(tenant_id.get()).fetch_one(&mut *conn).await?
     }))
 }
 
 /// Inserts a unit after the course's others (its `id` and `position` are ignored); returns the new id.
-pub async fn insert_unit(
-    tx: &mut StoreTx,
-    tenant_id: TenantId,
-    unit: &UnitRow,
-) -> StoreResult<i64> {
+pub async fn insert_unit(tx: &mut TenantTx, unit: &UnitRow) -> StoreResult<i64> {
+    let tenant_id = tx.tenant_id();
     let sql = "INSERT INTO classin_units (tenant_id, course_id, name, content, published, is_default, position, \
                created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, \
                (SELECT COALESCE(MAX(position), 0) + 1 FROM classin_units WHERE course_id = $2), $7, $7) RETURNING id";
-    Ok(on_tx!(tx, conn, Db => {
+    Ok(on_tx!(&mut **tx, conn, Db => {
         sqlx::query_scalar(sql)
             .bind(tenant_id.get()).bind(unit.course_id).bind(&unit.name).bind(&unit.content)
             .bind(unit.published).bind(unit.is_default).bind(now_millis())
@@ -103,29 +125,28 @@ pub async fn insert_unit(
 }
 
 /// Writes the unit's name, content, state and deletion back.
-pub async fn update_unit(tx: &mut StoreTx, unit: &UnitRow) -> StoreResult<()> {
+pub async fn update_unit(tx: &mut TenantTx, unit: &UnitRow) -> StoreResult<()> {
     let sql = "UPDATE classin_units SET name = $2, content = $3, published = $4, deleted_at = $5, updated_at = $6 \
-               WHERE id = $1";
-    on_tx!(tx, conn, Db => {
+               WHERE id = $1 AND tenant_id = $7";
+    let tenant_id = tx.tenant_id();
+    on_tx!(&mut **tx, conn, Db => {
         sqlx::query(sql)
             .bind(unit.id).bind(&unit.name).bind(&unit.content).bind(unit.published).bind(unit.deleted_at)
-            .bind(now_millis())
+            .bind(now_millis()).bind(tenant_id.get())
             .execute(&mut *conn).await?;
     });
     Ok(())
 }
 
 /// The course's no-topic unit, made (published) the first time it is needed.
-pub async fn default_unit(
-    tx: &mut StoreTx,
-    tenant_id: TenantId,
-    course_id: i64,
-) -> StoreResult<UnitRow> {
+pub async fn default_unit(tx: &mut TenantTx, course_id: i64) -> StoreResult<UnitRow> {
     let sql = format!(
-        "SELECT {UNIT_COLUMNS} FROM classin_units WHERE course_id = $1 AND is_default AND deleted_at IS NULL"
+        "SELECT {UNIT_COLUMNS} FROM classin_units WHERE course_id = $1 AND tenant_id = $2 AND is_default \
+         AND deleted_at IS NULL"
     );
-    let found: Option<UnitRow> = on_tx!(tx, conn, Db => {
-        sqlx::query_as(&sql).bind(course_id).fetch_optional(&mut *conn).await?
+    let tenant_id = tx.tenant_id();
+    let found: Option<UnitRow> = on_tx!(&mut **tx, conn, Db => {
+        sqlx::query_as(&sql).bind(course_id).bind(tenant_id.get()).fetch_optional(&mut *conn).await?
     });
     if let Some(unit) = found {
         return Ok(unit);
@@ -140,70 +161,71 @@ pub async fn default_unit(
         position: 0,
         deleted_at: None,
     };
-    unit.id = insert_unit(tx, tenant_id, &unit).await?;
+    unit.id = insert_unit(tx, &unit).await?;
     Ok(unit)
 }
 
 /// The tenant's activity with this id in this course (deleted ones too).
 pub async fn find_activity(
-    tx: &mut StoreTx,
-    tenant_id: TenantId,
+    tx: &mut TenantTx,
     course_id: i64,
     activity_id: i64,
 ) -> StoreResult<Option<ActivityRow>> {
+    let tenant_id = tx.tenant_id();
     let sql = format!(
         "SELECT {ACTIVITY_COLUMNS} FROM classin_activities WHERE tenant_id = $1 AND course_id = $2 AND id = $3"
     );
-    Ok(on_tx!(tx, conn, Db => {
+    Ok(on_tx!(&mut **tx, conn, Db => {
         sqlx::query_as(&sql).bind(tenant_id.get()).bind(course_id).bind(activity_id).fetch_optional(&mut *conn).await?
     }))
 }
 
 /// The classroom activity made earlier in the school with this `uniqueIdentity`.
 pub async fn find_activity_by_unique_identity(
-    tx: &mut StoreTx,
-    tenant_id: TenantId,
+    tx: &mut TenantTx,
     unique_identity: &str,
 ) -> StoreResult<Option<ActivityRow>> {
+    let tenant_id = tx.tenant_id();
     let sql = format!(
         "SELECT {ACTIVITY_COLUMNS} FROM classin_activities WHERE tenant_id = $1 AND unique_identity = $2"
     );
-    Ok(on_tx!(tx, conn, Db => {
+    Ok(on_tx!(&mut **tx, conn, Db => {
         sqlx::query_as(&sql).bind(tenant_id.get()).bind(unique_identity).fetch_optional(&mut *conn).await?
     }))
 }
 
 /// The classroom activity of a lesson, if the lesson was made as one.
 pub async fn activity_of_lesson(
-    tx: &mut StoreTx,
+    tx: &mut TenantTx,
     lesson_id: i64,
 ) -> StoreResult<Option<ActivityRow>> {
-    let sql = format!("SELECT {ACTIVITY_COLUMNS} FROM classin_activities WHERE lesson_id = $1");
-    Ok(on_tx!(tx, conn, Db => {
-        sqlx::query_as(&sql).bind(lesson_id).fetch_optional(&mut *conn).await?
+    let sql = format!(
+        "SELECT {ACTIVITY_COLUMNS} FROM classin_activities WHERE lesson_id = $1 AND tenant_id = $2"
+    );
+    let tenant_id = tx.tenant_id();
+    Ok(on_tx!(&mut **tx, conn, Db => {
+        sqlx::query_as(&sql).bind(lesson_id).bind(tenant_id.get()).fetch_optional(&mut *conn).await?
     }))
 }
 
 /// The unit's live activities.
-pub async fn count_unit_activities(tx: &mut StoreTx, unit_id: i64) -> StoreResult<i64> {
-    let sql = "SELECT COUNT(*) FROM classin_activities WHERE unit_id = $1 AND deleted_at IS NULL";
-    Ok(on_tx!(tx, conn, Db => {
-        sqlx::query_scalar(sql).bind(unit_id).fetch_one(&mut *conn).await?
+pub async fn count_unit_activities(tx: &mut TenantTx, unit_id: i64) -> StoreResult<i64> {
+    let sql = "SELECT COUNT(*) FROM classin_activities WHERE unit_id = $1 AND tenant_id = $2 AND deleted_at IS NULL";
+    let tenant_id = tx.tenant_id();
+    Ok(on_tx!(&mut **tx, conn, Db => {
+        sqlx::query_scalar(sql).bind(unit_id).bind(tenant_id.get()).fetch_one(&mut *conn).await?
     }))
 }
 
 /// Inserts an activity at the end of its unit (its `id` and `position` are ignored); returns the new id.
-pub async fn insert_activity(
-    tx: &mut StoreTx,
-    tenant_id: TenantId,
-    activity: &ActivityRow,
-) -> StoreResult<i64> {
+pub async fn insert_activity(tx: &mut TenantTx, activity: &ActivityRow) -> StoreResult<i64> {
+    let tenant_id = tx.tenant_id();
     let sql = "INSERT INTO classin_activities (tenant_id, course_id, unit_id, lesson_id, activity_type, name, \
                teacher_id, starts_at, ends_at, published, has_member_list, unique_identity, position, created_at, \
                updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, \
                (SELECT COALESCE(MAX(position), 0) + 1 FROM classin_activities WHERE unit_id = $3), $13, $13) \
                RETURNING id";
-    Ok(on_tx!(tx, conn, Db => {
+    Ok(on_tx!(&mut **tx, conn, Db => {
         sqlx::query_scalar(sql)
             .bind(tenant_id.get()).bind(activity.course_id).bind(activity.unit_id).bind(activity.lesson_id)
             .bind(activity.activity_type).bind(&activity.name).bind(activity.teacher_id).bind(activity.starts_at)
@@ -215,65 +237,76 @@ pub async fn insert_activity(
 
 /// Writes the activity back (all but its id, course, lesson, type and unique identity); a change of unit puts it
 /// last in the new unit.
-pub async fn update_activity(tx: &mut StoreTx, activity: &ActivityRow) -> StoreResult<()> {
+pub async fn update_activity(tx: &mut TenantTx, activity: &ActivityRow) -> StoreResult<()> {
     let sql = "UPDATE classin_activities SET \
                position = CASE WHEN unit_id = $3 THEN position ELSE \
                  (SELECT COALESCE(MAX(position), 0) + 1 FROM classin_activities WHERE unit_id = $3) END, \
                unit_id = $3, name = $4, teacher_id = $5, starts_at = $6, ends_at = $7, published = $8, \
-               has_member_list = $9, deleted_at = $10, updated_at = $2 WHERE id = $1";
-    on_tx!(tx, conn, Db => {
+               has_member_list = $9, deleted_at = $10, updated_at = $2 WHERE id = $1 AND tenant_id = $11";
+    let tenant_id = tx.tenant_id();
+    on_tx!(&mut **tx, conn, Db => {
         sqlx::query(sql)
             .bind(activity.id).bind(now_millis()).bind(activity.unit_id).bind(&activity.name)
             .bind(activity.teacher_id).bind(activity.starts_at).bind(activity.ends_at).bind(activity.published)
-            .bind(activity.has_member_list).bind(activity.deleted_at)
+            .bind(activity.has_member_list).bind(activity.deleted_at).bind(tenant_id.get())
             .execute(&mut *conn).await?;
     });
     Ok(())
 }
 
 /// The unit's live activities, in order.
-pub async fn unit_activities(tx: &mut StoreTx, unit_id: i64) -> StoreResult<Vec<ActivityRow>> {
+pub async fn unit_activities(tx: &mut TenantTx, unit_id: i64) -> StoreResult<Vec<ActivityRow>> {
     let sql = format!(
-        "SELECT {ACTIVITY_COLUMNS} FROM classin_activities WHERE unit_id = $1 AND deleted_at IS NULL \
-         ORDER BY position, id"
+        "SELECT {ACTIVITY_COLUMNS} FROM classin_activities WHERE unit_id = $1 AND tenant_id = $2 \
+         AND deleted_at IS NULL ORDER BY position, id"
     );
-    Ok(on_tx!(tx, conn, Db => {
-        sqlx::query_as(&sql).bind(unit_id).fetch_all(&mut *conn).await?
+    let tenant_id = tx.tenant_id();
+    Ok(on_tx!(&mut **tx, conn, Db => {
+        sqlx::query_as(&sql).bind(unit_id).bind(tenant_id.get()).fetch_all(&mut *conn).await?
     }))
 }
 
 /// Moves every live activity of one unit to the end of another, keeping their order.
-pub async fn move_activities(tx: &mut StoreTx, from_unit: i64, to_unit: i64) -> StoreResult<()> {
+pub async fn move_activities(tx: &mut TenantTx, from_unit: i64, to_unit: i64) -> StoreResult<()> {
     let sql = "UPDATE classin_activities SET unit_id = $2, updated_at = $3, position = position + \
                (SELECT COALESCE(MAX(position), 0) FROM classin_activities WHERE unit_id = $2) \
-               WHERE unit_id = $1 AND deleted_at IS NULL";
-    on_tx!(tx, conn, Db => {
-        sqlx::query(sql).bind(from_unit).bind(to_unit).bind(now_millis()).execute(&mut *conn).await?;
+               WHERE unit_id = $1 AND tenant_id = $4 AND deleted_at IS NULL \
+               AND EXISTS (SELECT 1 FROM classin_units u WHERE u.id = $2 AND u.tenant_id = $4)";
+    let tenant_id = tx.tenant_id();
+    on_tx!(&mut **tx, conn, Db => {
+        sqlx::query(sql).bind(from_unit).bind(to_unit).bind(now_millis()).bind(tenant_id.get())
+            .execute(&mut *conn).await?;
     });
     Ok(())
 }
 
 /// Whether the person is listed as a member of the activity.
 pub async fn is_activity_member(
-    tx: &mut StoreTx,
+    tx: &mut TenantTx,
     activity_id: i64,
     user_id: i64,
 ) -> StoreResult<bool> {
-    let sql =
-        "SELECT COUNT(*) FROM classin_activity_members WHERE activity_id = $1 AND user_id = $2";
-    let count: i64 = on_tx!(tx, conn, Db => {
-        sqlx::query_scalar(sql).bind(activity_id).bind(user_id).fetch_one(&mut *conn).await?
+    let sql = format!(
+        "SELECT COUNT(*) FROM classin_activity_members WHERE activity_id = $1 AND user_id = $2 AND {}",
+        activity_of_tenant(3)
+    );
+    let tenant_id = tx.tenant_id();
+    let count: i64 = on_tx!(&mut **tx, conn, Db => {
+        sqlx::query_scalar(&sql).bind(activity_id).bind(user_id).bind(tenant_id.get()).fetch_one(&mut *conn).await?
     });
     Ok(count > 0)
 }
 
 /// Lists every student and auditor of the course as a member of the activity, and marks the list as the one that
 /// decides from now on (before the first change one by one, the course decides).
-pub async fn start_member_list(tx: &mut StoreTx, activity: &ActivityRow) -> StoreResult<()> {
+pub async fn start_member_list(tx: &mut TenantTx, activity: &ActivityRow) -> StoreResult<()> {
     let copy = "INSERT INTO classin_activity_members (activity_id, user_id) \
                 SELECT $1, user_id FROM classin_course_students WHERE course_id = $2 ON CONFLICT DO NOTHING";
     let mark = "UPDATE classin_activities SET has_member_list = TRUE WHERE id = $1";
-    on_tx!(tx, conn, Db => {
+    if !activity_is_tenants(tx, activity.id).await? {
+        return Ok(());
+    }
+    on_tx!(&mut **tx, conn, Db => {
         sqlx::query(copy).bind(activity.id).bind(activity.course_id).execute(&mut *conn).await?;
         sqlx::query(mark).bind(activity.id).execute(&mut *conn).await?;
     });
@@ -281,25 +314,32 @@ pub async fn start_member_list(tx: &mut StoreTx, activity: &ActivityRow) -> Stor
 }
 
 pub async fn insert_activity_member(
-    tx: &mut StoreTx,
+    tx: &mut TenantTx,
     activity_id: i64,
     user_id: i64,
 ) -> StoreResult<()> {
     let sql = "INSERT INTO classin_activity_members (activity_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING";
-    on_tx!(tx, conn, Db => {
+    if !activity_is_tenants(tx, activity_id).await? {
+        return Ok(());
+    }
+    on_tx!(&mut **tx, conn, Db => {
         sqlx::query(sql).bind(activity_id).bind(user_id).execute(&mut *conn).await?;
     });
     Ok(())
 }
 
 pub async fn delete_activity_member(
-    tx: &mut StoreTx,
+    tx: &mut TenantTx,
     activity_id: i64,
     user_id: i64,
 ) -> StoreResult<()> {
-    let sql = "DELETE FROM classin_activity_members WHERE activity_id = $1 AND user_id = $2";
-    on_tx!(tx, conn, Db => {
-        sqlx::query(sql).bind(activity_id).bind(user_id).execute(&mut *conn).await?;
+    let sql = format!(
+        "DELETE FROM classin_activity_members WHERE activity_id = $1 AND user_id = $2 AND {}",
+        activity_of_tenant(3)
+    );
+    let tenant_id = tx.tenant_id();
+    on_tx!(&mut **tx, conn, Db => {
+        sqlx::query(&sql).bind(activity_id).bind(user_id).bind(tenant_id.get()).execute(&mut *conn).await?;
     });
     Ok(())
 }
@@ -307,14 +347,17 @@ pub async fn delete_activity_member(
 /// Lists a student on a lesson without restricting who else may join it (a v2 transfer-in student, or a student
 /// listed when the lesson's list is started from its course).
 pub async fn insert_transfer_in_student(
-    tx: &mut StoreTx,
+    tx: &mut TenantTx,
     lesson_id: i64,
     user_id: i64,
 ) -> StoreResult<()> {
     let sql =
         "INSERT INTO classin_lesson_students (lesson_id, user_id, identity, name, created_at) \
                VALUES ($1, $2, 1, NULL, $3) ON CONFLICT DO NOTHING";
-    on_tx!(tx, conn, Db => {
+    if !lesson_is_tenants(tx, lesson_id).await? {
+        return Ok(());
+    }
+    on_tx!(&mut **tx, conn, Db => {
         sqlx::query(sql).bind(lesson_id).bind(user_id).bind(now_millis()).execute(&mut *conn).await?;
     });
     Ok(())
@@ -322,7 +365,7 @@ pub async fn insert_transfer_in_student(
 
 /// Lists every student and auditor of the course on the lesson and makes that list decide who may join it.
 pub async fn start_lesson_list(
-    tx: &mut StoreTx,
+    tx: &mut TenantTx,
     lesson_id: i64,
     course_id: i64,
 ) -> StoreResult<()> {
@@ -330,7 +373,10 @@ pub async fn start_lesson_list(
                 SELECT $1, user_id, identity, name, $3 FROM classin_course_students WHERE course_id = $2 \
                 ON CONFLICT DO NOTHING";
     let mark = "UPDATE classin_lessons SET has_student_list = TRUE WHERE id = $1";
-    on_tx!(tx, conn, Db => {
+    if !lesson_is_tenants(tx, lesson_id).await? || !course_is_tenants(tx, course_id).await? {
+        return Ok(());
+    }
+    on_tx!(&mut **tx, conn, Db => {
         sqlx::query(copy).bind(lesson_id).bind(course_id).bind(now_millis()).execute(&mut *conn).await?;
         sqlx::query(mark).bind(lesson_id).execute(&mut *conn).await?;
     });
@@ -385,37 +431,59 @@ impl Store {
     }
 }
 
-/// The tenant a course belongs to, whichever it is (to tell "no such course" from "another school's course").
-pub async fn course_tenant(tx: &mut StoreTx, course_id: i64) -> StoreResult<Option<i64>> {
+/// Whose a course is, as far as a school may know: its own, or another school's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CourseOwner {
+    ThisSchool,
+    AnotherSchool,
+}
+
+/// Whose the course is (to tell "no such course" from "another school's course"); `None`: no such course.
+pub async fn course_owner(tx: &mut TenantTx, course_id: i64) -> StoreResult<Option<CourseOwner>> {
+    let tenant_id = tx.tenant_id();
     let sql = "SELECT tenant_id FROM classin_courses WHERE id = $1";
-    Ok(on_tx!(tx, conn, Db => {
+    let owner: Option<TenantId> = on_tx!(&mut **tx, conn, Db => {
         sqlx::query_scalar(sql).bind(course_id).fetch_optional(&mut *conn).await?
+    });
+    Ok(owner.map(|owner| {
+        if owner == tenant_id {
+            CourseOwner::ThisSchool
+        } else {
+            CourseOwner::AnotherSchool
+        }
     }))
 }
 
 /// Whether the person teaches the course besides its main teacher.
 pub async fn is_course_teacher(
-    tx: &mut StoreTx,
+    tx: &mut TenantTx,
     course_id: i64,
     user_id: i64,
 ) -> StoreResult<bool> {
-    let sql = "SELECT COUNT(*) FROM classin_course_teachers WHERE course_id = $1 AND user_id = $2";
-    let count: i64 = on_tx!(tx, conn, Db => {
-        sqlx::query_scalar(sql).bind(course_id).bind(user_id).fetch_one(&mut *conn).await?
+    let sql = format!(
+        "SELECT COUNT(*) FROM classin_course_teachers WHERE course_id = $1 AND user_id = $2 AND {}",
+        course_of_tenant(3)
+    );
+    let tenant_id = tx.tenant_id();
+    let count: i64 = on_tx!(&mut **tx, conn, Db => {
+        sqlx::query_scalar(&sql).bind(course_id).bind(user_id).bind(tenant_id.get()).fetch_one(&mut *conn).await?
     });
     Ok(count > 0)
 }
 
 /// Makes the person a teacher of the course (nothing when they already are).
 pub async fn insert_course_teacher(
-    tx: &mut StoreTx,
+    tx: &mut TenantTx,
     course_id: i64,
     user_id: i64,
 ) -> StoreResult<()> {
     let sql =
         "INSERT INTO classin_course_teachers (course_id, user_id, created_at) VALUES ($1, $2, $3) \
                ON CONFLICT DO NOTHING";
-    on_tx!(tx, conn, Db => {
+    if !course_is_tenants(tx, course_id).await? {
+        return Ok(());
+    }
+    on_tx!(&mut **tx, conn, Db => {
         sqlx::query(sql).bind(course_id).bind(user_id).bind(now_millis()).execute(&mut *conn).await?;
     });
     Ok(())
@@ -423,16 +491,16 @@ pub async fn insert_course_teacher(
 
 /// Copies the student's name in the school to their name in every course of the tenant that has not ended.
 pub async fn copy_student_name_to_courses(
-    tx: &mut StoreTx,
-    tenant_id: TenantId,
+    tx: &mut TenantTx,
     user_id: i64,
     now_ms: i64,
 ) -> StoreResult<()> {
+    let tenant_id = tx.tenant_id();
     let sql = "UPDATE classin_course_students SET name = \
                (SELECT name FROM classin_school_students WHERE tenant_id = $1 AND user_id = $2) \
                WHERE user_id = $2 AND course_id IN (SELECT id FROM classin_courses WHERE tenant_id = $1 \
                AND ended_at IS NULL AND (expires_at IS NULL OR expires_at > $3))";
-    on_tx!(tx, conn, Db => {
+    on_tx!(&mut **tx, conn, Db => {
         sqlx::query(sql).bind(tenant_id.get()).bind(user_id).bind(now_ms).execute(&mut *conn).await?;
     });
     Ok(())

@@ -11,7 +11,7 @@ use classbridge_store::{
         units::{self as unit_store, ActivityRow},
         SchoolIdentity,
     },
-    Store, StoreTx,
+    Store, TenantTx,
 };
 use serde_json::{json, Value};
 
@@ -36,8 +36,8 @@ pub async fn create_without_classroom(
     body: Body<'_>,
     now: i64,
 ) -> ClassinResult<Value> {
-    let mut tx = store.begin().await?;
-    let course = school_course(&mut tx, school.tenant_id, body, now).await?;
+    let mut tx = store.begin_for(school.tenant_id).await?;
+    let course = school_course(&mut tx, body, now).await?;
     let unit_id = body.required_integer("unitId")?;
     let activity_type = body
         .choice("activityType", &[2, 3, 4, 5, 6, 7, 8])?
@@ -68,10 +68,9 @@ pub async fn create_without_classroom(
             ));
         }
     }
-    let unit = live_unit(&mut tx, school, course.id, unit_id, code::UNIT_MISSING).await?;
+    let unit = live_unit(&mut tx, course.id, unit_id, code::UNIT_MISSING).await?;
     check_teacher(
         &mut tx,
-        school.tenant_id,
         course.id,
         teacher,
         (code::TEACHER_NOT_IN_SCHOOL, code::TEACHER_STOPPED),
@@ -103,19 +102,18 @@ pub async fn create_without_classroom(
         position: 0,
         deleted_at: None,
     };
-    let id = unit_store::insert_activity(&mut tx, school.tenant_id, &activity).await?;
+    let id = unit_store::insert_activity(&mut tx, &activity).await?;
     tx.commit().await?;
     Ok(json!({"name": name, "activityId": id, "unitId": unit.id}))
 }
 
 /// The course's activity with this id: 30002 when there is none, 29149 when it was deleted.
 async fn live_activity(
-    tx: &mut StoreTx,
-    school: &School,
+    tx: &mut TenantTx,
     course_id: i64,
     activity_id: i64,
 ) -> ClassinResult<ActivityRow> {
-    match unit_store::find_activity(tx, school.tenant_id, course_id, activity_id).await? {
+    match unit_store::find_activity(tx, course_id, activity_id).await? {
         None => Err(Failure::new(
             code::ACTIVITY_MISSING,
             format!("There is no activity {activity_id}."),
@@ -136,15 +134,15 @@ pub async fn release(
     body: Body<'_>,
     now: i64,
 ) -> ClassinResult<Value> {
-    let mut tx = store.begin().await?;
-    let course = school_course(&mut tx, school.tenant_id, body, now).await?;
+    let mut tx = store.begin_for(school.tenant_id).await?;
+    let course = school_course(&mut tx, body, now).await?;
     let ids = match body.uids("activityIds")? {
         Some(ids) if !ids.is_empty() => ids,
         _ => vec![body.required_integer("activityId")?],
     };
     let mut released = Vec::with_capacity(ids.len());
     for id in ids {
-        let mut activity = live_activity(&mut tx, school, course.id, id).await?;
+        let mut activity = live_activity(&mut tx, course.id, id).await?;
         if activity.published {
             return Err(Failure::new(
                 code::ACTIVITY_ALREADY_PUBLISHED,
@@ -171,14 +169,12 @@ pub async fn delete(
     body: Body<'_>,
     now: i64,
 ) -> ClassinResult<Value> {
-    let mut tx = store.begin().await?;
-    let course = school_course(&mut tx, school.tenant_id, body, now).await?;
+    let mut tx = store.begin_for(school.tenant_id).await?;
+    let course = school_course(&mut tx, body, now).await?;
     let id = body.required_integer("activityId")?;
-    let mut activity = live_activity(&mut tx, school, course.id, id).await?;
+    let mut activity = live_activity(&mut tx, course.id, id).await?;
     if let Some(lesson_id) = activity.lesson_id {
-        if let Some(mut lesson) =
-            lesson_store::find_lesson(&mut tx, school.tenant_id, course.id, lesson_id).await?
-        {
+        if let Some(mut lesson) = lesson_store::find_lesson(&mut tx, course.id, lesson_id).await? {
             if lesson.deleted_at.is_none() {
                 if lesson.ends_at <= now * 1000 {
                     return Err(Failure::new(
@@ -194,7 +190,6 @@ pub async fn delete(
                 }
                 crate::classin::lessons::delete_lesson(
                     &mut tx,
-                    school.tenant_id,
                     &mut lesson,
                     crate::pushes::SOURCE_LMS,
                     now,
@@ -210,18 +205,11 @@ pub async fn delete(
 }
 
 /// Whether the activity has ended: a classroom's lesson, or another activity's end time, is past.
-async fn has_ended(
-    tx: &mut StoreTx,
-    school: &School,
-    activity: &ActivityRow,
-    now: i64,
-) -> ClassinResult<bool> {
+async fn has_ended(tx: &mut TenantTx, activity: &ActivityRow, now: i64) -> ClassinResult<bool> {
     let ends_at = match activity.lesson_id {
-        Some(lesson_id) => {
-            lesson_store::find_lesson(tx, school.tenant_id, activity.course_id, lesson_id)
-                .await?
-                .map(|lesson| lesson.ends_at)
-        }
+        Some(lesson_id) => lesson_store::find_lesson(tx, activity.course_id, lesson_id)
+            .await?
+            .map(|lesson| lesson.ends_at),
         None => activity.ends_at,
     };
     Ok(ends_at.is_some_and(|at| at <= now * 1000))
@@ -230,16 +218,15 @@ async fn has_ended(
 /// The activity named by `activityId` whose members may change: not ended (110100069), not homework or a quiz
 /// (`wrong_type`).
 async fn member_activity(
-    tx: &mut StoreTx,
-    school: &School,
+    tx: &mut TenantTx,
     course_id: i64,
     body: Body<'_>,
     now: i64,
     wrong_type: i64,
 ) -> ClassinResult<ActivityRow> {
     let id = body.required_integer("activityId")?;
-    let activity = live_activity(tx, school, course_id, id).await?;
-    if has_ended(tx, school, &activity, now).await? {
+    let activity = live_activity(tx, course_id, id).await?;
+    if has_ended(tx, &activity, now).await? {
         return Err(Failure::new(
             code::ACTIVITY_ENDED,
             "The activity has ended.",
@@ -271,22 +258,13 @@ pub async fn add_students(
     body: Body<'_>,
     now: i64,
 ) -> ClassinResult<Value> {
-    let mut tx = store.begin().await?;
-    let course = school_course(&mut tx, school.tenant_id, body, now).await?;
-    let activity = member_activity(
-        &mut tx,
-        school,
-        course.id,
-        body,
-        now,
-        code::ACTIVITY_WRONG_TYPE,
-    )
-    .await?;
+    let mut tx = store.begin_for(school.tenant_id).await?;
+    let course = school_course(&mut tx, body, now).await?;
+    let activity =
+        member_activity(&mut tx, course.id, body, now, code::ACTIVITY_WRONG_TYPE).await?;
     let uids = required_uids(body)?;
     let lesson = match activity.lesson_id {
-        Some(lesson_id) => {
-            lesson_store::find_lesson(&mut tx, school.tenant_id, course.id, lesson_id).await?
-        }
+        Some(lesson_id) => lesson_store::find_lesson(&mut tx, course.id, lesson_id).await?,
         None => None,
     };
     let mut results = Vec::with_capacity(uids.len());
@@ -294,14 +272,9 @@ pub async fn add_students(
         let in_course = course_identity_of(&mut tx, course.id, uid).await?.is_some();
         let outcome: ClassinResult<()> = async {
             if let Some(lesson) = &lesson {
-                if classin_store::find_school_member(
-                    &mut tx,
-                    school.tenant_id,
-                    SchoolIdentity::Student,
-                    uid,
-                )
-                .await?
-                .is_none()
+                if classin_store::find_school_member(&mut tx, SchoolIdentity::Student, uid)
+                    .await?
+                    .is_none()
                 {
                     return Err(Failure::new(
                         code::NO_SUCH_STUDENT,
@@ -339,14 +312,8 @@ pub async fn add_students(
         });
     }
     if let Some(lesson) = &lesson {
-        crate::pushes::lesson_students_changed(
-            &mut tx,
-            school.tenant_id,
-            lesson,
-            crate::pushes::SOURCE_LMS,
-            now,
-        )
-        .await?;
+        crate::pushes::lesson_students_changed(&mut tx, lesson, crate::pushes::SOURCE_LMS, now)
+            .await?;
     }
     tx.commit().await?;
     Ok(Value::Array(results))
@@ -360,22 +327,12 @@ pub async fn delete_students(
     body: Body<'_>,
     now: i64,
 ) -> ClassinResult<Value> {
-    let mut tx = store.begin().await?;
-    let course = school_course(&mut tx, school.tenant_id, body, now).await?;
-    let activity = member_activity(
-        &mut tx,
-        school,
-        course.id,
-        body,
-        now,
-        code::MEMBER_WRONG_TYPE,
-    )
-    .await?;
+    let mut tx = store.begin_for(school.tenant_id).await?;
+    let course = school_course(&mut tx, body, now).await?;
+    let activity = member_activity(&mut tx, course.id, body, now, code::MEMBER_WRONG_TYPE).await?;
     let uids = required_uids(body)?;
     if let Some(lesson_id) = activity.lesson_id {
-        let Some(lesson) =
-            lesson_store::find_lesson(&mut tx, school.tenant_id, course.id, lesson_id).await?
-        else {
+        let Some(lesson) = lesson_store::find_lesson(&mut tx, course.id, lesson_id).await? else {
             return Err(Failure::new(
                 code::ACTIVITY_MISSING,
                 "The classroom has no lesson.",
@@ -387,14 +344,8 @@ pub async fn delete_students(
         for uid in uids {
             lesson_store::delete_lesson_student(&mut tx, lesson.id, uid).await?;
         }
-        crate::pushes::lesson_students_changed(
-            &mut tx,
-            school.tenant_id,
-            &lesson,
-            crate::pushes::SOURCE_LMS,
-            now,
-        )
-        .await?;
+        crate::pushes::lesson_students_changed(&mut tx, &lesson, crate::pushes::SOURCE_LMS, now)
+            .await?;
     } else {
         if !activity.has_member_list {
             unit_store::start_member_list(&mut tx, &activity).await?;

@@ -2,7 +2,6 @@
 //! same row v1's actions, the read-back API and the lesson pages see), placed in a unit. v2's `seatNum` counts
 //! the teacher (default 7 = 1v6, above the maximum reset to it), the stored seat count does not: converted here.
 
-use classbridge_domain::TenantId;
 use classbridge_store::{
     classin::{
         self as classin_store,
@@ -11,7 +10,7 @@ use classbridge_store::{
         units::{self as unit_store, ActivityRow, CLASSROOM},
         SchoolIdentity,
     },
-    Store, StoreTx,
+    Store, TenantTx,
 };
 use serde_json::{json, Value};
 
@@ -83,14 +82,13 @@ pub fn check_times(start: i64, end: i64, now: i64) -> ClassinResult<()> {
 
 /// A teacher of the school who is not stopped (136, 387), and not a student or auditor of the course (172, 173).
 pub(crate) async fn check_teacher(
-    tx: &mut StoreTx,
-    tenant_id: TenantId,
+    tx: &mut TenantTx,
     course_id: i64,
     uid: i64,
     codes: (i64, i64),
 ) -> ClassinResult<()> {
     let (missing, stopped) = codes;
-    match classin_store::find_school_member(tx, tenant_id, SchoolIdentity::Teacher, uid).await? {
+    match classin_store::find_school_member(tx, SchoolIdentity::Teacher, uid).await? {
         None => Err(Failure::new(
             missing,
             format!("{uid} is not a teacher of this school; add the teacher to the school first."),
@@ -115,8 +113,7 @@ pub(crate) async fn check_teacher(
 
 /// Applies the classroom fields present in `body` to the lesson; answers the assistants when given.
 async fn apply_fields(
-    tx: &mut StoreTx,
-    tenant_id: TenantId,
+    tx: &mut TenantTx,
     course: &CourseRow,
     lesson: &mut LessonRow,
     body: Body<'_>,
@@ -140,7 +137,6 @@ async fn apply_fields(
     if let Some(uid) = body.integer("teacherUid")? {
         check_teacher(
             tx,
-            tenant_id,
             course.id,
             uid,
             (code::TEACHER_NOT_IN_SCHOOL, code::TEACHER_STOPPED),
@@ -204,7 +200,6 @@ async fn apply_fields(
         }
         check_teacher(
             tx,
-            tenant_id,
             course.id,
             *uid,
             (code::ASSISTANT_NOT_IN_SCHOOL, code::ASSISTANT_STOPPED),
@@ -228,8 +223,8 @@ pub async fn create(
     now: i64,
     live_url: impl Fn(i64) -> String,
 ) -> ClassinResult<Value> {
-    let mut tx = store.begin().await?;
-    let course = school_course(&mut tx, school.tenant_id, body, now).await?;
+    let mut tx = store.begin_for(school.tenant_id).await?;
+    let course = school_course(&mut tx, body, now).await?;
     let unique_identity = match body.text("uniqueIdentity")? {
         Some(identity) if identity.is_empty() || identity.chars().count() > UNIQUE_IDENTITY_MAX => {
             return Err(business("uniqueIdentity has 1 to 32 characters."))
@@ -237,14 +232,11 @@ pub async fn create(
         other => other,
     };
     if let Some(identity) = &unique_identity {
-        if let Some(first) =
-            unit_store::find_activity_by_unique_identity(&mut tx, school.tenant_id, identity)
-                .await?
+        if let Some(first) = unit_store::find_activity_by_unique_identity(&mut tx, identity).await?
         {
             let lesson_id = first.lesson_id.unwrap_or_default();
             if let Some(lesson) =
-                lesson_store::find_lesson(&mut tx, school.tenant_id, first.course_id, lesson_id)
-                    .await?
+                lesson_store::find_lesson(&mut tx, first.course_id, lesson_id).await?
             {
                 return Ok(created(first.id, &lesson, &live_url(lesson.id)));
             }
@@ -255,8 +247,8 @@ pub async fn create(
         body.required_integer(key)?;
     }
     let unit = match body.integer("unitId")? {
-        Some(unit_id) => live_unit(&mut tx, school, course.id, unit_id, code::UNIT_MISSING).await?,
-        None => unit_store::default_unit(&mut tx, school.tenant_id, course.id).await?,
+        Some(unit_id) => live_unit(&mut tx, course.id, unit_id, code::UNIT_MISSING).await?,
+        None => unit_store::default_unit(&mut tx, course.id).await?,
     };
     if unit_store::count_unit_activities(&mut tx, unit.id).await? >= ACTIVITIES_PER_UNIT_MAX {
         return Err(Failure::new(
@@ -281,9 +273,8 @@ pub async fn create(
         unique_identity: None,
         deleted_at: None,
     };
-    let assistants =
-        apply_fields(&mut tx, school.tenant_id, &course, &mut lesson, body, now).await?;
-    lesson.id = lesson_store::insert_lesson(&mut tx, school.tenant_id, &lesson).await?;
+    let assistants = apply_fields(&mut tx, &course, &mut lesson, body, now).await?;
+    lesson.id = lesson_store::insert_lesson(&mut tx, &lesson).await?;
     if let Some(assistants) = &assistants {
         lesson_store::set_lesson_assistants(&mut tx, lesson.id, assistants).await?;
     }
@@ -303,10 +294,9 @@ pub async fn create(
         position: 0,
         deleted_at: None,
     };
-    let activity_id = unit_store::insert_activity(&mut tx, school.tenant_id, &activity).await?;
+    let activity_id = unit_store::insert_activity(&mut tx, &activity).await?;
     crate::pushes::lesson_changed(
         &mut tx,
-        school.tenant_id,
         crate::pushes::LessonChange::Added(&lesson),
         crate::pushes::SOURCE_LMS,
         now,
@@ -319,25 +309,19 @@ pub async fn create(
 /// The classroom activity named by `activityId` with its lesson: 143 when there is none (or it is not a
 /// classroom), 212 when it was deleted.
 pub(crate) async fn find_classroom(
-    tx: &mut StoreTx,
-    school: &School,
+    tx: &mut TenantTx,
     course_id: i64,
     body: Body<'_>,
 ) -> ClassinResult<(ActivityRow, LessonRow)> {
     let activity_id = body.required_integer("activityId")?;
     let missing = || Failure::new(143, format!("There is no classroom {activity_id}."));
-    let activity = unit_store::find_activity(tx, school.tenant_id, course_id, activity_id)
+    let activity = unit_store::find_activity(tx, course_id, activity_id)
         .await?
         .filter(|activity| activity.activity_type == CLASSROOM)
         .ok_or_else(missing)?;
-    let lesson = lesson_store::find_lesson(
-        tx,
-        school.tenant_id,
-        course_id,
-        activity.lesson_id.unwrap_or_default(),
-    )
-    .await?
-    .ok_or_else(missing)?;
+    let lesson = lesson_store::find_lesson(tx, course_id, activity.lesson_id.unwrap_or_default())
+        .await?
+        .ok_or_else(missing)?;
     if activity.deleted_at.is_some() || lesson.deleted_at.is_some() {
         return Err(Failure::new(
             code::LESSON_DELETED,
@@ -401,21 +385,20 @@ pub async fn update(
     body: Body<'_>,
     now: i64,
 ) -> ClassinResult<Value> {
-    let mut tx = store.begin().await?;
-    let course = school_course(&mut tx, school.tenant_id, body, now).await?;
+    let mut tx = store.begin_for(school.tenant_id).await?;
+    let course = school_course(&mut tx, body, now).await?;
     if !UPDATABLE.iter().any(|key| body.0.contains_key(*key)) {
         return Err(Failure::new(
             code::LESSON_PARAMETERS,
             "Send at least one field to change.",
         ));
     }
-    let (mut activity, mut lesson) = find_classroom(&mut tx, school, course.id, body).await?;
+    let (mut activity, mut lesson) = find_classroom(&mut tx, course.id, body).await?;
     check_changeable(&lesson, now)?;
     let before = lesson.clone();
-    let assistants =
-        apply_fields(&mut tx, school.tenant_id, &course, &mut lesson, body, now).await?;
+    let assistants = apply_fields(&mut tx, &course, &mut lesson, body, now).await?;
     if let Some(unit_id) = body.integer("unitId")? {
-        let unit = live_unit(&mut tx, school, course.id, unit_id, code::UNIT_MISSING).await?;
+        let unit = live_unit(&mut tx, course.id, unit_id, code::UNIT_MISSING).await?;
         if unit.id != activity.unit_id
             && unit_store::count_unit_activities(&mut tx, unit.id).await? >= ACTIVITIES_PER_UNIT_MAX
         {
@@ -426,7 +409,7 @@ pub async fn update(
         }
         activity.unit_id = unit.id;
     }
-    lesson_store::update_lesson(&mut tx, school.tenant_id, &lesson).await?;
+    lesson_store::update_lesson(&mut tx, &lesson).await?;
     if let Some(assistants) = &assistants {
         lesson_store::set_lesson_assistants(&mut tx, lesson.id, assistants).await?;
     }
@@ -437,7 +420,6 @@ pub async fn update(
     unit_store::update_activity(&mut tx, &activity).await?;
     crate::pushes::lesson_changed(
         &mut tx,
-        school.tenant_id,
         crate::pushes::LessonChange::Modified {
             before: &before,
             after: &lesson,

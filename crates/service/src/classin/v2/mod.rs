@@ -9,13 +9,12 @@ pub mod people;
 pub mod signature;
 pub mod units;
 
-use classbridge_domain::TenantId;
 use classbridge_store::{
     classin::{
         courses::{self as course_store, CourseRow},
-        units as unit_store,
+        units::{self as unit_store, CourseOwner},
     },
-    Store, StoreTx,
+    Store, TenantTx,
 };
 use serde_json::{Map, Value};
 use subtle::ConstantTimeEq;
@@ -156,7 +155,7 @@ pub async fn authenticate(
     }
     Ok(School {
         sid,
-        tenant_id: TenantId::from_row(school.tenant_id),
+        tenant_id: school.tenant_id,
         tenant_slug: school.tenant_slug,
     })
 }
@@ -262,20 +261,19 @@ impl Body<'_> {
 /// The course a v2 call names by `courseId`: 147 when there is none, 121601021 when it is another school's,
 /// 121601023 when it has expired or ended.
 pub(crate) async fn school_course(
-    tx: &mut StoreTx,
-    tenant_id: TenantId,
+    tx: &mut TenantTx,
     body: Body<'_>,
     now: i64,
 ) -> ClassinResult<CourseRow> {
     let course_id = body.required_integer("courseId")?;
-    match unit_store::course_tenant(tx, course_id).await? {
+    match unit_store::course_owner(tx, course_id).await? {
         None => {
             return Err(Failure::new(
                 code::NO_SUCH_COURSE,
                 format!("There is no course {course_id}."),
             ))
         }
-        Some(owner) if owner != tenant_id.get() => {
+        Some(CourseOwner::AnotherSchool) => {
             return Err(Failure::new(
                 code::COURSE_OF_ANOTHER_SCHOOL,
                 "The course does not belong to this school.",
@@ -283,7 +281,7 @@ pub(crate) async fn school_course(
         }
         Some(_) => {}
     }
-    let course = course_store::find_course(tx, tenant_id, course_id)
+    let course = course_store::find_course(tx, course_id)
         .await?
         .ok_or_else(|| Failure::new(code::NO_SUCH_COURSE, "There is no such course."))?;
     if super::courses::course_has_ended(&course, now) {

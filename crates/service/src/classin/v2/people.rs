@@ -37,8 +37,8 @@ pub async fn add_course_teachers(
             ))
         }
     };
-    let mut tx = store.begin().await?;
-    let course = match super::school_course(&mut tx, school.tenant_id, body, now).await {
+    let mut tx = store.begin_for(school.tenant_id).await?;
+    let course = match super::school_course(&mut tx, body, now).await {
         Err(failure) if failure.errno == code::COURSE_EXPIRED => {
             return Err(Failure::new(
                 code::COURSE_FINISHED,
@@ -52,7 +52,6 @@ pub async fn add_course_teachers(
         let outcome = async {
             check_teacher(
                 &mut tx,
-                school.tenant_id,
                 course.id,
                 uid,
                 (code::TEACHER_NOT_IN_SCHOOL, code::TEACHER_STOPPED),
@@ -102,26 +101,20 @@ pub async fn copy_nicknames(
             format!("At most {NICKNAME_STUDENTS_MAX} students at a time."),
         ));
     }
-    let mut tx = store.begin().await?;
+    let mut tx = store.begin_for(school.tenant_id).await?;
     let mut results = Vec::with_capacity(uids.len());
     for uid in uids {
         let outcome = async {
-            if classin_store::find_school_member(
-                &mut tx,
-                school.tenant_id,
-                SchoolIdentity::Student,
-                uid,
-            )
-            .await?
-            .is_none()
+            if classin_store::find_school_member(&mut tx, SchoolIdentity::Student, uid)
+                .await?
+                .is_none()
             {
                 return Err(Failure::new(
                     code::NO_SUCH_STUDENT,
                     "The school has no such student.",
                 ));
             }
-            unit_store::copy_student_name_to_courses(&mut tx, school.tenant_id, uid, now * 1000)
-                .await?;
+            unit_store::copy_student_name_to_courses(&mut tx, uid, now * 1000).await?;
             Ok(())
         }
         .await;

@@ -7,7 +7,7 @@ use classbridge_store::{
         lessons as lesson_store,
         units::{self as unit_store, UnitRow},
     },
-    Store, StoreTx,
+    Store, TenantTx,
 };
 use serde_json::{json, Value};
 
@@ -25,13 +25,12 @@ const PUBLISHED: i64 = 2;
 
 /// The course's unit named by `key` (40020 when there is none or it was deleted).
 pub(crate) async fn live_unit(
-    tx: &mut StoreTx,
-    school: &School,
+    tx: &mut TenantTx,
     course_id: i64,
     unit_id: i64,
     missing: i64,
 ) -> ClassinResult<UnitRow> {
-    match unit_store::find_unit(tx, school.tenant_id, course_id, unit_id).await? {
+    match unit_store::find_unit(tx, course_id, unit_id).await? {
         Some(unit) if unit.deleted_at.is_none() => Ok(unit),
         _ => Err(Failure::new(
             missing,
@@ -47,8 +46,8 @@ pub async fn create(
     body: Body<'_>,
     now: i64,
 ) -> ClassinResult<Value> {
-    let mut tx = store.begin().await?;
-    let course = school_course(&mut tx, school.tenant_id, body, now).await?;
+    let mut tx = store.begin_for(school.tenant_id).await?;
+    let course = school_course(&mut tx, body, now).await?;
     let name = body.required_name("name", UNIT_NAME_MAX)?;
     let published = match body.choice("publishFlag", &[DRAFT, PUBLISHED])? {
         Some(flag) => flag == PUBLISHED,
@@ -77,7 +76,7 @@ pub async fn create(
         position: 0,
         deleted_at: None,
     };
-    let id = unit_store::insert_unit(&mut tx, school.tenant_id, &unit).await?;
+    let id = unit_store::insert_unit(&mut tx, &unit).await?;
     tx.commit().await?;
     Ok(json!({"name": name, "unitId": id}))
 }
@@ -89,8 +88,8 @@ pub async fn update(
     body: Body<'_>,
     now: i64,
 ) -> ClassinResult<Value> {
-    let mut tx = store.begin().await?;
-    let course = school_course(&mut tx, school.tenant_id, body, now).await?;
+    let mut tx = store.begin_for(school.tenant_id).await?;
+    let course = school_course(&mut tx, body, now).await?;
     let unit_id = body.required_integer("unitId")?;
     let name = body.name("name", UNIT_NAME_MAX)?;
     let content = body.text("content")?;
@@ -101,7 +100,7 @@ pub async fn update(
             "Send at least one of name, content and publishFlag.",
         ));
     }
-    let mut unit = live_unit(&mut tx, school, course.id, unit_id, code::UNIT_MISSING).await?;
+    let mut unit = live_unit(&mut tx, course.id, unit_id, code::UNIT_MISSING).await?;
     if let Some(name) = name {
         if unit_store::unit_name_taken(&mut tx, course.id, &name, unit.id).await? {
             return Err(Failure::new(
@@ -136,17 +135,16 @@ pub async fn delete(
     body: Body<'_>,
     now: i64,
 ) -> ClassinResult<Value> {
-    let mut tx = store.begin().await?;
-    let course = school_course(&mut tx, school.tenant_id, body, now).await?;
+    let mut tx = store.begin_for(school.tenant_id).await?;
+    let course = school_course(&mut tx, body, now).await?;
     let unit_id = body.required_integer("unitId")?;
-    let mut unit = live_unit(&mut tx, school, course.id, unit_id, code::UNIT_MISSING).await?;
+    let mut unit = live_unit(&mut tx, course.id, unit_id, code::UNIT_MISSING).await?;
     let activities = unit_store::unit_activities(&mut tx, unit.id).await?;
     for activity in &activities {
         let Some(lesson_id) = activity.lesson_id else {
             continue;
         };
-        let Some(mut lesson) =
-            lesson_store::find_lesson(&mut tx, school.tenant_id, course.id, lesson_id).await?
+        let Some(mut lesson) = lesson_store::find_lesson(&mut tx, course.id, lesson_id).await?
         else {
             continue;
         };
@@ -159,7 +157,6 @@ pub async fn delete(
         if lesson.deleted_at.is_none() {
             crate::classin::lessons::delete_lesson(
                 &mut tx,
-                school.tenant_id,
                 &mut lesson,
                 crate::pushes::SOURCE_LMS,
                 now,
@@ -185,12 +182,12 @@ pub async fn move_activities(
     body: Body<'_>,
     now: i64,
 ) -> ClassinResult<Value> {
-    let mut tx = store.begin().await?;
-    let course = school_course(&mut tx, school.tenant_id, body, now).await?;
+    let mut tx = store.begin_for(school.tenant_id).await?;
+    let course = school_course(&mut tx, body, now).await?;
     let from = body.required_integer("unitId")?;
     let to = body.required_integer("toUnitId")?;
-    let from = live_unit(&mut tx, school, course.id, from, code::MOVE_UNIT_MISSING).await?;
-    let to = live_unit(&mut tx, school, course.id, to, code::TARGET_UNIT_MISSING).await?;
+    let from = live_unit(&mut tx, course.id, from, code::MOVE_UNIT_MISSING).await?;
+    let to = live_unit(&mut tx, course.id, to, code::TARGET_UNIT_MISSING).await?;
     if from.id == to.id {
         return Err(Failure::new(
             code::MOVE_SAME_UNIT,
