@@ -3,6 +3,7 @@
 pub mod form;
 pub mod ids;
 pub mod input;
+pub mod jobs;
 pub mod mirror;
 pub mod scope;
 pub mod tenancy;
@@ -12,6 +13,7 @@ pub use ids::{
     ActivityId, AttemptId, BranchId, ClassId, CourseId, GroupId, LabelId, LearningPathId, LessonId,
     SectionId, SubjectId, UnitId, UnixMillis, UserId,
 };
+pub use jobs::{JobId, JobKind, JobStatus};
 pub use scope::Scope;
 pub use tenancy::{BranchScope, CredentialId, Slug, TenantId};
 pub use validation::ValidationErrors;

@@ -3,8 +3,9 @@
 
 use std::{sync::Arc, time::Duration};
 
+use classbridge_domain::{JobKind, JobStatus};
 use classbridge_store::{
-    jobs::{self, Job},
+    jobs::{ClaimedJob, JobLease},
     now_millis, Store,
 };
 use tokio::sync::{watch, Notify};
@@ -91,7 +92,7 @@ impl JobQueue {
                 .claim_next_job(&owner, self.settings.lease.as_millis() as i64)
                 .await
             {
-                Ok(Some(job)) => self.run(job, &owner, &mut shutdown).await,
+                Ok(Some(claimed)) => self.run(claimed, &mut shutdown).await,
                 Ok(None) => {
                     tokio::select! {
                         _ = self.bell.notified() => {}
@@ -125,7 +126,8 @@ impl JobQueue {
         }
     }
 
-    async fn run(&self, job: Job, owner: &str, shutdown: &mut watch::Receiver<bool>) {
+    async fn run(&self, claimed: ClaimedJob, shutdown: &mut watch::Receiver<bool>) {
+        let ClaimedJob { job, lease } = claimed;
         let span =
             tracing::info_span!("job", job_id = %job.id, kind = %job.kind, attempt = job.attempts);
         let _entered = span.enter();
@@ -133,15 +135,12 @@ impl JobQueue {
         let (still_ours_tx, still_ours) = watch::channel(true);
         let heartbeat = {
             let store = self.store.clone();
-            let (id, owner) = (job.id.clone(), owner.to_owned());
+            let held: JobLease = lease.clone();
             let lease = self.settings.lease;
             tokio::spawn(async move {
                 loop {
                     tokio::time::sleep(lease / 3).await;
-                    match store
-                        .heartbeat_job(&id, &owner, lease.as_millis() as i64)
-                        .await
-                    {
+                    match store.heartbeat_job(&held, lease.as_millis() as i64).await {
                         Ok(true) => {}
                         Ok(false) => {
                             let _ = still_ours_tx.send(false);
@@ -155,19 +154,19 @@ impl JobQueue {
             })
         };
         let work = async {
-            match job.kind.as_str() {
-                mirror::KIND_BRANCHES | mirror::KIND_SIMPLE => {
+            match &job.kind {
+                JobKind::Branches | JobKind::Simple => {
                     mirror::run_mirror_job(
                         &self.store,
                         &job,
-                        owner,
+                        &lease,
                         self.settings.mirror,
                         still_ours,
                     )
                     .await
                 }
-                other => Ok(Some(mirror::MirrorJobEnd {
-                    status: jobs::FAILED,
+                JobKind::Other(other) => Ok(Some(mirror::MirrorJobEnd {
+                    status: JobStatus::Failed,
                     counts: Default::default(),
                     errors: vec![mirror::JobError::of_job(format!(
                         "This server has no worker for `{other}` jobs."
@@ -183,7 +182,7 @@ impl JobQueue {
         match outcome {
             None => {
                 tracing::info!("shutting down: giving the job back");
-                if let Err(error) = self.store.release_job(&job.id, owner).await {
+                if let Err(error) = self.store.release_job(&lease).await {
                     tracing::warn!(error = %error, "could not release the job; its lease will expire");
                 }
             }
@@ -194,15 +193,14 @@ impl JobQueue {
                 let finished = self
                     .store
                     .finish_job(
-                        &job.id,
-                        owner,
+                        &lease,
                         end.status,
                         &end.counts.to_json(),
                         &serde_json::to_value(&end.errors).unwrap_or_default(),
                     )
                     .await;
                 match finished {
-                    Ok(true) => tracing::info!(status = end.status, "job finished"),
+                    Ok(true) => tracing::info!(status = %end.status, "job finished"),
                     Ok(false) => {
                         tracing::warn!("lease lost before the job could be recorded as finished")
                     }
@@ -220,10 +218,10 @@ impl JobQueue {
                     let counts = mirror::MirrorCounts::from_stored(&job.counts).to_json();
                     let _ = self
                         .store
-                        .finish_job(&job.id, owner, jobs::FAILED, &counts, &errors)
+                        .finish_job(&lease, JobStatus::Failed, &counts, &errors)
                         .await;
                 } else {
-                    let _ = self.store.release_job(&job.id, owner).await;
+                    let _ = self.store.release_job(&lease).await;
                 }
             }
         }

@@ -171,7 +171,7 @@ pub async fn observe(
     }
     let hidden = hidden_of(attempt);
     for _ in 0..5 {
-        let index = store.reading_count(attempt.id).await?;
+        let index = store.reading_count(attempt.tenant_id, attempt.id).await?;
         if index >= MAX_READINGS {
             return Err(LabRefusal::TooManyReadings);
         }
@@ -179,6 +179,7 @@ pub async fn observe(
         let reading = lab.observe(&hidden, setup, noise)?;
         match store
             .add_reading(
+                attempt.tenant_id,
                 attempt.id,
                 index,
                 &setup.to_string(),
@@ -219,6 +220,7 @@ pub async fn submit(
     let rubric = serde_json::to_string(&grade.lines).unwrap_or_else(|_| "[]".into());
     match store
         .submit_attempt(
+            attempt.tenant_id,
             attempt.id,
             &submission.to_string(),
             i64::from(grade.score),

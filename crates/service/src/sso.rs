@@ -2,7 +2,7 @@
 //! sessions they open. Only hashes of link tokens and session ids are stored.
 
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
-use classbridge_domain::Scope;
+use classbridge_domain::{Scope, TenantId};
 use classbridge_store::{now_millis, sso::NewLink, Store, StoreError};
 use rand::RngCore;
 
@@ -123,7 +123,7 @@ pub enum Consumed {
         session: String,
         lang: String,
         target: String,
-        tenant_id: i64,
+        tenant_id: TenantId,
         user_id: i64,
     },
     Used,
@@ -148,7 +148,7 @@ pub async fn consume(
     let session = random_token();
     let csrf = random_token();
     let only = only_type.map(LinkType::as_str);
-    if let Some((tenant_id, user_id, lang, target)) = store
+    if let Some(link) = store
         .consume_sso_link(
             &hash,
             &token_sha256(&session),
@@ -161,10 +161,10 @@ pub async fn consume(
     {
         return Ok(Consumed::SignedIn {
             session,
-            lang,
-            target,
-            tenant_id,
-            user_id,
+            lang: link.lang,
+            target: link.target,
+            tenant_id: link.tenant_id,
+            user_id: link.user_id,
         });
     }
     // Refused: read the link only now, to say why.

@@ -2,7 +2,7 @@
 //! LOCKED` on PostgreSQL, under SQLite's single writer), kept alive by heartbeats, and finished with their counts.
 //! Per tenant only the oldest unfinished job can be claimed, so jobs take effect in the order they were accepted.
 
-use classbridge_domain::{Scope, TenantId};
+use classbridge_domain::{JobId, JobKind, JobStatus, Scope, TenantId, UnixMillis};
 use serde_json::Value;
 
 use rusqlite::OptionalExtension;
@@ -11,22 +11,16 @@ use crate::{
     now_millis, tx::on_tx, Page, PageRequest, PointReads, Store, StoreError, StoreResult, StoreTx,
 };
 
-pub const QUEUED: &str = "queued";
-pub const RUNNING: &str = "running";
-pub const SUCCEEDED: &str = "succeeded";
-pub const FAILED: &str = "failed";
-pub const NEEDS_FORCE: &str = "needs_force";
-
 /// Payload bytes per stored chunk.
 pub const PAYLOAD_CHUNK_BYTES: usize = 1024 * 1024;
 
 /// A job as the partner reads it.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Job {
-    pub id: String,
-    pub tenant_id: i64,
-    pub kind: String,
-    pub status: String,
+    pub id: JobId,
+    pub tenant_id: TenantId,
+    pub kind: JobKind,
+    pub status: JobStatus,
     pub options: String,
     pub payload_bytes: i64,
     pub items_total: i64,
@@ -34,9 +28,9 @@ pub struct Job {
     pub counts: String,
     pub errors: String,
     pub attempts: i64,
-    pub accepted_at: i64,
-    pub started_at: Option<i64>,
-    pub finished_at: Option<i64>,
+    pub accepted_at: UnixMillis,
+    pub started_at: Option<UnixMillis>,
+    pub finished_at: Option<UnixMillis>,
 }
 
 pub(crate) const JOB_COLUMNS: &str =
@@ -46,12 +40,62 @@ pub(crate) const JOB_COLUMNS: &str =
 /// What a new job is.
 #[derive(Debug, Clone)]
 pub struct NewJob {
-    pub id: String,
-    pub kind: String,
+    pub id: JobId,
+    pub kind: JobKind,
     pub options: Value,
     pub payload_bytes: i64,
     pub payload_sha256: String,
     pub items_total: i64,
+}
+
+/// A job just inserted in an open transaction: its payload chunks go in through it, so they cannot be added to
+/// another tenant's job.
+#[derive(Debug, Clone)]
+pub struct InsertedJob {
+    id: JobId,
+    tenant_id: TenantId,
+}
+
+impl InsertedJob {
+    pub fn id(&self) -> &JobId {
+        &self.id
+    }
+
+    pub fn tenant_id(&self) -> TenantId {
+        self.tenant_id
+    }
+}
+
+/// A claimed job and the lease this worker holds on it. Only `claim_next_job` makes one, so the calls that keep,
+/// record, finish or give back a job can only name a job this worker claimed (and carry its tenant).
+#[derive(Debug, Clone)]
+pub struct JobLease {
+    job_id: JobId,
+    tenant_id: TenantId,
+    owner: String,
+}
+
+impl JobLease {
+    pub fn job_id(&self) -> &JobId {
+        &self.job_id
+    }
+
+    /// The tenant whose job this is (from the job's row).
+    pub fn tenant_id(&self) -> TenantId {
+        self.tenant_id
+    }
+
+    /// The worker holding the lease.
+    pub fn owner(&self) -> &str {
+        &self.owner
+    }
+}
+
+/// A job a worker claimed, with its lease.
+#[derive(Debug, Clone)]
+pub struct ClaimedJob {
+    pub job: Job,
+    pub lease: JobLease,
 }
 
 /// A remembered answer for an `Idempotency-Key`.
@@ -72,7 +116,7 @@ impl Store {
         scope: Scope,
         job: &NewJob,
         idempotency: Option<(&str, &str, i64, &str)>,
-    ) -> StoreResult<()> {
+    ) -> StoreResult<InsertedJob> {
         let tenant_id = scope.tenant_id();
         let now = now_millis();
         let sql = "INSERT INTO jobs (id, tenant_id, kind, status, options, payload_bytes, payload_sha256, items_total, \
@@ -84,7 +128,7 @@ impl Store {
                 .bind(&job.id)
                 .bind(tenant_id.get())
                 .bind(&job.kind)
-                .bind(QUEUED)
+                .bind(JobStatus::Queued)
                 .bind(job.options.to_string())
                 .bind(job.payload_bytes)
                 .bind(&job.payload_sha256)
@@ -105,19 +149,23 @@ impl Store {
                     .await?;
             }
         });
-        Ok(())
+        Ok(InsertedJob {
+            id: job.id.clone(),
+            tenant_id,
+        })
     }
 
+    /// Adds one chunk of the payload of a job inserted in the same open transaction.
     pub async fn insert_payload_chunk(
         &self,
         tx: &mut StoreTx,
-        job_id: &str,
+        job: &InsertedJob,
         sequence: i64,
         data: &[u8],
     ) -> StoreResult<()> {
         let sql = "INSERT INTO job_payload_chunks (job_id, sequence, data) VALUES ($1, $2, $3)";
         on_tx!(tx, conn, Db => {
-            sqlx::query(sql).bind(job_id).bind(sequence).bind(data).execute(&mut *conn).await?;
+            sqlx::query(sql).bind(&job.id).bind(sequence).bind(data).execute(&mut *conn).await?;
         });
         Ok(())
     }
@@ -143,7 +191,14 @@ impl Store {
 
     /// Claims the next job a worker may run: per tenant the oldest unfinished one, when it is queued or its
     /// lease has expired (its worker died). Returns it with the lease taken by `owner`.
-    pub async fn claim_next_job(&self, owner: &str, lease_ms: i64) -> StoreResult<Option<Job>> {
+    ///
+    /// Not tenant-scoped: the queue's workers serve every tenant; the claimed job carries its tenant, and the
+    /// calls that follow take its `JobLease`.
+    pub async fn claim_next_job(
+        &self,
+        owner: &str,
+        lease_ms: i64,
+    ) -> StoreResult<Option<ClaimedJob>> {
         let candidates = "SELECT j.id FROM jobs j \
              WHERE (j.status = 'queued' OR (j.status = 'running' AND j.lease_expires_at < $1)) \
              AND NOT EXISTS (SELECT 1 FROM jobs e WHERE e.tenant_id = j.tenant_id \
@@ -187,19 +242,29 @@ impl Store {
             }
         });
         tx.commit().await?;
-        Ok(claimed)
+        Ok(claimed.map(|job| ClaimedJob {
+            lease: JobLease {
+                job_id: job.id.clone(),
+                tenant_id: job.tenant_id,
+                owner: owner.to_owned(),
+            },
+            job,
+        }))
     }
 
     /// Extends the lease; `false` when the job is no longer this worker's (the lease expired and another took it).
-    pub async fn heartbeat_job(
-        &self,
-        job_id: &str,
-        owner: &str,
-        lease_ms: i64,
-    ) -> StoreResult<bool> {
-        let sql = "UPDATE jobs SET lease_expires_at = $3 WHERE id = $1 AND lease_owner = $2 AND status = 'running'";
+    pub async fn heartbeat_job(&self, lease: &JobLease, lease_ms: i64) -> StoreResult<bool> {
+        let sql = "UPDATE jobs SET lease_expires_at = $4 \
+                   WHERE tenant_id = $1 AND id = $2 AND lease_owner = $3 AND status = 'running'";
         let updated = in_transaction!(self, tx => {
-            sqlx::query(sql).bind(job_id).bind(owner).bind(now_millis() + lease_ms).execute(&mut *tx).await?.rows_affected()
+            sqlx::query(sql)
+                .bind(lease.tenant_id)
+                .bind(&lease.job_id)
+                .bind(&lease.owner)
+                .bind(now_millis() + lease_ms)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected()
         });
         Ok(updated == 1)
     }
@@ -209,14 +274,22 @@ impl Store {
     pub async fn record_job_progress(
         &self,
         tx: &mut StoreTx,
-        job_id: &str,
-        owner: &str,
+        lease: &JobLease,
         items_done: i64,
         counts: &Value,
     ) -> StoreResult<()> {
-        let sql = "UPDATE jobs SET items_done = $3, counts = $4 WHERE id = $1 AND lease_owner = $2 AND status = 'running'";
+        let sql = "UPDATE jobs SET items_done = $4, counts = $5 \
+                   WHERE tenant_id = $1 AND id = $2 AND lease_owner = $3 AND status = 'running'";
         let updated = on_tx!(tx, conn, Db => {
-            sqlx::query(sql).bind(job_id).bind(owner).bind(items_done).bind(counts.to_string()).execute(&mut *conn).await?.rows_affected()
+            sqlx::query(sql)
+                .bind(lease.tenant_id)
+                .bind(&lease.job_id)
+                .bind(&lease.owner)
+                .bind(items_done)
+                .bind(counts.to_string())
+                .execute(&mut *conn)
+                .await?
+                .rows_affected()
         });
         if updated == 1 {
             Ok(())
@@ -228,18 +301,19 @@ impl Store {
     /// Ends a job with its final status, counts and errors, if this worker still holds it.
     pub async fn finish_job(
         &self,
-        job_id: &str,
-        owner: &str,
-        status: &str,
+        lease: &JobLease,
+        status: JobStatus,
         counts: &Value,
         errors: &Value,
     ) -> StoreResult<bool> {
-        let sql = "UPDATE jobs SET status = $3, counts = $4, errors = $5, finished_at = $6, lease_owner = NULL, \
-                   lease_expires_at = NULL WHERE id = $1 AND lease_owner = $2 AND status = 'running'";
+        let sql = "UPDATE jobs SET status = $4, counts = $5, errors = $6, finished_at = $7, lease_owner = NULL, \
+                   lease_expires_at = NULL \
+                   WHERE tenant_id = $1 AND id = $2 AND lease_owner = $3 AND status = 'running'";
         let updated = in_transaction!(self, tx => {
             sqlx::query(sql)
-                .bind(job_id)
-                .bind(owner)
+                .bind(lease.tenant_id)
+                .bind(&lease.job_id)
+                .bind(&lease.owner)
                 .bind(status)
                 .bind(counts.to_string())
                 .bind(errors.to_string())
@@ -252,20 +326,30 @@ impl Store {
     }
 
     /// Gives up a lease at shutdown so that another worker can take the job at once.
-    pub async fn release_job(&self, job_id: &str, owner: &str) -> StoreResult<()> {
-        let sql = "UPDATE jobs SET lease_expires_at = 0 WHERE id = $1 AND lease_owner = $2 AND status = 'running'";
+    pub async fn release_job(&self, lease: &JobLease) -> StoreResult<()> {
+        let sql = "UPDATE jobs SET lease_expires_at = 0 \
+                   WHERE tenant_id = $1 AND id = $2 AND lease_owner = $3 AND status = 'running'";
         in_transaction!(self, tx => {
-            sqlx::query(sql).bind(job_id).bind(owner).execute(&mut *tx).await?;
+            sqlx::query(sql)
+                .bind(lease.tenant_id)
+                .bind(&lease.job_id)
+                .bind(&lease.owner)
+                .execute(&mut *tx)
+                .await?;
         });
         Ok(())
     }
 
-    /// One chunk of a job's payload, by sequence number from 0.
-    pub async fn payload_chunk(&self, job_id: &str, sequence: i64) -> StoreResult<Option<Vec<u8>>> {
+    /// One chunk of the payload of the job this worker claimed, by sequence number from 0.
+    pub async fn payload_chunk(
+        &self,
+        lease: &JobLease,
+        sequence: i64,
+    ) -> StoreResult<Option<Vec<u8>>> {
         let sql = "SELECT data FROM job_payload_chunks WHERE job_id = $1 AND sequence = $2";
-        Ok(
-            on_reader!(self, pool => sqlx::query_scalar(sql).bind(job_id).bind(sequence).fetch_optional(pool).await?),
-        )
+        Ok(on_reader!(self, pool => {
+            sqlx::query_scalar(sql).bind(&lease.job_id).bind(sequence).fetch_optional(pool).await?
+        }))
     }
 
     /// One job in the scope (of a branch: those its credentials made).
@@ -277,7 +361,7 @@ impl Store {
                 crate::branch_scope::tagged_condition(scope, "branch_partner_id")
             );
             return Ok(
-                on_reader!(self, pool => sqlx::query_as(&sql).bind(tenant_id.get()).bind(job_id).fetch_optional(pool).await?),
+                on_reader!(self, pool => sqlx::query_as(&sql).bind(tenant_id).bind(job_id).fetch_optional(pool).await?),
             );
         }
         let points = match &self.point_reads {
@@ -292,11 +376,19 @@ impl Store {
                     "SELECT {JOB_COLUMNS} FROM jobs WHERE tenant_id = $1 AND id = $2"
                 ))?
                 .query_row((tenant_id.get(), job_id), |row| {
+                    let status: String = row.get(3)?;
                     Ok(Job {
-                        id: row.get(0)?,
-                        tenant_id: row.get(1)?,
-                        kind: row.get(2)?,
-                        status: row.get(3)?,
+                        id: JobId::new(row.get::<_, String>(0)?),
+                        // The row was found by this tenant.
+                        tenant_id,
+                        kind: JobKind::parse(&row.get::<_, String>(2)?),
+                        status: JobStatus::parse(&status).ok_or_else(|| {
+                            rusqlite::Error::FromSqlConversionFailure(
+                                3,
+                                rusqlite::types::Type::Text,
+                                format!("`{status}` is not a job status").into(),
+                            )
+                        })?,
                         options: row.get(4)?,
                         payload_bytes: row.get(5)?,
                         items_total: row.get(6)?,
@@ -304,9 +396,9 @@ impl Store {
                         counts: row.get(8)?,
                         errors: row.get(9)?,
                         attempts: row.get(10)?,
-                        accepted_at: row.get(11)?,
-                        started_at: row.get(12)?,
-                        finished_at: row.get(13)?,
+                        accepted_at: UnixMillis::new(row.get(11)?),
+                        started_at: row.get::<_, Option<i64>>(12)?.map(UnixMillis::new),
+                        finished_at: row.get::<_, Option<i64>>(13)?.map(UnixMillis::new),
                     })
                 })
                 .optional()
@@ -317,7 +409,7 @@ impl Store {
     pub async fn list_jobs(
         &self,
         scope: Scope,
-        status: Option<&str>,
+        status: Option<JobStatus>,
         page: PageRequest,
     ) -> StoreResult<Page<Job>> {
         let tenant_id = scope.tenant_id();
@@ -348,12 +440,16 @@ impl Store {
     }
 
     /// Jobs by status across tenants, for the metrics.
+    ///
+    /// Not tenant-scoped: the operator's metrics count the whole queue.
     pub async fn count_jobs_by_status(&self) -> StoreResult<Vec<(String, i64)>> {
         let sql = "SELECT status, COUNT(*) FROM jobs GROUP BY status";
         Ok(on_reader!(self, pool => sqlx::query_as(sql).fetch_all(pool).await?))
     }
 
     /// Age in milliseconds of the oldest queued job (0 when none waits).
+    ///
+    /// Not tenant-scoped: the operator's metrics watch the whole queue.
     pub async fn queue_lag_ms(&self) -> StoreResult<i64> {
         let sql = "SELECT MIN(accepted_at) FROM jobs WHERE status = 'queued'";
         let oldest: Option<i64> =
@@ -363,6 +459,8 @@ impl Store {
 
     /// Deletes payloads of jobs finished before `payload_before`, finished jobs before `job_before`, and idempotency
     /// answers older than `idempotency_before`.
+    ///
+    /// Not tenant-scoped: retention applies to every tenant alike, run by the queue's worker.
     pub async fn purge_jobs(
         &self,
         payload_before: i64,

@@ -9,6 +9,8 @@ use crate::{tx::on_tx, Store, StoreError, StoreResult};
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct AttemptRow {
     pub id: i64,
+    /// The tenant the attempt belongs to: the writes that follow take it from here.
+    pub tenant_id: TenantId,
     pub learning_path_id: i64,
     pub user_id: i64,
     pub number: i64,
@@ -23,7 +25,7 @@ pub struct AttemptRow {
 }
 
 const COLUMNS: &str =
-    "id, learning_path_id, user_id, number, seed, hidden, started_at, expires_at, submitted_at, \
+    "id, tenant_id, learning_path_id, user_id, number, seed, hidden, started_at, expires_at, submitted_at, \
      score, submission, rubric";
 
 /// One reading of an attempt.
@@ -65,8 +67,9 @@ impl Store {
         let mut tx = self.begin().await?;
         let existing: Vec<AttemptRow> = on_tx!(&mut tx, conn, Db => {
             sqlx::query_as(&format!(
-                "SELECT {COLUMNS} FROM lab_attempts WHERE learning_path_id = $1 AND user_id = $2 ORDER BY number"))
-                .bind(new.learning_path_id).bind(new.user_id).fetch_all(&mut *conn).await?
+                "SELECT {COLUMNS} FROM lab_attempts WHERE tenant_id = $1 AND learning_path_id = $2 AND user_id = $3 \
+                 ORDER BY number"))
+                .bind(tenant_id).bind(new.learning_path_id).bind(new.user_id).fetch_all(&mut *conn).await?
         });
         if let Some(open) = existing
             .iter()
@@ -127,9 +130,11 @@ impl Store {
     }
 
     /// Adds reading `position` (the attempt's reading count when it was computed) to an open attempt: `Ok(false)`
-    /// when the attempt was submitted meanwhile, a `Conflict` when another reading took that position first.
+    /// when the attempt was submitted meanwhile (or is not the tenant's), a `Conflict` when another reading took that
+    /// position first.
     pub async fn add_reading(
         &self,
+        tenant_id: TenantId,
         attempt_id: i64,
         position: i64,
         setup: &str,
@@ -138,8 +143,8 @@ impl Store {
     ) -> StoreResult<bool> {
         let mut tx = self.begin().await?;
         let open: Option<i64> = on_tx!(&mut tx, conn, Db => {
-            sqlx::query_scalar("SELECT id FROM lab_attempts WHERE id = $1 AND submitted_at IS NULL")
-                .bind(attempt_id).fetch_optional(&mut *conn).await?
+            sqlx::query_scalar("SELECT id FROM lab_attempts WHERE tenant_id = $1 AND id = $2 AND submitted_at IS NULL")
+                .bind(tenant_id).bind(attempt_id).fetch_optional(&mut *conn).await?
         });
         if open.is_none() {
             return Ok(false);
@@ -153,11 +158,12 @@ impl Store {
         Ok(true)
     }
 
-    /// The number of readings an attempt has (the index the next one gets).
-    pub async fn reading_count(&self, attempt_id: i64) -> StoreResult<i64> {
+    /// The number of readings an attempt of the tenant has (the index the next one gets).
+    pub async fn reading_count(&self, tenant_id: TenantId, attempt_id: i64) -> StoreResult<i64> {
+        let sql = "SELECT COUNT(*) FROM lab_readings r JOIN lab_attempts a ON a.id = r.attempt_id \
+                   WHERE a.tenant_id = $1 AND r.attempt_id = $2";
         Ok(on_reader!(self, pool => {
-            sqlx::query_scalar("SELECT COUNT(*) FROM lab_readings WHERE attempt_id = $1")
-                .bind(attempt_id).fetch_one(pool).await?
+            sqlx::query_scalar(sql).bind(tenant_id).bind(attempt_id).fetch_one(pool).await?
         }))
     }
 
@@ -169,9 +175,10 @@ impl Store {
         }))
     }
 
-    /// Records the graded submission of an open attempt; `NotFound` when it was already submitted.
+    /// Records the graded submission of an open attempt of the tenant; `NotFound` when it was already submitted.
     pub async fn submit_attempt(
         &self,
+        tenant_id: TenantId,
         attempt_id: i64,
         submission: &str,
         score: i64,
@@ -180,11 +187,11 @@ impl Store {
     ) -> StoreResult<AttemptRow> {
         let sql = format!(
             "UPDATE lab_attempts SET submission = $2, score = $3, rubric = $4, submitted_at = $5 \
-             WHERE id = $1 AND submitted_at IS NULL RETURNING {COLUMNS}"
+             WHERE id = $1 AND tenant_id = $6 AND submitted_at IS NULL RETURNING {COLUMNS}"
         );
         let row: Option<AttemptRow> = in_transaction!(self, tx => {
             sqlx::query_as(&sql).bind(attempt_id).bind(submission).bind(score).bind(rubric).bind(submitted_at)
-                .fetch_optional(&mut *tx).await?
+                .bind(tenant_id).fetch_optional(&mut *tx).await?
         });
         row.ok_or(StoreError::NotFound)
     }

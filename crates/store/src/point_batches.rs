@@ -177,7 +177,7 @@ impl PointBatches {
                         .await?;
                     Ok(rows
                         .into_iter()
-                        .map(|row| (row.tenant_id, row.id.clone(), row))
+                        .map(|row| (row.tenant_id.get(), row.id.as_str().to_owned(), row))
                         .collect())
                 })
             }),

@@ -18,7 +18,7 @@ pub struct NewLink<'a> {
 /// A link as stored, with its tenant's slug (for the Host check before consuming it).
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct LinkRow {
-    pub tenant_id: i64,
+    pub tenant_id: TenantId,
     pub tenant_slug: String,
     pub user_id: i64,
     pub link_type: String,
@@ -33,7 +33,7 @@ pub struct LinkRow {
 /// A live session and the person it signs in.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct SessionRow {
-    pub tenant_id: i64,
+    pub tenant_id: TenantId,
     pub tenant_slug: String,
     pub tenant_name: String,
     pub user_id: i64,
@@ -42,6 +42,15 @@ pub struct SessionRow {
     pub lang: String,
     pub csrf_token: String,
     pub last_seen_at: i64,
+}
+
+/// A link just used: whose it is and the session it opened.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ConsumedLink {
+    pub tenant_id: TenantId,
+    pub user_id: i64,
+    pub lang: String,
+    pub target: String,
 }
 
 /// Sessions end after this long without a request.
@@ -72,6 +81,10 @@ impl Store {
         done.await.map_err(|_| stopped())?
     }
 
+    /// The link with this token hash, to say why it was refused.
+    ///
+    /// Not tenant-scoped: the authentication path; the secret token's hash is how the link's tenant is found (its
+    /// slug comes back for the Host check).
     pub async fn find_sso_link(&self, token_sha256: &str) -> StoreResult<Option<LinkRow>> {
         let sql = "SELECT l.tenant_id, t.slug AS tenant_slug, l.user_id, l.link_type, l.lang, l.target, l.expires_at, l.used_at, \
                    (t.disabled_at IS NOT NULL) AS tenant_disabled FROM sso_links l JOIN tenants t ON t.id = l.tenant_id WHERE l.token_sha256 = $1";
@@ -84,6 +97,9 @@ impl Store {
     /// (another tenant's host, another link type), already used, expired, its person is no longer active or its
     /// tenant is disabled
     /// (nothing is written then). One statement decides, so racing requests (on any node) get one session.
+    ///
+    /// Not tenant-scoped: the authentication path; the secret token's hash finds the link and its tenant, which the
+    /// request's host (`host_slug`) must name.
     pub async fn consume_sso_link(
         &self,
         token_sha256: &str,
@@ -92,7 +108,7 @@ impl Store {
         kind: &str,
         host_slug: Option<&str>,
         link_type: Option<&str>,
-    ) -> StoreResult<Option<(i64, i64, String, String)>> {
+    ) -> StoreResult<Option<ConsumedLink>> {
         // A lesson link (`lesson:{id}`, ClassIn's getLoginLinked) works more than once until it expires, and the
         // session it opens is of that lesson only (its kind is the link's target).
         let consume = "UPDATE sso_links SET used_at = $2 WHERE token_sha256 = $1 \
@@ -106,13 +122,14 @@ impl Store {
                     VALUES ($1, $2, $3, $4, $5, $6, $7, $7)";
         let opened = in_transaction!(self, tx => {
             let now = now_millis();
-            let consumed: Option<(i64, i64, String, String)> = sqlx::query_as(consume)
+            let consumed: Option<ConsumedLink> = sqlx::query_as(consume)
                 .bind(token_sha256).bind(now).bind(host_slug).bind(link_type)
                 .fetch_optional(&mut *tx).await?;
-            if let Some((tenant_id, user_id, lang, target)) = &consumed {
-                let kind = if target.starts_with("lesson:") { target.as_str() } else { kind };
+            if let Some(link) = &consumed {
+                let kind = if link.target.starts_with("lesson:") { link.target.as_str() } else { kind };
                 sqlx::query(open)
-                    .bind(session_sha256).bind(tenant_id).bind(user_id).bind(kind).bind(lang).bind(csrf_token).bind(now)
+                    .bind(session_sha256).bind(link.tenant_id).bind(link.user_id).bind(kind).bind(&link.lang)
+                    .bind(csrf_token).bind(now)
                     .execute(&mut *tx).await?;
             }
             consumed
@@ -121,6 +138,9 @@ impl Store {
     }
 
     /// The live session with this id hash (not ended, not idle too long, its person active); notes the visit.
+    ///
+    /// Not tenant-scoped: the authentication path; the secret session id's hash is how the session's tenant is
+    /// found (the caller checks the request's host against its slug).
     pub async fn find_session(&self, session_sha256: &str) -> StoreResult<Option<SessionRow>> {
         let sql = "SELECT s.tenant_id, t.slug AS tenant_slug, t.name AS tenant_name, s.user_id, u.name AS user_name, \
                    s.kind, s.lang, s.csrf_token, s.last_seen_at \
@@ -143,13 +163,24 @@ impl Store {
         Ok(session)
     }
 
-    pub async fn set_session_lang(&self, session_sha256: &str, lang: &str) -> StoreResult<()> {
+    /// Sets the language of a session of the tenant.
+    pub async fn set_session_lang(
+        &self,
+        tenant_id: TenantId,
+        session_sha256: &str,
+        lang: &str,
+    ) -> StoreResult<()> {
+        let sql = "UPDATE web_sessions SET lang = $3 WHERE tenant_id = $1 AND id_sha256 = $2";
         in_transaction!(self, tx => {
-            sqlx::query("UPDATE web_sessions SET lang = $2 WHERE id_sha256 = $1").bind(session_sha256).bind(lang).execute(&mut *tx).await?;
+            sqlx::query(sql).bind(tenant_id).bind(session_sha256).bind(lang).execute(&mut *tx).await?;
         });
         Ok(())
     }
 
+    /// Ends the session with this id hash.
+    ///
+    /// Not tenant-scoped: the authentication path; the secret session id's hash names one session, and a browser's
+    /// previous session is ended on a new sign-in whatever tenant it was of.
     pub async fn end_session(&self, session_sha256: &str) -> StoreResult<()> {
         in_transaction!(self, tx => {
             sqlx::query("UPDATE web_sessions SET ended_at = $2 WHERE id_sha256 = $1 AND ended_at IS NULL")

@@ -203,12 +203,11 @@ async fn accept_mirror(
         status_url: format!("/api/v2/mirror-data/jobs/{job_id}"),
     };
     let new_job = NewJob {
-        id: job_id.clone(),
+        id: classbridge_domain::JobId::new(job_id.clone()),
         kind: match kind {
             MirrorKind::Branches => KIND_BRANCHES,
             MirrorKind::Simple => KIND_SIMPLE,
-        }
-        .into(),
+        },
         options: serde_json::to_value(MirrorJobOptions { force, form }).unwrap_or_default(),
         payload_bytes: checked.stored_bytes as i64,
         payload_sha256: body_sha256.clone(),
@@ -219,7 +218,7 @@ async fn accept_mirror(
     let idempotency = idempotency_key
         .as_deref()
         .map(|key| (key, body_sha256.as_str(), 202_i64, answer_text.as_str()));
-    match state
+    let inserted = match state
         .store
         .insert_job(&mut tx, partner.scope(), &new_job, idempotency)
         .await
@@ -230,7 +229,7 @@ async fn accept_mirror(
             ))
         }
         other => other?,
-    }
+    };
     let mut file = payload.reopen().map_err(ApiError::internal)?;
     file.seek(SeekFrom::Start(0)).map_err(ApiError::internal)?;
     let mut sequence = 0;
@@ -242,7 +241,7 @@ async fn accept_mirror(
         }
         state
             .store
-            .insert_payload_chunk(&mut tx, &job_id, sequence, &chunk[..filled])
+            .insert_payload_chunk(&mut tx, &inserted, sequence, &chunk[..filled])
             .await?;
         sequence += 1;
     }
@@ -381,8 +380,6 @@ pub async fn get_job(
     }
 }
 
-const STATUSES: [&str; 5] = ["queued", "running", "succeeded", "failed", "needs_force"];
-
 /// The tenant's mirror jobs, newest first, optionally by `status`.
 #[utoipa::path(get, path = "/api/v2/mirror-data/jobs", tag = "mirror", operation_id = "list_jobs", security(("token" = [])),
     params(("status" = Option<super::mirror_bodies::JobStatus>, Query, description = "Only jobs in this status"), Paging),
@@ -398,14 +395,19 @@ pub async fn list_jobs(
         .iter()
         .find(|(key, _)| key == "status")
         .map(|(_, value)| value.as_str());
-    if let Some(status) = status {
-        if !STATUSES.contains(&status) {
-            return Err(ApiError::validation(
+    let status = match status {
+        Some(text) => Some(classbridge_domain::JobStatus::parse(text).ok_or_else(|| {
+            let names: Vec<&str> = classbridge_domain::JobStatus::ALL
+                .iter()
+                .map(|status| status.as_str())
+                .collect();
+            ApiError::validation(
                 "status",
-                format!("The status must be one of: {}.", STATUSES.join(", ")),
-            ));
-        }
-    }
+                format!("The status must be one of: {}.", names.join(", ")),
+            )
+        })?),
+        None => None,
+    };
     let page = state
         .store
         .list_jobs(partner.scope(), status, paging.request)

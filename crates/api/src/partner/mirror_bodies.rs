@@ -277,12 +277,12 @@ impl<'a> From<&'a classbridge_store::jobs::Job> for JobJson<'a> {
             }
         };
         Self {
-            id: &job.id,
-            kind: &job.kind,
-            status: &job.status,
-            accepted_at: Rfc3339(job.accepted_at),
-            started_at: job.started_at.map(Rfc3339),
-            finished_at: job.finished_at.map(Rfc3339),
+            id: job.id.as_str(),
+            kind: job.kind.as_str(),
+            status: job.status.as_str(),
+            accepted_at: Rfc3339(job.accepted_at.millis()),
+            started_at: job.started_at.map(|at| Rfc3339(at.millis())),
+            finished_at: job.finished_at.map(|at| Rfc3339(at.millis())),
             progress,
             counts,
             errors,

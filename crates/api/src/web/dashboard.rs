@@ -7,7 +7,6 @@ use axum::{
     http::StatusCode,
     response::{IntoResponse, Response},
 };
-use classbridge_domain::TenantId;
 use classbridge_store::{classin::reads::LessonFilter, roster, PageRequest};
 use maud::html;
 
@@ -40,7 +39,7 @@ async fn render(state: &AppState, session: &WebSession) -> Result<Response, ApiE
         )
             .into_response());
     }
-    let tenant = TenantId::from_row(session.row.tenant_id);
+    let tenant = session.row.tenant_id;
     let branches = roster::list_branches(
         &state.store,
         tenant,
@@ -125,7 +124,7 @@ async fn render(state: &AppState, session: &WebSession) -> Result<Response, ApiE
             @if jobs.items.is_empty() { p class="muted" { (lang.t(Key::Nothing)) } } @else {
                 table {
                     thead { tr { th scope="col" { (lang.t(Key::Accepted)) } th scope="col" { (lang.t(Key::Status)) } th scope="col" { (lang.t(Key::Changes)) } } }
-                    tbody { @for job in &jobs.items { tr { td { (rfc3339(job.accepted_at)) } td { (job.status) } td { (changes(&job.counts)) } } } }
+                    tbody { @for job in &jobs.items { tr { td { (rfc3339(job.accepted_at.millis())) } td { (job.status) } td { (changes(&job.counts)) } } } }
                 }
             }
         }

@@ -8,7 +8,6 @@ use axum::{
     extract::State,
     response::{Html, IntoResponse, Response},
 };
-use classbridge_domain::TenantId;
 use classbridge_service::classin::lessons::LOCK_SECONDS;
 use classbridge_store::home::{Place, Teaching};
 use maud::{html, Markup};
@@ -34,7 +33,7 @@ pub async fn home(State(state): State<AppState>, session: WebSession) -> Respons
 
 async fn render(state: &AppState, session: &WebSession) -> Result<Html<String>, ApiError> {
     let lang = session.lang();
-    let tenant = TenantId::from_row(session.row.tenant_id);
+    let tenant = session.row.tenant_id;
     let user = session.row.user_id;
     let roles = state
         .store

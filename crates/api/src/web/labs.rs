@@ -9,7 +9,6 @@ use axum::{
     response::{IntoResponse, Redirect, Response},
     Form, Json,
 };
-use classbridge_domain::TenantId;
 use classbridge_service::labs::{self, AttemptStatus, LabRefusal};
 use classbridge_store::{lab_attempts::AttemptRow, learning_paths::LearningPathRow};
 use serde::Serialize;
@@ -209,7 +208,7 @@ pub async fn start(
         return forbidden(&session);
     }
     let lang = session.lang();
-    let tenant = TenantId::from_row(session.row.tenant_id);
+    let tenant = session.row.tenant_id;
     let user = session.row.user_id;
     let Ok(path_id) = path_id.parse::<i64>() else {
         return not_found(lang);
@@ -234,7 +233,7 @@ async fn tenant_attempt(
     session: &WebSession,
     attempt_id: &str,
 ) -> Result<Option<(AttemptRow, LearningPathRow)>, ApiError> {
-    let tenant = TenantId::from_row(session.row.tenant_id);
+    let tenant = session.row.tenant_id;
     let Ok(id) = attempt_id.parse::<i64>() else {
         return Ok(None);
     };

@@ -234,7 +234,7 @@ pub async fn review_page(
         return Ok(None);
     }
     let lang = session.lang();
-    let tenant = TenantId::from_row(session.row.tenant_id);
+    let tenant = session.row.tenant_id;
     let student = state
         .store
         .find_user(

@@ -107,7 +107,7 @@ impl IntoResponse for SignedOut {
 /// signing out and the language switch, and the outline page of the lesson's course, which its page links to.
 async fn lesson_session_allows(
     state: &AppState,
-    tenant_id: i64,
+    tenant_id: classbridge_domain::TenantId,
     lesson: &str,
     path: &str,
 ) -> Result<bool, Response> {
@@ -121,12 +121,7 @@ async fn lesson_session_allows(
     };
     let summary = state
         .store
-        .find_lesson_summary(
-            classbridge_domain::Scope::tenant_wide(classbridge_domain::TenantId::from_row(
-                tenant_id,
-            )),
-            lesson_id,
-        )
+        .find_lesson_summary(classbridge_domain::Scope::tenant_wide(tenant_id), lesson_id)
         .await
         .map_err(|error| crate::error::ApiError::from(error).into_response())?;
     Ok(summary.is_some_and(|summary| course == summary.lesson.course_id.to_string()))

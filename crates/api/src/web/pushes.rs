@@ -114,9 +114,7 @@ pub async fn set_push_url(
     }
     let ours = state
         .store
-        .list_classin_credentials(Some(classbridge_domain::TenantId::from_row(
-            session.row.tenant_id,
-        )))
+        .list_classin_credentials(Some(session.row.tenant_id))
         .await
         .map(|credentials| credentials.iter().any(|c| c.sid == form.sid))
         .unwrap_or(false);

@@ -229,7 +229,7 @@ pub async fn switch_language(
     let lang = Lang::parse(&form.lang).unwrap_or(session.lang());
     if let Err(error) = state
         .store
-        .set_session_lang(&session.hash, lang.code())
+        .set_session_lang(session.row.tenant_id, &session.hash, lang.code())
         .await
     {
         return ApiError::from(error).into_response();

@@ -15,16 +15,21 @@ use classbridge_domain::{
         stream_items, MirrorBranch, MirrorClass, MirrorKind, MirrorSection, MirrorSubject,
         MirrorValidator,
     },
-    TenantId,
+    JobKind, JobStatus,
 };
-use classbridge_store::{jobs::Job, RosterWrite, Store, StoreError};
+use classbridge_store::{
+    jobs::{Job, JobLease},
+    RosterWrite, Store, StoreError,
+};
 use serde::{Deserialize, Serialize};
 
 pub use apply::{apply_branch, section_name_key, ApplyScope, BranchOutcome, RemovalGuard};
 pub use counts::{JobError, MirrorCounts};
 
-pub const KIND_BRANCHES: &str = "branches";
-pub const KIND_SIMPLE: &str = "simple";
+/// The kind of a job made by a `branches` mirror.
+pub const KIND_BRANCHES: JobKind = JobKind::Branches;
+/// The kind of a job made by a `simple` mirror.
+pub const KIND_SIMPLE: JobKind = JobKind::Simple;
 
 pub use classbridge_store::classrooms::DEFAULT_BRANCH_PARTNER_ID;
 use classbridge_store::classrooms::DEFAULT_CLASS_PARTNER_ID as SIMPLE_CLASS_PARTNER_ID;
@@ -42,7 +47,7 @@ pub struct MirrorJobOptions {
 /// How a mirror job ended.
 #[derive(Debug, Clone)]
 pub struct MirrorJobEnd {
-    pub status: &'static str,
+    pub status: JobStatus,
     pub counts: MirrorCounts,
     pub errors: Vec<JobError>,
 }
@@ -106,12 +111,12 @@ fn rows_written(counts: &MirrorCounts) -> u64 {
 pub async fn run_mirror_job(
     store: &Store,
     job: &Job,
-    owner: &str,
+    lease: &JobLease,
     settings: MirrorSettings,
     still_ours: tokio::sync::watch::Receiver<bool>,
 ) -> Result<Option<MirrorJobEnd>, StoreError> {
     let options: MirrorJobOptions = serde_json::from_str(&job.options).unwrap_or_default();
-    let tenant_id = TenantId::from_row(job.tenant_id);
+    let tenant_id = lease.tenant_id();
     let kind = if job.kind == KIND_SIMPLE {
         MirrorKind::Simple
     } else {
@@ -132,7 +137,7 @@ pub async fn run_mirror_job(
     let (sender, mut receiver) = tokio::sync::mpsc::channel::<(usize, MirrorBranch)>(2);
     let reader = payload::PayloadReader::new(
         store.clone(),
-        job.id.clone(),
+        lease.clone(),
         tokio::runtime::Handle::current(),
     );
     let parser = tokio::task::spawn_blocking(move || {
@@ -165,7 +170,7 @@ pub async fn run_mirror_job(
     });
 
     let mut errors = Vec::new();
-    let mut status = classbridge_store::jobs::SUCCEEDED;
+    let mut status = JobStatus::Succeeded;
     // The planner looks at the tables again whenever the rows this job wrote have doubled.
     let mut analyse_at = ANALYSE_FIRST_ROWS;
     while let Some((position, branch)) = receiver.recv().await {
@@ -181,13 +186,7 @@ pub async fn run_mirror_job(
         match apply_branch(&mut tx, &branch, scope, guard, &mut counts).await? {
             BranchOutcome::Applied => {
                 match store
-                    .record_job_progress(
-                        &mut tx,
-                        &job.id,
-                        owner,
-                        position as i64 + 1,
-                        &counts.to_json(),
-                    )
+                    .record_job_progress(&mut tx, lease, position as i64 + 1, &counts.to_json())
                     .await
                 {
                     Err(StoreError::LeaseLost) => return Ok(None),
@@ -221,7 +220,7 @@ pub async fn run_mirror_job(
                     would_remove: Some(would_remove as u64),
                     memberships: Some(current as u64),
                 });
-                status = classbridge_store::jobs::NEEDS_FORCE;
+                status = JobStatus::NeedsForce;
                 break;
             }
         }
@@ -229,18 +228,18 @@ pub async fn run_mirror_job(
     drop(receiver);
     match parser.await {
         Ok(Ok(())) => {}
-        Ok(Err(_)) if status == classbridge_store::jobs::NEEDS_FORCE => {}
+        Ok(Err(_)) if status == JobStatus::NeedsForce => {}
         Ok(Err(message)) => {
             errors.push(JobError::of_job(format!(
                 "The stored payload could not be read: {message}"
             )));
-            status = classbridge_store::jobs::FAILED;
+            status = JobStatus::Failed;
         }
         Err(join_error) => {
             errors.push(JobError::of_job(format!(
                 "The payload reader failed: {join_error}"
             )));
-            status = classbridge_store::jobs::FAILED;
+            status = JobStatus::Failed;
         }
     }
     Ok(Some(MirrorJobEnd {

@@ -3,12 +3,12 @@
 
 use std::io::{self, Read};
 
-use classbridge_store::Store;
+use classbridge_store::{jobs::JobLease, Store};
 use tokio::runtime::Handle;
 
 pub struct PayloadReader {
     store: Store,
-    job_id: String,
+    lease: JobLease,
     runtime: Handle,
     next_sequence: i64,
     chunk: Vec<u8>,
@@ -18,10 +18,10 @@ pub struct PayloadReader {
 
 impl PayloadReader {
     /// `runtime` is the async runtime the store's pools live on; `read` must be called off its threads.
-    pub fn new(store: Store, job_id: String, runtime: Handle) -> Self {
+    pub fn new(store: Store, lease: JobLease, runtime: Handle) -> Self {
         Self {
             store,
-            job_id,
+            lease,
             runtime,
             next_sequence: 0,
             chunk: Vec::new(),
@@ -39,7 +39,7 @@ impl Read for PayloadReader {
             }
             let next = self
                 .runtime
-                .block_on(self.store.payload_chunk(&self.job_id, self.next_sequence))
+                .block_on(self.store.payload_chunk(&self.lease, self.next_sequence))
                 .map_err(io::Error::other)?;
             match next {
                 Some(chunk) => {
