@@ -27,7 +27,7 @@ pub struct PartnerCredential {
 #[derive(sqlx::FromRow)]
 struct PartnerCredentialRow {
     id: i64,
-    tenant_id: i64,
+    tenant_id: TenantId,
     name: String,
     referer_origin: String,
     token_sha256: String,
@@ -46,7 +46,7 @@ impl From<PartnerCredentialRow> for PartnerCredential {
     fn from(row: PartnerCredentialRow) -> Self {
         Self {
             id: CredentialId(row.id),
-            tenant_id: TenantId::from_row(row.tenant_id),
+            tenant_id: row.tenant_id,
             name: row.name,
             referer_origin: row.referer_origin,
             token_sha256: row.token_sha256,
@@ -147,6 +147,8 @@ impl Store {
 
     /// The credential whose token hashes to `token_sha256`, with its tenant: revoked ones too, so that the caller
     /// can count the refusal.
+    ///
+    /// Not tenant-scoped: the authentication path; the secret token's hash is how the request's tenant is found.
     pub async fn find_partner_credential_by_token(
         &self,
         token_sha256: &str,
@@ -173,6 +175,9 @@ impl Store {
     }
 
     /// The credential generation (see `BUMP_GENERATION`).
+    ///
+    /// Not tenant-scoped: one counter for the whole server (`credential_generation` has one row), read by every
+    /// node's credential cache.
     pub async fn credential_generation(&self) -> StoreResult<i64> {
         let sql = "SELECT value FROM credential_generation WHERE id = 1";
         Ok(on_reader!(self, pool => sqlx::query_scalar(sql).fetch_one(pool).await?))
@@ -193,6 +198,8 @@ impl Store {
         Ok(rows.into_iter().map(PartnerCredential::from).collect())
     }
 
+    /// Not tenant-scoped: the id is the credential the request authenticated with (from the authentication path,
+    /// never from the request), or the operator's.
     pub async fn find_partner_credential(
         &self,
         id: CredentialId,
@@ -205,6 +212,8 @@ impl Store {
 
     /// Revokes a credential; refused from the next request on, on every node (caches are told through the
     /// credential generation).
+    ///
+    /// Not tenant-scoped: the operator's CLI, which names credentials of any tenant by id.
     pub async fn revoke_partner_credential(
         &self,
         id: CredentialId,
@@ -222,6 +231,8 @@ impl Store {
     }
 
     /// Replaces a live credential's token: the old token is refused at once.
+    ///
+    /// Not tenant-scoped: the operator's CLI, which names credentials of any tenant by id.
     pub async fn rotate_partner_credential(
         &self,
         id: CredentialId,
@@ -247,6 +258,9 @@ impl Store {
     }
 
     /// Adds counted calls to the stored counters, all credentials in one transaction.
+    ///
+    /// Not tenant-scoped: flushes the counters of every authenticated credential (of any tenant) at once; the ids
+    /// come from the authentication path.
     pub async fn record_credential_usage(
         &self,
         usage: &[(CredentialId, CredentialUsage)],
@@ -297,11 +311,14 @@ impl Store {
     }
 
     /// The highest SID given out so far (new SIDs count up from it).
+    ///
+    /// Not tenant-scoped: SIDs are unique across the server (ClassIn names a school by its SID alone).
     pub async fn max_classin_sid(&self) -> StoreResult<Option<i64>> {
         let sql = "SELECT MAX(sid) FROM classin_credentials";
         Ok(on_reader!(self, pool => sqlx::query_scalar(sql).fetch_one(pool).await?))
     }
 
+    /// Not tenant-scoped: the authentication path of ClassIn's calls; the SID is how the school's tenant is found.
     pub async fn find_classin_credential(
         &self,
         sid: i64,
@@ -322,6 +339,7 @@ impl Store {
         }))
     }
 
+    /// Not tenant-scoped: the operator's CLI, which names ClassIn credentials of any tenant by SID.
     pub async fn revoke_classin_credential(&self, sid: i64) -> StoreResult<ClassinCredential> {
         let sql = format!(
             "UPDATE classin_credentials SET revoked_at = COALESCE(revoked_at, $2) WHERE sid = $1 \

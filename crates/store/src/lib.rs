@@ -1,7 +1,9 @@
 //! classbridge's storage: one `Store` over an embedded SQLite file or a PostgreSQL server, with the same SQL text on
 //! both wherever both accept it. Reads and writes of a tenant's people, classrooms, courses and lessons take its
-//! `TenantId` or a `Scope` (the whole tenant or one branch); some row-level helpers called only from the service do
-//! not yet (issue 12 lists them). Every roster write goes through a `RosterWrite` (`roster_write.rs`), whose commit
+//! `TenantId` or a `Scope` (the whole tenant or one branch), a `TenantTx`, or a value that carries its tenant (a
+//! claimed job's `JobLease`); a function that is legitimately not per tenant (the authentication path, the job
+//! queue's claim, the operator's CLI) says why in a doc line opening "Not tenant-scoped:". `tests/tenant_scoping.rs`
+//! checks this on the source; its `AWAITING_OTHER_HELPERS` lists the row-level helpers not converted yet. Every roster write goes through a `RosterWrite` (`roster_write.rs`), whose commit
 //! bumps the tenant's roster version and then forgets its cached counts. The two migrated schemas differ only as
 //! `migrations/schema_differences.txt` says (checked by `tests/it/schema_parity.rs`).
 
@@ -179,6 +181,8 @@ impl Store {
     }
 
     /// The database answers and every migration this build knows is applied.
+    ///
+    /// Not tenant-scoped: the readiness probe checks the database, no tenant's rows.
     pub async fn check_ready(&self) -> StoreResult<()> {
         let known = match self.kind() {
             DatabaseKind::Sqlite => connect::SQLITE_MIGRATOR.iter().count(),

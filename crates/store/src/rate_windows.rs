@@ -9,6 +9,9 @@ pub const WINDOW_MS: i64 = 60_000;
 impl Store {
     /// Takes up to `want` of the credential's `limit` calls in the window starting at `window_start` (Unix ms);
     /// returns how many it got: `want`, or 1 when fewer than `want` are left, or 0 when the window is spent.
+    ///
+    /// Not tenant-scoped: the rate limit of the credential the request authenticated with (its id comes from the
+    /// authentication path); windows are per credential.
     pub async fn take_rate_grant(
         &self,
         credential_id: i64,

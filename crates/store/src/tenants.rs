@@ -25,7 +25,7 @@ impl Tenant {
 
 #[derive(sqlx::FromRow)]
 pub(crate) struct TenantRow {
-    pub id: i64,
+    pub id: TenantId,
     pub slug: String,
     pub name: String,
     pub time_zone: String,
@@ -37,7 +37,7 @@ pub(crate) struct TenantRow {
 impl From<TenantRow> for Tenant {
     fn from(row: TenantRow) -> Self {
         Self {
-            id: TenantId::from_row(row.id),
+            id: row.id,
             slug: row.slug,
             name: row.name,
             time_zone: row.time_zone,
@@ -53,6 +53,8 @@ pub(crate) const TENANT_COLUMNS: &str =
 
 impl Store {
     /// Creates a tenant; a taken slug is a `Conflict`.
+    ///
+    /// Not tenant-scoped: the operator's CLI makes tenants.
     pub async fn create_tenant(&self, slug: &Slug, name: &str) -> StoreResult<Tenant> {
         let sql = format!(
             "INSERT INTO tenants (slug, name, created_at) VALUES ($1, $2, $3) RETURNING {TENANT_COLUMNS}"
@@ -68,6 +70,8 @@ impl Store {
         Ok(row.into())
     }
 
+    /// Not tenant-scoped: the operator's CLI and the Host check name a tenant by its slug; this is how its `TenantId`
+    /// is found.
     pub async fn find_tenant_by_slug(&self, slug: &str) -> StoreResult<Option<Tenant>> {
         let sql = format!("SELECT {TENANT_COLUMNS} FROM tenants WHERE slug = $1");
         let row: Option<TenantRow> =
@@ -75,6 +79,7 @@ impl Store {
         Ok(row.map(Tenant::from))
     }
 
+    /// Not tenant-scoped: the operator's CLI lists every tenant.
     pub async fn list_tenants(&self) -> StoreResult<Vec<Tenant>> {
         let sql = format!("SELECT {TENANT_COLUMNS} FROM tenants ORDER BY slug");
         let rows: Vec<TenantRow> =
@@ -83,6 +88,8 @@ impl Store {
     }
 
     /// Disables (or re-enables) a tenant: a disabled tenant's credentials are refused.
+    ///
+    /// Not tenant-scoped: the operator's CLI, which names a tenant by its slug.
     pub async fn set_tenant_disabled(&self, slug: &str, disabled: bool) -> StoreResult<Tenant> {
         let sql = format!(
             "UPDATE tenants SET disabled_at = CASE WHEN $2 THEN COALESCE(disabled_at, $3) ELSE NULL END \
@@ -102,6 +109,8 @@ impl Store {
     }
 
     /// Sets (or with `None` clears) the URL template of the tenant's video rooms.
+    ///
+    /// Not tenant-scoped: the operator's CLI, which names a tenant by its slug.
     pub async fn set_tenant_video_room(
         &self,
         slug: &str,
