@@ -289,7 +289,7 @@ pub async fn hash_password(password: String) -> UserResult<String> {
 }
 
 async fn apply_relations(
-    tx: &mut classbridge_store::StoreTx,
+    tx: &mut classbridge_store::TenantTx,
     scope: Scope,
     user_id: i64,
     fields: &UserFields,
@@ -387,7 +387,7 @@ pub async fn create_user(
     };
     // A roster write: its commit bumps the roster version (mirrors must not skip a branch this may have changed).
     let mut tx = RosterWrite::begin(store, tenant_id).await?;
-    let id = users::insert_user(&mut tx, tenant_id, &new)
+    let id = users::insert_user(&mut tx, &new)
         .await
         .map_err(uniqueness_error)?;
     apply_relations(&mut tx, scope, id, &fields).await?;
@@ -598,17 +598,16 @@ async fn transfer_once(
     // A roster write: its commit bumps the roster version (mirrors must not skip a branch this may have changed).
     let mut tx = RosterWrite::begin(store, tenant_id).await?;
     let ids: Vec<String> = parsed.iter().map(|(_, item)| item.lms_id.clone()).collect();
-    let known: HashMap<String, users::UserRow> =
-        users::find_users_by_lms_id(&mut tx, tenant_id, &ids)
-            .await?
-            .into_iter()
-            .filter_map(|row| row.lms_id.clone().map(|id| (id, row)))
-            .collect();
+    let known: HashMap<String, users::UserRow> = users::find_users_by_lms_id(&mut tx, &ids)
+        .await?
+        .into_iter()
+        .filter_map(|row| row.lms_id.clone().map(|id| (id, row)))
+        .collect();
     let usernames: Vec<String> = parsed
         .iter()
         .map(|(_, item)| item.username.to_lowercase())
         .collect();
-    let holders = users::find_username_holders(&mut tx, tenant_id, &usernames).await?;
+    let holders = users::find_username_holders(&mut tx, &usernames).await?;
     for (index, item) in parsed {
         let taken = holders.iter().any(|(_, name, lms_id)| {
             *name == item.username.to_lowercase() && lms_id.as_deref() != Some(item.lms_id.as_str())
@@ -666,7 +665,7 @@ async fn transfer_once(
             lms_id: Some(item.lms_id.clone()),
             ..Default::default()
         };
-        let id = users::insert_user(&mut tx, tenant_id, &new).await?;
+        let id = users::insert_user(&mut tx, &new).await?;
         users::set_roles(&mut tx, id, &[item.role.unwrap_or(ROLE_STUDENT)]).await?;
         results.push(Transferred {
             id,

@@ -7,7 +7,7 @@ use std::collections::HashSet;
 use classbridge_domain::Scope;
 use sqlx::QueryBuilder;
 
-use crate::{Store, StoreResult, StoreTx};
+use crate::{Store, StoreResult, TenantTx};
 
 /// Rows per `IN (…)` list.
 const BATCH: usize = 500;
@@ -133,10 +133,13 @@ impl Store {
     }
 }
 
-/// [`Store::is_person_in_scope`] inside a transaction.
-pub async fn is_person_in_scope_tx(tx: &mut StoreTx, scope: Scope, id: i64) -> StoreResult<bool> {
+/// [`Store::is_person_in_scope`] inside a transaction of the scope's tenant (another tenant's scope finds no one).
+pub async fn is_person_in_scope_tx(tx: &mut TenantTx, scope: Scope, id: i64) -> StoreResult<bool> {
+    if scope.tenant_id() != tx.tenant_id() {
+        return Ok(false);
+    }
     let ids = [id];
-    let rows: Vec<i64> = crate::tx::on_tx!(tx, conn, Db => {
+    let rows: Vec<i64> = crate::tx::on_tx!(tx.store_tx(), conn, Db => {
         people_query::<Db>(scope, &ids).build_query_scalar().fetch_all(&mut *conn).await?
     });
     Ok(rows.contains(&id))

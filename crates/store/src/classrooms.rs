@@ -1,12 +1,12 @@
 //! Classrooms: every section is one. Mirrored sections are read here; classrooms made through the API live in the
 //! tenant's default branch and are changed only through the API.
 
-use classbridge_domain::{Scope, TenantId};
+use classbridge_domain::{BranchId, Scope};
 
 use crate::branch_scope::sections_condition;
 
 use crate::{
-    now_millis, tx::on_tx, Page, PageRequest, RosterWrite, Store, StoreError, StoreResult, StoreTx,
+    now_millis, tx::on_tx, Page, PageRequest, RosterWrite, Store, StoreError, StoreResult, TenantTx,
 };
 
 /// The partner branch id of the tenant's default branch (simple mirrors and hand-made classrooms); no partner uses
@@ -79,10 +79,11 @@ impl Store {
     }
 }
 
-/// The default branch's class, made on first use: `(branch_id, class_id)`.
-pub async fn default_class(tx: &mut StoreTx, tenant_id: TenantId) -> StoreResult<(i64, i64)> {
+/// The transaction's tenant's default branch's class, made on first use: `(branch_id, class_id)`.
+pub async fn default_class(tx: &mut TenantTx) -> StoreResult<(i64, i64)> {
     let now = now_millis();
-    on_tx!(tx, conn, Db => {
+    let tenant_id = tx.tenant_id();
+    let (branch, class) = on_tx!(tx.store_tx(), conn, Db => {
         let branch: Option<i64> = sqlx::query_scalar("SELECT id FROM branches WHERE tenant_id = $1 AND partner_id = $2")
             .bind(tenant_id.get()).bind(DEFAULT_BRANCH_PARTNER_ID).fetch_optional(&mut *conn).await?;
         let branch = match branch {
@@ -91,16 +92,18 @@ pub async fn default_class(tx: &mut StoreTx, tenant_id: TenantId) -> StoreResult
                                         VALUES ($1, $2, 'Default branch', $3, $3) RETURNING id")
                 .bind(tenant_id.get()).bind(DEFAULT_BRANCH_PARTNER_ID).bind(now).fetch_one(&mut *conn).await?,
         };
-        let class: Option<i64> = sqlx::query_scalar("SELECT id FROM classes WHERE branch_id = $1 AND partner_id = $2")
-            .bind(branch).bind(DEFAULT_CLASS_PARTNER_ID).fetch_optional(&mut *conn).await?;
+        let class: Option<i64> = sqlx::query_scalar("SELECT id FROM classes WHERE branch_id = $1 AND partner_id = $2 AND tenant_id = $3")
+            .bind(branch).bind(DEFAULT_CLASS_PARTNER_ID).bind(tenant_id.get()).fetch_optional(&mut *conn).await?;
         let class = match class {
             Some(id) => id,
             None => sqlx::query_scalar("INSERT INTO classes (tenant_id, branch_id, partner_id, name) \
                                         VALUES ($1, $2, $3, 'Classrooms') RETURNING id")
                 .bind(tenant_id.get()).bind(branch).bind(DEFAULT_CLASS_PARTNER_ID).fetch_one(&mut *conn).await?,
         };
-        Ok((branch, class))
-    })
+        (branch, class)
+    });
+    tx.know_branch(BranchId::new(branch));
+    Ok((branch, class))
 }
 
 /// Creates a hand-made classroom in the write's tenant's default branch; a name already used there is a `Conflict`.
@@ -112,8 +115,8 @@ pub async fn create_classroom(
     name_key: &str,
 ) -> StoreResult<i64> {
     let tenant_id = write.tenant_id();
-    let tx: &mut StoreTx = write;
-    let (branch, class) = default_class(tx, tenant_id).await?;
+    let (branch, class) = default_class(write).await?;
+    let tx = write.store_tx();
     let sql = "INSERT INTO sections (tenant_id, branch_id, class_id, name, name_key, origin) \
                VALUES ($1, $2, $3, $4, $5, 'manual') RETURNING id";
     let id = on_tx!(tx, conn, Db => {
@@ -123,8 +126,8 @@ pub async fn create_classroom(
     Ok(id)
 }
 
-/// Renames a hand-made classroom in the scope (`NotFound` when there is none by that id), in a roster write of the
-/// scope's tenant.
+/// Renames a hand-made classroom in the scope (`NotFound` when there is none by that id, or the write is of
+/// another tenant).
 pub async fn rename_classroom(
     write: &mut RosterWrite,
     scope: Scope,
@@ -133,12 +136,10 @@ pub async fn rename_classroom(
     name_key: &str,
 ) -> StoreResult<()> {
     let tenant_id = scope.tenant_id();
-    debug_assert_eq!(
-        tenant_id,
-        write.tenant_id(),
-        "a roster write of another tenant"
-    );
-    let tx: &mut StoreTx = write;
+    if tenant_id != write.tenant_id() {
+        return Err(StoreError::NotFound);
+    }
+    let tx = write.store_tx();
     let sql = format!(
         "UPDATE sections SET name = $3, name_key = $4 WHERE tenant_id = $1 AND id = $2{}",
         sections_condition(scope, "branch_id")
@@ -155,12 +156,10 @@ pub async fn rename_classroom(
 /// Deletes a classroom in the scope and its memberships, in a roster write of the scope's tenant.
 pub async fn delete_classroom(write: &mut RosterWrite, scope: Scope, id: i64) -> StoreResult<()> {
     let tenant_id = scope.tenant_id();
-    debug_assert_eq!(
-        tenant_id,
-        write.tenant_id(),
-        "a roster write of another tenant"
-    );
-    let tx: &mut StoreTx = write;
+    if tenant_id != write.tenant_id() {
+        return Err(StoreError::NotFound);
+    }
+    let tx = write.store_tx();
     let sql = format!(
         "DELETE FROM sections WHERE tenant_id = $1 AND id = $2{}",
         sections_condition(scope, "branch_id")

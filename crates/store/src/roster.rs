@@ -3,10 +3,10 @@
 
 use std::collections::HashSet;
 
-use classbridge_domain::TenantId;
+use classbridge_domain::{BranchId, TenantId};
 use sqlx::QueryBuilder;
 
-use crate::{now_millis, tx::on_tx, RosterWrite, StoreResult, StoreTx};
+use crate::{now_millis, tx::on_tx, RosterWrite, StoreResult, StoreTx, TenantTx};
 
 /// Rows per multi-row statement: well under both databases' limits on bound parameters.
 const BATCH: usize = 800;
@@ -62,53 +62,64 @@ pub struct TeachingRow {
     pub source: String,
 }
 
-/// Loads rows of one branch: `$sql` takes the branch id as `$1`.
-async fn load_branch_rows<T>(tx: &mut StoreTx, sql: &str, branch_id: i64) -> StoreResult<Vec<T>>
+/// Loads rows of one of the transaction's tenant's branches: `$sql` takes the branch id as `$1` and the tenant's id
+/// as `$2`.
+async fn load_branch_rows<T>(tx: &mut TenantTx, sql: &str, branch_id: i64) -> StoreResult<Vec<T>>
 where
     T: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>
         + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>
         + Send
         + Unpin,
 {
-    Ok(on_tx!(tx, conn, Db => sqlx::query_as(sql).bind(branch_id).fetch_all(&mut *conn).await?))
-}
-
-pub async fn find_branch(
-    tx: &mut StoreTx,
-    tenant_id: TenantId,
-    partner_id: i64,
-) -> StoreResult<Option<NamedRow>> {
-    let sql = "SELECT id, partner_id, name FROM branches WHERE tenant_id = $1 AND partner_id = $2";
+    let tenant = tx.tenant_id().get();
+    let tx: &mut StoreTx = tx;
     Ok(
-        on_tx!(tx, conn, Db => sqlx::query_as(sql).bind(tenant_id.get()).bind(partner_id).fetch_optional(&mut *conn).await?),
+        on_tx!(tx, conn, Db => sqlx::query_as(sql).bind(branch_id).bind(tenant).fetch_all(&mut *conn).await?),
     )
 }
 
-pub async fn insert_branch(
-    tx: &mut StoreTx,
-    tenant_id: TenantId,
-    partner_id: i64,
-    name: &str,
-) -> StoreResult<i64> {
-    let sql = "INSERT INTO branches (tenant_id, partner_id, name, created_at, updated_at) VALUES ($1, $2, $3, $4, $4) RETURNING id";
-    Ok(on_tx!(tx, conn, Db => {
-        sqlx::query_scalar(sql).bind(tenant_id.get()).bind(partner_id).bind(name).bind(now_millis()).fetch_one(&mut *conn).await?
-    }))
+/// The transaction's tenant's branch `partner_id`.
+pub async fn find_branch(tx: &mut TenantTx, partner_id: i64) -> StoreResult<Option<NamedRow>> {
+    let tenant = tx.tenant_id().get();
+    let sql = "SELECT id, partner_id, name FROM branches WHERE tenant_id = $1 AND partner_id = $2";
+    let found: Option<NamedRow> = on_tx!(tx.store_tx(), conn, Db => {
+        sqlx::query_as(sql).bind(tenant).bind(partner_id).fetch_optional(&mut *conn).await?
+    });
+    if let Some(row) = &found {
+        tx.know_branch(BranchId::new(row.id));
+    }
+    Ok(found)
 }
 
-/// Renames a row of `branches`, `classes`, `sections` or `subjects` (the table name is ours, never input).
-pub async fn rename(tx: &mut StoreTx, table: RosterTable, id: i64, name: &str) -> StoreResult<()> {
+/// Creates a branch of the transaction's tenant; returns its id.
+pub async fn insert_branch(tx: &mut TenantTx, partner_id: i64, name: &str) -> StoreResult<i64> {
+    let tenant = tx.tenant_id().get();
+    let sql = "INSERT INTO branches (tenant_id, partner_id, name, created_at, updated_at) VALUES ($1, $2, $3, $4, $4) RETURNING id";
+    let id: i64 = on_tx!(tx.store_tx(), conn, Db => {
+        sqlx::query_scalar(sql).bind(tenant).bind(partner_id).bind(name).bind(now_millis()).fetch_one(&mut *conn).await?
+    });
+    tx.know_branch(BranchId::new(id));
+    Ok(id)
+}
+
+/// Renames a row of the tenant's `branches`, `classes`, `sections` or `subjects` (the table name is ours, never
+/// input).
+pub async fn rename(tx: &mut TenantTx, table: RosterTable, id: i64, name: &str) -> StoreResult<()> {
+    let tenant = tx.tenant_id().get();
     let stamped = table == RosterTable::Branches;
     let sql = if stamped {
         format!(
-            "UPDATE {} SET name = $2, updated_at = $3 WHERE id = $1",
+            "UPDATE {} SET name = $2, updated_at = $4 WHERE id = $1 AND tenant_id = $3",
             table.name()
         )
     } else {
-        format!("UPDATE {} SET name = $2 WHERE id = $1", table.name())
+        format!(
+            "UPDATE {} SET name = $2 WHERE id = $1 AND tenant_id = $3",
+            table.name()
+        )
     };
-    on_tx!(tx, conn, Db => {
-        let query = sqlx::query(&sql).bind(id).bind(name);
+    on_tx!(tx.store_tx(), conn, Db => {
+        let query = sqlx::query(&sql).bind(id).bind(name).bind(tenant);
         let query = if stamped { query.bind(now_millis()) } else { query };
         query.execute(&mut *conn).await?;
     });
@@ -140,16 +151,17 @@ pub async fn rename_person(write: &mut RosterWrite, id: i64, name: &str) -> Stor
     rename_people(write, &[(id, name)]).await
 }
 
-/// Renames people `(id, name)` in batches: one statement per few hundred people, not one per person.
-pub async fn rename_people(tx: &mut StoreTx, renames: &[(i64, &str)]) -> StoreResult<()> {
+/// Renames the tenant's people `(id, name)` in batches: one statement per few hundred people, not one per person.
+pub async fn rename_people(tx: &mut TenantTx, renames: &[(i64, &str)]) -> StoreResult<()> {
     let now = now_millis();
+    let tenant = tx.tenant_id().get();
     for chunk in renames.chunks(BATCH / 3) {
-        on_tx!(tx, conn, Db => {
+        on_tx!(tx.store_tx(), conn, Db => {
             let mut query = QueryBuilder::<Db>::new("UPDATE users SET name = CASE id");
             for (id, name) in chunk {
                 query.push(" WHEN ").push_bind(*id).push(" THEN ").push_bind(*name);
             }
-            query.push(" ELSE name END, updated_at = ").push_bind(now).push(" WHERE id IN (");
+            query.push(" ELSE name END, updated_at = ").push_bind(now).push(" WHERE tenant_id = ").push_bind(tenant).push(" AND id IN (");
             let mut separated = query.separated(", ");
             for (id, _) in chunk {
                 separated.push_bind(*id);
@@ -164,13 +176,13 @@ pub async fn rename_people(tx: &mut StoreTx, renames: &[(i64, &str)]) -> StoreRe
 /// Whether any of these people studies or teaches in a branch other than the tenant's branch `partner_id`: a
 /// change to them then reaches beyond that branch.
 pub async fn people_in_other_branches(
-    tx: &mut StoreTx,
-    tenant_id: TenantId,
+    tx: &mut TenantTx,
     partner_id: i64,
     ids: &[i64],
 ) -> StoreResult<bool> {
+    let tenant_id = tx.tenant_id();
     for chunk in ids.chunks(BATCH) {
-        let found: Option<i64> = on_tx!(tx, conn, Db => {
+        let found: Option<i64> = on_tx!(tx.store_tx(), conn, Db => {
             let mut query = QueryBuilder::<Db>::new("SELECT user_id FROM (SELECT user_id, branch_id FROM section_students UNION ALL \
                 SELECT user_id, branch_id FROM teaching_assignments) AS belonging WHERE branch_id <> \
                 (SELECT id FROM branches WHERE tenant_id = ");
@@ -189,29 +201,64 @@ pub async fn people_in_other_branches(
     Ok(false)
 }
 
-/// Deletes rows by id, then their student memberships: on PostgreSQL `section_students` has no foreign keys to
-/// cascade from (migration 0011). Rows are deleted first so that a writer adding a membership meanwhile (which holds
-/// the section, see [`hold_for_memberships`]) is waited for, and its membership is seen by the delete that follows.
-/// Everything else that hangs on the rows goes with them by cascade.
-pub async fn delete_by_ids(tx: &mut StoreTx, table: RosterTable, ids: &[i64]) -> StoreResult<()> {
-    let memberships_of_sections = "DELETE FROM section_students WHERE section_id IN (";
-    let rows = format!("DELETE FROM {} WHERE id IN (", table.name());
+/// Deletes the tenant's rows by id, then their student memberships: on PostgreSQL `section_students` has no foreign
+/// keys to cascade from (migration 0011). Rows are deleted first so that a writer adding a membership meanwhile
+/// (which holds the section, see [`hold_for_memberships`]) is waited for, and its membership is seen by the delete
+/// that follows. Only the memberships of rows the tenant-scoped delete answered are deleted. Everything else that
+/// hangs on the rows goes with them by cascade.
+pub async fn delete_by_ids(tx: &mut TenantTx, table: RosterTable, ids: &[i64]) -> StoreResult<()> {
+    let tenant = tx.tenant_id().get();
     for chunk in ids.chunks(BATCH) {
         // A class's sections are deleted here, not by cascade, so that their ids are known.
-        let sections: Vec<i64> = match table {
+        let classes_sections = match table {
             RosterTable::Classes => {
-                let sections_of_classes = "DELETE FROM sections WHERE class_id IN (";
-                delete_in(tx, sections_of_classes, chunk, Answer::DeletedIds).await?
+                delete_in(
+                    tx,
+                    "sections",
+                    "class_id",
+                    Some(tenant),
+                    chunk,
+                    Answer::DeletedIds,
+                )
+                .await?
             }
-            RosterTable::Sections => chunk.to_vec(),
-            RosterTable::Branches | RosterTable::Subjects => Vec::new(),
+            _ => Vec::new(),
         };
-        delete_in(tx, &rows, chunk, Answer::Nothing).await?;
-        if table == RosterTable::Branches {
-            let memberships_of_branches = "DELETE FROM section_students WHERE branch_id IN (";
-            delete_in(tx, memberships_of_branches, chunk, Answer::Nothing).await?;
-        }
-        delete_in(tx, memberships_of_sections, &sections, Answer::Nothing).await?;
+        let deleted = delete_in(
+            tx,
+            table.name(),
+            "id",
+            Some(tenant),
+            chunk,
+            Answer::DeletedIds,
+        )
+        .await?;
+        let sections = match table {
+            RosterTable::Classes => classes_sections,
+            RosterTable::Sections => deleted,
+            RosterTable::Branches => {
+                delete_in(
+                    tx,
+                    "section_students",
+                    "branch_id",
+                    None,
+                    &deleted,
+                    Answer::Nothing,
+                )
+                .await?;
+                Vec::new()
+            }
+            RosterTable::Subjects => Vec::new(),
+        };
+        delete_in(
+            tx,
+            "section_students",
+            "section_id",
+            None,
+            &sections,
+            Answer::Nothing,
+        )
+        .await?;
     }
     Ok(())
 }
@@ -224,18 +271,25 @@ enum Answer {
     Nothing,
 }
 
-/// Runs `{prefix}ids…)`, a `DELETE … IN (` statement.
+/// Runs `DELETE FROM {table} WHERE [tenant_id = {tenant} AND] {column} IN (ids…)`; `tenant` is given for a table with
+/// a `tenant_id` column, and left out for memberships of rows a tenant-scoped delete answered.
 async fn delete_in(
-    tx: &mut StoreTx,
-    prefix: &str,
+    tx: &mut TenantTx,
+    table: &str,
+    column: &str,
+    tenant: Option<i64>,
     ids: &[i64],
     answer: Answer,
 ) -> StoreResult<Vec<i64>> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    Ok(on_tx!(tx, conn, Db => {
-        let mut query = QueryBuilder::<Db>::new(prefix);
+    Ok(on_tx!(tx.store_tx(), conn, Db => {
+        let mut query = QueryBuilder::<Db>::new(format!("DELETE FROM {table} WHERE "));
+        if let Some(tenant) = tenant {
+            query.push("tenant_id = ").push_bind(tenant).push(" AND ");
+        }
+        query.push(column).push(" IN (");
         let mut separated = query.separated(", ");
         for id in ids {
             separated.push_bind(*id);
@@ -254,15 +308,18 @@ async fn delete_in(
     }))
 }
 
-/// Holds users and sections that student memberships are about to be added for, as a foreign key would: on
-/// PostgreSQL, `FOR KEY SHARE`, so that a delete of one of them waits for this transaction, and one deleted before
-/// is not found. Answers the users and sections found (SQLite's single writer needs no hold: all are answered).
+/// Holds the tenant's users and sections that student memberships are about to be added for, as a foreign key would:
+/// on PostgreSQL, `FOR KEY SHARE`, so that a delete of one of them waits for this transaction, and one deleted before
+/// (or another tenant's) is not found. Answers the users and sections found. SQLite's single writer needs no hold:
+/// all are answered, without a read; the callers' ids are the tenant's, read through this same transaction (the
+/// mirror's stored people) or checked by it (the users API's user and its classrooms).
 pub async fn hold_for_memberships(
-    tx: &mut StoreTx,
+    tx: &mut TenantTx,
     users: &[i64],
     sections: &[i64],
 ) -> StoreResult<(HashSet<i64>, HashSet<i64>)> {
-    match tx {
+    let tenant = tx.tenant_id().get();
+    match tx.store_tx() {
         StoreTx::Sqlite(_) => Ok((
             users.iter().copied().collect(),
             sections.iter().copied().collect(),
@@ -276,9 +333,12 @@ pub async fn hold_for_memberships(
                 if ids.is_empty() {
                     continue;
                 }
-                let sql = format!("SELECT id FROM {table} WHERE id = ANY($1) FOR KEY SHARE");
+                let sql = format!(
+                    "SELECT id FROM {table} WHERE id = ANY($1) AND tenant_id = $2 FOR KEY SHARE"
+                );
                 let rows: Vec<i64> = sqlx::query_scalar(&sql)
                     .bind(ids)
+                    .bind(tenant)
                     .fetch_all(&mut **transaction)
                     .await?;
                 found.extend(rows);
@@ -288,70 +348,67 @@ pub async fn hold_for_memberships(
     }
 }
 
-pub async fn load_classes(tx: &mut StoreTx, branch_id: i64) -> StoreResult<Vec<NamedRow>> {
+pub async fn load_classes(tx: &mut TenantTx, branch_id: i64) -> StoreResult<Vec<NamedRow>> {
     load_branch_rows(
         tx,
-        "SELECT id, partner_id, name FROM classes WHERE branch_id = $1",
+        "SELECT id, partner_id, name FROM classes WHERE branch_id = $1 AND tenant_id = $2",
         branch_id,
     )
     .await
 }
 
-pub async fn load_subjects(tx: &mut StoreTx, branch_id: i64) -> StoreResult<Vec<NamedRow>> {
+pub async fn load_subjects(tx: &mut TenantTx, branch_id: i64) -> StoreResult<Vec<NamedRow>> {
     load_branch_rows(
         tx,
-        "SELECT id, partner_id, name FROM subjects WHERE branch_id = $1",
+        "SELECT id, partner_id, name FROM subjects WHERE branch_id = $1 AND tenant_id = $2",
         branch_id,
     )
     .await
 }
 
-pub async fn load_sections(tx: &mut StoreTx, branch_id: i64) -> StoreResult<Vec<SectionRow>> {
+pub async fn load_sections(tx: &mut TenantTx, branch_id: i64) -> StoreResult<Vec<SectionRow>> {
     load_branch_rows(
         tx,
-        "SELECT id, class_id, name, name_key FROM sections WHERE branch_id = $1",
+        "SELECT id, class_id, name, name_key FROM sections WHERE branch_id = $1 AND tenant_id = $2",
         branch_id,
     )
     .await
 }
 
 pub async fn load_section_subjects(
-    tx: &mut StoreTx,
+    tx: &mut TenantTx,
     branch_id: i64,
 ) -> StoreResult<Vec<SectionSubjectRow>> {
     let sql = "SELECT ss.section_id, ss.subject_id FROM section_subjects ss \
-               JOIN sections s ON s.id = ss.section_id WHERE s.branch_id = $1";
+               JOIN sections s ON s.id = ss.section_id WHERE s.branch_id = $1 AND s.tenant_id = $2";
     load_branch_rows(tx, sql, branch_id).await
 }
 
 pub async fn load_student_memberships(
-    tx: &mut StoreTx,
+    tx: &mut TenantTx,
     branch_id: i64,
 ) -> StoreResult<Vec<MembershipRow>> {
     let sql = "SELECT m.section_id, m.user_id, u.uuid, m.source FROM section_students m \
-               JOIN users u ON u.id = m.user_id WHERE m.branch_id = $1";
+               JOIN users u ON u.id = m.user_id WHERE m.branch_id = $1 AND u.tenant_id = $2";
     load_branch_rows(tx, sql, branch_id).await
 }
 
-pub async fn load_teaching(tx: &mut StoreTx, branch_id: i64) -> StoreResult<Vec<TeachingRow>> {
+pub async fn load_teaching(tx: &mut TenantTx, branch_id: i64) -> StoreResult<Vec<TeachingRow>> {
     let sql = "SELECT t.section_id, t.subject_id, t.user_id, u.uuid, t.source FROM teaching_assignments t \
-               JOIN users u ON u.id = t.user_id WHERE t.branch_id = $1";
+               JOIN users u ON u.id = t.user_id WHERE t.branch_id = $1 AND u.tenant_id = $2";
     load_branch_rows(tx, sql, branch_id).await
 }
 
 /// The tenant's people with these uuids.
-pub async fn find_people_by_uuid(
-    tx: &mut StoreTx,
-    tenant_id: TenantId,
-    uuids: &[&str],
-) -> StoreResult<Vec<PersonRow>> {
-    if let StoreTx::Postgres(transaction) = tx {
+pub async fn find_people_by_uuid(tx: &mut TenantTx, uuids: &[&str]) -> StoreResult<Vec<PersonRow>> {
+    let tenant_id = tx.tenant_id();
+    if let StoreTx::Postgres(transaction) = tx.store_tx() {
         return crate::roster_unnest::find_people_by_uuid(transaction, tenant_id.get(), uuids)
             .await;
     }
     let mut found = Vec::with_capacity(uuids.len());
     for chunk in uuids.chunks(BATCH) {
-        let rows: Vec<PersonRow> = on_tx!(tx, conn, Db => {
+        let rows: Vec<PersonRow> = on_tx!(tx.store_tx(), conn, Db => {
             let mut query = QueryBuilder::<Db>::new("SELECT id, uuid, name, active FROM users WHERE tenant_id = ");
             query.push_bind(tenant_id.get()).push(" AND uuid IN (");
             let mut separated = query.separated(", ");
@@ -368,18 +425,18 @@ pub async fn find_people_by_uuid(
 
 /// Creates people by uuid and name; returns `(id, uuid)` of each.
 pub async fn insert_people(
-    tx: &mut StoreTx,
-    tenant_id: TenantId,
+    tx: &mut TenantTx,
     people: &[(&str, &str)],
 ) -> StoreResult<Vec<(i64, String)>> {
     let now = now_millis();
-    if let StoreTx::Postgres(transaction) = tx {
+    let tenant_id = tx.tenant_id();
+    if let StoreTx::Postgres(transaction) = tx.store_tx() {
         return crate::roster_unnest::insert_people(transaction, tenant_id.get(), people, now)
             .await;
     }
     let mut created = Vec::with_capacity(people.len());
     for chunk in people.chunks(BATCH / 2) {
-        let rows: Vec<(i64, String)> = on_tx!(tx, conn, Db => {
+        let rows: Vec<(i64, String)> = on_tx!(tx.store_tx(), conn, Db => {
             let mut query = QueryBuilder::<Db>::new("INSERT INTO users (tenant_id, uuid, name, active, created_at, updated_at) ");
             query.push_values(chunk, |mut row, (uuid, name)| {
                 row.push_bind(tenant_id.get()).push_bind(*uuid).push_bind(*name).push("TRUE").push_bind(now).push_bind(now);
@@ -392,12 +449,15 @@ pub async fn insert_people(
     Ok(created)
 }
 
-pub async fn set_people_active(tx: &mut StoreTx, ids: &[i64], active: bool) -> StoreResult<()> {
+/// Activates or deactivates the tenant's people by id.
+pub async fn set_people_active(tx: &mut TenantTx, ids: &[i64], active: bool) -> StoreResult<()> {
     let now = now_millis();
+    let tenant = tx.tenant_id().get();
     for chunk in ids.chunks(BATCH) {
-        on_tx!(tx, conn, Db => {
+        on_tx!(tx.store_tx(), conn, Db => {
             let mut query = QueryBuilder::<Db>::new("UPDATE users SET active = ");
-            query.push_bind(active).push(", updated_at = ").push_bind(now).push(" WHERE id IN (");
+            query.push_bind(active).push(", updated_at = ").push_bind(now);
+            query.push(" WHERE tenant_id = ").push_bind(tenant).push(" AND id IN (");
             let mut separated = query.separated(", ");
             for id in chunk {
                 separated.push_bind(*id);
@@ -409,12 +469,14 @@ pub async fn set_people_active(tx: &mut StoreTx, ids: &[i64], active: bool) -> S
     Ok(())
 }
 
-/// Of these people, those left with no membership and no teaching assignment anywhere.
-pub async fn people_without_memberships(tx: &mut StoreTx, ids: &[i64]) -> StoreResult<Vec<i64>> {
+/// Of these people of the tenant, those left with no membership and no teaching assignment anywhere.
+pub async fn people_without_memberships(tx: &mut TenantTx, ids: &[i64]) -> StoreResult<Vec<i64>> {
     let mut lonely = Vec::new();
+    let tenant = tx.tenant_id().get();
     for chunk in ids.chunks(BATCH) {
-        let rows: Vec<i64> = on_tx!(tx, conn, Db => {
-            let mut query = QueryBuilder::<Db>::new("SELECT u.id FROM users u WHERE u.id IN (");
+        let rows: Vec<i64> = on_tx!(tx.store_tx(), conn, Db => {
+            let mut query = QueryBuilder::<Db>::new("SELECT u.id FROM users u WHERE u.tenant_id = ");
+            query.push_bind(tenant).push(" AND u.id IN (");
             let mut separated = query.separated(", ");
             for id in chunk {
                 separated.push_bind(*id);
@@ -430,17 +492,19 @@ pub async fn people_without_memberships(tx: &mut StoreTx, ids: &[i64]) -> StoreR
     Ok(lonely)
 }
 
-/// Inserts classes or subjects of a branch; returns `(id, partner_id)` of each.
+/// Inserts classes or subjects of one of the tenant's branches (`NotFound` if it is not one); returns
+/// `(id, partner_id)` of each.
 pub async fn insert_named(
-    tx: &mut StoreTx,
+    tx: &mut TenantTx,
     table: RosterTable,
-    tenant_id: TenantId,
     branch_id: i64,
     rows: &[(i64, &str)],
 ) -> StoreResult<Vec<(i64, i64)>> {
+    tx.check_branch(BranchId::new(branch_id)).await?;
+    let tenant_id = tx.tenant_id();
     let mut created = Vec::with_capacity(rows.len());
     for chunk in rows.chunks(BATCH / 2) {
-        let ids: Vec<(i64, i64)> = on_tx!(tx, conn, Db => {
+        let ids: Vec<(i64, i64)> = on_tx!(tx.store_tx(), conn, Db => {
             let mut query = QueryBuilder::<Db>::new(format!("INSERT INTO {} (tenant_id, branch_id, partner_id, name) ", table.name()));
             query.push_values(chunk, |mut row, (partner_id, name)| {
                 row.push_bind(tenant_id.get()).push_bind(branch_id).push_bind(*partner_id).push_bind(*name);
@@ -453,16 +517,19 @@ pub async fn insert_named(
     Ok(created)
 }
 
-/// Inserts sections `(class_id, name, name_key)`; returns `(id, class_id, name_key)` of each.
+/// Inserts sections `(class_id, name, name_key)` in one of the tenant's branches (`NotFound` if it is not one);
+/// returns `(id, class_id, name_key)` of each. The classes are the branch's: read or made through this same
+/// transaction (checking each would slow the mirror's largest writes).
 pub async fn insert_sections(
-    tx: &mut StoreTx,
-    tenant_id: TenantId,
+    tx: &mut TenantTx,
     branch_id: i64,
     rows: &[(i64, &str, &str)],
 ) -> StoreResult<Vec<(i64, i64, String)>> {
+    tx.check_branch(BranchId::new(branch_id)).await?;
+    let tenant_id = tx.tenant_id();
     let mut created = Vec::with_capacity(rows.len());
     for chunk in rows.chunks(BATCH / 2) {
-        let ids: Vec<(i64, i64, String)> = on_tx!(tx, conn, Db => {
+        let ids: Vec<(i64, i64, String)> = on_tx!(tx.store_tx(), conn, Db => {
             let mut query = QueryBuilder::<Db>::new("INSERT INTO sections (tenant_id, branch_id, class_id, name, name_key) ");
             query.push_values(chunk, |mut row, (class_id, name, key)| {
                 row.push_bind(tenant_id.get()).push_bind(branch_id).push_bind(*class_id).push_bind(*name).push_bind(*key);
@@ -475,9 +542,11 @@ pub async fn insert_sections(
     Ok(created)
 }
 
-pub async fn insert_section_subjects(tx: &mut StoreTx, pairs: &[(i64, i64)]) -> StoreResult<()> {
+/// Adds subjects `(section_id, subject_id)` to sections. The ids are the tenant's: the mirror read or made them
+/// through this same transaction, from one of its branches (checking each would slow the mirror's largest writes).
+pub async fn insert_section_subjects(tx: &mut TenantTx, pairs: &[(i64, i64)]) -> StoreResult<()> {
     for chunk in pairs.chunks(BATCH) {
-        on_tx!(tx, conn, Db => {
+        on_tx!(tx.store_tx(), conn, Db => {
             let mut query = QueryBuilder::<Db>::new("INSERT INTO section_subjects (section_id, subject_id) ");
             query.push_values(chunk, |mut row, (section, subject)| {
                 row.push_bind(*section).push_bind(*subject);
@@ -488,18 +557,31 @@ pub async fn insert_section_subjects(tx: &mut StoreTx, pairs: &[(i64, i64)]) -> 
     Ok(())
 }
 
-pub async fn delete_section_subjects(tx: &mut StoreTx, pairs: &[(i64, i64)]) -> StoreResult<()> {
-    delete_pairs(tx, "section_subjects", "section_id", "subject_id", pairs).await
+/// Takes subjects `(section_id, subject_id)` from sections. The pairs are the tenant's: the mirror read them through
+/// this same transaction ([`load_section_subjects`]).
+pub async fn delete_section_subjects(tx: &mut TenantTx, pairs: &[(i64, i64)]) -> StoreResult<()> {
+    delete_pairs(
+        tx,
+        "section_subjects",
+        "section_id",
+        "subject_id",
+        None,
+        pairs,
+    )
+    .await
 }
 
-/// Adds student memberships `(section_id, user_id)` in a branch.
+/// Adds student memberships `(section_id, user_id)` in one of the tenant's branches (`NotFound` if it is not one).
+/// The sections and people are the tenant's: read or made through this same transaction (the mirror), or held by
+/// [`hold_for_memberships`]; checking each would slow the mirror's largest write.
 pub async fn insert_student_memberships(
-    tx: &mut StoreTx,
+    tx: &mut TenantTx,
     branch_id: i64,
     pairs: &[(i64, i64)],
     source: &str,
 ) -> StoreResult<()> {
-    if let StoreTx::Postgres(transaction) = tx {
+    tx.check_branch(BranchId::new(branch_id)).await?;
+    if let StoreTx::Postgres(transaction) = tx.store_tx() {
         return crate::roster_unnest::insert_student_memberships(
             transaction,
             branch_id,
@@ -509,7 +591,7 @@ pub async fn insert_student_memberships(
         .await;
     }
     for chunk in pairs.chunks(BATCH / 2) {
-        on_tx!(tx, conn, Db => {
+        on_tx!(tx.store_tx(), conn, Db => {
             let mut query = QueryBuilder::<Db>::new("INSERT INTO section_students (section_id, user_id, branch_id, source) ");
             query.push_values(chunk, |mut row, (section, user)| {
                 row.push_bind(*section).push_bind(*user).push_bind(branch_id).push_bind(source);
@@ -520,22 +602,41 @@ pub async fn insert_student_memberships(
     Ok(())
 }
 
-pub async fn delete_student_memberships(tx: &mut StoreTx, pairs: &[(i64, i64)]) -> StoreResult<()> {
-    delete_pairs(tx, "section_students", "section_id", "user_id", pairs).await
+/// Removes student memberships `(section_id, user_id)` of one of the tenant's branches (`NotFound` if it is not
+/// one); memberships of other branches are left.
+pub async fn delete_student_memberships(
+    tx: &mut TenantTx,
+    branch_id: i64,
+    pairs: &[(i64, i64)],
+) -> StoreResult<()> {
+    tx.check_branch(BranchId::new(branch_id)).await?;
+    let branch = Some(branch_id);
+    delete_pairs(
+        tx,
+        "section_students",
+        "section_id",
+        "user_id",
+        branch,
+        pairs,
+    )
+    .await
 }
 
-/// Adds teaching assignments `(section_id, subject_id, user_id)` in a branch.
+/// Adds teaching assignments `(section_id, subject_id, user_id)` in one of the tenant's branches (`NotFound` if it is
+/// not one). The sections, subjects and people are the tenant's: read or made through this same transaction by the
+/// mirror (checking each would slow its largest writes).
 pub async fn insert_teaching(
-    tx: &mut StoreTx,
+    tx: &mut TenantTx,
     branch_id: i64,
     rows: &[(i64, i64, i64)],
     source: &str,
 ) -> StoreResult<()> {
-    if let StoreTx::Postgres(transaction) = tx {
+    tx.check_branch(BranchId::new(branch_id)).await?;
+    if let StoreTx::Postgres(transaction) = tx.store_tx() {
         return crate::roster_unnest::insert_teaching(transaction, branch_id, rows, source).await;
     }
     for chunk in rows.chunks(BATCH / 2) {
-        on_tx!(tx, conn, Db => {
+        on_tx!(tx.store_tx(), conn, Db => {
             let mut query = QueryBuilder::<Db>::new("INSERT INTO teaching_assignments (section_id, subject_id, user_id, branch_id, source) ");
             query.push_values(chunk, |mut row, (section, subject, user)| {
                 row.push_bind(*section).push_bind(*subject).push_bind(*user).push_bind(branch_id).push_bind(source);
@@ -546,10 +647,18 @@ pub async fn insert_teaching(
     Ok(())
 }
 
-pub async fn delete_teaching(tx: &mut StoreTx, rows: &[(i64, i64, i64)]) -> StoreResult<()> {
+/// Removes teaching assignments `(section_id, subject_id, user_id)` of one of the tenant's branches (`NotFound` if it
+/// is not one); assignments of other branches are left.
+pub async fn delete_teaching(
+    tx: &mut TenantTx,
+    branch_id: i64,
+    rows: &[(i64, i64, i64)],
+) -> StoreResult<()> {
+    tx.check_branch(BranchId::new(branch_id)).await?;
     for chunk in rows.chunks(BATCH / 3) {
-        on_tx!(tx, conn, Db => {
-            let mut query = QueryBuilder::<Db>::new("DELETE FROM teaching_assignments WHERE (section_id, subject_id, user_id) IN (");
+        on_tx!(tx.store_tx(), conn, Db => {
+            let mut query = QueryBuilder::<Db>::new("DELETE FROM teaching_assignments WHERE branch_id = ");
+            query.push_bind(branch_id).push(" AND (section_id, subject_id, user_id) IN (");
             query.push_values(chunk, |mut row, (section, subject, user)| {
                 row.push_bind(*section).push_bind(*subject).push_bind(*user);
             });
@@ -560,16 +669,22 @@ pub async fn delete_teaching(tx: &mut StoreTx, rows: &[(i64, i64, i64)]) -> Stor
     Ok(())
 }
 
+/// Runs `DELETE FROM {table} WHERE [branch_id = {branch} AND] ({first}, {second}) IN (pairs…)`.
 async fn delete_pairs(
-    tx: &mut StoreTx,
+    tx: &mut TenantTx,
     table: &str,
     first: &str,
     second: &str,
+    branch: Option<i64>,
     pairs: &[(i64, i64)],
 ) -> StoreResult<()> {
     for chunk in pairs.chunks(BATCH / 2) {
-        on_tx!(tx, conn, Db => {
-            let mut query = QueryBuilder::<Db>::new(format!("DELETE FROM {table} WHERE ({first}, {second}) IN ("));
+        on_tx!(tx.store_tx(), conn, Db => {
+            let mut query = QueryBuilder::<Db>::new(format!("DELETE FROM {table} WHERE "));
+            if let Some(branch) = branch {
+                query.push("branch_id = ").push_bind(branch).push(" AND ");
+            }
+            query.push(format!("({first}, {second}) IN ("));
             query.push_values(chunk, |mut row, (a, b)| {
                 row.push_bind(*a).push_bind(*b);
             });
@@ -711,37 +826,38 @@ pub struct BranchFingerprint {
 
 /// The fingerprint of the tenant's branch `partner_id`, if the branch exists.
 pub async fn branch_fingerprint(
-    tx: &mut StoreTx,
-    tenant_id: TenantId,
+    tx: &mut TenantTx,
     partner_id: i64,
 ) -> StoreResult<Option<BranchFingerprint>> {
+    let tenant_id = tx.tenant_id();
     let sql = "SELECT b.applied_sha256, b.applied_version, t.roster_version, b.applied_names FROM branches b \
                JOIN tenants t ON t.id = b.tenant_id WHERE b.tenant_id = $1 AND b.partner_id = $2";
     Ok(
-        on_tx!(tx, conn, Db => sqlx::query_as(sql).bind(tenant_id.get()).bind(partner_id).fetch_optional(&mut *conn).await?),
+        on_tx!(tx.store_tx(), conn, Db => sqlx::query_as(sql).bind(tenant_id.get()).bind(partner_id).fetch_optional(&mut *conn).await?),
     )
 }
 
 /// The tenant's roster version now.
-pub async fn roster_version(tx: &mut StoreTx, tenant_id: TenantId) -> StoreResult<i64> {
+pub async fn roster_version(tx: &mut TenantTx) -> StoreResult<i64> {
+    let tenant_id = tx.tenant_id();
     let sql = "SELECT roster_version FROM tenants WHERE id = $1";
     Ok(
-        on_tx!(tx, conn, Db => sqlx::query_scalar(sql).bind(tenant_id.get()).fetch_one(&mut *conn).await?),
+        on_tx!(tx.store_tx(), conn, Db => sqlx::query_scalar(sql).bind(tenant_id.get()).fetch_one(&mut *conn).await?),
     )
 }
 
 /// Marks the tenant's roster as changed; returns the new version.
-pub(crate) async fn bump_roster_version(tx: &mut StoreTx, tenant_id: TenantId) -> StoreResult<i64> {
+pub(crate) async fn bump_roster_version(tx: &mut TenantTx) -> StoreResult<i64> {
+    let tenant_id = tx.tenant_id();
     let sql = "UPDATE tenants SET roster_version = roster_version + 1 WHERE id = $1 RETURNING roster_version";
     Ok(
-        on_tx!(tx, conn, Db => sqlx::query_scalar(sql).bind(tenant_id.get()).fetch_one(&mut *conn).await?),
+        on_tx!(tx.store_tx(), conn, Db => sqlx::query_scalar(sql).bind(tenant_id.get()).fetch_one(&mut *conn).await?),
     )
 }
 
 /// Remembers what a branch was last made from: the payload's hash, its name hashes, and the roster version.
 pub async fn set_branch_fingerprint(
-    tx: &mut StoreTx,
-    tenant_id: TenantId,
+    tx: &mut TenantTx,
     partner_id: i64,
     sha256: &str,
     names: &[u8],
@@ -749,7 +865,8 @@ pub async fn set_branch_fingerprint(
 ) -> StoreResult<()> {
     let sql = "UPDATE branches SET applied_sha256 = $3, applied_version = $4, applied_names = $5 \
                WHERE tenant_id = $1 AND partner_id = $2";
-    on_tx!(tx, conn, Db => {
+    let tenant_id = tx.tenant_id();
+    on_tx!(tx.store_tx(), conn, Db => {
         sqlx::query(sql).bind(tenant_id.get()).bind(partner_id).bind(sha256).bind(version).bind(names)
             .execute(&mut *conn).await?;
     });

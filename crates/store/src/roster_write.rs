@@ -61,8 +61,7 @@ impl RosterWrite {
         if let Some(version) = self.bumped_to {
             return Ok(version);
         }
-        let tenant_id = self.tx.tenant_id();
-        let version = bump_roster_version(&mut self.tx, tenant_id).await?;
+        let version = bump_roster_version(&mut self.tx).await?;
         self.bumped_to = Some(version);
         Ok(version)
     }

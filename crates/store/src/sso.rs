@@ -190,13 +190,15 @@ impl Store {
     }
 }
 
-/// Ends every session of these people (deactivated, or lost a role), inside the caller's transaction.
-pub async fn end_sessions_of(tx: &mut crate::StoreTx, user_ids: &[i64]) -> StoreResult<()> {
+/// Ends every session of these people of the tenant (deactivated, or lost a role), inside the caller's transaction.
+pub async fn end_sessions_of(tx: &mut crate::TenantTx, user_ids: &[i64]) -> StoreResult<()> {
     let now = now_millis();
+    let tenant = tx.tenant_id().get();
     for chunk in user_ids.chunks(500) {
-        crate::tx::on_tx!(tx, conn, Db => {
+        crate::tx::on_tx!(tx.store_tx(), conn, Db => {
             let mut query = sqlx::QueryBuilder::<Db>::new("UPDATE web_sessions SET ended_at = ");
-            query.push_bind(now).push(" WHERE ended_at IS NULL AND user_id IN (");
+            query.push_bind(now).push(" WHERE ended_at IS NULL AND tenant_id = ").push_bind(tenant);
+            query.push(" AND user_id IN (");
             let mut separated = query.separated(", ");
             for id in chunk {
                 separated.push_bind(*id);

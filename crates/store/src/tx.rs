@@ -3,10 +3,12 @@
 
 use std::ops::{Deref, DerefMut};
 
-use classbridge_domain::TenantId;
+use std::collections::HashSet;
+
+use classbridge_domain::{BranchId, TenantId, UserId};
 use sqlx::{Postgres, Sqlite, Transaction};
 
-use crate::{Backend, Store, StoreResult};
+use crate::{Backend, Store, StoreError, StoreResult};
 
 /// An open write transaction (`BEGIN IMMEDIATE` on SQLite). Dropped without `commit`, it rolls back.
 pub enum StoreTx {
@@ -52,6 +54,10 @@ impl StoreTx {
 pub struct TenantTx {
     tx: StoreTx,
     tenant_id: TenantId,
+    /// Branches and users already found to be the tenant's in this transaction (read or made through it), so that a
+    /// write by their id checks them once, not once per statement.
+    known_branches: HashSet<BranchId>,
+    known_users: HashSet<UserId>,
 }
 
 impl Store {
@@ -60,6 +66,8 @@ impl Store {
         Ok(TenantTx {
             tx: self.begin().await?,
             tenant_id,
+            known_branches: HashSet::new(),
+            known_users: HashSet::new(),
         })
     }
 }
@@ -72,6 +80,58 @@ impl TenantTx {
 
     pub async fn commit(self) -> StoreResult<()> {
         self.tx.commit().await
+    }
+
+    /// The transaction itself, for the store's SQL (which scopes it by [`TenantTx::tenant_id`]).
+    pub(crate) fn store_tx(&mut self) -> &mut StoreTx {
+        &mut self.tx
+    }
+
+    /// Remembers that `branch` is the tenant's (it was read or made through this transaction).
+    pub(crate) fn know_branch(&mut self, branch: BranchId) {
+        self.known_branches.insert(branch);
+    }
+
+    /// Remembers that `user` is the tenant's (it was read or made through this transaction).
+    pub(crate) fn know_user(&mut self, user: UserId) {
+        self.known_users.insert(user);
+    }
+
+    /// `NotFound` unless `branch` is one of the tenant's branches (read once per transaction).
+    pub(crate) async fn check_branch(&mut self, branch: BranchId) -> StoreResult<()> {
+        if self.known_branches.contains(&branch) {
+            return Ok(());
+        }
+        let sql = "SELECT id FROM branches WHERE id = $1 AND tenant_id = $2";
+        self.check_row(sql, branch.get()).await?;
+        self.know_branch(branch);
+        Ok(())
+    }
+
+    /// `NotFound` unless `user` is one of the tenant's users (read once per transaction).
+    pub(crate) async fn check_user(&mut self, user: UserId) -> StoreResult<()> {
+        if self.known_users.contains(&user) {
+            return Ok(());
+        }
+        let sql = "SELECT id FROM users WHERE id = $1 AND tenant_id = $2";
+        self.check_row(sql, user.get()).await?;
+        self.know_user(user);
+        Ok(())
+    }
+
+    async fn check_row(&mut self, sql: &str, id: i64) -> StoreResult<()> {
+        let tenant = self.tenant_id.get();
+        let found: Option<i64> = match &mut self.tx {
+            StoreTx::Sqlite(transaction) => {
+                let query = sqlx::query_scalar(sql).bind(id).bind(tenant);
+                query.fetch_optional(&mut **transaction).await?
+            }
+            StoreTx::Postgres(transaction) => {
+                let query = sqlx::query_scalar(sql).bind(id).bind(tenant);
+                query.fetch_optional(&mut **transaction).await?
+            }
+        };
+        found.map(|_| ()).ok_or(StoreError::NotFound)
     }
 }
 

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use classbridge_domain::{Scope, TenantId};
+use classbridge_domain::{Scope, TenantId, UserId};
 
 use crate::branch_scope::{
     group_ids_condition, people_condition, section_ids_condition, tagged_condition,
@@ -15,7 +15,9 @@ use std::sync::Arc;
 use rusqlite::OptionalExtension;
 
 use crate::page_checkpoints::{Age, Checkpoints, ListSummary, CHECKPOINT_EVERY};
-use crate::{now_millis, tx::on_tx, Page, PageRequest, PointReads, Store, StoreResult, StoreTx};
+use crate::{
+    now_millis, tx::on_tx, Page, PageRequest, PointReads, Store, StoreError, StoreResult, TenantTx,
+};
 
 /// Rows per multi-row statement.
 const BATCH: usize = 500;
@@ -514,35 +516,45 @@ impl UniqueColumn {
     }
 }
 
-pub async fn insert_user(
-    tx: &mut StoreTx,
-    tenant_id: TenantId,
-    user: &NewUser,
-) -> StoreResult<i64> {
-    let sql = "INSERT INTO users (tenant_id, name, username, email, password_hash, lms_id, active, created_at, updated_at) \
-               VALUES ($1, $2, $3, $4, $5, $6, TRUE, $7, $7) RETURNING id";
-    Ok(on_tx!(tx, conn, Db => {
-        sqlx::query_scalar(sql)
-            .bind(tenant_id.get()).bind(&user.name).bind(&user.username).bind(&user.email)
-            .bind(&user.password_hash).bind(&user.lms_id).bind(now_millis())
-            .fetch_one(&mut *conn).await?
-    }))
+/// `NotFound` unless the scope is of the transaction's tenant.
+fn check_scope(tx: &TenantTx, scope: Scope) -> StoreResult<()> {
+    if scope.tenant_id() == tx.tenant_id() {
+        Ok(())
+    } else {
+        Err(StoreError::NotFound)
+    }
 }
 
-/// Changes a user in the scope.
+/// Creates a user of the transaction's tenant; returns its id.
+pub async fn insert_user(tx: &mut TenantTx, user: &NewUser) -> StoreResult<i64> {
+    let tenant = tx.tenant_id().get();
+    let sql = "INSERT INTO users (tenant_id, name, username, email, password_hash, lms_id, active, created_at, updated_at) \
+               VALUES ($1, $2, $3, $4, $5, $6, TRUE, $7, $7) RETURNING id";
+    let id: i64 = on_tx!(tx.store_tx(), conn, Db => {
+        sqlx::query_scalar(sql)
+            .bind(tenant).bind(&user.name).bind(&user.username).bind(&user.email)
+            .bind(&user.password_hash).bind(&user.lms_id).bind(now_millis())
+            .fetch_one(&mut *conn).await?
+    });
+    tx.know_user(UserId::new(id));
+    Ok(id)
+}
+
+/// Changes a user in the scope (of the transaction's tenant).
 pub async fn update_user(
-    tx: &mut StoreTx,
+    tx: &mut TenantTx,
     scope: Scope,
     id: i64,
     changes: &UserChanges,
 ) -> StoreResult<()> {
+    check_scope(tx, scope)?;
     let sql = format!(
         "UPDATE users SET name = COALESCE($3, name), username = COALESCE($4, username), \
          email = COALESCE($5, email), password_hash = COALESCE($6, password_hash), updated_at = $7 \
          WHERE tenant_id = $1 AND id = $2{}",
         people_condition(scope, "id")
     );
-    on_tx!(tx, conn, Db => {
+    on_tx!(tx.store_tx(), conn, Db => {
         sqlx::query(&sql)
             .bind(scope.tenant_id().get()).bind(id).bind(&changes.name).bind(&changes.username).bind(&changes.email)
             .bind(&changes.password_hash).bind(now_millis())
@@ -551,17 +563,17 @@ pub async fn update_user(
     Ok(())
 }
 
-/// Transferred users by the partner's ids: `(lms_id, row)`.
+/// The transaction's tenant's transferred users by the partner's ids.
 pub async fn find_users_by_lms_id(
-    tx: &mut StoreTx,
-    tenant_id: TenantId,
+    tx: &mut TenantTx,
     lms_ids: &[String],
 ) -> StoreResult<Vec<UserRow>> {
+    let tenant = tx.tenant_id().get();
     let mut found = Vec::new();
     for chunk in lms_ids.chunks(BATCH) {
-        let rows: Vec<UserRow> = on_tx!(tx, conn, Db => {
+        let rows: Vec<UserRow> = on_tx!(tx.store_tx(), conn, Db => {
             let mut query = QueryBuilder::<Db>::new(format!("SELECT {USER_COLUMNS} FROM users WHERE tenant_id = "));
-            query.push_bind(tenant_id.get()).push(" AND lms_id IN (");
+            query.push_bind(tenant).push(" AND lms_id IN (");
             let mut separated = query.separated(", ");
             for id in chunk {
                 separated.push_bind(id.as_str());
@@ -571,20 +583,26 @@ pub async fn find_users_by_lms_id(
         });
         found.extend(rows);
     }
+    for row in &found {
+        tx.know_user(UserId::new(row.id));
+    }
     Ok(found)
 }
 
 /// [`Store::roles_of`] inside a write transaction: a use case holding a transaction reads through it, never through a
-/// second pool connection (on PostgreSQL, that second wait deadlocks the pool under concurrent writes).
-pub async fn roles_in(tx: &mut StoreTx, user_ids: &[i64]) -> StoreResult<HashMap<i64, Vec<i64>>> {
+/// second pool connection (on PostgreSQL, that second wait deadlocks the pool under concurrent writes). The users are
+/// the tenant's (`NotFound` otherwise): read through this transaction already, or checked here.
+pub async fn roles_in(tx: &mut TenantTx, user_ids: &[i64]) -> StoreResult<HashMap<i64, Vec<i64>>> {
+    for id in user_ids {
+        tx.check_user(UserId::new(*id)).await?;
+    }
     let mut rows: Vec<(i64, i64)> = Vec::new();
     for chunk in user_ids.chunks(BATCH) {
-        let found: Vec<(i64, i64)> = on_tx!(tx, conn, Db => roles_query::<Db>(chunk).build_query_as().fetch_all(&mut *conn).await?);
+        let found: Vec<(i64, i64)> = on_tx!(tx.store_tx(), conn, Db => roles_query::<Db>(chunk).build_query_as().fetch_all(&mut *conn).await?);
         rows.extend(found);
     }
     Ok(roles_by_user(rows))
 }
-
 fn roles_query<'q, DB: sqlx::Database>(chunk: &'q [i64]) -> QueryBuilder<'q, DB>
 where
     i64: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
@@ -614,15 +632,15 @@ fn roles_by_user(rows: Vec<(i64, i64)>) -> HashMap<i64, Vec<i64>> {
     roles
 }
 
-/// Users holding these usernames (lower-cased): `(id, lower(username), lms_id)`.
+/// The transaction's tenant's users holding these usernames (lower-cased): `(id, lower(username), lms_id)`.
 pub async fn find_username_holders(
-    tx: &mut StoreTx,
-    tenant_id: TenantId,
+    tx: &mut TenantTx,
     usernames: &[String],
 ) -> StoreResult<Vec<(i64, String, Option<String>)>> {
+    let tenant_id = tx.tenant_id();
     let mut found = Vec::new();
     for chunk in usernames.chunks(BATCH) {
-        let rows: Vec<(i64, String, Option<String>)> = on_tx!(tx, conn, Db => {
+        let rows: Vec<(i64, String, Option<String>)> = on_tx!(tx.store_tx(), conn, Db => {
             let mut query = QueryBuilder::<Db>::new("SELECT id, lower(username), lms_id FROM users WHERE tenant_id = ");
             query.push_bind(tenant_id.get()).push(" AND lower(username) IN (");
             let mut separated = query.separated(", ");
@@ -632,42 +650,53 @@ pub async fn find_username_holders(
             separated.push_unseparated(")");
             query.build_query_as().fetch_all(&mut *conn).await?
         });
+        for (id, _, _) in &rows {
+            tx.know_user(UserId::new(*id));
+        }
         found.extend(rows);
     }
     Ok(found)
 }
 
-/// Replaces a user's explicit roles.
-pub async fn set_roles(tx: &mut StoreTx, user_id: i64, roles: &[i64]) -> StoreResult<()> {
-    replace_links(tx, "user_roles", "role_id", "", user_id, roles).await
+/// Replaces the explicit roles of a user of the tenant (`NotFound` if it is not one).
+pub async fn set_roles(tx: &mut TenantTx, user_id: i64, roles: &[i64]) -> StoreResult<()> {
+    tx.check_user(UserId::new(user_id)).await?;
+    on_tx!(tx.store_tx(), conn, Db => {
+        sqlx::query("DELETE FROM user_roles WHERE user_id = $1").bind(user_id).execute(&mut *conn).await?;
+        if !roles.is_empty() {
+            let mut query = QueryBuilder::<Db>::new("INSERT INTO user_roles (user_id, role_id) ");
+            query.push_values(roles, |mut row, role| {
+                row.push_bind(user_id).push_bind(*role);
+            });
+            query.build().execute(&mut *conn).await?;
+        }
+    });
+    Ok(())
 }
 
-/// Replaces a user's groups in the scope (a branch's credential leaves the user's other groups as they are).
+/// Replaces the groups in the scope of a user of the tenant (`NotFound` if it is not one; a branch's credential
+/// leaves the user's other groups as they are). Another tenant's groups are not joined; a group deleted meanwhile
+/// fails the write on its foreign key, as before.
 pub async fn set_groups(
-    tx: &mut StoreTx,
+    tx: &mut TenantTx,
     scope: Scope,
     user_id: i64,
     groups: &[i64],
 ) -> StoreResult<()> {
+    check_scope(tx, scope)?;
+    tx.check_user(UserId::new(user_id)).await?;
+    let tenant = tx.tenant_id().get();
     let kept = group_ids_condition(scope, "group_id");
-    replace_links(tx, "group_members", "group_id", &kept, user_id, groups).await
-}
-
-async fn replace_links(
-    tx: &mut StoreTx,
-    table: &'static str,
-    column: &'static str,
-    condition: &str,
-    user_id: i64,
-    ids: &[i64],
-) -> StoreResult<()> {
-    on_tx!(tx, conn, Db => {
-        sqlx::query(&format!("DELETE FROM {table} WHERE user_id = $1{condition}")).bind(user_id).execute(&mut *conn).await?;
-        if !ids.is_empty() {
-            let mut query = QueryBuilder::<Db>::new(format!("INSERT INTO {table} (user_id, {column}) "));
-            query.push_values(ids, |mut row, id| {
-                row.push_bind(user_id).push_bind(*id);
+    on_tx!(tx.store_tx(), conn, Db => {
+        sqlx::query(&format!("DELETE FROM group_members WHERE user_id = $1{kept}")).bind(user_id).execute(&mut *conn).await?;
+        if !groups.is_empty() {
+            let mut query = QueryBuilder::<Db>::new("INSERT INTO group_members (user_id, group_id) SELECT ");
+            query.push_bind(user_id).push(", joined.column1 FROM (");
+            query.push_values(groups, |mut row, group| {
+                row.push_bind(*group);
             });
+            query.push(") AS joined WHERE NOT EXISTS (SELECT 1 FROM user_groups g WHERE g.id = joined.column1 AND g.tenant_id <> ");
+            query.push_bind(tenant).push(")");
             query.build().execute(&mut *conn).await?;
         }
     });
@@ -678,11 +707,14 @@ async fn replace_links(
 /// too; the branch's next mirror decides those again), new ones are joined as hand-made memberships. A branch's
 /// credential leaves the user's classrooms of other branches as they are.
 pub async fn set_student_of(
-    tx: &mut StoreTx,
+    tx: &mut TenantTx,
     scope: Scope,
     user_id: i64,
     sections: &[i64],
 ) -> StoreResult<()> {
+    check_scope(tx, scope)?;
+    tx.check_user(UserId::new(user_id)).await?;
+    let tenant = tx.tenant_id().get();
     let in_scope = section_ids_condition(scope, "section_id");
     // Held as foreign keys would hold them (PostgreSQL has none on memberships); a user or classroom deleted
     // meanwhile is not joined.
@@ -696,7 +728,7 @@ pub async fn set_student_of(
         .filter(|id| held.contains(id))
         .collect();
     let sections = sections.as_slice();
-    on_tx!(tx, conn, Db => {
+    on_tx!(tx.store_tx(), conn, Db => {
         let mut delete = QueryBuilder::<Db>::new("DELETE FROM section_students WHERE user_id = ");
         delete.push_bind(user_id).push(in_scope.as_str());
         if !sections.is_empty() {
@@ -707,7 +739,8 @@ pub async fn set_student_of(
         if !sections.is_empty() {
             let mut insert = QueryBuilder::<Db>::new(
                 "INSERT INTO section_students (section_id, user_id, branch_id, source) SELECT s.id, ");
-            insert.push_bind(user_id).push(", s.branch_id, 'manual' FROM sections s WHERE s.id");
+            insert.push_bind(user_id).push(", s.branch_id, 'manual' FROM sections s WHERE s.tenant_id = ");
+            insert.push_bind(tenant).push(" AND s.id");
             in_list(&mut insert, sections);
             insert.push(" AND NOT EXISTS (SELECT 1 FROM section_students m WHERE m.section_id = s.id AND m.user_id = ");
             insert.push_bind(user_id).push(")");
@@ -720,13 +753,16 @@ pub async fn set_student_of(
 /// Makes the user a teacher of exactly these classrooms of the scope (subject assignments elsewhere are left; a
 /// branch's credential leaves other branches' classrooms as they are).
 pub async fn set_teacher_of(
-    tx: &mut StoreTx,
+    tx: &mut TenantTx,
     scope: Scope,
     user_id: i64,
     sections: &[i64],
 ) -> StoreResult<()> {
+    check_scope(tx, scope)?;
+    tx.check_user(UserId::new(user_id)).await?;
+    let tenant = tx.tenant_id().get();
     let in_scope = section_ids_condition(scope, "section_id");
-    on_tx!(tx, conn, Db => {
+    on_tx!(tx.store_tx(), conn, Db => {
         for table in ["section_teachers", "teaching_assignments"] {
             let mut delete = QueryBuilder::<Db>::new(format!("DELETE FROM {table} WHERE user_id = "));
             delete.push_bind(user_id).push(in_scope.as_str());
@@ -738,7 +774,8 @@ pub async fn set_teacher_of(
         }
         if !sections.is_empty() {
             let mut insert = QueryBuilder::<Db>::new("INSERT INTO section_teachers (section_id, user_id) SELECT s.id, ");
-            insert.push_bind(user_id).push(" FROM sections s WHERE s.id");
+            insert.push_bind(user_id).push(" FROM sections s WHERE s.tenant_id = ");
+            insert.push_bind(tenant).push(" AND s.id");
             in_list(&mut insert, sections);
             insert.push(" AND NOT EXISTS (SELECT 1 FROM section_teachers t WHERE t.section_id = s.id AND t.user_id = ");
             insert.push_bind(user_id).push(")");
@@ -749,7 +786,8 @@ pub async fn set_teacher_of(
 }
 
 /// Deletes a user and its student memberships; group memberships, roles and the rest go with it by cascade.
-pub async fn delete_user(tx: &mut StoreTx, scope: Scope, id: i64) -> StoreResult<bool> {
+pub async fn delete_user(tx: &mut TenantTx, scope: Scope, id: i64) -> StoreResult<bool> {
+    check_scope(tx, scope)?;
     let tenant_id = scope.tenant_id();
     let sql = format!(
         "DELETE FROM users WHERE tenant_id = $1 AND id = $2{}",
@@ -758,7 +796,7 @@ pub async fn delete_user(tx: &mut StoreTx, scope: Scope, id: i64) -> StoreResult
     // Student memberships have no foreign key to cascade from on PostgreSQL: deleted after their user (see
     // `roster::delete_by_ids` for why after).
     let memberships = "DELETE FROM section_students WHERE user_id = $1";
-    let deleted = on_tx!(tx, conn, Db => {
+    let deleted = on_tx!(tx.store_tx(), conn, Db => {
         let deleted = sqlx::query(&sql).bind(tenant_id.get()).bind(id).execute(&mut *conn).await?.rows_affected();
         if deleted == 1 {
             sqlx::query(memberships).bind(id).execute(&mut *conn).await?;

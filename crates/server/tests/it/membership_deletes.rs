@@ -158,7 +158,14 @@ async fn a_delete_waits_for_a_writer_adding_a_membership_and_takes_it_too(backen
         .await;
 
     // A writer (as a mirror joining s1 to section B) holds s1; the API's delete of s1 waits for it…
-    let mut writer = app.store.begin().await.unwrap();
+    let tenant = app
+        .store
+        .find_tenant_by_slug("alpha")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let mut writer = app.store.begin_for(tenant).await.unwrap();
     let (held, _) = roster::hold_for_memberships(&mut writer, &[s1], &[])
         .await
         .unwrap();
@@ -193,7 +200,7 @@ async fn a_delete_waits_for_a_writer_adding_a_membership_and_takes_it_too(backen
             .unwrap();
         let store = app.store.clone();
         let holding = tokio::spawn(async move {
-            let mut writer = store.begin().await.unwrap();
+            let mut writer = store.begin_for(tenant).await.unwrap();
             let held = roster::hold_for_memberships(&mut writer, &[s2], &[])
                 .await
                 .unwrap();

@@ -2,8 +2,8 @@
 //! see [`super::plan`]), and have the plan written ([`super::write`]). A branch is the unit of a mirror: everything
 //! in it becomes what the payload says.
 
-use classbridge_domain::{mirror::MirrorBranch, TenantId};
-use classbridge_store::{roster, RosterWrite, StoreResult, StoreTx};
+use classbridge_domain::mirror::MirrorBranch;
+use classbridge_store::{roster, RosterWrite, StoreResult, TenantTx};
 
 use super::{
     counts::MirrorCounts,
@@ -35,33 +35,22 @@ pub async fn apply_branch(
     guard: RemovalGuard,
     counts: &mut MirrorCounts,
 ) -> StoreResult<BranchOutcome> {
-    let tenant_id = tx.tenant_id();
     let options = PlanOptions { scope, guard };
     if scope == ApplyScope::NamedSectionsOnly {
         // The simple mirror keeps no fingerprint: it compares everything every time.
-        let stored = load_roster(tx, tenant_id, branch).await?;
+        let stored = load_roster(tx, branch).await?;
         return match plan::plan_difference(&stored, branch, options, None) {
-            Ok(plan) => {
-                write(
-                    tx,
-                    tenant_id,
-                    branch,
-                    BranchPlan::Difference(Box::new(plan)),
-                    counts,
-                )
-                .await
-            }
+            Ok(plan) => write(tx, branch, BranchPlan::Difference(Box::new(plan)), counts).await,
             Err(refusal) => Ok(refused(refusal)),
         };
     }
     let payload = PayloadFingerprint::of(branch);
-    let fingerprint = roster::branch_fingerprint(tx, tenant_id, branch.id).await?;
+    let fingerprint = roster::branch_fingerprint(tx, branch.id).await?;
     let version_read = match plan::judge_fingerprint(fingerprint.as_ref(), &payload) {
         FingerprintVerdict::Unchanged => {
             let counts_now = plan::unchanged_counts(branch, true);
             return write(
                 tx,
-                tenant_id,
                 branch,
                 BranchPlan::Unchanged { counts: counts_now },
                 counts,
@@ -73,44 +62,34 @@ pub async fn apply_branch(
             places,
         } => {
             let asked = plan::people_to_read(branch, places.as_deref());
-            let people = roster::find_people_by_uuid(tx, tenant_id, &asked).await?;
+            let people = roster::find_people_by_uuid(tx, &asked).await?;
             if let Some(renames) =
                 plan::plan_renames(branch, &asked, &people, &payload, version_read)
             {
-                return write(tx, tenant_id, branch, BranchPlan::Renames(renames), counts).await;
+                return write(tx, branch, BranchPlan::Renames(renames), counts).await;
             }
             Some(version_read)
         }
         FingerprintVerdict::Everything { version_read } => version_read,
     };
-    let stored = load_roster(tx, tenant_id, branch).await?;
+    let stored = load_roster(tx, branch).await?;
     let remember = Remember {
         payload: &payload,
         version_read,
     };
     match plan::plan_difference(&stored, branch, options, Some(remember)) {
-        Ok(plan) => {
-            write(
-                tx,
-                tenant_id,
-                branch,
-                BranchPlan::Difference(Box::new(plan)),
-                counts,
-            )
-            .await
-        }
+        Ok(plan) => write(tx, branch, BranchPlan::Difference(Box::new(plan)), counts).await,
         Err(refusal) => Ok(refused(refusal)),
     }
 }
 
 async fn write(
     tx: &mut RosterWrite,
-    tenant_id: TenantId,
     branch: &MirrorBranch,
     plan: BranchPlan<'_>,
     counts: &mut MirrorCounts,
 ) -> StoreResult<BranchOutcome> {
-    write_plan(tx, tenant_id, branch.id, &plan, counts).await?;
+    write_plan(tx, branch.id, &plan, counts).await?;
     Ok(BranchOutcome::Applied)
 }
 
@@ -123,13 +102,9 @@ fn refused(refusal: NeedsForce) -> BranchOutcome {
 
 /// Reads everything stored for the tenant's branch `branch.id` that a whole comparison needs, and the tenant's people
 /// the payload names.
-async fn load_roster(
-    tx: &mut StoreTx,
-    tenant_id: TenantId,
-    branch: &MirrorBranch,
-) -> StoreResult<StoredRoster> {
+async fn load_roster(tx: &mut TenantTx, branch: &MirrorBranch) -> StoreResult<StoredRoster> {
     let mut stored = StoredRoster::default();
-    if let Some(row) = roster::find_branch(tx, tenant_id, branch.id).await? {
+    if let Some(row) = roster::find_branch(tx, branch.id).await? {
         stored.classes = roster::load_classes(tx, row.id).await?;
         stored.sections = roster::load_sections(tx, row.id).await?;
         stored.subjects = roster::load_subjects(tx, row.id).await?;
@@ -139,6 +114,6 @@ async fn load_roster(
         stored.branch = Some(row);
     }
     let uuids = plan::people_to_read(branch, None);
-    stored.people = roster::find_people_by_uuid(tx, tenant_id, &uuids).await?;
+    stored.people = roster::find_people_by_uuid(tx, &uuids).await?;
     Ok(stored)
 }

@@ -6,10 +6,9 @@
 
 use std::collections::{HashMap, HashSet};
 
-use classbridge_domain::TenantId;
 use classbridge_store::{
     roster::{self, RosterTable, SOURCE_MIRROR},
-    RosterWrite, StoreResult, StoreTx,
+    RosterWrite, StoreResult, TenantTx,
 };
 
 use super::{
@@ -21,10 +20,9 @@ use super::{
     },
 };
 
-/// Writes `plan` for the tenant's branch `partner_id`, adding what it did to `counts`.
+/// Writes `plan` for the write's tenant's branch `partner_id`, adding what it did to `counts`.
 pub async fn write_plan(
     tx: &mut RosterWrite,
-    tenant_id: TenantId,
     partner_id: i64,
     plan: &BranchPlan<'_>,
     counts: &mut MirrorCounts,
@@ -35,31 +33,30 @@ pub async fn write_plan(
             Ok(())
         }
         BranchPlan::Renames(renames) => {
-            write_renames(tx, tenant_id, partner_id, renames).await?;
+            write_renames(tx, partner_id, renames).await?;
             counts.add(&renames.counts);
             Ok(())
         }
         BranchPlan::Difference(difference) => {
-            write_difference(tx, tenant_id, partner_id, difference, counts).await
+            write_difference(tx, partner_id, difference, counts).await
         }
     }
 }
 
 async fn write_renames(
     tx: &mut RosterWrite,
-    tenant_id: TenantId,
     partner_id: i64,
     plan: &RenamePlan<'_>,
 ) -> StoreResult<()> {
     roster::rename_people(tx, &rename_pairs(&plan.renames)).await?;
     let renamed: Vec<i64> = plan.renames.iter().map(|rename| rename.id).collect();
     // Renaming people of this branch alone changes no other branch: the others' fingerprints still hold.
-    let version = if roster::people_in_other_branches(tx, tenant_id, partner_id, &renamed).await? {
+    let version = if roster::people_in_other_branches(tx, partner_id, &renamed).await? {
         tx.bump_version().await?
     } else {
         plan.version_read
     };
-    remember_payload(tx, tenant_id, partner_id, plan.payload, version).await
+    remember_payload(tx, partner_id, plan.payload, version).await
 }
 
 /// The ids of the rows a plan creates, learnt as they are inserted, by their place in the plan's creations.
@@ -103,7 +100,6 @@ impl CreatedIds {
 
 async fn write_difference(
     tx: &mut RosterWrite,
-    tenant_id: TenantId,
     partner_id: i64,
     plan: &DifferencePlan<'_>,
     counts: &mut MirrorCounts,
@@ -118,7 +114,7 @@ async fn write_difference(
             id
         }
         BranchWrite::Create { partner_id, name } => {
-            roster::insert_branch(tx, tenant_id, partner_id, name).await?
+            roster::insert_branch(tx, partner_id, name).await?
         }
     };
 
@@ -131,12 +127,11 @@ async fn write_difference(
         .iter()
         .map(|class| (class.partner_id, class.name))
         .collect();
-    let ids: HashMap<i64, i64> =
-        roster::insert_named(tx, RosterTable::Classes, tenant_id, branch_id, &rows)
-            .await?
-            .into_iter()
-            .map(|(id, partner_id)| (partner_id, id))
-            .collect();
+    let ids: HashMap<i64, i64> = roster::insert_named(tx, RosterTable::Classes, branch_id, &rows)
+        .await?
+        .into_iter()
+        .map(|(id, partner_id)| (partner_id, id))
+        .collect();
     created.classes = plan
         .classes
         .creations
@@ -158,7 +153,7 @@ async fn write_difference(
             )
         })
         .collect();
-    let ids: HashMap<(i64, String), i64> = roster::insert_sections(tx, tenant_id, branch_id, &rows)
+    let ids: HashMap<(i64, String), i64> = roster::insert_sections(tx, branch_id, &rows)
         .await?
         .into_iter()
         .map(|(id, class_id, name_key)| ((class_id, name_key), id))
@@ -176,12 +171,11 @@ async fn write_difference(
         .iter()
         .map(|subject| (subject.partner_id, subject.name))
         .collect();
-    let ids: HashMap<i64, i64> =
-        roster::insert_named(tx, RosterTable::Subjects, tenant_id, branch_id, &rows)
-            .await?
-            .into_iter()
-            .map(|(id, partner_id)| (partner_id, id))
-            .collect();
+    let ids: HashMap<i64, i64> = roster::insert_named(tx, RosterTable::Subjects, branch_id, &rows)
+        .await?
+        .into_iter()
+        .map(|(id, partner_id)| (partner_id, id))
+        .collect();
     created.subjects = plan
         .subjects
         .creations
@@ -214,7 +208,7 @@ async fn write_difference(
         .iter()
         .map(|person| (person.uuid, person.name))
         .collect();
-    let ids: HashMap<String, i64> = roster::insert_people(tx, tenant_id, &rows)
+    let ids: HashMap<String, i64> = roster::insert_people(tx, &rows)
         .await?
         .into_iter()
         .map(|(id, uuid)| (uuid, id))
@@ -233,7 +227,7 @@ async fn write_difference(
         .iter()
         .map(|m| (m.section_id, m.user_id))
         .collect();
-    roster::delete_student_memberships(tx, &stale).await?;
+    roster::delete_student_memberships(tx, branch_id, &stale).await?;
     // People found (not made) by the plan who join a section are held until this transaction ends, as a foreign key
     // would hold them; one deleted through the API since it was found is not joined. A cold mirror holds no one.
     let joining: Vec<i64> = plan
@@ -268,7 +262,7 @@ async fn write_difference(
         .iter()
         .map(|t| (t.section_id, t.subject_id, t.user_id))
         .collect();
-    roster::delete_teaching(tx, &stale).await?;
+    roster::delete_teaching(tx, branch_id, &stale).await?;
     let added: Vec<(i64, i64, i64)> = plan
         .teaching
         .additions
@@ -297,9 +291,9 @@ async fn write_difference(
             let version = match remember.version_read {
                 Some(version) if !reaches_beyond => version,
                 _ if reaches_beyond => tx.bump_version().await?,
-                _ => roster::roster_version(tx, tenant_id).await?,
+                _ => roster::roster_version(tx).await?,
             };
-            remember_payload(tx, tenant_id, partner_id, remember.payload, version).await
+            remember_payload(tx, partner_id, remember.payload, version).await
         }
         None if reaches_beyond => tx.bump_version().await.map(|_| ()),
         None => Ok(()),
@@ -307,7 +301,7 @@ async fn write_difference(
 }
 
 async fn rename_rows(
-    tx: &mut StoreTx,
+    tx: &mut TenantTx,
     table: RosterTable,
     renames: &[Rename<'_>],
 ) -> StoreResult<()> {
@@ -326,8 +320,7 @@ fn rename_pairs<'a>(renames: &[Rename<'a>]) -> Vec<(i64, &'a str)> {
 
 /// Records that branch `partner_id` is now what `payload` says, as of roster `version`.
 async fn remember_payload(
-    tx: &mut StoreTx,
-    tenant_id: TenantId,
+    tx: &mut TenantTx,
     partner_id: i64,
     payload: &PayloadFingerprint,
     version: i64,
@@ -335,7 +328,6 @@ async fn remember_payload(
     let fingerprint = format!("{}.{}", payload.structure, payload.full);
     roster::set_branch_fingerprint(
         tx,
-        tenant_id,
         partner_id,
         &fingerprint,
         &payload.names_record(),
