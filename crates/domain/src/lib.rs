@@ -6,6 +6,7 @@ pub mod input;
 pub mod jobs;
 pub mod mirror;
 pub mod scope;
+pub mod states;
 pub mod tenancy;
 pub mod validation;
 
@@ -15,5 +16,6 @@ pub use ids::{
 };
 pub use jobs::{JobId, JobKind, JobStatus};
 pub use scope::Scope;
+pub use states::{MembershipSource, SectionOrigin};
 pub use tenancy::{BranchScope, CredentialId, Slug, TenantId};
 pub use validation::ValidationErrors;

@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 use classbridge_domain::{
     input::{lenient_text, BodyFormat, FieldReader, TextRules},
     validation::child_path,
-    Scope, ValidationErrors,
+    Scope, UserId, ValidationErrors,
 };
 use classbridge_store::{
     users::{self, NewUser, UniqueColumn, UserChanges},
@@ -297,7 +297,7 @@ async fn apply_relations(
     if let Some(roles) = &fields.roles {
         users::set_roles(tx, user_id, roles).await?;
         // What the person may see changed: they sign in again.
-        classbridge_store::sso::end_sessions_of(tx, &[user_id]).await?;
+        classbridge_store::sso::end_sessions_of(tx, &[UserId::new(user_id)]).await?;
     }
     if let Some(groups) = &fields.groups {
         users::set_groups(tx, scope, user_id, groups)

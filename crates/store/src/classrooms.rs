@@ -1,7 +1,7 @@
 //! Classrooms: every section is one. Mirrored sections are read here; classrooms made through the API live in the
 //! tenant's default branch and are changed only through the API.
 
-use classbridge_domain::{BranchId, Scope};
+use classbridge_domain::{BranchId, Scope, SectionOrigin};
 
 use crate::branch_scope::sections_condition;
 
@@ -15,14 +15,11 @@ pub const DEFAULT_BRANCH_PARTNER_ID: i64 = i64::MIN;
 /// The one class of the default branch.
 pub const DEFAULT_CLASS_PARTNER_ID: i64 = 0;
 
-pub const ORIGIN_MIRROR: &str = "mirror";
-pub const ORIGIN_MANUAL: &str = "manual";
-
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Classroom {
     pub id: i64,
     pub name: String,
-    pub origin: String,
+    pub origin: SectionOrigin,
     pub class_name: String,
     pub branch_partner_id: i64,
     pub branch_name: String,
@@ -118,10 +115,10 @@ pub async fn create_classroom(
     let (branch, class) = default_class(write).await?;
     let tx = write.store_tx();
     let sql = "INSERT INTO sections (tenant_id, branch_id, class_id, name, name_key, origin) \
-               VALUES ($1, $2, $3, $4, $5, 'manual') RETURNING id";
+               VALUES ($1, $2, $3, $4, $5, $6) RETURNING id";
     let id = on_tx!(tx, conn, Db => {
         sqlx::query_scalar(sql).bind(tenant_id.get()).bind(branch).bind(class).bind(name).bind(name_key)
-            .fetch_one(&mut *conn).await?
+            .bind(SectionOrigin::Manual.as_str()).fetch_one(&mut *conn).await?
     });
     Ok(id)
 }

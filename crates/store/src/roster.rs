@@ -3,7 +3,9 @@
 
 use std::collections::HashSet;
 
-use classbridge_domain::{BranchId, TenantId};
+use classbridge_domain::{
+    BranchId, ClassId, MembershipSource, SectionId, SubjectId, TenantId, UserId,
+};
 use sqlx::QueryBuilder;
 
 use crate::{now_millis, tx::on_tx, RosterWrite, StoreResult, StoreTx, TenantTx};
@@ -11,27 +13,29 @@ use crate::{now_millis, tx::on_tx, RosterWrite, StoreResult, StoreTx, TenantTx};
 /// Rows per multi-row statement: well under both databases' limits on bound parameters.
 const BATCH: usize = 800;
 
-pub const SOURCE_MIRROR: &str = "mirror";
-pub const SOURCE_MANUAL: &str = "manual";
-
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct NamedRow {
-    pub id: i64,
+/// A row of the mirrored hierarchy with the partner's id and a name: a branch, a class or a subject.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct NamedRow<Id> {
+    pub id: Id,
     pub partner_id: i64,
     pub name: String,
 }
 
+pub type BranchRow = NamedRow<BranchId>;
+pub type ClassRow = NamedRow<ClassId>;
+pub type SubjectRow = NamedRow<SubjectId>;
+
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct SectionRow {
-    pub id: i64,
-    pub class_id: i64,
+    pub id: SectionId,
+    pub class_id: ClassId,
     pub name: String,
     pub name_key: String,
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct PersonRow {
-    pub id: i64,
+    pub id: UserId,
     pub uuid: Option<String>,
     pub name: String,
     pub active: bool,
@@ -40,31 +44,102 @@ pub struct PersonRow {
 /// A student membership, with the member's uuid (null for people without one).
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct MembershipRow {
-    pub section_id: i64,
-    pub user_id: i64,
+    pub section_id: SectionId,
+    pub user_id: UserId,
     pub uuid: Option<String>,
-    pub source: String,
+    pub source: MembershipSource,
 }
 
 /// A subject taught in a section.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, sqlx::FromRow)]
 pub struct SectionSubjectRow {
-    pub section_id: i64,
-    pub subject_id: i64,
+    pub section_id: SectionId,
+    pub subject_id: SubjectId,
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct TeachingRow {
-    pub section_id: i64,
-    pub subject_id: i64,
-    pub user_id: i64,
+    pub section_id: SectionId,
+    pub subject_id: SubjectId,
+    pub user_id: UserId,
     pub uuid: Option<String>,
-    pub source: String,
+    pub source: MembershipSource,
+}
+
+/// A class or subject just inserted: its id, and the partner's id it was made for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CreatedRow<Id> {
+    pub id: Id,
+    pub partner_id: i64,
+}
+
+/// A section just inserted.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct CreatedSection {
+    pub id: SectionId,
+    pub class_id: ClassId,
+    pub name_key: String,
+}
+
+/// A person just inserted.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct CreatedPerson {
+    pub id: UserId,
+    pub uuid: String,
+}
+
+/// The id of a row of the mirrored hierarchy (branch, class, section or subject): which table it is a key of.
+pub trait HierarchyId: Copy + Into<i64> {
+    #[doc(hidden)]
+    const TABLE: RosterTable;
+}
+
+impl HierarchyId for BranchId {
+    const TABLE: RosterTable = RosterTable::Branches;
+}
+
+impl HierarchyId for ClassId {
+    const TABLE: RosterTable = RosterTable::Classes;
+}
+
+impl HierarchyId for SectionId {
+    const TABLE: RosterTable = RosterTable::Sections;
+}
+
+impl HierarchyId for SubjectId {
+    const TABLE: RosterTable = RosterTable::Subjects;
+}
+
+/// The id of a class or a subject: rows of a branch made from a partner's id and a name ([`insert_named`]).
+pub trait NamedRowId: HierarchyId {
+    #[doc(hidden)]
+    fn from_key(key: i64) -> Self;
+}
+
+impl NamedRowId for ClassId {
+    fn from_key(key: i64) -> Self {
+        Self::new(key)
+    }
+}
+
+impl NamedRowId for SubjectId {
+    fn from_key(key: i64) -> Self {
+        Self::new(key)
+    }
+}
+
+/// The keys of typed ids, as bound in an `IN (…)` list or an array.
+fn keys<Id: Copy + Into<i64>>(ids: &[Id]) -> Vec<i64> {
+    ids.iter().map(|id| (*id).into()).collect()
 }
 
 /// Loads rows of one of the transaction's tenant's branches: `$sql` takes the branch id as `$1` and the tenant's id
 /// as `$2`.
-async fn load_branch_rows<T>(tx: &mut TenantTx, sql: &str, branch_id: i64) -> StoreResult<Vec<T>>
+async fn load_branch_rows<T>(
+    tx: &mut TenantTx,
+    sql: &str,
+    branch_id: BranchId,
+) -> StoreResult<Vec<T>>
 where
     T: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>
         + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>
@@ -79,33 +154,39 @@ where
 }
 
 /// The transaction's tenant's branch `partner_id`.
-pub async fn find_branch(tx: &mut TenantTx, partner_id: i64) -> StoreResult<Option<NamedRow>> {
+pub async fn find_branch(tx: &mut TenantTx, partner_id: i64) -> StoreResult<Option<BranchRow>> {
     let tenant = tx.tenant_id().get();
     let sql = "SELECT id, partner_id, name FROM branches WHERE tenant_id = $1 AND partner_id = $2";
-    let found: Option<NamedRow> = on_tx!(tx.store_tx(), conn, Db => {
+    let found: Option<BranchRow> = on_tx!(tx.store_tx(), conn, Db => {
         sqlx::query_as(sql).bind(tenant).bind(partner_id).fetch_optional(&mut *conn).await?
     });
     if let Some(row) = &found {
-        tx.know_branch(BranchId::new(row.id));
+        tx.know_branch(row.id);
     }
     Ok(found)
 }
 
 /// Creates a branch of the transaction's tenant; returns its id.
-pub async fn insert_branch(tx: &mut TenantTx, partner_id: i64, name: &str) -> StoreResult<i64> {
+pub async fn insert_branch(
+    tx: &mut TenantTx,
+    partner_id: i64,
+    name: &str,
+) -> StoreResult<BranchId> {
     let tenant = tx.tenant_id().get();
     let sql = "INSERT INTO branches (tenant_id, partner_id, name, created_at, updated_at) VALUES ($1, $2, $3, $4, $4) RETURNING id";
-    let id: i64 = on_tx!(tx.store_tx(), conn, Db => {
+    let id: BranchId = on_tx!(tx.store_tx(), conn, Db => {
         sqlx::query_scalar(sql).bind(tenant).bind(partner_id).bind(name).bind(now_millis()).fetch_one(&mut *conn).await?
     });
-    tx.know_branch(BranchId::new(id));
+    tx.know_branch(id);
     Ok(id)
 }
 
 /// Renames a row of the tenant's `branches`, `classes`, `sections` or `subjects` (the table name is ours, never
 /// input).
-pub async fn rename(tx: &mut TenantTx, table: RosterTable, id: i64, name: &str) -> StoreResult<()> {
+pub async fn rename<Id: HierarchyId>(tx: &mut TenantTx, id: Id, name: &str) -> StoreResult<()> {
     let tenant = tx.tenant_id().get();
+    let table = Id::TABLE;
+    let id: i64 = id.into();
     let stamped = table == RosterTable::Branches;
     let sql = if stamped {
         format!(
@@ -126,6 +207,7 @@ pub async fn rename(tx: &mut TenantTx, table: RosterTable, id: i64, name: &str) 
     Ok(())
 }
 
+/// The tables of the mirrored hierarchy ([`HierarchyId::TABLE`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RosterTable {
     Branches,
@@ -147,24 +229,24 @@ impl RosterTable {
 
 /// Renames one person by hand (`PUT /api/v2/mirror-data/users/{uuid}`); the write's commit bumps the roster version,
 /// so that a re-mirror of an unchanged payload puts the name back.
-pub async fn rename_person(write: &mut RosterWrite, id: i64, name: &str) -> StoreResult<()> {
+pub async fn rename_person(write: &mut RosterWrite, id: UserId, name: &str) -> StoreResult<()> {
     rename_people(write, &[(id, name)]).await
 }
 
 /// Renames the tenant's people `(id, name)` in batches: one statement per few hundred people, not one per person.
-pub async fn rename_people(tx: &mut TenantTx, renames: &[(i64, &str)]) -> StoreResult<()> {
+pub async fn rename_people(tx: &mut TenantTx, renames: &[(UserId, &str)]) -> StoreResult<()> {
     let now = now_millis();
     let tenant = tx.tenant_id().get();
     for chunk in renames.chunks(BATCH / 3) {
         on_tx!(tx.store_tx(), conn, Db => {
             let mut query = QueryBuilder::<Db>::new("UPDATE users SET name = CASE id");
             for (id, name) in chunk {
-                query.push(" WHEN ").push_bind(*id).push(" THEN ").push_bind(*name);
+                query.push(" WHEN ").push_bind(id.get()).push(" THEN ").push_bind(*name);
             }
             query.push(" ELSE name END, updated_at = ").push_bind(now).push(" WHERE tenant_id = ").push_bind(tenant).push(" AND id IN (");
             let mut separated = query.separated(", ");
             for (id, _) in chunk {
-                separated.push_bind(*id);
+                separated.push_bind(id.get());
             }
             separated.push_unseparated(")");
             query.build().execute(&mut *conn).await?;
@@ -178,7 +260,7 @@ pub async fn rename_people(tx: &mut TenantTx, renames: &[(i64, &str)]) -> StoreR
 pub async fn people_in_other_branches(
     tx: &mut TenantTx,
     partner_id: i64,
-    ids: &[i64],
+    ids: &[UserId],
 ) -> StoreResult<bool> {
     let tenant_id = tx.tenant_id();
     for chunk in ids.chunks(BATCH) {
@@ -189,7 +271,7 @@ pub async fn people_in_other_branches(
             query.push_bind(tenant_id.get()).push(" AND partner_id = ").push_bind(partner_id).push(") AND user_id IN (");
             let mut separated = query.separated(", ");
             for id in chunk {
-                separated.push_bind(*id);
+                separated.push_bind(id.get());
             }
             separated.push_unseparated(") LIMIT 1");
             query.build_query_scalar().fetch_optional(&mut *conn).await?
@@ -206,8 +288,10 @@ pub async fn people_in_other_branches(
 /// (which holds the section, see [`hold_for_memberships`]) is waited for, and its membership is seen by the delete
 /// that follows. Only the memberships of rows the tenant-scoped delete answered are deleted. Everything else that
 /// hangs on the rows goes with them by cascade.
-pub async fn delete_by_ids(tx: &mut TenantTx, table: RosterTable, ids: &[i64]) -> StoreResult<()> {
+pub async fn delete_by_ids<Id: HierarchyId>(tx: &mut TenantTx, ids: &[Id]) -> StoreResult<()> {
     let tenant = tx.tenant_id().get();
+    let table = Id::TABLE;
+    let ids = keys(ids);
     for chunk in ids.chunks(BATCH) {
         // A class's sections are deleted here, not by cascade, so that their ids are known.
         let classes_sections = match table {
@@ -315,9 +399,9 @@ async fn delete_in(
 /// mirror's stored people) or checked by it (the users API's user and its classrooms).
 pub async fn hold_for_memberships(
     tx: &mut TenantTx,
-    users: &[i64],
-    sections: &[i64],
-) -> StoreResult<(HashSet<i64>, HashSet<i64>)> {
+    users: &[UserId],
+    sections: &[SectionId],
+) -> StoreResult<(HashSet<UserId>, HashSet<SectionId>)> {
     let tenant = tx.tenant_id().get();
     match tx.store_tx() {
         StoreTx::Sqlite(_) => Ok((
@@ -327,8 +411,8 @@ pub async fn hold_for_memberships(
         StoreTx::Postgres(transaction) => {
             let mut held = (HashSet::new(), HashSet::new());
             for (table, ids, found) in [
-                ("users", users, &mut held.0),
-                ("sections", sections, &mut held.1),
+                ("users", keys(users), &mut held.0),
+                ("sections", keys(sections), &mut held.1),
             ] {
                 if ids.is_empty() {
                     continue;
@@ -343,12 +427,15 @@ pub async fn hold_for_memberships(
                     .await?;
                 found.extend(rows);
             }
-            Ok(held)
+            Ok((
+                held.0.into_iter().map(UserId::new).collect(),
+                held.1.into_iter().map(SectionId::new).collect(),
+            ))
         }
     }
 }
 
-pub async fn load_classes(tx: &mut TenantTx, branch_id: i64) -> StoreResult<Vec<NamedRow>> {
+pub async fn load_classes(tx: &mut TenantTx, branch_id: BranchId) -> StoreResult<Vec<ClassRow>> {
     load_branch_rows(
         tx,
         "SELECT id, partner_id, name FROM classes WHERE branch_id = $1 AND tenant_id = $2",
@@ -357,7 +444,7 @@ pub async fn load_classes(tx: &mut TenantTx, branch_id: i64) -> StoreResult<Vec<
     .await
 }
 
-pub async fn load_subjects(tx: &mut TenantTx, branch_id: i64) -> StoreResult<Vec<NamedRow>> {
+pub async fn load_subjects(tx: &mut TenantTx, branch_id: BranchId) -> StoreResult<Vec<SubjectRow>> {
     load_branch_rows(
         tx,
         "SELECT id, partner_id, name FROM subjects WHERE branch_id = $1 AND tenant_id = $2",
@@ -366,7 +453,7 @@ pub async fn load_subjects(tx: &mut TenantTx, branch_id: i64) -> StoreResult<Vec
     .await
 }
 
-pub async fn load_sections(tx: &mut TenantTx, branch_id: i64) -> StoreResult<Vec<SectionRow>> {
+pub async fn load_sections(tx: &mut TenantTx, branch_id: BranchId) -> StoreResult<Vec<SectionRow>> {
     load_branch_rows(
         tx,
         "SELECT id, class_id, name, name_key FROM sections WHERE branch_id = $1 AND tenant_id = $2",
@@ -377,7 +464,7 @@ pub async fn load_sections(tx: &mut TenantTx, branch_id: i64) -> StoreResult<Vec
 
 pub async fn load_section_subjects(
     tx: &mut TenantTx,
-    branch_id: i64,
+    branch_id: BranchId,
 ) -> StoreResult<Vec<SectionSubjectRow>> {
     let sql = "SELECT ss.section_id, ss.subject_id FROM section_subjects ss \
                JOIN sections s ON s.id = ss.section_id WHERE s.branch_id = $1 AND s.tenant_id = $2";
@@ -386,14 +473,17 @@ pub async fn load_section_subjects(
 
 pub async fn load_student_memberships(
     tx: &mut TenantTx,
-    branch_id: i64,
+    branch_id: BranchId,
 ) -> StoreResult<Vec<MembershipRow>> {
     let sql = "SELECT m.section_id, m.user_id, u.uuid, m.source FROM section_students m \
                JOIN users u ON u.id = m.user_id WHERE m.branch_id = $1 AND u.tenant_id = $2";
     load_branch_rows(tx, sql, branch_id).await
 }
 
-pub async fn load_teaching(tx: &mut TenantTx, branch_id: i64) -> StoreResult<Vec<TeachingRow>> {
+pub async fn load_teaching(
+    tx: &mut TenantTx,
+    branch_id: BranchId,
+) -> StoreResult<Vec<TeachingRow>> {
     let sql = "SELECT t.section_id, t.subject_id, t.user_id, u.uuid, t.source FROM teaching_assignments t \
                JOIN users u ON u.id = t.user_id WHERE t.branch_id = $1 AND u.tenant_id = $2";
     load_branch_rows(tx, sql, branch_id).await
@@ -423,11 +513,11 @@ pub async fn find_people_by_uuid(tx: &mut TenantTx, uuids: &[&str]) -> StoreResu
     Ok(found)
 }
 
-/// Creates people by uuid and name; returns `(id, uuid)` of each.
+/// Creates people by uuid and name; returns the id and uuid of each.
 pub async fn insert_people(
     tx: &mut TenantTx,
     people: &[(&str, &str)],
-) -> StoreResult<Vec<(i64, String)>> {
+) -> StoreResult<Vec<CreatedPerson>> {
     let now = now_millis();
     let tenant_id = tx.tenant_id();
     if let StoreTx::Postgres(transaction) = tx.store_tx() {
@@ -436,7 +526,7 @@ pub async fn insert_people(
     }
     let mut created = Vec::with_capacity(people.len());
     for chunk in people.chunks(BATCH / 2) {
-        let rows: Vec<(i64, String)> = on_tx!(tx.store_tx(), conn, Db => {
+        let rows: Vec<CreatedPerson> = on_tx!(tx.store_tx(), conn, Db => {
             let mut query = QueryBuilder::<Db>::new("INSERT INTO users (tenant_id, uuid, name, active, created_at, updated_at) ");
             query.push_values(chunk, |mut row, (uuid, name)| {
                 row.push_bind(tenant_id.get()).push_bind(*uuid).push_bind(*name).push("TRUE").push_bind(now).push_bind(now);
@@ -450,7 +540,7 @@ pub async fn insert_people(
 }
 
 /// Activates or deactivates the tenant's people by id.
-pub async fn set_people_active(tx: &mut TenantTx, ids: &[i64], active: bool) -> StoreResult<()> {
+pub async fn set_people_active(tx: &mut TenantTx, ids: &[UserId], active: bool) -> StoreResult<()> {
     let now = now_millis();
     let tenant = tx.tenant_id().get();
     for chunk in ids.chunks(BATCH) {
@@ -460,7 +550,7 @@ pub async fn set_people_active(tx: &mut TenantTx, ids: &[i64], active: bool) -> 
             query.push(" WHERE tenant_id = ").push_bind(tenant).push(" AND id IN (");
             let mut separated = query.separated(", ");
             for id in chunk {
-                separated.push_bind(*id);
+                separated.push_bind(id.get());
             }
             separated.push_unseparated(")");
             query.build().execute(&mut *conn).await?;
@@ -470,16 +560,19 @@ pub async fn set_people_active(tx: &mut TenantTx, ids: &[i64], active: bool) -> 
 }
 
 /// Of these people of the tenant, those left with no membership and no teaching assignment anywhere.
-pub async fn people_without_memberships(tx: &mut TenantTx, ids: &[i64]) -> StoreResult<Vec<i64>> {
+pub async fn people_without_memberships(
+    tx: &mut TenantTx,
+    ids: &[UserId],
+) -> StoreResult<Vec<UserId>> {
     let mut lonely = Vec::new();
     let tenant = tx.tenant_id().get();
     for chunk in ids.chunks(BATCH) {
-        let rows: Vec<i64> = on_tx!(tx.store_tx(), conn, Db => {
+        let rows: Vec<UserId> = on_tx!(tx.store_tx(), conn, Db => {
             let mut query = QueryBuilder::<Db>::new("SELECT u.id FROM users u WHERE u.tenant_id = ");
             query.push_bind(tenant).push(" AND u.id IN (");
             let mut separated = query.separated(", ");
             for id in chunk {
-                separated.push_bind(*id);
+                separated.push_bind(id.get());
             }
             separated.push_unseparated(")");
             query.push(" AND NOT EXISTS (SELECT 1 FROM section_students m WHERE m.user_id = u.id) \
@@ -492,47 +585,50 @@ pub async fn people_without_memberships(tx: &mut TenantTx, ids: &[i64]) -> Store
     Ok(lonely)
 }
 
-/// Inserts classes or subjects of one of the tenant's branches (`NotFound` if it is not one); returns
-/// `(id, partner_id)` of each.
-pub async fn insert_named(
+/// Inserts classes or subjects `(partner_id, name)` (by the id type asked for) of one of the tenant's branches
+/// (`NotFound` if it is not one); returns the id and partner's id of each.
+pub async fn insert_named<Id: NamedRowId>(
     tx: &mut TenantTx,
-    table: RosterTable,
-    branch_id: i64,
+    branch_id: BranchId,
     rows: &[(i64, &str)],
-) -> StoreResult<Vec<(i64, i64)>> {
-    tx.check_branch(BranchId::new(branch_id)).await?;
+) -> StoreResult<Vec<CreatedRow<Id>>> {
+    tx.check_branch(branch_id).await?;
+    let table = Id::TABLE;
     let tenant_id = tx.tenant_id();
     let mut created = Vec::with_capacity(rows.len());
     for chunk in rows.chunks(BATCH / 2) {
         let ids: Vec<(i64, i64)> = on_tx!(tx.store_tx(), conn, Db => {
             let mut query = QueryBuilder::<Db>::new(format!("INSERT INTO {} (tenant_id, branch_id, partner_id, name) ", table.name()));
             query.push_values(chunk, |mut row, (partner_id, name)| {
-                row.push_bind(tenant_id.get()).push_bind(branch_id).push_bind(*partner_id).push_bind(*name);
+                row.push_bind(tenant_id.get()).push_bind(branch_id.get()).push_bind(*partner_id).push_bind(*name);
             });
             query.push(" RETURNING id, partner_id");
             query.build_query_as().fetch_all(&mut *conn).await?
         });
-        created.extend(ids);
+        created.extend(ids.into_iter().map(|(id, partner_id)| CreatedRow {
+            id: Id::from_key(id),
+            partner_id,
+        }));
     }
     Ok(created)
 }
 
 /// Inserts sections `(class_id, name, name_key)` in one of the tenant's branches (`NotFound` if it is not one);
-/// returns `(id, class_id, name_key)` of each. The classes are the branch's: read or made through this same
+/// returns the id, class and name key of each. The classes are the branch's: read or made through this same
 /// transaction (checking each would slow the mirror's largest writes).
 pub async fn insert_sections(
     tx: &mut TenantTx,
-    branch_id: i64,
-    rows: &[(i64, &str, &str)],
-) -> StoreResult<Vec<(i64, i64, String)>> {
-    tx.check_branch(BranchId::new(branch_id)).await?;
+    branch_id: BranchId,
+    rows: &[(ClassId, &str, &str)],
+) -> StoreResult<Vec<CreatedSection>> {
+    tx.check_branch(branch_id).await?;
     let tenant_id = tx.tenant_id();
     let mut created = Vec::with_capacity(rows.len());
     for chunk in rows.chunks(BATCH / 2) {
-        let ids: Vec<(i64, i64, String)> = on_tx!(tx.store_tx(), conn, Db => {
+        let ids: Vec<CreatedSection> = on_tx!(tx.store_tx(), conn, Db => {
             let mut query = QueryBuilder::<Db>::new("INSERT INTO sections (tenant_id, branch_id, class_id, name, name_key) ");
             query.push_values(chunk, |mut row, (class_id, name, key)| {
-                row.push_bind(tenant_id.get()).push_bind(branch_id).push_bind(*class_id).push_bind(*name).push_bind(*key);
+                row.push_bind(tenant_id.get()).push_bind(branch_id.get()).push_bind(class_id.get()).push_bind(*name).push_bind(*key);
             });
             query.push(" RETURNING id, class_id, name_key");
             query.build_query_as().fetch_all(&mut *conn).await?
@@ -544,12 +640,15 @@ pub async fn insert_sections(
 
 /// Adds subjects `(section_id, subject_id)` to sections. The ids are the tenant's: the mirror read or made them
 /// through this same transaction, from one of its branches (checking each would slow the mirror's largest writes).
-pub async fn insert_section_subjects(tx: &mut TenantTx, pairs: &[(i64, i64)]) -> StoreResult<()> {
+pub async fn insert_section_subjects(
+    tx: &mut TenantTx,
+    pairs: &[(SectionId, SubjectId)],
+) -> StoreResult<()> {
     for chunk in pairs.chunks(BATCH) {
         on_tx!(tx.store_tx(), conn, Db => {
             let mut query = QueryBuilder::<Db>::new("INSERT INTO section_subjects (section_id, subject_id) ");
             query.push_values(chunk, |mut row, (section, subject)| {
-                row.push_bind(*section).push_bind(*subject);
+                row.push_bind(section.get()).push_bind(subject.get());
             });
             query.build().execute(&mut *conn).await?;
         });
@@ -559,7 +658,10 @@ pub async fn insert_section_subjects(tx: &mut TenantTx, pairs: &[(i64, i64)]) ->
 
 /// Takes subjects `(section_id, subject_id)` from sections. The pairs are the tenant's: the mirror read them through
 /// this same transaction ([`load_section_subjects`]).
-pub async fn delete_section_subjects(tx: &mut TenantTx, pairs: &[(i64, i64)]) -> StoreResult<()> {
+pub async fn delete_section_subjects(
+    tx: &mut TenantTx,
+    pairs: &[(SectionId, SubjectId)],
+) -> StoreResult<()> {
     delete_pairs(
         tx,
         "section_subjects",
@@ -576,11 +678,11 @@ pub async fn delete_section_subjects(tx: &mut TenantTx, pairs: &[(i64, i64)]) ->
 /// [`hold_for_memberships`]; checking each would slow the mirror's largest write.
 pub async fn insert_student_memberships(
     tx: &mut TenantTx,
-    branch_id: i64,
-    pairs: &[(i64, i64)],
-    source: &str,
+    branch_id: BranchId,
+    pairs: &[(SectionId, UserId)],
+    source: MembershipSource,
 ) -> StoreResult<()> {
-    tx.check_branch(BranchId::new(branch_id)).await?;
+    tx.check_branch(branch_id).await?;
     if let StoreTx::Postgres(transaction) = tx.store_tx() {
         return crate::roster_unnest::insert_student_memberships(
             transaction,
@@ -594,7 +696,7 @@ pub async fn insert_student_memberships(
         on_tx!(tx.store_tx(), conn, Db => {
             let mut query = QueryBuilder::<Db>::new("INSERT INTO section_students (section_id, user_id, branch_id, source) ");
             query.push_values(chunk, |mut row, (section, user)| {
-                row.push_bind(*section).push_bind(*user).push_bind(branch_id).push_bind(source);
+                row.push_bind(section.get()).push_bind(user.get()).push_bind(branch_id.get()).push_bind(source.as_str());
             });
             query.build().execute(&mut *conn).await?;
         });
@@ -606,11 +708,11 @@ pub async fn insert_student_memberships(
 /// one); memberships of other branches are left.
 pub async fn delete_student_memberships(
     tx: &mut TenantTx,
-    branch_id: i64,
-    pairs: &[(i64, i64)],
+    branch_id: BranchId,
+    pairs: &[(SectionId, UserId)],
 ) -> StoreResult<()> {
-    tx.check_branch(BranchId::new(branch_id)).await?;
-    let branch = Some(branch_id);
+    tx.check_branch(branch_id).await?;
+    let branch = Some(branch_id.get());
     delete_pairs(
         tx,
         "section_students",
@@ -627,11 +729,11 @@ pub async fn delete_student_memberships(
 /// mirror (checking each would slow its largest writes).
 pub async fn insert_teaching(
     tx: &mut TenantTx,
-    branch_id: i64,
-    rows: &[(i64, i64, i64)],
-    source: &str,
+    branch_id: BranchId,
+    rows: &[(SectionId, SubjectId, UserId)],
+    source: MembershipSource,
 ) -> StoreResult<()> {
-    tx.check_branch(BranchId::new(branch_id)).await?;
+    tx.check_branch(branch_id).await?;
     if let StoreTx::Postgres(transaction) = tx.store_tx() {
         return crate::roster_unnest::insert_teaching(transaction, branch_id, rows, source).await;
     }
@@ -639,7 +741,7 @@ pub async fn insert_teaching(
         on_tx!(tx.store_tx(), conn, Db => {
             let mut query = QueryBuilder::<Db>::new("INSERT INTO teaching_assignments (section_id, subject_id, user_id, branch_id, source) ");
             query.push_values(chunk, |mut row, (section, subject, user)| {
-                row.push_bind(*section).push_bind(*subject).push_bind(*user).push_bind(branch_id).push_bind(source);
+                row.push_bind(section.get()).push_bind(subject.get()).push_bind(user.get()).push_bind(branch_id.get()).push_bind(source.as_str());
             });
             query.build().execute(&mut *conn).await?;
         });
@@ -651,16 +753,16 @@ pub async fn insert_teaching(
 /// is not one); assignments of other branches are left.
 pub async fn delete_teaching(
     tx: &mut TenantTx,
-    branch_id: i64,
-    rows: &[(i64, i64, i64)],
+    branch_id: BranchId,
+    rows: &[(SectionId, SubjectId, UserId)],
 ) -> StoreResult<()> {
-    tx.check_branch(BranchId::new(branch_id)).await?;
+    tx.check_branch(branch_id).await?;
     for chunk in rows.chunks(BATCH / 3) {
         on_tx!(tx.store_tx(), conn, Db => {
             let mut query = QueryBuilder::<Db>::new("DELETE FROM teaching_assignments WHERE branch_id = ");
-            query.push_bind(branch_id).push(" AND (section_id, subject_id, user_id) IN (");
+            query.push_bind(branch_id.get()).push(" AND (section_id, subject_id, user_id) IN (");
             query.push_values(chunk, |mut row, (section, subject, user)| {
-                row.push_bind(*section).push_bind(*subject).push_bind(*user);
+                row.push_bind(section.get()).push_bind(subject.get()).push_bind(user.get());
             });
             query.push(")");
             query.build().execute(&mut *conn).await?;
@@ -670,13 +772,13 @@ pub async fn delete_teaching(
 }
 
 /// Runs `DELETE FROM {table} WHERE [branch_id = {branch} AND] ({first}, {second}) IN (pairs…)`.
-async fn delete_pairs(
+async fn delete_pairs<A: Copy + Into<i64>, B: Copy + Into<i64>>(
     tx: &mut TenantTx,
     table: &str,
     first: &str,
     second: &str,
     branch: Option<i64>,
-    pairs: &[(i64, i64)],
+    pairs: &[(A, B)],
 ) -> StoreResult<()> {
     for chunk in pairs.chunks(BATCH / 2) {
         on_tx!(tx.store_tx(), conn, Db => {
@@ -686,7 +788,7 @@ async fn delete_pairs(
             }
             query.push(format!("({first}, {second}) IN ("));
             query.push_values(chunk, |mut row, (a, b)| {
-                row.push_bind(*a).push_bind(*b);
+                row.push_bind(Into::<i64>::into(*a)).push_bind(Into::<i64>::into(*b));
             });
             query.push(")");
             query.build().execute(&mut *conn).await?;
@@ -715,10 +817,10 @@ pub async fn find_person_by_uuid(
 pub async fn delete_person(
     store: &crate::Store,
     scope: classbridge_domain::Scope,
-    id: i64,
+    id: UserId,
 ) -> StoreResult<bool> {
     let mut write = RosterWrite::begin(store, scope.tenant_id()).await?;
-    let deleted = crate::users::delete_user(&mut write, scope, id).await?;
+    let deleted = crate::users::delete_user(&mut write, scope, id.get()).await?;
     write.commit().await?;
     Ok(deleted)
 }

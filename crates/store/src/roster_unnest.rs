@@ -6,7 +6,12 @@
 
 use sqlx::PgConnection;
 
-use crate::{roster::PersonRow, StoreResult};
+use classbridge_domain::{BranchId, MembershipSource, SectionId, SubjectId, UserId};
+
+use crate::{
+    roster::{CreatedPerson, PersonRow},
+    StoreResult,
+};
 
 /// Rows per statement: large enough that statement overhead vanishes, small enough to keep messages modest.
 const ROWS: usize = 10_000;
@@ -31,18 +36,18 @@ pub(crate) async fn find_people_by_uuid(
     Ok(found)
 }
 
-/// Creates people by uuid and name; returns `(id, uuid)` of each.
+/// Creates people by uuid and name; returns the id and uuid of each.
 pub(crate) async fn insert_people(
     conn: &mut PgConnection,
     tenant_id: i64,
     people: &[(&str, &str)],
     now: i64,
-) -> StoreResult<Vec<(i64, String)>> {
+) -> StoreResult<Vec<CreatedPerson>> {
     let mut created = Vec::with_capacity(people.len());
     for chunk in people.chunks(ROWS) {
         let uuids: Vec<&str> = chunk.iter().map(|(uuid, _)| *uuid).collect();
         let names: Vec<&str> = chunk.iter().map(|(_, name)| *name).collect();
-        let rows: Vec<(i64, String)> = sqlx::query_as(
+        let rows: Vec<CreatedPerson> = sqlx::query_as(
             "INSERT INTO users (tenant_id, uuid, name, active, created_at, updated_at) \
              SELECT $1, person.uuid, person.name, TRUE, $4, $4 FROM UNNEST($2::text[], $3::text[]) AS person (uuid, name) \
              RETURNING id, uuid",
@@ -61,13 +66,13 @@ pub(crate) async fn insert_people(
 /// Adds student memberships `(section_id, user_id)` in a branch.
 pub(crate) async fn insert_student_memberships(
     conn: &mut PgConnection,
-    branch_id: i64,
-    pairs: &[(i64, i64)],
-    source: &str,
+    branch_id: BranchId,
+    pairs: &[(SectionId, UserId)],
+    source: MembershipSource,
 ) -> StoreResult<()> {
     for chunk in pairs.chunks(ROWS) {
-        let sections: Vec<i64> = chunk.iter().map(|(section, _)| *section).collect();
-        let users: Vec<i64> = chunk.iter().map(|(_, user)| *user).collect();
+        let sections: Vec<i64> = chunk.iter().map(|(section, _)| section.get()).collect();
+        let users: Vec<i64> = chunk.iter().map(|(_, user)| user.get()).collect();
         sqlx::query(
             "INSERT INTO section_students (section_id, user_id, branch_id, source) \
              SELECT membership.section_id, membership.user_id, $3, $4 \
@@ -75,8 +80,8 @@ pub(crate) async fn insert_student_memberships(
         )
         .bind(sections)
         .bind(users)
-        .bind(branch_id)
-        .bind(source)
+        .bind(branch_id.get())
+        .bind(source.as_str())
         .execute(&mut *conn)
         .await?;
     }
@@ -86,14 +91,14 @@ pub(crate) async fn insert_student_memberships(
 /// Adds teaching assignments `(section_id, subject_id, user_id)` in a branch.
 pub(crate) async fn insert_teaching(
     conn: &mut PgConnection,
-    branch_id: i64,
-    rows: &[(i64, i64, i64)],
-    source: &str,
+    branch_id: BranchId,
+    rows: &[(SectionId, SubjectId, UserId)],
+    source: MembershipSource,
 ) -> StoreResult<()> {
     for chunk in rows.chunks(ROWS) {
-        let sections: Vec<i64> = chunk.iter().map(|row| row.0).collect();
-        let subjects: Vec<i64> = chunk.iter().map(|row| row.1).collect();
-        let users: Vec<i64> = chunk.iter().map(|row| row.2).collect();
+        let sections: Vec<i64> = chunk.iter().map(|row| row.0.get()).collect();
+        let subjects: Vec<i64> = chunk.iter().map(|row| row.1.get()).collect();
+        let users: Vec<i64> = chunk.iter().map(|row| row.2.get()).collect();
         sqlx::query(
             "INSERT INTO teaching_assignments (section_id, subject_id, user_id, branch_id, source) \
              SELECT teaching.section_id, teaching.subject_id, teaching.user_id, $4, $5 \
@@ -102,8 +107,8 @@ pub(crate) async fn insert_teaching(
         .bind(sections)
         .bind(subjects)
         .bind(users)
-        .bind(branch_id)
-        .bind(source)
+        .bind(branch_id.get())
+        .bind(source.as_str())
         .execute(&mut *conn)
         .await?;
     }

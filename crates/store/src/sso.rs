@@ -191,7 +191,10 @@ impl Store {
 }
 
 /// Ends every session of these people of the tenant (deactivated, or lost a role), inside the caller's transaction.
-pub async fn end_sessions_of(tx: &mut crate::TenantTx, user_ids: &[i64]) -> StoreResult<()> {
+pub async fn end_sessions_of(
+    tx: &mut crate::TenantTx,
+    user_ids: &[classbridge_domain::UserId],
+) -> StoreResult<()> {
     let now = now_millis();
     let tenant = tx.tenant_id().get();
     for chunk in user_ids.chunks(500) {
@@ -201,7 +204,7 @@ pub async fn end_sessions_of(tx: &mut crate::TenantTx, user_ids: &[i64]) -> Stor
             query.push(" AND user_id IN (");
             let mut separated = query.separated(", ");
             for id in chunk {
-                separated.push_bind(*id);
+                separated.push_bind(id.get());
             }
             separated.push_unseparated(")");
             query.build().execute(&mut *conn).await?;

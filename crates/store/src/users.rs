@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use classbridge_domain::{Scope, TenantId, UserId};
+use classbridge_domain::{Scope, SectionId, TenantId, UserId};
 
 use crate::branch_scope::{
     group_ids_condition, people_condition, section_ids_condition, tagged_condition,
@@ -718,14 +718,16 @@ pub async fn set_student_of(
     let in_scope = section_ids_condition(scope, "section_id");
     // Held as foreign keys would hold them (PostgreSQL has none on memberships); a user or classroom deleted
     // meanwhile is not joined.
-    let (users, held) = crate::roster::hold_for_memberships(tx, &[user_id], sections).await?;
+    let asked: Vec<SectionId> = sections.iter().copied().map(SectionId::new).collect();
+    let (users, held) =
+        crate::roster::hold_for_memberships(tx, &[UserId::new(user_id)], &asked).await?;
     if users.is_empty() {
         return Ok(());
     }
     let sections: Vec<i64> = sections
         .iter()
         .copied()
-        .filter(|id| held.contains(id))
+        .filter(|id| held.contains(&SectionId::new(*id)))
         .collect();
     let sections = sections.as_slice();
     on_tx!(tx.store_tx(), conn, Db => {

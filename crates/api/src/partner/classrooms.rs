@@ -8,11 +8,11 @@ use axum::{
 };
 use classbridge_domain::{
     input::{FieldReader, TextRules},
-    ValidationErrors,
+    SectionOrigin, ValidationErrors,
 };
 use classbridge_service::mirror::section_name_key;
 use classbridge_store::{
-    classrooms::{self, Classroom, ORIGIN_MANUAL},
+    classrooms::{self, Classroom},
     RosterWrite, StoreError,
 };
 use serde::Serialize;
@@ -75,7 +75,7 @@ fn classroom_json(c: &Classroom) -> ClassroomJson {
         branch: c.branch_name.clone(),
         branch_id: (c.branch_partner_id != classrooms::DEFAULT_BRANCH_PARTNER_ID)
             .then_some(c.branch_partner_id),
-        managed_by: if c.origin == ORIGIN_MANUAL {
+        managed_by: if c.origin == SectionOrigin::Manual {
             "api"
         } else {
             "mirror"
@@ -116,7 +116,7 @@ async fn classroom(state: &AppState, partner: &Partner, id: i64) -> ApiResult<Cl
 
 async fn editable(state: &AppState, partner: &Partner, id: i64) -> ApiResult<Classroom> {
     let classroom = classroom(state, partner, id).await?;
-    if classroom.origin != ORIGIN_MANUAL {
+    if classroom.origin != SectionOrigin::Manual {
         return Err(ApiError::Conflict(format!(
             "Classroom {id} is a section of branch \"{}\", kept by your mirror: change it there and mirror again.",
             classroom.branch_name

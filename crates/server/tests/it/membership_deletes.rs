@@ -6,6 +6,7 @@
 
 use std::time::Duration;
 
+use classbridge_domain::{BranchId, MembershipSource, SectionId, UserId};
 use classbridge_store::{roster, StoreTx};
 use reqwest::Method;
 use serde_json::{json, Value};
@@ -166,19 +167,26 @@ async fn a_delete_waits_for_a_writer_adding_a_membership_and_takes_it_too(backen
         .unwrap()
         .id;
     let mut writer = app.store.begin_for(tenant).await.unwrap();
-    let (held, _) = roster::hold_for_memberships(&mut writer, &[s1], &[])
+    let (held, _) = roster::hold_for_memberships(&mut writer, &[UserId::new(s1)], &[])
         .await
         .unwrap();
-    assert!(held.contains(&s1));
+    assert!(held.contains(&UserId::new(s1)));
     let deleting = tokio::spawn(send(alpha.request(Method::DELETE, &format!("/users/{s1}"))));
     tokio::time::sleep(Duration::from_millis(400)).await;
     assert!(
         !deleting.is_finished(),
         "the delete did not wait for the writer"
     );
-    roster::insert_student_memberships(&mut writer, branch_id, &[(section_b, s1)], "mirror")
-        .await
-        .unwrap();
+    let membership = (SectionId::new(section_b), UserId::new(s1));
+    let branch_id = BranchId::new(branch_id);
+    roster::insert_student_memberships(
+        &mut writer,
+        branch_id,
+        &[membership],
+        MembershipSource::Mirror,
+    )
+    .await
+    .unwrap();
     writer.commit().await.unwrap();
     // …and then takes the new membership with the user.
     let (status, answer) = deleting.await.unwrap();
@@ -201,7 +209,7 @@ async fn a_delete_waits_for_a_writer_adding_a_membership_and_takes_it_too(backen
         let store = app.store.clone();
         let holding = tokio::spawn(async move {
             let mut writer = store.begin_for(tenant).await.unwrap();
-            let held = roster::hold_for_memberships(&mut writer, &[s2], &[])
+            let held = roster::hold_for_memberships(&mut writer, &[UserId::new(s2)], &[])
                 .await
                 .unwrap();
             writer.commit().await.unwrap();

@@ -6,8 +6,9 @@
 
 use std::collections::{HashMap, HashSet};
 
+use classbridge_domain::{ClassId, MembershipSource, SectionId, SubjectId, UserId};
 use classbridge_store::{
-    roster::{self, RosterTable, SOURCE_MIRROR},
+    roster::{self, HierarchyId},
     RosterWrite, StoreResult, TenantTx,
 };
 
@@ -49,7 +50,7 @@ async fn write_renames(
     plan: &RenamePlan<'_>,
 ) -> StoreResult<()> {
     roster::rename_people(tx, &rename_pairs(&plan.renames)).await?;
-    let renamed: Vec<i64> = plan.renames.iter().map(|rename| rename.id).collect();
+    let renamed: Vec<UserId> = plan.renames.iter().map(|rename| rename.id).collect();
     // Renaming people of this branch alone changes no other branch: the others' fingerprints still hold.
     let version = if roster::people_in_other_branches(tx, partner_id, &renamed).await? {
         tx.bump_version().await?
@@ -62,35 +63,35 @@ async fn write_renames(
 /// The ids of the rows a plan creates, learnt as they are inserted, by their place in the plan's creations.
 #[derive(Debug, Default)]
 struct CreatedIds {
-    classes: Vec<i64>,
-    sections: Vec<i64>,
-    subjects: Vec<i64>,
-    people: Vec<i64>,
+    classes: Vec<ClassId>,
+    sections: Vec<SectionId>,
+    subjects: Vec<SubjectId>,
+    people: Vec<UserId>,
 }
 
 impl CreatedIds {
-    fn class(&self, class: ClassRef) -> i64 {
+    fn class(&self, class: ClassRef) -> ClassId {
         match class {
             ClassRef::Stored(id) => id,
             ClassRef::New(place) => self.classes[place],
         }
     }
 
-    fn section(&self, section: SectionRef) -> i64 {
+    fn section(&self, section: SectionRef) -> SectionId {
         match section {
             SectionRef::Stored(id) => id,
             SectionRef::New(place) => self.sections[place],
         }
     }
 
-    fn subject(&self, subject: SubjectRef) -> i64 {
+    fn subject(&self, subject: SubjectRef) -> SubjectId {
         match subject {
             SubjectRef::Stored(id) => id,
             SubjectRef::New(place) => self.subjects[place],
         }
     }
 
-    fn person(&self, person: PersonRef) -> i64 {
+    fn person(&self, person: PersonRef) -> UserId {
         match person {
             PersonRef::Stored(id) => id,
             PersonRef::New(place) => self.people[place],
@@ -110,7 +111,7 @@ async fn write_difference(
     let branch_id = match plan.branch {
         BranchWrite::Keep { id } => id,
         BranchWrite::Rename(Rename { id, name }) => {
-            roster::rename(tx, RosterTable::Branches, id, name).await?;
+            roster::rename(tx, id, name).await?;
             id
         }
         BranchWrite::Create { partner_id, name } => {
@@ -119,18 +120,18 @@ async fn write_difference(
     };
 
     // Classes, then sections, then subjects: rename, remove, create.
-    rename_rows(tx, RosterTable::Classes, &plan.classes.renames).await?;
-    roster::delete_by_ids(tx, RosterTable::Classes, &plan.classes.removals).await?;
+    rename_rows(tx, &plan.classes.renames).await?;
+    roster::delete_by_ids(tx, &plan.classes.removals).await?;
     let rows: Vec<(i64, &str)> = plan
         .classes
         .creations
         .iter()
         .map(|class| (class.partner_id, class.name))
         .collect();
-    let ids: HashMap<i64, i64> = roster::insert_named(tx, RosterTable::Classes, branch_id, &rows)
+    let ids: HashMap<i64, ClassId> = roster::insert_named(tx, branch_id, &rows)
         .await?
         .into_iter()
-        .map(|(id, partner_id)| (partner_id, id))
+        .map(|created| (created.partner_id, created.id))
         .collect();
     created.classes = plan
         .classes
@@ -139,9 +140,9 @@ async fn write_difference(
         .map(|class| ids[&class.partner_id])
         .collect();
 
-    rename_rows(tx, RosterTable::Sections, &plan.sections.renames).await?;
-    roster::delete_by_ids(tx, RosterTable::Sections, &plan.sections.removals).await?;
-    let rows: Vec<(i64, &str, &str)> = plan
+    rename_rows(tx, &plan.sections.renames).await?;
+    roster::delete_by_ids(tx, &plan.sections.removals).await?;
+    let rows: Vec<(ClassId, &str, &str)> = plan
         .sections
         .creations
         .iter()
@@ -153,28 +154,28 @@ async fn write_difference(
             )
         })
         .collect();
-    let ids: HashMap<(i64, String), i64> = roster::insert_sections(tx, branch_id, &rows)
+    let ids: HashMap<(ClassId, String), SectionId> = roster::insert_sections(tx, branch_id, &rows)
         .await?
         .into_iter()
-        .map(|(id, class_id, name_key)| ((class_id, name_key), id))
+        .map(|created| ((created.class_id, created.name_key), created.id))
         .collect();
     created.sections = rows
         .iter()
         .map(|(class_id, _, name_key)| ids[&(*class_id, (*name_key).to_owned())])
         .collect();
 
-    rename_rows(tx, RosterTable::Subjects, &plan.subjects.renames).await?;
-    roster::delete_by_ids(tx, RosterTable::Subjects, &plan.subjects.removals).await?;
+    rename_rows(tx, &plan.subjects.renames).await?;
+    roster::delete_by_ids(tx, &plan.subjects.removals).await?;
     let rows: Vec<(i64, &str)> = plan
         .subjects
         .creations
         .iter()
         .map(|subject| (subject.partner_id, subject.name))
         .collect();
-    let ids: HashMap<i64, i64> = roster::insert_named(tx, RosterTable::Subjects, branch_id, &rows)
+    let ids: HashMap<i64, SubjectId> = roster::insert_named(tx, branch_id, &rows)
         .await?
         .into_iter()
-        .map(|(id, partner_id)| (partner_id, id))
+        .map(|created| (created.partner_id, created.id))
         .collect();
     created.subjects = plan
         .subjects
@@ -184,14 +185,14 @@ async fn write_difference(
         .collect();
 
     // Which subjects each section has.
-    let stale: Vec<(i64, i64)> = plan
+    let stale: Vec<(SectionId, SubjectId)> = plan
         .section_subjects
         .removals
         .iter()
         .map(|pair| (pair.section_id, pair.subject_id))
         .collect();
     roster::delete_section_subjects(tx, &stale).await?;
-    let added: Vec<(i64, i64)> = plan
+    let added: Vec<(SectionId, SubjectId)> = plan
         .section_subjects
         .additions
         .iter()
@@ -208,10 +209,10 @@ async fn write_difference(
         .iter()
         .map(|person| (person.uuid, person.name))
         .collect();
-    let ids: HashMap<String, i64> = roster::insert_people(tx, &rows)
+    let ids: HashMap<String, UserId> = roster::insert_people(tx, &rows)
         .await?
         .into_iter()
-        .map(|(id, uuid)| (uuid, id))
+        .map(|created| (created.uuid, created.id))
         .collect();
     created.people = plan
         .people
@@ -221,7 +222,7 @@ async fn write_difference(
         .collect();
 
     // Student memberships.
-    let stale: Vec<(i64, i64)> = plan
+    let stale: Vec<(SectionId, UserId)> = plan
         .students
         .removals
         .iter()
@@ -230,7 +231,7 @@ async fn write_difference(
     roster::delete_student_memberships(tx, branch_id, &stale).await?;
     // People found (not made) by the plan who join a section are held until this transaction ends, as a foreign key
     // would hold them; one deleted through the API since it was found is not joined. A cold mirror holds no one.
-    let joining: Vec<i64> = plan
+    let joining: Vec<UserId> = plan
         .students
         .additions
         .iter()
@@ -238,11 +239,11 @@ async fn write_difference(
             PersonRef::Stored(id) => Some(id),
             PersonRef::New(_) => None,
         })
-        .collect::<HashSet<i64>>()
+        .collect::<HashSet<UserId>>()
         .into_iter()
         .collect();
     let (held, _) = roster::hold_for_memberships(tx, &joining, &[]).await?;
-    let added: Vec<(i64, i64)> = plan
+    let added: Vec<(SectionId, UserId)> = plan
         .students
         .additions
         .iter()
@@ -252,18 +253,18 @@ async fn write_difference(
         })
         .map(|m| (created.section(m.section), created.person(m.person)))
         .collect();
-    roster::insert_student_memberships(tx, branch_id, &added, SOURCE_MIRROR).await?;
+    roster::insert_student_memberships(tx, branch_id, &added, MembershipSource::Mirror).await?;
     counts.memberships.added -= (plan.students.additions.len() - added.len()) as u64;
 
     // Teaching assignments.
-    let stale: Vec<(i64, i64, i64)> = plan
+    let stale: Vec<(SectionId, SubjectId, UserId)> = plan
         .teaching
         .removals
         .iter()
         .map(|t| (t.section_id, t.subject_id, t.user_id))
         .collect();
     roster::delete_teaching(tx, branch_id, &stale).await?;
-    let added: Vec<(i64, i64, i64)> = plan
+    let added: Vec<(SectionId, SubjectId, UserId)> = plan
         .teaching
         .additions
         .iter()
@@ -275,7 +276,7 @@ async fn write_difference(
             )
         })
         .collect();
-    roster::insert_teaching(tx, branch_id, &added, SOURCE_MIRROR).await?;
+    roster::insert_teaching(tx, branch_id, &added, MembershipSource::Mirror).await?;
 
     // Whoever is left with no membership anywhere is deactivated.
     let lonely =
@@ -300,18 +301,17 @@ async fn write_difference(
     }
 }
 
-async fn rename_rows(
+async fn rename_rows<Id: HierarchyId>(
     tx: &mut TenantTx,
-    table: RosterTable,
-    renames: &[Rename<'_>],
+    renames: &[Rename<'_, Id>],
 ) -> StoreResult<()> {
     for rename in renames {
-        roster::rename(tx, table, rename.id, rename.name).await?;
+        roster::rename(tx, rename.id, rename.name).await?;
     }
     Ok(())
 }
 
-fn rename_pairs<'a>(renames: &[Rename<'a>]) -> Vec<(i64, &'a str)> {
+fn rename_pairs<'a>(renames: &[Rename<'a, UserId>]) -> Vec<(UserId, &'a str)> {
     renames
         .iter()
         .map(|rename| (rename.id, rename.name))

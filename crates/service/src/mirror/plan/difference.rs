@@ -4,7 +4,7 @@
 
 use std::collections::{hash_map::Entry, HashMap, HashSet};
 
-use classbridge_domain::mirror::MirrorBranch;
+use classbridge_domain::{mirror::MirrorBranch, ClassId, SectionId, SubjectId};
 
 use super::{
     links::{self, Wanted},
@@ -32,7 +32,7 @@ impl SectionKey {
 
 /// The classes compared: their changes, and every class the plan's sections may point at, by partner id.
 struct ClassesCompared<'a> {
-    changes: RowChanges<'a, NewClass<'a>>,
+    changes: RowChanges<'a, ClassId, NewClass<'a>>,
     refs: HashMap<i64, ClassRef>,
     /// The partner ids the payload names.
     named: HashSet<i64>,
@@ -40,22 +40,22 @@ struct ClassesCompared<'a> {
 
 /// The sections compared.
 pub(super) struct SectionsCompared<'a> {
-    pub changes: RowChanges<'a, NewSection<'a>>,
+    pub changes: RowChanges<'a, SectionId, NewSection<'a>>,
     /// Every section that stays or is created, by key.
     pub refs: HashMap<SectionKey, SectionRef>,
     /// Stored sections the payload names: the only ones whose memberships it speaks for when unnamed ones are kept.
-    pub named: HashSet<i64>,
+    pub named: HashSet<SectionId>,
     /// Stored sections that stay (named, or kept unnamed): memberships in the others go with their section.
-    pub live: HashSet<i64>,
+    pub live: HashSet<SectionId>,
 }
 
 /// The subjects compared.
 pub(super) struct SubjectsCompared<'a> {
-    pub changes: RowChanges<'a, NewSubject<'a>>,
+    pub changes: RowChanges<'a, SubjectId, NewSubject<'a>>,
     /// Every subject that stays or is created, by partner id.
     pub refs: HashMap<i64, SubjectRef>,
     /// Stored subjects that stay.
-    pub live: HashSet<i64>,
+    pub live: HashSet<SubjectId>,
 }
 
 /// Plans the writes that make the stored branch what `branch` says, or refuses a payload that would remove more
@@ -218,7 +218,7 @@ fn compare_sections<'a>(
     classes: &ClassesCompared,
     counts: &mut RowCounts,
 ) -> SectionsCompared<'a> {
-    let class_partner_of: HashMap<i64, i64> = stored
+    let class_partner_of: HashMap<ClassId, i64> = stored
         .classes
         .iter()
         .map(|class| (class.id, class.partner_id))
@@ -354,10 +354,10 @@ fn compare_subjects<'a>(
 }
 
 /// Keeps a stored row's name, or plans its rename to the payload's.
-fn rename_if_changed<'a, New>(
-    changes: &mut RowChanges<'a, New>,
+fn rename_if_changed<'a, Id, New>(
+    changes: &mut RowChanges<'a, Id, New>,
     counts: &mut RowCounts,
-    id: i64,
+    id: Id,
     stored: &str,
     wanted: &'a str,
 ) {

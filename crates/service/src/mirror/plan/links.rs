@@ -4,7 +4,8 @@
 use std::collections::{HashMap, HashSet};
 
 use classbridge_domain::mirror::MirrorBranch;
-use classbridge_store::roster::{MembershipRow, SectionSubjectRow, TeachingRow, SOURCE_MIRROR};
+use classbridge_domain::{MembershipSource, SectionId, UserId};
+use classbridge_store::roster::{MembershipRow, SectionSubjectRow, TeachingRow};
 
 use super::{
     difference::{SectionKey, SectionsCompared, SubjectsCompared},
@@ -103,7 +104,8 @@ pub(super) struct Compared<'s> {
 
 impl<'s> Compared<'s> {
     pub fn of(stored: &'s StoredRoster, sections: &SectionsCompared, keep_unnamed: bool) -> Self {
-        let speaks_for = |section_id: i64| !keep_unnamed || sections.named.contains(&section_id);
+        let speaks_for =
+            |section_id: SectionId| !keep_unnamed || sections.named.contains(&section_id);
         Self {
             memberships: stored
                 .memberships
@@ -142,7 +144,8 @@ pub(super) fn removed_students(
                     uuid,
                 })
             });
-            !named && (m.source == SOURCE_MIRROR || !sections.live.contains(&m.section_id))
+            !named
+                && (m.source == MembershipSource::Mirror || !sections.live.contains(&m.section_id))
         })
         .map(|m| StudentMembership {
             section_id: m.section_id,
@@ -201,7 +204,7 @@ pub(super) struct PeopleCompared<'a> {
     pub changes: PeopleChanges<'a>,
     refs: HashMap<&'a str, PersonRef>,
     /// Stored people the payload names.
-    found: HashSet<i64>,
+    found: HashSet<UserId>,
 }
 
 /// People, by uuid: a stored one is renamed to the payload's name, and reactivated if inactive; one not stored is
@@ -356,7 +359,7 @@ pub(super) fn plan_teaching(
         if wanted_stored.contains(&assignment) {
             continue;
         }
-        let mirror_made = row.source == SOURCE_MIRROR;
+        let mirror_made = row.source == MembershipSource::Mirror;
         let live =
             sections.live.contains(&row.section_id) && subjects.live.contains(&row.subject_id);
         if mirror_made && live {
@@ -376,14 +379,14 @@ pub(super) fn plan_teaching(
 
 /// Whoever had a compared membership or assignment here and is not in the payload (ascending ids): they may be left
 /// with none anywhere.
-pub(super) fn lost_people(compared: &Compared, people: &PeopleCompared) -> Vec<i64> {
-    let mut lost: Vec<i64> = compared
+pub(super) fn lost_people(compared: &Compared, people: &PeopleCompared) -> Vec<UserId> {
+    let mut lost: Vec<UserId> = compared
         .memberships
         .iter()
         .map(|m| m.user_id)
         .chain(compared.teaching.iter().map(|t| t.user_id))
         .filter(|id| !people.found.contains(id))
-        .collect::<HashSet<i64>>()
+        .collect::<HashSet<UserId>>()
         .into_iter()
         .collect();
     lost.sort_unstable();

@@ -19,8 +19,10 @@ mod shortcuts;
 #[cfg(test)]
 mod tests;
 
+use classbridge_domain::{BranchId, ClassId, SectionId, SubjectId, UserId};
 use classbridge_store::roster::{
-    MembershipRow, NamedRow, PersonRow, SectionRow, SectionSubjectRow, TeachingRow,
+    BranchRow, ClassRow, MembershipRow, PersonRow, SectionRow, SectionSubjectRow, SubjectRow,
+    TeachingRow,
 };
 
 use super::{counts::MirrorCounts, fingerprint::PayloadFingerprint};
@@ -67,10 +69,10 @@ pub struct NeedsForce {
 #[derive(Debug, Clone, Default)]
 pub struct StoredRoster {
     /// The branch, if it exists yet; without it every other list is empty but `people`.
-    pub branch: Option<NamedRow>,
-    pub classes: Vec<NamedRow>,
+    pub branch: Option<BranchRow>,
+    pub classes: Vec<ClassRow>,
     pub sections: Vec<SectionRow>,
-    pub subjects: Vec<NamedRow>,
+    pub subjects: Vec<SubjectRow>,
     pub section_subjects: Vec<SectionSubjectRow>,
     pub memberships: Vec<MembershipRow>,
     pub teaching: Vec<TeachingRow>,
@@ -89,17 +91,17 @@ pub enum BranchPlan<'a> {
     Difference(Box<DifferencePlan<'a>>),
 }
 
-/// A stored row (branch, class, section, subject or person) to be given the payload's name.
+/// A stored row (branch, class, section, subject or person, by the type of its id) to be given the payload's name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Rename<'a> {
-    pub id: i64,
+pub struct Rename<'a, Id> {
+    pub id: Id,
     pub name: &'a str,
 }
 
 /// People to rename in a branch whose structure is as last applied.
 #[derive(Debug)]
 pub struct RenamePlan<'a> {
-    pub renames: Vec<Rename<'a>>,
+    pub renames: Vec<Rename<'a, UserId>>,
     pub counts: MirrorCounts,
     /// The payload, remembered as the branch's fingerprint after the renames.
     pub payload: &'a PayloadFingerprint,
@@ -123,10 +125,10 @@ pub struct Remember<'a> {
 pub struct DifferencePlan<'a> {
     pub branch: BranchWrite<'a>,
     /// Removing a class removes its sections (and their memberships) with it.
-    pub classes: RowChanges<'a, NewClass<'a>>,
+    pub classes: RowChanges<'a, ClassId, NewClass<'a>>,
     /// Removing a section removes its memberships with it.
-    pub sections: RowChanges<'a, NewSection<'a>>,
-    pub subjects: RowChanges<'a, NewSubject<'a>>,
+    pub sections: RowChanges<'a, SectionId, NewSection<'a>>,
+    pub subjects: RowChanges<'a, SubjectId, NewSubject<'a>>,
     pub section_subjects: LinkChanges<SectionSubjectRow, NewSectionSubject>,
     pub people: PeopleChanges<'a>,
     /// Removals here are those in sections that stay; the others go with their section.
@@ -135,7 +137,7 @@ pub struct DifferencePlan<'a> {
     pub teaching: LinkChanges<TeachingAssignment, NewTeachingAssignment>,
     /// People who had a membership or teaching assignment here and are not in the payload: those of them left with
     /// none anywhere in the tenant after the writes are deactivated (and their sessions ended). Ascending ids.
-    pub deactivate_if_left_without_membership: Vec<i64>,
+    pub deactivate_if_left_without_membership: Vec<UserId>,
     /// What the writes add to the job's counts, but the deactivations (known once written) and the student
     /// memberships not added because their person was deleted meanwhile (the writer takes those off).
     pub counts: MirrorCounts,
@@ -168,21 +170,21 @@ impl DifferencePlan<'_> {
 /// The branch row itself.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BranchWrite<'a> {
-    Keep { id: i64 },
-    Rename(Rename<'a>),
+    Keep { id: BranchId },
+    Rename(Rename<'a, BranchId>),
     Create { partner_id: i64, name: &'a str },
 }
 
 /// Renames, removals (stored ids) and creations of classes, sections or subjects.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RowChanges<'a, New> {
-    pub renames: Vec<Rename<'a>>,
-    pub removals: Vec<i64>,
+pub struct RowChanges<'a, Id, New> {
+    pub renames: Vec<Rename<'a, Id>>,
+    pub removals: Vec<Id>,
     /// In the order the writer inserts them; refs to new rows are places in this list.
     pub creations: Vec<New>,
 }
 
-impl<New> Default for RowChanges<'_, New> {
+impl<Id, New> Default for RowChanges<'_, Id, New> {
     fn default() -> Self {
         Self {
             renames: Vec::new(),
@@ -192,7 +194,7 @@ impl<New> Default for RowChanges<'_, New> {
     }
 }
 
-impl<New> RowChanges<'_, New> {
+impl<Id, New> RowChanges<'_, Id, New> {
     pub fn is_empty(&self) -> bool {
         self.renames.is_empty() && self.removals.is_empty() && self.creations.is_empty()
     }
@@ -223,8 +225,8 @@ impl<Stored, New> LinkChanges<Stored, New> {
 /// People's changes: renames and reactivations of stored people, and creations (ascending uuids).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PeopleChanges<'a> {
-    pub renames: Vec<Rename<'a>>,
-    pub reactivations: Vec<i64>,
+    pub renames: Vec<Rename<'a, UserId>>,
+    pub reactivations: Vec<UserId>,
     pub creations: Vec<NewPerson<'a>>,
 }
 
@@ -257,16 +259,16 @@ pub struct NewPerson<'a> {
 /// A stored student membership.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct StudentMembership {
-    pub section_id: i64,
-    pub user_id: i64,
+    pub section_id: SectionId,
+    pub user_id: UserId,
 }
 
 /// A stored teaching assignment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct TeachingAssignment {
-    pub section_id: i64,
-    pub subject_id: i64,
-    pub user_id: i64,
+    pub section_id: SectionId,
+    pub subject_id: SubjectId,
+    pub user_id: UserId,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -291,28 +293,28 @@ pub struct NewTeachingAssignment {
 /// A class the plan's writes point at: stored (its id) or created by the plan (its place in the creations).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ClassRef {
-    Stored(i64),
+    Stored(ClassId),
     New(usize),
 }
 
 /// A section: stored (its id) or created by the plan (its place in the creations).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum SectionRef {
-    Stored(i64),
+    Stored(SectionId),
     New(usize),
 }
 
 /// A subject: stored (its id) or created by the plan (its place in the creations).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum SubjectRef {
-    Stored(i64),
+    Stored(SubjectId),
     New(usize),
 }
 
 /// A person: stored (their id) or created by the plan (their place in the creations).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PersonRef {
-    Stored(i64),
+    Stored(UserId),
     New(usize),
 }
 

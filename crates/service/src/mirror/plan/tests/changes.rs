@@ -1,5 +1,7 @@
 //! Plans of a whole branch comparison: a new branch, an unchanged one, moves, renames, and what is added or removed.
 
+use classbridge_domain::{BranchId, ClassId, SectionId, SubjectId, UserId};
+
 use super::{
     add_person, branch, class, describe, forced, lines, north, person_id, plan, refusal, section,
     section_id, stored_as_applied, subject, whole_branch,
@@ -76,11 +78,11 @@ fn a_new_branch_creates_everything_it_names() {
 #[test]
 fn a_new_branch_finds_people_known_elsewhere_renames_and_reactivates_them() {
     let mut stored = StoredRoster::default();
-    add_person(&mut stored, 50, "s1", "S1", true);
-    add_person(&mut stored, 51, "s2", "Old name", true);
-    add_person(&mut stored, 52, "t1", "T1", false);
+    add_person(&mut stored, UserId::new(50), "s1", "S1", true);
+    add_person(&mut stored, UserId::new(51), "s2", "Old name", true);
+    add_person(&mut stored, UserId::new(52), "t1", "T1", false);
     // Someone the payload does not name is not touched.
-    add_person(&mut stored, 53, "s9", "S9", true);
+    add_person(&mut stored, UserId::new(53), "s9", "S9", true);
     let payload = north();
     let plan = plan(&stored, &payload, whole_branch());
     let people: Vec<String> = describe(&plan, &stored)
@@ -102,7 +104,10 @@ fn a_new_branch_finds_people_known_elsewhere_renames_and_reactivates_them() {
             "add teacher t3 of Art to Grade 5/B",
         ])
     );
-    assert_eq!(plan.students.additions[0].person, PersonRef::Stored(50));
+    assert_eq!(
+        plan.students.additions[0].person,
+        PersonRef::Stored(UserId::new(50))
+    );
     let created: Vec<&str> = plan.people.creations.iter().map(|p| p.uuid).collect();
     assert_eq!(created, ["s3", "s4", "s5", "t2", "t3"]);
     assert_eq!(plan.counts.users.unchanged, 1);
@@ -121,7 +126,12 @@ fn an_unchanged_payload_plans_no_write_and_counts_as_the_fingerprint_would() {
     let stored = stored_as_applied(&payload);
     let plan = plan(&stored, &payload, whole_branch());
     assert!(plan.writes_nothing(), "{:?}", describe(&plan, &stored));
-    assert_eq!(plan.branch, BranchWrite::Keep { id: 1 });
+    assert_eq!(
+        plan.branch,
+        BranchWrite::Keep {
+            id: BranchId::new(1)
+        }
+    );
     assert_eq!(plan.counts, unchanged_counts(&payload, true));
     assert_eq!(plan.counts.users.unchanged, 8);
     assert_eq!(plan.counts.sections.unchanged, 2);
@@ -230,7 +240,10 @@ fn a_section_given_another_name_is_a_new_section() {
             "add teacher t1 of Math to Grade 5/C",
         ])
     );
-    assert_eq!(plan.sections.creations[0].class, ClassRef::Stored(100));
+    assert_eq!(
+        plan.sections.creations[0].class,
+        ClassRef::Stored(ClassId::new(100))
+    );
     assert_eq!(plan.sections.creations[0].name_key, "c");
     // The old section's memberships go with it (no removal of their own), but count as removed.
     assert_eq!(plan.counts.memberships.removed, 4);
@@ -270,11 +283,14 @@ fn new_sections_go_into_stored_and_new_classes() {
             "add teacher t1 of Math to Grade 6/A",
         ])
     );
-    assert_eq!(plan.sections.creations[0].class, ClassRef::Stored(100));
+    assert_eq!(
+        plan.sections.creations[0].class,
+        ClassRef::Stored(ClassId::new(100))
+    );
     assert_eq!(plan.sections.creations[1].class, ClassRef::New(0));
     assert_eq!(
         plan.teaching.additions[0].subject,
-        SubjectRef::Stored(301),
+        SubjectRef::Stored(SubjectId::new(301)),
         "Art is stored"
     );
     assert_eq!(plan.counts.classes.created, 1);
@@ -387,8 +403,8 @@ fn a_class_no_longer_named_is_removed_with_its_sections_and_memberships() {
 fn a_section_whose_class_is_not_in_the_branch_is_removed() {
     let mut stored = stored_as_applied(&north());
     stored.sections.push(classbridge_store::roster::SectionRow {
-        id: 299,
-        class_id: 999,
+        id: SectionId::new(299),
+        class_id: ClassId::new(999),
         name: "Lost".into(),
         name_key: "lost".into(),
     });
@@ -400,7 +416,7 @@ fn a_section_whose_class_is_not_in_the_branch_is_removed() {
     );
     assert_eq!(plan.counts.sections.removed, 1);
     assert_eq!(plan.counts.sections.unchanged, 2);
-    assert_eq!(section_id(&stored, "Grade 5", "A"), 200);
+    assert_eq!(section_id(&stored, "Grade 5", "A"), SectionId::new(200));
 }
 
 #[test]

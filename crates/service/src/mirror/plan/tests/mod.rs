@@ -7,12 +7,12 @@ mod shortcuts;
 
 use std::collections::BTreeMap;
 
-use classbridge_domain::mirror::{
-    MirrorBranch, MirrorClass, MirrorPerson, MirrorSection, MirrorSubject,
+use classbridge_domain::{
+    mirror::{MirrorBranch, MirrorClass, MirrorPerson, MirrorSection, MirrorSubject},
+    BranchId, ClassId, MembershipSource, SectionId, SubjectId, UserId,
 };
 use classbridge_store::roster::{
-    MembershipRow, NamedRow, PersonRow, SectionRow, SectionSubjectRow, TeachingRow, SOURCE_MANUAL,
-    SOURCE_MIRROR,
+    MembershipRow, NamedRow, PersonRow, SectionRow, SectionSubjectRow, TeachingRow,
 };
 
 use super::{
@@ -88,7 +88,7 @@ pub fn north() -> MirrorBranch {
 pub fn stored_as_applied(payload: &MirrorBranch) -> StoredRoster {
     let mut stored = StoredRoster {
         branch: Some(NamedRow {
-            id: 1,
+            id: BranchId::new(1),
             partner_id: payload.id,
             name: payload.name.clone(),
         }),
@@ -109,28 +109,28 @@ pub fn stored_as_applied(payload: &MirrorBranch) -> StoredRoster {
     }
     for (place, (partner_id, name)) in subjects.into_iter().enumerate() {
         stored.subjects.push(NamedRow {
-            id: 300 + place as i64,
+            id: SubjectId::new(300 + place as i64),
             partner_id,
             name,
         });
     }
     for (place, (uuid, name)) in uuids.into_iter().enumerate() {
         stored.people.push(PersonRow {
-            id: 1000 + place as i64,
+            id: UserId::new(1000 + place as i64),
             uuid: Some(uuid),
             name,
             active: true,
         });
     }
     for (class_place, class) in payload.classes.iter().enumerate() {
-        let class_id = 100 + class_place as i64;
+        let class_id = ClassId::new(100 + class_place as i64);
         stored.classes.push(NamedRow {
             id: class_id,
             partner_id: class.id,
             name: class.name.clone(),
         });
         for section in &class.sections {
-            let section_id = 200 + stored.sections.len() as i64;
+            let section_id = SectionId::new(200 + stored.sections.len() as i64);
             stored.sections.push(SectionRow {
                 id: section_id,
                 class_id,
@@ -149,7 +149,7 @@ pub fn stored_as_applied(payload: &MirrorBranch) -> StoredRoster {
                         subject_id,
                         user_id: person_id(&stored, &teacher.uuid),
                         uuid: Some(teacher.uuid.clone()),
-                        source: SOURCE_MIRROR.into(),
+                        source: MembershipSource::Mirror,
                     });
                 }
             }
@@ -158,7 +158,7 @@ pub fn stored_as_applied(payload: &MirrorBranch) -> StoredRoster {
                     section_id,
                     user_id: person_id(&stored, &student.uuid),
                     uuid: Some(student.uuid.clone()),
-                    source: SOURCE_MIRROR.into(),
+                    source: MembershipSource::Mirror,
                 });
             }
         }
@@ -167,7 +167,7 @@ pub fn stored_as_applied(payload: &MirrorBranch) -> StoredRoster {
 }
 
 /// A stored person with no membership in the branch (known from elsewhere in the tenant).
-pub fn add_person(stored: &mut StoredRoster, id: i64, uuid: &str, name: &str, active: bool) {
+pub fn add_person(stored: &mut StoredRoster, id: UserId, uuid: &str, name: &str, active: bool) {
     stored.people.push(PersonRow {
         id,
         uuid: Some(uuid.into()),
@@ -188,11 +188,11 @@ pub fn add_manual_student(
         section_id,
         user_id: person_id(stored, uuid),
         uuid: Some(uuid.into()),
-        source: SOURCE_MANUAL.into(),
+        source: MembershipSource::Manual,
     });
 }
 
-pub fn subject_id(stored: &StoredRoster, partner_id: i64) -> i64 {
+pub fn subject_id(stored: &StoredRoster, partner_id: i64) -> SubjectId {
     stored
         .subjects
         .iter()
@@ -201,7 +201,7 @@ pub fn subject_id(stored: &StoredRoster, partner_id: i64) -> i64 {
         .expect("a stored subject")
 }
 
-pub fn person_id(stored: &StoredRoster, uuid: &str) -> i64 {
+pub fn person_id(stored: &StoredRoster, uuid: &str) -> UserId {
     stored
         .people
         .iter()
@@ -210,7 +210,7 @@ pub fn person_id(stored: &StoredRoster, uuid: &str) -> i64 {
         .expect("a stored person")
 }
 
-pub fn section_id(stored: &StoredRoster, class_name: &str, section_name: &str) -> i64 {
+pub fn section_id(stored: &StoredRoster, class_name: &str, section_name: &str) -> SectionId {
     let class_id = stored
         .classes
         .iter()
@@ -272,7 +272,7 @@ pub fn describe(plan: &DifferencePlan, stored: &StoredRoster) -> Vec<String> {
         ClassRef::Stored(id) => stored_name(&stored.classes, id),
         ClassRef::New(place) => plan.classes.creations[place].name.to_owned(),
     };
-    let stored_section = |id: i64| {
+    let stored_section = |id: SectionId| {
         let section = stored
             .sections
             .iter()
@@ -295,7 +295,7 @@ pub fn describe(plan: &DifferencePlan, stored: &StoredRoster) -> Vec<String> {
         SubjectRef::Stored(id) => stored_name(&stored.subjects, id),
         SubjectRef::New(place) => plan.subjects.creations[place].name.to_owned(),
     };
-    let stored_person = |id: i64| {
+    let stored_person = |id: UserId| {
         stored
             .people
             .iter()
@@ -430,7 +430,7 @@ pub fn describe(plan: &DifferencePlan, stored: &StoredRoster) -> Vec<String> {
     lines
 }
 
-fn stored_name(rows: &[NamedRow], id: i64) -> String {
+fn stored_name<Id: PartialEq + std::fmt::Display>(rows: &[NamedRow<Id>], id: Id) -> String {
     rows.iter()
         .find(|row| row.id == id)
         .map(|row| row.name.clone())

@@ -1,7 +1,8 @@
 //! Plans near the deletion-safety ratio, of hand-made memberships the mirror keeps, of people reactivated or left
 //! without memberships, and of the simple mirror that manages only the sections it names.
 
-use classbridge_store::roster::{MembershipRow, TeachingRow, SOURCE_MANUAL};
+use classbridge_domain::{MembershipSource, UserId};
+use classbridge_store::roster::{MembershipRow, TeachingRow};
 
 use super::{
     add_manual_student, add_person, branch, class, describe, forced, lines, named_sections_only,
@@ -89,8 +90,8 @@ fn the_ratio_is_the_options_and_a_branch_without_memberships_has_none() {
 #[test]
 fn hand_made_memberships_stay_in_sections_that_stay_and_count_in_the_ratio() {
     let mut stored = stored_as_applied(&ten_students(&TEN));
-    add_person(&mut stored, 60, "h1", "H1", true);
-    add_person(&mut stored, 61, "h2", "H2", true);
+    add_person(&mut stored, UserId::new(60), "h1", "H1", true);
+    add_person(&mut stored, UserId::new(61), "h2", "H2", true);
     add_manual_student(&mut stored, "Grade 5", "A", "h1");
     add_manual_student(&mut stored, "Grade 5", "A", "h2");
     // Two mirror-made ones of twelve go; the hand-made ones, which the payload does not name, stay.
@@ -121,7 +122,7 @@ fn hand_made_memberships_stay_in_sections_that_stay_and_count_in_the_ratio() {
 #[test]
 fn a_hand_made_membership_the_payload_names_is_left_as_it_is() {
     let mut stored = stored_as_applied(&ten_students(&TEN[..9]));
-    add_person(&mut stored, 60, "s10", "S10", true);
+    add_person(&mut stored, UserId::new(60), "s10", "S10", true);
     add_manual_student(&mut stored, "Grade 5", "A", "s10");
     let payload = ten_students(&TEN);
     let plan = plan(&stored, &payload, whole_branch());
@@ -131,14 +132,14 @@ fn a_hand_made_membership_the_payload_names_is_left_as_it_is() {
 #[test]
 fn hand_made_memberships_go_with_their_section_and_count_as_removed() {
     let mut stored = stored_as_applied(&north());
-    add_person(&mut stored, 60, "h1", "H1", true);
+    add_person(&mut stored, UserId::new(60), "h1", "H1", true);
     add_manual_student(&mut stored, "Grade 5", "B", "h1");
     // A person made by hand without a uuid, teaching by hand in B, and in A too.
     stored.memberships.push(MembershipRow {
         section_id: section_id(&stored, "Grade 5", "B"),
-        user_id: 2000,
+        user_id: UserId::new(2000),
         uuid: None,
-        source: SOURCE_MANUAL.into(),
+        source: MembershipSource::Manual,
     });
     for section_name in ["A", "B"] {
         stored.teaching.push(TeachingRow {
@@ -146,7 +147,7 @@ fn hand_made_memberships_go_with_their_section_and_count_as_removed() {
             subject_id: subject_id(&stored, 1),
             user_id: person_id(&stored, "h1"),
             uuid: Some("h1".into()),
-            source: SOURCE_MANUAL.into(),
+            source: MembershipSource::Manual,
         });
     }
     let mut payload = north();
@@ -180,13 +181,13 @@ fn hand_made_memberships_go_with_their_section_and_count_as_removed() {
 #[test]
 fn hand_made_teaching_stays_and_mirror_made_teaching_goes() {
     let mut stored = stored_as_applied(&north());
-    add_person(&mut stored, 60, "h1", "H1", true);
+    add_person(&mut stored, UserId::new(60), "h1", "H1", true);
     stored.teaching.push(TeachingRow {
         section_id: section_id(&stored, "Grade 5", "A"),
         subject_id: subject_id(&stored, 1),
-        user_id: 60,
+        user_id: UserId::new(60),
         uuid: Some("h1".into()),
-        source: SOURCE_MANUAL.into(),
+        source: MembershipSource::Manual,
     });
     let mut payload = north();
     payload.classes[0].sections[0].subjects[0].teachers.clear();
@@ -205,8 +206,8 @@ fn hand_made_teaching_stays_and_mirror_made_teaching_goes() {
 #[test]
 fn a_removed_person_named_again_is_reactivated() {
     let mut stored = stored_as_applied(&ten_students(&TEN[..9]));
-    add_person(&mut stored, 60, "s10", "S10", false);
-    add_person(&mut stored, 61, "s11", "Old name", false);
+    add_person(&mut stored, UserId::new(60), "s10", "S10", false);
+    add_person(&mut stored, UserId::new(61), "s11", "Old name", false);
     let payload = ten_students(&[&TEN[..], &["s11"][..]].concat());
     let plan = plan(&stored, &payload, whole_branch());
     assert_eq!(

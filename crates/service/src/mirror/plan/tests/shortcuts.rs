@@ -1,5 +1,6 @@
 //! The fingerprint's verdicts and the names-only plan.
 
+use classbridge_domain::UserId;
 use classbridge_store::roster::{BranchFingerprint, PersonRow};
 
 use super::{north, person_id, section, stored_as_applied, subject};
@@ -163,7 +164,7 @@ fn a_missing_inactive_or_unnamed_person_needs_the_whole_comparison() {
     let payload = north_with_sam();
     let fingerprint = PayloadFingerprint::of(&payload);
     let person = |uuid: &str, active: bool| PersonRow {
-        id: 1,
+        id: UserId::new(1),
         uuid: Some(uuid.into()),
         name: "S2".into(),
         active,
