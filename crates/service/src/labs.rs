@@ -7,7 +7,7 @@ use classbridge_labs::{Grade, Lab, LabError};
 use classbridge_store::{
     lab_attempts::{AttemptRow, NewAttempt, StartRefusal},
     learning_paths::{LearningPathRow, PathPerson},
-    Store, StoreError,
+    StoreError,
 };
 use rand::RngCore;
 use serde_json::{json, Value};
@@ -106,12 +106,13 @@ pub fn best_score(attempts: &[AttemptRow]) -> Option<i64> {
 /// Starts (or resumes, when one is open) the student's attempt: inside the window, within `max_attempts`, with a
 /// seed chosen here and the lab's hidden values from it.
 pub async fn start_attempt(
-    store: &Store,
+    service: &crate::Service,
     tenant_id: TenantId,
     path: &LearningPathRow,
     user_id: i64,
     now: i64,
 ) -> LabResult<AttemptRow> {
+    let store = service.store();
     let lab = lab_of(path).ok_or(LabRefusal::NotAvailable)?;
     if let Some(refusal) = window_refusal(path, now) {
         return Err(refusal);
@@ -159,12 +160,13 @@ fn hidden_of(attempt: &AttemptRow) -> Value {
 /// Takes one reading for the student's set-up; returns its index and the reading. The noise comes from the
 /// attempt's seed and the reading's index, so the same set-up at the same index reads the same.
 pub async fn observe(
-    store: &Store,
+    service: &crate::Service,
     path: &LearningPathRow,
     attempt: &AttemptRow,
     setup: &Value,
     now: i64,
 ) -> LabResult<(i64, Value)> {
+    let store = service.store();
     let lab = lab_of(path).ok_or(LabRefusal::NotAvailable)?;
     if let Some(refusal) = closed_refusal(attempt, now) {
         return Err(refusal);
@@ -201,12 +203,13 @@ pub async fn observe(
 /// Grades a submission by the lab's rubric and records it. Only `readings` and `result` are read from the body; a
 /// `score` (or anything else) the browser sends is dropped before grading and never stored.
 pub async fn submit(
-    store: &Store,
+    service: &crate::Service,
     path: &LearningPathRow,
     attempt: &AttemptRow,
     body: &Value,
     now: i64,
 ) -> LabResult<(AttemptRow, Grade)> {
+    let store = service.store();
     let lab = lab_of(path).ok_or(LabRefusal::NotAvailable)?;
     if let Some(refusal) = closed_refusal(attempt, now) {
         return Err(refusal);
@@ -242,10 +245,11 @@ pub struct StudentAttempts {
 
 /// Every student a path is for, and every other student who attempted it, by name, with their attempts.
 pub async fn grade_book(
-    store: &Store,
+    service: &crate::Service,
     tenant_id: TenantId,
     path: &LearningPathRow,
 ) -> Result<Vec<StudentAttempts>, StoreError> {
+    let store = service.store();
     let mut students = store.students_of_path(path.id).await?;
     let attempts = store.attempts_at(&[path.id], None).await?;
     for attempt in &attempts {

@@ -13,13 +13,22 @@ pub mod credential_cache;
 pub mod jobs;
 pub mod labs;
 pub mod mirror;
+pub mod operations;
 pub mod origin;
 pub mod pushes;
+pub mod rate_limit;
 pub mod scope;
 pub mod secrets;
+pub mod service;
 pub mod sso;
 pub mod tokens;
 pub mod users;
 
 pub use auth::{AuthError, AuthenticatedPartner, PartnerAuthenticator};
+/// The error of the use cases that read and write the database (the storage's own, which already names what the
+/// wire needs: not found, conflict, busy, transient).
+pub use classbridge_store::StoreError;
+/// A page of a listing and the page asked for.
+pub use classbridge_store::{Page, PageRequest};
 pub use secrets::MasterKey;
+pub use service::Service;

@@ -123,7 +123,7 @@ pub async fn get_outline(
             return Err(ApiError::not_found("No uid with this id."));
         }
     }
-    let units = course_outline(&state.store, partner.tenant_id(), course_id, viewer).await?;
+    let units = course_outline(&state.service, partner.tenant_id(), course_id, viewer).await?;
     let units = units
         .iter()
         .map(|unit| OutlineUnit {

@@ -178,7 +178,7 @@ async fn answer(
     }
     let base = state.settings.tenant_base_url(&partner.tenant.slug);
     let issued = sso::issue_link(
-        &state.store,
+        &state.service,
         partner.scope(),
         user.id,
         link_type,

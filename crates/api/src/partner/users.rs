@@ -91,7 +91,8 @@ pub async fn create_user(
     partner: Partner,
     input: PartnerInput,
 ) -> ApiResult<Response> {
-    let id = users::create_user(&state.store, partner.scope(), &input.fields, input.format).await?;
+    let id =
+        users::create_user(&state.service, partner.scope(), &input.fields, input.format).await?;
     user_with_roles(&state, partner.scope(), id, StatusCode::CREATED).await
 }
 
@@ -244,7 +245,7 @@ async fn update(
 ) -> ApiResult<Response> {
     let id = parse_id(&user_id, "user")?;
     users::update_user(
-        &state.store,
+        &state.service,
         partner.scope(),
         id,
         &input.fields,
@@ -335,7 +336,7 @@ pub async fn delete_user(
     partner: Partner,
     Path(user_id): Path<String>,
 ) -> ApiResult<Json<MessageBody>> {
-    users::delete_user(&state.store, partner.scope(), parse_id(&user_id, "user")?).await?;
+    users::delete_user(&state.service, partner.scope(), parse_id(&user_id, "user")?).await?;
     Ok(Json(MessageBody {
         message: "User deleted.",
     }))
@@ -358,7 +359,7 @@ pub async fn transfer(
     input: PartnerInput,
 ) -> ApiResult<Json<TransferResult>> {
     let results =
-        users::transfer(&state.store, partner.scope(), &input.fields, input.format).await?;
+        users::transfer(&state.service, partner.scope(), &input.fields, input.format).await?;
     Ok(Json(TransferResult {
         data: results
             .into_iter()

@@ -89,7 +89,7 @@ async fn render(state: &AppState, session: &WebSession, id: &str) -> Result<Resp
         None => return Ok(not_found(lang)),
     };
     let sees_drafts = admin || role == Some("teacher");
-    let units = course_outline(&state.store, tenant, course_id, viewer).await?;
+    let units = course_outline(&state.service, tenant, course_id, viewer).await?;
     let body = html! {
         h1 { (bdi(&course.name)) }
         section id="course" {

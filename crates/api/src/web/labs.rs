@@ -222,7 +222,7 @@ pub async fn start(
         return not_found(lang);
     };
     let now = state.clock.now_millis();
-    match labs::start_attempt(&state.store, tenant, &path, user, now).await {
+    match labs::start_attempt(&state.service, tenant, &path, user, now).await {
         Ok(attempt) => Redirect::to(&format!("/labs/attempts/{}", attempt.id)).into_response(),
         Err(refusal) => page_refusal(lang, &refusal),
     }
@@ -466,7 +466,7 @@ pub async fn observe(
     };
     let setup = body.get("setup").cloned().unwrap_or(Value::Null);
     let now = state.clock.now_millis();
-    match labs::observe(&state.store, &path, &attempt, &setup, now).await {
+    match labs::observe(&state.service, &path, &attempt, &setup, now).await {
         Ok((index, reading)) => Json(LabReading { index, reading }).into_response(),
         Err(refusal) => json_refusal(session.lang(), refusal),
     }
@@ -502,7 +502,7 @@ pub async fn submit(
         Err(response) => return response,
     };
     let now = state.clock.now_millis();
-    match labs::submit(&state.store, &path, &attempt, &body, now).await {
+    match labs::submit(&state.service, &path, &attempt, &body, now).await {
         Ok((_, grade)) => {
             let attempts_left = match state
                 .store

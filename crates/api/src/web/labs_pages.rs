@@ -119,7 +119,7 @@ pub async fn paths_of_teachers(
     let now = state.clock.now_millis();
     let mut books = Vec::with_capacity(paths.len());
     for path in &paths {
-        books.push(labs::grade_book(&state.store, tenant, path).await?);
+        books.push(labs::grade_book(&state.service, tenant, path).await?);
     }
     Ok(html! {
         @if paths.is_empty() { p class="muted" { (tr(lang, "No learning paths yet.", "لا توجد مسارات تعلّم بعد.")) } }

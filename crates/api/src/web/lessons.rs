@@ -315,7 +315,7 @@ pub async fn enter(
     };
     let now = state.clock.now_seconds();
     let entry = rooms::enter_lesson(
-        &state.store,
+        &state.service,
         tenant,
         &session.row.tenant_slug,
         &summary.lesson,
@@ -447,7 +447,7 @@ async fn change_booking(
     let now = state.clock.now_millis();
     let outcome = if book {
         booking::book(
-            &state.store,
+            &state.service,
             classbridge_domain::Scope::tenant_wide(tenant),
             lesson_id,
             user,
@@ -457,7 +457,7 @@ async fn change_booking(
         .map(|_| ())
     } else {
         booking::cancel(
-            &state.store,
+            &state.service,
             classbridge_domain::Scope::tenant_wide(tenant),
             lesson_id,
             user,

@@ -125,7 +125,7 @@ pub async fn set_push_url(
     }
     let url = form.url.trim();
     let url = (!url.is_empty()).then_some(url);
-    match classbridge_service::pushes::set_push_url(&state.store, form.sid, url).await {
+    match classbridge_service::pushes::set_push_url(&state.service, form.sid, url).await {
         Ok(()) => (
             StatusCode::SEE_OTHER,
             [(header::LOCATION, "/dashboard#classin-pushes")],

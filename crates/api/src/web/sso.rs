@@ -51,7 +51,7 @@ pub async fn open_link(
     let lang = lang_of_request(&parts);
     let slug = host_slug(&parts.headers, state.settings.base_domain.as_deref());
     let consumed = sso::consume(
-        &state.store,
+        &state.service,
         &token,
         slug.as_deref(),
         Some(LinkType::Website),
@@ -313,7 +313,7 @@ pub async fn exchange(
     };
     let token = token.as_str();
     match sso::consume(
-        &state.store,
+        &state.service,
         token,
         slug.as_deref(),
         Some(LinkType::Mobile),

@@ -235,7 +235,7 @@ pub async fn grades(
     let teachers = state.store.teachers_of_paths(&[path.id]).await?;
     let now = state.clock.now_millis();
     let students =
-        classbridge_service::labs::grade_book(&state.store, partner.tenant_id(), &path).await?;
+        classbridge_service::labs::grade_book(&state.service, partner.tenant_id(), &path).await?;
     let page = classbridge_store::Page {
         total: students.len() as i64,
         items: students

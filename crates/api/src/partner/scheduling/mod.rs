@@ -404,7 +404,7 @@ pub async fn book(
     }
     let uid = uid.unwrap_or_default();
     let now = state.clock.now_millis();
-    match booking::book(&state.store, partner.scope(), lesson_id, uid, now).await {
+    match booking::book(&state.service, partner.scope(), lesson_id, uid, now).await {
         Ok(booked) => {
             let body = BookingMade {
                 lesson_id: booked.lesson_id,
@@ -452,7 +452,7 @@ pub async fn cancel_booking(
         Err(error) => return error.into_response(),
     };
     let now = state.clock.now_millis();
-    match booking::cancel(&state.store, partner.scope(), lesson_id, uid, now).await {
+    match booking::cancel(&state.service, partner.scope(), lesson_id, uid, now).await {
         Ok(()) => StatusCode::NO_CONTENT.into_response(),
         Err(error) => booking_error(error),
     }

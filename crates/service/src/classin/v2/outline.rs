@@ -3,7 +3,7 @@
 //! units' published activities that they are a member of).
 
 use classbridge_domain::TenantId;
-use classbridge_store::{classin::units::OutlineUnit, Store, StoreResult};
+use classbridge_store::{classin::units::OutlineUnit, StoreResult};
 
 /// The names of the activity types.
 pub fn activity_type_name(activity_type: i64) -> &'static str {
@@ -32,11 +32,12 @@ pub enum Viewer {
 
 /// The course's outline as `viewer` sees it (the course's existence is the caller's to check).
 pub async fn course_outline(
-    store: &Store,
+    service: &crate::Service,
     tenant_id: TenantId,
     course_id: i64,
     viewer: Viewer,
 ) -> StoreResult<Vec<OutlineUnit>> {
+    let store = service.store();
     let outline = store.course_outline(tenant_id, course_id).await?;
     let Viewer::Person(uid) = viewer else {
         return Ok(outline);
