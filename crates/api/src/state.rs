@@ -77,8 +77,6 @@ impl Default for ApiSettings {
 pub struct AppInner {
     /// The use cases; the only way from a handler to the database.
     pub service: Service,
-    /// The storage, while the last handlers move to the service (issue 12 item 3).
-    pub store: classbridge_store::Store,
     pub authenticator: PartnerAuthenticator,
     pub usage: UsageCounter,
     pub rate_limiter: RateLimiter,
@@ -124,7 +122,6 @@ pub struct AppState(Arc<AppInner>);
 impl AppState {
     pub fn new(
         service: Service,
-        store: classbridge_store::Store,
         settings: ApiSettings,
         jobs: JobQueue,
         master_key: MasterKey,
@@ -134,7 +131,6 @@ impl AppState {
             PartnerAuthenticator::new(&service, settings.base_domain.clone(), usage.clone());
         Self(Arc::new(AppInner {
             service,
-            store,
             authenticator,
             usage,
             rate_limiter: RateLimiter::default(),

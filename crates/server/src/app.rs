@@ -70,7 +70,6 @@ impl Application {
         let jobs = JobQueue::new(store.clone(), config.job_settings());
         let state = AppState::new(
             classbridge_service::Service::new(store.clone()),
-            store.clone(),
             settings,
             jobs,
             master_key(&config)?,

@@ -194,3 +194,11 @@ impl UsageCounter {
         Ok(())
     }
 }
+
+/// The credential as stored now (the one that authenticated a call may come from the cache, a few seconds old).
+pub async fn current_credential(
+    service: &crate::Service,
+    id: classbridge_domain::CredentialId,
+) -> Result<PartnerCredential, StoreError> {
+    service.store().find_partner_credential(id).await
+}

@@ -5,9 +5,14 @@
 use classbridge_domain::TenantId;
 use classbridge_labs::{Grade, Lab, LabError};
 use classbridge_store::{
-    lab_attempts::{AttemptRow, NewAttempt, StartRefusal},
-    learning_paths::{LearningPathRow, PathPerson},
+    lab_attempts::{NewAttempt, StartRefusal},
     StoreError,
+};
+
+/// An attempt, a reading taken in it, a learning path and one of its people (read models of the labs' use cases).
+pub use classbridge_store::{
+    lab_attempts::{AttemptRow, ReadingRow},
+    learning_paths::{LearningPathRow, PathPerson},
 };
 use rand::RngCore;
 use serde_json::{json, Value};
@@ -250,8 +255,8 @@ pub async fn grade_book(
     path: &LearningPathRow,
 ) -> Result<Vec<StudentAttempts>, StoreError> {
     let store = service.store();
-    let mut students = store.students_of_path(path.id).await?;
-    let attempts = store.attempts_at(&[path.id], None).await?;
+    let mut students = store.students_of_path(tenant_id, path.id).await?;
+    let attempts = store.attempts_at(tenant_id, &[path.id], None).await?;
     for attempt in &attempts {
         if !students.iter().any(|s| s.user_id == attempt.user_id) {
             if let Some(user) = store

@@ -9,18 +9,25 @@
 pub mod admin;
 pub mod auth;
 pub mod classin;
+pub mod classrooms;
 pub mod credential_cache;
+pub mod groups;
 pub mod jobs;
 pub mod labs;
+pub mod learning_paths;
 pub mod mirror;
 pub mod operations;
 pub mod origin;
+pub mod pages;
 pub mod pushes;
 pub mod rate_limit;
+pub mod roster;
+pub mod scheduling;
 pub mod scope;
 pub mod secrets;
 pub mod service;
 pub mod sso;
+pub mod subjects;
 pub mod tokens;
 pub mod users;
 

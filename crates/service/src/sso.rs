@@ -194,3 +194,28 @@ pub async fn consume(
 pub fn session_hash(session: &str) -> String {
     token_sha256(session)
 }
+
+/// A web session with its person and tenant.
+pub use classbridge_store::sso::SessionRow;
+
+/// The open session with this id hash.
+pub async fn find_session(
+    service: &crate::Service,
+    session_sha256: &str,
+) -> Result<Option<SessionRow>, StoreError> {
+    service.store().find_session(session_sha256).await
+}
+
+/// Ends the session (signing out, or a new sign-in on the same browser).
+pub async fn end_session(service: &crate::Service, session_sha256: &str) -> Result<(), StoreError> {
+    service.store().end_session(session_sha256).await
+}
+
+/// Sets the session's language (`en` or `ar`).
+pub async fn set_session_lang(
+    service: &crate::Service,
+    session_sha256: &str,
+    lang: &str,
+) -> Result<(), StoreError> {
+    service.store().set_session_lang(session_sha256, lang).await
+}

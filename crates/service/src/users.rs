@@ -16,6 +16,12 @@ use serde_json::{Map, Value};
 
 use crate::scope::{self, ScopeError};
 
+mod reads;
+pub use reads::{
+    classrooms_of, find_user, find_user_by_partner_id, groups_of, list_users, roles_of,
+    UserClassroom, UserFilter, UserRow, DEFAULT_BRANCH_PARTNER_ID,
+};
+
 /// The fixed roles of every tenant.
 pub const ROLES: [(i64, &str); 4] = [
     (1, "admin"),

@@ -87,7 +87,7 @@ pub async fn enter_lesson(
     now: i64,
 ) -> StoreResult<Entry> {
     let store = service.store();
-    let ties = store.lesson_ties(lesson, user_id).await?;
+    let ties = store.lesson_ties(tenant_id, lesson, user_id).await?;
     let Some(role) = role_in_lesson(lesson, user_id, ties) else {
         return Ok(Entry::NotAMember);
     };

@@ -5,6 +5,7 @@
 //! (signing, the acknowledgement, retries in order) is in `delivery`.
 
 pub mod delivery;
+pub mod school_settings;
 pub mod summaries;
 
 use classbridge_store::{

@@ -45,7 +45,7 @@ pub async fn course_outline(
     match store.course_role(tenant_id, course_id, uid).await? {
         Some("teacher") => Ok(outline),
         Some(_) => {
-            let listing = store.activities_listing(course_id, uid).await?;
+            let listing = store.activities_listing(tenant_id, course_id, uid).await?;
             Ok(outline
                 .into_iter()
                 .filter(|unit| unit.unit.published)
@@ -60,4 +60,36 @@ pub async fn course_outline(
         }
         None => Ok(Vec::new()),
     }
+}
+
+/// The outline a partner's credential asks for, or what it names that `scope` does not hold.
+pub enum ScopedOutline {
+    NoSuchCourse,
+    NoSuchPerson,
+    Units(Vec<OutlineUnit>),
+}
+
+/// The outline of a course `scope` sees, as the school or (for `Viewer::Person`) that person of `scope` sees it.
+pub async fn scoped_outline(
+    service: &crate::Service,
+    scope: classbridge_domain::Scope,
+    course_id: i64,
+    viewer: Viewer,
+) -> StoreResult<ScopedOutline> {
+    let store = service.store();
+    if store
+        .find_course_with_students(scope, course_id)
+        .await?
+        .is_none()
+    {
+        return Ok(ScopedOutline::NoSuchCourse);
+    }
+    if let Viewer::Person(uid) = viewer {
+        if !store.is_person_in_scope(scope, uid).await? {
+            return Ok(ScopedOutline::NoSuchPerson);
+        }
+    }
+    Ok(ScopedOutline::Units(
+        course_outline(service, scope.tenant_id(), course_id, viewer).await?,
+    ))
 }
