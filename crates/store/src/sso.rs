@@ -33,7 +33,7 @@ pub struct LinkRow {
 /// A live session and the person it signs in.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct SessionRow {
-    pub tenant_id: i64,
+    pub tenant_id: TenantId,
     pub tenant_slug: String,
     pub tenant_name: String,
     pub user_id: i64,

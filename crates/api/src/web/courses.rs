@@ -8,7 +8,6 @@ use axum::{
     http::StatusCode,
     response::{IntoResponse, Response},
 };
-use classbridge_domain::TenantId;
 use classbridge_service::pages::lessons::{course_page, CoursePage};
 use maud::html;
 
@@ -61,7 +60,7 @@ pub async fn outline_page(
 
 async fn render(state: &AppState, session: &WebSession, id: &str) -> Result<Response, ApiError> {
     let lang = session.lang();
-    let tenant = TenantId::from_row(session.row.tenant_id);
+    let tenant = session.row.tenant_id;
     let user = session.row.user_id;
     let Some(course_id) = id.parse::<i64>().ok().filter(|id| *id > 0) else {
         return Ok(not_found(lang));

@@ -7,7 +7,6 @@ use axum::{
     http::StatusCode,
     response::{IntoResponse, Response},
 };
-use classbridge_domain::TenantId;
 use classbridge_service::pages::dashboard::{school_dashboard, SchoolDashboard};
 use maud::html;
 
@@ -24,7 +23,7 @@ pub async fn dashboard(State(state): State<AppState>, session: WebSession) -> Re
 async fn render(state: &AppState, session: &WebSession) -> Result<Response, ApiError> {
     let lang = session.lang();
     let user = session.row.user_id;
-    let tenant = TenantId::from_row(session.row.tenant_id);
+    let tenant = session.row.tenant_id;
     let now_ms = state.clock.now_seconds() * 1000;
     let Some(SchoolDashboard {
         branches,

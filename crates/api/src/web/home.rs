@@ -8,7 +8,6 @@ use axum::{
     extract::State,
     response::{Html, IntoResponse, Response},
 };
-use classbridge_domain::TenantId;
 use classbridge_service::pages::{
     self,
     home::{self as reads, Place, Teaching},
@@ -36,7 +35,7 @@ pub async fn home(State(state): State<AppState>, session: WebSession) -> Respons
 
 async fn render(state: &AppState, session: &WebSession) -> Result<Html<String>, ApiError> {
     let lang = session.lang();
-    let tenant = TenantId::from_row(session.row.tenant_id);
+    let tenant = session.row.tenant_id;
     let user = session.row.user_id;
     let roles = pages::roles_of_person(&state.service, tenant, user).await?;
     let mut blocks: Vec<Markup> = Vec::new();

@@ -9,7 +9,6 @@ use axum::{
     response::{IntoResponse, Redirect, Response},
     Form, Json,
 };
-use classbridge_domain::TenantId;
 use classbridge_service::{
     labs::{self, AttemptRow, AttemptStatus, LabRefusal, LearningPathRow},
     pages::labs as reads,
@@ -211,7 +210,7 @@ pub async fn start(
         return forbidden(&session);
     }
     let lang = session.lang();
-    let tenant = TenantId::from_row(session.row.tenant_id);
+    let tenant = session.row.tenant_id;
     let user = session.row.user_id;
     let Ok(path_id) = path_id.parse::<i64>() else {
         return not_found(lang);
@@ -233,7 +232,7 @@ async fn tenant_attempt(
     session: &WebSession,
     attempt_id: &str,
 ) -> Result<Option<(AttemptRow, LearningPathRow)>, ApiError> {
-    let tenant = TenantId::from_row(session.row.tenant_id);
+    let tenant = session.row.tenant_id;
     let Ok(id) = attempt_id.parse::<i64>() else {
         return Ok(None);
     };
@@ -264,7 +263,7 @@ pub async fn attempt_page(
         return not_found(lang);
     };
     let render = async {
-        let tenant = TenantId::from_row(session.row.tenant_id);
+        let tenant = session.row.tenant_id;
         let readings: Vec<Value> = reads::readings(&state.service, tenant, attempt.id)
             .await?
             .iter()
@@ -489,7 +488,7 @@ pub async fn submit(
     let now = state.clock.now_millis();
     match labs::submit(&state.service, &path, &attempt, &body, now).await {
         Ok((_, grade)) => {
-            let tenant = TenantId::from_row(session.row.tenant_id);
+            let tenant = session.row.tenant_id;
             let attempts_left =
                 match reads::attempts_left(&state.service, tenant, &path, attempt.user_id).await {
                     Ok(left) => left,

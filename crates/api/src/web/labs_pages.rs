@@ -187,7 +187,7 @@ pub async fn review_page(
     attempt: &AttemptRow,
     path: &LearningPathRow,
 ) -> Result<Option<Html<String>>, ApiError> {
-    let tenant = TenantId::from_row(session.row.tenant_id);
+    let tenant = session.row.tenant_id;
     let Some(reads::AttemptReview { student, readings }) =
         reads::review(&state.service, tenant, session.row.user_id, attempt, path).await?
     else {

@@ -8,7 +8,6 @@ use axum::{
     response::{IntoResponse, Redirect, Response},
     Form,
 };
-use classbridge_domain::TenantId;
 use classbridge_service::classin::{
     booking::{self, BookingError},
     lessons::is_locked,
@@ -139,7 +138,7 @@ pub async fn lesson_page(
 
 async fn render(state: &AppState, session: &WebSession, id: &str) -> Result<Response, ApiError> {
     let lang = session.lang();
-    let tenant = TenantId::from_row(session.row.tenant_id);
+    let tenant = session.row.tenant_id;
     let user = session.row.user_id;
     let now = state.clock.now_seconds();
     let page = match find_id(id) {
@@ -272,7 +271,7 @@ pub async fn enter(
         return forbidden(&session);
     }
     let lang = session.lang();
-    let tenant = TenantId::from_row(session.row.tenant_id);
+    let tenant = session.row.tenant_id;
     let lesson = match find_id(&id) {
         Some(id) => find_lesson(&state.service, tenant, id).await,
         None => Ok(None),
@@ -411,7 +410,7 @@ async fn change_booking(
     let Some(lesson_id) = find_id(&id) else {
         return not_found(lang);
     };
-    let tenant = TenantId::from_row(session.row.tenant_id);
+    let tenant = session.row.tenant_id;
     let user = session.row.user_id;
     let now = state.clock.now_millis();
     let outcome = if book {

@@ -107,7 +107,7 @@ impl IntoResponse for SignedOut {
 /// signing out and the language switch, and the outline page of the lesson's course, which its page links to.
 async fn lesson_session_allows(
     state: &AppState,
-    tenant_id: i64,
+    tenant_id: classbridge_domain::TenantId,
     lesson: &str,
     path: &str,
 ) -> Result<bool, Response> {
@@ -119,13 +119,10 @@ async fn lesson_session_allows(
     else {
         return Ok(false);
     };
-    let summary = classbridge_service::pages::lessons::find_lesson(
-        &state.service,
-        classbridge_domain::TenantId::from_row(tenant_id),
-        lesson_id,
-    )
-    .await
-    .map_err(|error| crate::error::ApiError::from(error).into_response())?;
+    let summary =
+        classbridge_service::pages::lessons::find_lesson(&state.service, tenant_id, lesson_id)
+            .await
+            .map_err(|error| crate::error::ApiError::from(error).into_response())?;
     Ok(summary.is_some_and(|summary| course == summary.lesson.course_id.to_string()))
 }
 

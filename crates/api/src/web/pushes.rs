@@ -8,7 +8,6 @@ use axum::{
     response::{IntoResponse, Response},
     Form,
 };
-use classbridge_domain::TenantId;
 use classbridge_service::{
     operations::PushQueueState,
     pushes::school_settings::{set_school_push_url, PushUrlRefusal},
@@ -105,7 +104,7 @@ pub async fn set_push_url(
     };
     let url = form.url.trim();
     let url = (!url.is_empty()).then_some(url);
-    let tenant = TenantId::from_row(session.row.tenant_id);
+    let tenant = session.row.tenant_id;
     let user = session.row.user_id;
     match set_school_push_url(&state.service, tenant, user, form.sid, url).await {
         Ok(()) => (
