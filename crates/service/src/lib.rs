@@ -1,6 +1,12 @@
 //! classbridge's use cases, between the wire adapters (api) and the database (store): partner authentication, the
 //! operator's tenant and credential administration, and the secrets they rely on.
 //!
+//! The api crate does not depend on the store: it holds a `Service` (which wraps the store and never hands it out)
+//! and calls the use cases of each area with it — users, classrooms, groups, roster, subjects, learning paths and
+//! labs, scheduling and ClassIn, mirror acceptance and jobs, sso, pushes, the web pages (`pages`) and operations.
+//! What they answer with are read models (row types re-exported from the use case's module), `Page`, and
+//! `StoreError` as the error of database work.
+//!
 //! The mirror applies a branch in three steps: read what is stored (`mirror::apply`), decide without the database
 //! (`mirror::plan`: what is stored + the payload + the options → a `BranchPlan` of named writes, or `NeedsForce`),
 //! and carry the plan out (`mirror::write`, which decides nothing about the branch). The plan's decisions are unit
