@@ -3,6 +3,8 @@
 //! serialises every write), and a student's bookings only while their row is, so seats and overlaps are exact on
 //! any number of nodes.
 
+use classbridge_domain::TenantId;
+
 use super::lessons::{lesson_is_tenants, lesson_of_tenant, LessonRow, LESSON_COLUMNS};
 use crate::{tx::on_tx, Store, StoreResult, StoreTx, TenantTx};
 
