@@ -7,7 +7,7 @@ use axum::{
     Json,
 };
 use classbridge_domain::ValidationErrors;
-use classbridge_store::StoreError;
+use classbridge_service::StoreError;
 use serde_json::json;
 
 #[derive(Debug, thiserror::Error)]

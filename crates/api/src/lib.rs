@@ -11,7 +11,6 @@ pub mod openapi;
 pub mod ops;
 pub mod partner;
 pub mod protect;
-pub mod rate_limit;
 pub mod refusals;
 pub mod retry;
 mod route_table;

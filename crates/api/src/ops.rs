@@ -74,10 +74,10 @@ pub async fn healthz() -> Json<HealthBody> {
     (status = 200, description = "Ready to serve", body = ReadyBody),
     (status = 503, description = "The database is unreachable or not migrated", body = NotReadyBody)))]
 pub async fn readyz(State(state): State<AppState>) -> Response {
-    match state.store.check_ready().await {
-        Ok(()) => Json(ReadyBody {
+    match classbridge_service::operations::readiness(&state.service).await {
+        Ok(database) => Json(ReadyBody {
             status: "ready",
-            database: format!("{:?}", state.store.kind()).to_lowercase(),
+            database,
         })
         .into_response(),
         Err(error) => {
@@ -101,7 +101,8 @@ pub async fn readyz(State(state): State<AppState>) -> Response {
         content_type = "text/plain", body = String)))]
 pub async fn metrics_text(State(state): State<AppState>) -> Response {
     // Job gauges are read from the database at scrape time, so every node reports the shared queue.
-    match state.store.count_jobs_by_status().await {
+    let gauges = classbridge_service::operations::queue_gauges(&state.service).await;
+    match gauges.jobs_by_status {
         Ok(counts) => {
             for status in ["queued", "running", "succeeded", "failed", "needs_force"] {
                 let count = counts
@@ -114,7 +115,7 @@ pub async fn metrics_text(State(state): State<AppState>) -> Response {
         Err(error) => tracing::warn!(error = %error, "could not count jobs for the metrics"),
     }
     // The push queues per SID, read from the database so that every node reports them.
-    match state.store.push_queue_states().await {
+    match gauges.push_queues {
         Ok(states) => {
             let now = state.clock.now_millis();
             for queue in states {
@@ -134,7 +135,7 @@ pub async fn metrics_text(State(state): State<AppState>) -> Response {
             tracing::warn!(error = %error, "could not read the push queues for the metrics")
         }
     }
-    if let Ok(lag) = state.store.queue_lag_ms().await {
+    if let Ok(lag) = gauges.queue_lag_ms {
         metrics::gauge!("classbridge_job_queue_lag_seconds").set(lag as f64 / 1000.0);
     }
     (

@@ -1,4 +1,4 @@
-//! What every handler can reach: the store, the authenticator, the rate limiter and the settings.
+//! What every handler can reach: the use cases (`Service`), the authenticator, the rate limiter and the settings.
 
 use std::{
     ops::Deref,
@@ -9,11 +9,9 @@ use std::{
 };
 
 use classbridge_service::{
-    auth::UsageCounter, classin::RepeatGuard, jobs::JobQueue, MasterKey, PartnerAuthenticator,
+    auth::UsageCounter, classin::RepeatGuard, jobs::JobQueue, rate_limit::RateLimiter, MasterKey,
+    PartnerAuthenticator, Service,
 };
-use classbridge_store::Store;
-
-use crate::rate_limit::RateLimiter;
 
 /// The HTTP layer's settings (the server's configuration, narrowed to what requests need).
 #[derive(Debug, Clone)]
@@ -77,7 +75,8 @@ impl Default for ApiSettings {
 }
 
 pub struct AppInner {
-    pub store: Store,
+    /// The use cases; the only way from a handler to the database.
+    pub service: Service,
     pub authenticator: PartnerAuthenticator,
     pub usage: UsageCounter,
     pub rate_limiter: RateLimiter,
@@ -121,12 +120,17 @@ impl Clock {
 pub struct AppState(Arc<AppInner>);
 
 impl AppState {
-    pub fn new(store: Store, settings: ApiSettings, jobs: JobQueue, master_key: MasterKey) -> Self {
+    pub fn new(
+        service: Service,
+        settings: ApiSettings,
+        jobs: JobQueue,
+        master_key: MasterKey,
+    ) -> Self {
         let usage = UsageCounter::default();
         let authenticator =
-            PartnerAuthenticator::new(store.clone(), settings.base_domain.clone(), usage.clone());
+            PartnerAuthenticator::new(&service, settings.base_domain.clone(), usage.clone());
         Self(Arc::new(AppInner {
-            store,
+            service,
             authenticator,
             usage,
             rate_limiter: RateLimiter::default(),

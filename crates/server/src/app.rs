@@ -68,7 +68,12 @@ impl Application {
             app_scheme: config.app_scheme.clone(),
         };
         let jobs = JobQueue::new(store.clone(), config.job_settings());
-        let state = AppState::new(store.clone(), settings, jobs, master_key(&config)?);
+        let state = AppState::new(
+            classbridge_service::Service::new(store.clone()),
+            settings,
+            jobs,
+            master_key(&config)?,
+        );
         Ok(Self {
             listener,
             state,
@@ -105,14 +110,14 @@ impl Application {
             config,
         } = self;
         let flusher = {
-            let state = state.clone();
+            let (state, store) = (state.clone(), store.clone());
             let every = Duration::from_secs(config.usage_flush_seconds.max(1));
             tokio::spawn(async move {
                 let mut ticker = tokio::time::interval(every);
                 ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
                 loop {
                     ticker.tick().await;
-                    if let Err(error) = state.usage.flush(&state.store).await {
+                    if let Err(error) = state.usage.flush(&store).await {
                         tracing::warn!(error = %error, "could not record credential use; will retry");
                     }
                 }
@@ -134,13 +139,8 @@ impl Application {
                 }
             })
         };
-        let credential_watcher = tokio::spawn(
-            state
-                .authenticator
-                .cache()
-                .clone()
-                .watch(state.store.clone()),
-        );
+        let credential_watcher =
+            tokio::spawn(state.authenticator.cache().clone().watch(store.clone()));
         let (stopping_tx, stopping_rx) = tokio::sync::watch::channel(false);
         let workers = {
             let queue = state.jobs.clone();
@@ -151,7 +151,7 @@ impl Application {
         let pushes = config.classin_pushes.then(|| {
             let clock = state.clock.clone();
             let deliverer = classbridge_service::pushes::delivery::Deliverer::new(
-                state.store.clone(),
+                store.clone(),
                 state.master_key.clone(),
                 config.push_settings(),
                 std::sync::Arc::new(move || clock.now_millis()),

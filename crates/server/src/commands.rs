@@ -231,9 +231,13 @@ async fn classin_credential(
             println!("revoked ClassIn credential {sid}");
         }
         ClassinCredentialCommand::PushUrl { sid, url, clear: _ } => {
-            classbridge_service::pushes::set_push_url(store, sid, url.as_deref())
-                .await
-                .map_err(anyhow::Error::msg)?;
+            classbridge_service::pushes::set_push_url(
+                &classbridge_service::Service::new(store.clone()),
+                sid,
+                url.as_deref(),
+            )
+            .await
+            .map_err(anyhow::Error::msg)?;
             match url {
                 Some(url) => println!("pushes for SID {sid} go to {url}"),
                 None => println!("pushes for SID {sid} stopped"),

@@ -7,7 +7,9 @@ use std::{
 };
 
 use classbridge_domain::CredentialId;
-use classbridge_store::{CredentialUsage, PartnerCredential, Store, StoreError, Tenant};
+use classbridge_store::{CredentialUsage, Store, StoreError};
+/// The credential and tenant of an authenticated call (read models of the use cases).
+pub use classbridge_store::{PartnerCredential, Tenant};
 
 use crate::{credential_cache::CredentialCache, origin, tokens};
 
@@ -50,7 +52,8 @@ pub struct PartnerAuthenticator {
 }
 
 impl PartnerAuthenticator {
-    pub fn new(store: Store, base_domain: Option<String>, usage: UsageCounter) -> Self {
+    pub fn new(service: &crate::Service, base_domain: Option<String>, usage: UsageCounter) -> Self {
+        let store = service.store().clone();
         let base_domain = base_domain
             .map(|domain| domain.trim_matches('.').to_ascii_lowercase())
             .filter(|domain| !domain.is_empty());
@@ -190,4 +193,12 @@ impl UsageCounter {
         }
         Ok(())
     }
+}
+
+/// The credential as stored now (the one that authenticated a call may come from the cache, a few seconds old).
+pub async fn current_credential(
+    service: &crate::Service,
+    id: classbridge_domain::CredentialId,
+) -> Result<PartnerCredential, StoreError> {
+    service.store().find_partner_credential(id).await
 }

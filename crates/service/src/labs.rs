@@ -5,9 +5,14 @@
 use classbridge_domain::TenantId;
 use classbridge_labs::{Grade, Lab, LabError};
 use classbridge_store::{
-    lab_attempts::{AttemptRow, NewAttempt, StartRefusal},
+    lab_attempts::{NewAttempt, StartRefusal},
+    StoreError,
+};
+
+/// An attempt, a reading taken in it, a learning path and one of its people (read models of the labs' use cases).
+pub use classbridge_store::{
+    lab_attempts::{AttemptRow, ReadingRow},
     learning_paths::{LearningPathRow, PathPerson},
-    Store, StoreError,
 };
 use rand::RngCore;
 use serde_json::{json, Value};
@@ -106,12 +111,13 @@ pub fn best_score(attempts: &[AttemptRow]) -> Option<i64> {
 /// Starts (or resumes, when one is open) the student's attempt: inside the window, within `max_attempts`, with a
 /// seed chosen here and the lab's hidden values from it.
 pub async fn start_attempt(
-    store: &Store,
+    service: &crate::Service,
     tenant_id: TenantId,
     path: &LearningPathRow,
     user_id: i64,
     now: i64,
 ) -> LabResult<AttemptRow> {
+    let store = service.store();
     let lab = lab_of(path).ok_or(LabRefusal::NotAvailable)?;
     if let Some(refusal) = window_refusal(path, now) {
         return Err(refusal);
@@ -159,12 +165,13 @@ fn hidden_of(attempt: &AttemptRow) -> Value {
 /// Takes one reading for the student's set-up; returns its index and the reading. The noise comes from the
 /// attempt's seed and the reading's index, so the same set-up at the same index reads the same.
 pub async fn observe(
-    store: &Store,
+    service: &crate::Service,
     path: &LearningPathRow,
     attempt: &AttemptRow,
     setup: &Value,
     now: i64,
 ) -> LabResult<(i64, Value)> {
+    let store = service.store();
     let lab = lab_of(path).ok_or(LabRefusal::NotAvailable)?;
     if let Some(refusal) = closed_refusal(attempt, now) {
         return Err(refusal);
@@ -202,12 +209,13 @@ pub async fn observe(
 /// Grades a submission by the lab's rubric and records it. Only `readings` and `result` are read from the body; a
 /// `score` (or anything else) the browser sends is dropped before grading and never stored.
 pub async fn submit(
-    store: &Store,
+    service: &crate::Service,
     path: &LearningPathRow,
     attempt: &AttemptRow,
     body: &Value,
     now: i64,
 ) -> LabResult<(AttemptRow, Grade)> {
+    let store = service.store();
     let lab = lab_of(path).ok_or(LabRefusal::NotAvailable)?;
     if let Some(refusal) = closed_refusal(attempt, now) {
         return Err(refusal);
@@ -244,12 +252,13 @@ pub struct StudentAttempts {
 
 /// Every student a path is for, and every other student who attempted it, by name, with their attempts.
 pub async fn grade_book(
-    store: &Store,
+    service: &crate::Service,
     tenant_id: TenantId,
     path: &LearningPathRow,
 ) -> Result<Vec<StudentAttempts>, StoreError> {
-    let mut students = store.students_of_path(path.id).await?;
-    let attempts = store.attempts_at(&[path.id], None).await?;
+    let store = service.store();
+    let mut students = store.students_of_path(tenant_id, path.id).await?;
+    let attempts = store.attempts_at(tenant_id, &[path.id], None).await?;
     for attempt in &attempts {
         if !students.iter().any(|s| s.user_id == attempt.user_id) {
             if let Some(user) = store

@@ -65,7 +65,7 @@ pub async fn check_person_reachable(
     if scope.is_tenant_wide() {
         return Ok(());
     }
-    let roles = store.roles_of(&[user_id]).await?;
+    let roles = store.roles_of(scope.tenant_id(), &[user_id]).await?;
     let holds_tenant_wide_role = roles
         .get(&user_id)
         .is_some_and(|roles| roles.iter().any(|role| TENANT_WIDE_ROLES.contains(role)));

@@ -3,7 +3,7 @@
 
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use classbridge_domain::{Scope, TenantId};
-use classbridge_store::{now_millis, sso::NewLink, Store, StoreError};
+use classbridge_store::{now_millis, sso::NewLink, StoreError};
 use rand::RngCore;
 
 use crate::tokens::token_sha256;
@@ -69,7 +69,7 @@ impl From<LinkError> for StoreError {
 /// Issues a sign-in link for a person in the scope; a branch's credential signs in no admin or supervisor.
 #[allow(clippy::too_many_arguments)]
 pub async fn issue_link(
-    store: &Store,
+    service: &crate::Service,
     scope: Scope,
     user_id: i64,
     link_type: LinkType,
@@ -79,6 +79,7 @@ pub async fn issue_link(
     base_url: &str,
     app_scheme: &str,
 ) -> Result<IssuedLink, LinkError> {
+    let store = service.store();
     if !store.is_person_in_scope(scope, user_id).await? {
         return Err(LinkError::NotInScope);
     }
@@ -138,12 +139,13 @@ pub enum Consumed {
 /// Consumes a link: `host_slug` is the tenant the request's Host names (with a base domain), which must be the
 /// link's. `only_type` restricts which links count (the app's exchange takes mobile links only).
 pub async fn consume(
-    store: &Store,
+    service: &crate::Service,
     token: &str,
     host_slug: Option<&str>,
     only_type: Option<LinkType>,
     session_kind: &str,
 ) -> Result<Consumed, StoreError> {
+    let store = service.store();
     let hash = token_sha256(token);
     let session = random_token();
     let csrf = random_token();
@@ -191,4 +193,33 @@ pub async fn consume(
 /// The stored form of a session id.
 pub fn session_hash(session: &str) -> String {
     token_sha256(session)
+}
+
+/// A web session with its person and tenant.
+pub use classbridge_store::sso::SessionRow;
+
+/// The open session with this id hash.
+pub async fn find_session(
+    service: &crate::Service,
+    session_sha256: &str,
+) -> Result<Option<SessionRow>, StoreError> {
+    service.store().find_session(session_sha256).await
+}
+
+/// Ends the session (signing out, or a new sign-in on the same browser).
+pub async fn end_session(service: &crate::Service, session_sha256: &str) -> Result<(), StoreError> {
+    service.store().end_session(session_sha256).await
+}
+
+/// Sets the session's language (`en` or `ar`).
+pub async fn set_session_lang(
+    service: &crate::Service,
+    tenant_id: TenantId,
+    session_sha256: &str,
+    lang: &str,
+) -> Result<(), StoreError> {
+    service
+        .store()
+        .set_session_lang(tenant_id, session_sha256, lang)
+        .await
 }

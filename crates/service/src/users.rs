@@ -16,6 +16,12 @@ use serde_json::{Map, Value};
 
 use crate::scope::{self, ScopeError};
 
+mod reads;
+pub use reads::{
+    classrooms_of, find_user, find_user_by_partner_id, groups_of, list_users, roles_of,
+    UserClassroom, UserFilter, UserRow, DEFAULT_BRANCH_PARTNER_ID,
+};
+
 /// The fixed roles of every tenant.
 pub const ROLES: [(i64, &str); 4] = [
     (1, "admin"),
@@ -351,11 +357,12 @@ fn uniqueness_error(error: StoreError) -> UserError {
 /// Creates a user from a request body; returns the new id. A branch's credential creates only people of its branch
 /// (a student or teacher of one of its classrooms), never an admin or a supervisor.
 pub async fn create_user(
-    store: &Store,
+    service: &crate::Service,
     scope: Scope,
     body: &Map<String, Value>,
     format: BodyFormat,
 ) -> UserResult<i64> {
+    let store = service.store();
     let tenant_id = scope.tenant_id();
     let mut errors = ValidationErrors::new();
     let fields = read_fields(body, format, true, &mut errors);
@@ -398,12 +405,13 @@ pub async fn create_user(
 /// Changes the fields given; relation arrays given replace the old ones (of a branch's credential: those in its
 /// branch). A branch's credential changes only its branch's people, never an admin or a supervisor.
 pub async fn update_user(
-    store: &Store,
+    service: &crate::Service,
     scope: Scope,
     id: i64,
     body: &Map<String, Value>,
     format: BodyFormat,
 ) -> UserResult<()> {
+    let store = service.store();
     let tenant_id = scope.tenant_id();
     if store.find_user(scope, id).await?.is_none() {
         return Err(UserError::NotFound);
@@ -435,7 +443,8 @@ pub async fn update_user(
 }
 
 /// Deletes a user in the scope (a branch's credential: one of its people, never an admin or a supervisor).
-pub async fn delete_user(store: &Store, scope: Scope, id: i64) -> UserResult<()> {
+pub async fn delete_user(service: &crate::Service, scope: Scope, id: i64) -> UserResult<()> {
+    let store = service.store();
     let tenant_id = scope.tenant_id();
     if store.find_user(scope, id).await?.is_none() {
         return Err(UserError::NotFound);
@@ -473,11 +482,12 @@ pub const MAX_TRANSFER: usize = 5000;
 /// Upserts users by the partner's id: all are checked first, and none is written unless all are valid. Transferred
 /// users belong to no branch: only a tenant-wide credential transfers.
 pub async fn transfer(
-    store: &Store,
+    service: &crate::Service,
     scope: Scope,
     body: &Map<String, Value>,
     format: BodyFormat,
 ) -> UserResult<Vec<Transferred>> {
+    let store = service.store();
     scope::require_tenant_wide(scope, "transfer users (they belong to no branch)")?;
     let tenant_id = scope.tenant_id();
     let mut errors = ValidationErrors::new();

@@ -62,9 +62,11 @@ impl Store {
         )
     }
 
-    /// `(section id, subject, teacher name)` of these sections (a subject without teachers has a null name).
+    /// `(section id, subject, teacher name)` of these sections of the tenant (a subject without teachers has a null
+    /// name).
     pub async fn subjects_with_teachers(
         &self,
+        tenant_id: TenantId,
         section_ids: &[i64],
     ) -> StoreResult<Vec<(i64, String, Option<String>)>> {
         if section_ids.is_empty() {
@@ -74,7 +76,8 @@ impl Store {
             let mut query = QueryBuilder::new(
                 "SELECT ss.section_id, j.name, u.name FROM section_subjects ss JOIN subjects j ON j.id = ss.subject_id \
                  LEFT JOIN teaching_assignments t ON t.section_id = ss.section_id AND t.subject_id = ss.subject_id \
-                 LEFT JOIN users u ON u.id = t.user_id WHERE ss.section_id IN (");
+                 LEFT JOIN users u ON u.id = t.user_id WHERE j.tenant_id = ");
+            query.push_bind(tenant_id.get()).push(" AND ss.section_id IN (");
             let mut separated = query.separated(", ");
             for id in section_ids {
                 separated.push_bind(*id);
@@ -84,14 +87,19 @@ impl Store {
         }))
     }
 
-    /// `(section id, student name)` of these sections, by name.
-    pub async fn students_in(&self, section_ids: &[i64]) -> StoreResult<Vec<(i64, String)>> {
+    /// `(section id, student name)` of these sections of the tenant, by name.
+    pub async fn students_in(
+        &self,
+        tenant_id: TenantId,
+        section_ids: &[i64],
+    ) -> StoreResult<Vec<(i64, String)>> {
         if section_ids.is_empty() {
             return Ok(Vec::new());
         }
         Ok(on_reader!(self, pool => {
             let mut query = QueryBuilder::new(
-                "SELECT m.section_id, u.name FROM section_students m JOIN users u ON u.id = m.user_id WHERE u.active AND m.section_id IN (");
+                "SELECT m.section_id, u.name FROM section_students m JOIN users u ON u.id = m.user_id WHERE u.active AND u.tenant_id = ");
+            query.push_bind(tenant_id.get()).push(" AND m.section_id IN (");
             let mut separated = query.separated(", ");
             for id in section_ids {
                 separated.push_bind(*id);

@@ -105,9 +105,10 @@ impl Store {
         }))
     }
 
-    /// Every attempt at these paths (of one student when given), by path, student and number.
+    /// Every attempt at these paths of the tenant (of one student when given), by path, student and number.
     pub async fn attempts_at(
         &self,
+        tenant_id: TenantId,
         path_ids: &[i64],
         user_id: Option<i64>,
     ) -> StoreResult<Vec<AttemptRow>> {
@@ -115,7 +116,8 @@ impl Store {
             return Ok(Vec::new());
         }
         Ok(on_reader!(self, pool => {
-            let mut query = QueryBuilder::new(format!("SELECT {COLUMNS} FROM lab_attempts WHERE TRUE"));
+            let mut query = QueryBuilder::new(format!("SELECT {COLUMNS} FROM lab_attempts WHERE tenant_id = "));
+            query.push_bind(tenant_id.get());
             if let Some(user_id) = user_id {
                 query.push(" AND user_id = ").push_bind(user_id);
             }
@@ -167,11 +169,17 @@ impl Store {
         }))
     }
 
-    /// The readings of an attempt, in the order taken.
-    pub async fn readings_of(&self, attempt_id: i64) -> StoreResult<Vec<ReadingRow>> {
+    /// The readings of an attempt of the tenant, in the order taken.
+    pub async fn readings_of(
+        &self,
+        tenant_id: TenantId,
+        attempt_id: i64,
+    ) -> StoreResult<Vec<ReadingRow>> {
+        let sql = "SELECT r.position, r.setup, r.reading, r.taken_at FROM lab_readings r \
+                   JOIN lab_attempts a ON a.id = r.attempt_id AND a.tenant_id = $2 \
+                   WHERE r.attempt_id = $1 ORDER BY r.position";
         Ok(on_reader!(self, pool => {
-            sqlx::query_as("SELECT position, setup, reading, taken_at FROM lab_readings WHERE attempt_id = $1 ORDER BY position")
-                .bind(attempt_id).fetch_all(pool).await?
+            sqlx::query_as(sql).bind(attempt_id).bind(tenant_id.get()).fetch_all(pool).await?
         }))
     }
 

@@ -192,15 +192,21 @@ impl Store {
         }))
     }
 
-    /// The teachers of these paths, in the partner's order.
-    pub async fn teachers_of_paths(&self, path_ids: &[i64]) -> StoreResult<Vec<PathPerson>> {
+    /// The teachers of these paths of the tenant, in the partner's order.
+    pub async fn teachers_of_paths(
+        &self,
+        tenant_id: TenantId,
+        path_ids: &[i64],
+    ) -> StoreResult<Vec<PathPerson>> {
         if path_ids.is_empty() {
             return Ok(Vec::new());
         }
         Ok(on_reader!(self, pool => {
             let mut query = QueryBuilder::new(
                 "SELECT t.learning_path_id, u.id AS user_id, u.uuid, u.name FROM learning_path_teachers t \
-                 JOIN users u ON u.id = t.user_id WHERE t.learning_path_id IN (");
+                 JOIN learning_paths p ON p.id = t.learning_path_id AND p.tenant_id = ");
+            query.push_bind(tenant_id.get());
+            query.push(" JOIN users u ON u.id = t.user_id WHERE t.learning_path_id IN (");
             let mut separated = query.separated(", ");
             for id in path_ids {
                 separated.push_bind(*id);
@@ -210,15 +216,22 @@ impl Store {
         }))
     }
 
-    /// The students a path is for: the active students of every section its teachers teach, by name.
-    pub async fn students_of_path(&self, path_id: i64) -> StoreResult<Vec<PathPerson>> {
+    /// The students a path of the tenant is for: the active students of every section its teachers teach, by name.
+    pub async fn students_of_path(
+        &self,
+        tenant_id: TenantId,
+        path_id: i64,
+    ) -> StoreResult<Vec<PathPerson>> {
         let sql = format!(
             "SELECT DISTINCT t.learning_path_id, u.id AS user_id, u.uuid, u.name FROM learning_path_teachers t \
+             JOIN learning_paths p ON p.id = t.learning_path_id AND p.tenant_id = $2 \
              JOIN ({TAUGHT_SECTIONS}) x ON x.user_id = t.user_id \
              JOIN section_students m ON m.section_id = x.section_id JOIN users u ON u.id = m.user_id \
              WHERE t.learning_path_id = $1 AND u.active ORDER BY u.name, u.id"
         );
-        Ok(on_reader!(self, pool => sqlx::query_as(&sql).bind(path_id).fetch_all(pool).await?))
+        Ok(
+            on_reader!(self, pool => sqlx::query_as(&sql).bind(path_id).bind(tenant_id.get()).fetch_all(pool).await?),
+        )
     }
 
     /// The paths assigned to a student: those of any teacher of a section the student is in.

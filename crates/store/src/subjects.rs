@@ -117,9 +117,10 @@ impl Store {
         }))
     }
 
-    /// The sections (with classes) and the teachers of these subjects.
+    /// The sections (with classes) and the teachers of these subjects of the tenant.
     pub async fn subject_details(
         &self,
+        tenant_id: TenantId,
         subject_ids: &[i64],
     ) -> StoreResult<(Vec<SubjectSection>, Vec<SubjectTeacher>)> {
         if subject_ids.is_empty() {
@@ -129,13 +130,15 @@ impl Store {
             let mut query = QueryBuilder::new(
                 "SELECT ss.subject_id, s.id AS section_id, s.name AS section_name, c.id AS class_id, \
                  c.partner_id AS class_partner_id, c.name AS class_name FROM section_subjects ss \
-                 JOIN sections s ON s.id = ss.section_id JOIN classes c ON c.id = s.class_id WHERE TRUE");
+                 JOIN sections s ON s.id = ss.section_id JOIN classes c ON c.id = s.class_id WHERE s.tenant_id = ");
+            query.push_bind(tenant_id.get());
             push_in(&mut query, "ss.subject_id", subject_ids);
             query.push(" ORDER BY ss.subject_id, c.name, s.name, s.id");
             let sections = query.build_query_as().fetch_all(pool).await?;
             let mut query = QueryBuilder::new(
                 "SELECT t.subject_id, t.section_id, u.id AS user_id, u.uuid, u.name FROM teaching_assignments t \
-                 JOIN users u ON u.id = t.user_id WHERE TRUE");
+                 JOIN users u ON u.id = t.user_id JOIN subjects j ON j.id = t.subject_id WHERE j.tenant_id = ");
+            query.push_bind(tenant_id.get());
             push_in(&mut query, "t.subject_id", subject_ids);
             query.push(" ORDER BY t.subject_id, t.section_id, u.name, u.id");
             let teachers = query.build_query_as().fetch_all(pool).await?;
@@ -210,9 +213,10 @@ impl Store {
         }))
     }
 
-    /// The subjects each of these supervisors supervises (of one branch when scoped), by user id.
+    /// The subjects of the tenant each of these supervisors supervises (of one branch when scoped), by user id.
     pub async fn supervised_subjects(
         &self,
+        tenant_id: TenantId,
         branch: Option<i64>,
         user_ids: &[i64],
     ) -> StoreResult<HashMap<i64, Vec<SubjectRow>>> {
@@ -222,7 +226,8 @@ impl Store {
         let rows: Vec<(i64, i64, i64, String, i64, i64, String)> = on_reader!(self, pool => {
             let mut query = QueryBuilder::new(
                 "SELECT x.user_id, j.id, j.partner_id, j.name, b.id, b.partner_id, b.name FROM supervisor_subjects x \
-                 JOIN subjects j ON j.id = x.subject_id JOIN branches b ON b.id = j.branch_id WHERE TRUE");
+                 JOIN subjects j ON j.id = x.subject_id JOIN branches b ON b.id = j.branch_id WHERE j.tenant_id = ");
+            query.push_bind(tenant_id.get());
             if let Some(branch) = branch {
                 query.push(" AND b.partner_id = ").push_bind(branch);
             }

@@ -378,12 +378,17 @@ impl Store {
         )
     }
 
-    /// Each user's roles: those given explicitly, plus student and teacher as their memberships make them.
-    pub async fn roles_of(&self, user_ids: &[i64]) -> StoreResult<HashMap<i64, Vec<i64>>> {
+    /// Each user's roles: those given explicitly, plus student and teacher as their memberships make them (only the
+    /// tenant's users).
+    pub async fn roles_of(
+        &self,
+        tenant_id: TenantId,
+        user_ids: &[i64],
+    ) -> StoreResult<HashMap<i64, Vec<i64>>> {
         let mut rows: Vec<(i64, i64)> = Vec::new();
         for chunk in user_ids.chunks(BATCH) {
             rows.extend(
-                on_reader!(self, pool => roles_query(chunk).build_query_as().fetch_all(pool).await?)
+                on_reader!(self, pool => roles_query(Some(tenant_id), chunk).build_query_as().fetch_all(pool).await?)
                     as Vec<(i64, i64)>,
             );
         }
@@ -590,24 +595,29 @@ pub async fn find_users_by_lms_id(
 }
 
 /// [`Store::roles_of`] inside a write transaction: a use case holding a transaction reads through it, never through a
-/// second pool connection (on PostgreSQL, that second wait deadlocks the pool under concurrent writes). The users are
-/// the tenant's (`NotFound` otherwise): read through this transaction already, or checked here.
+/// second pool connection (on PostgreSQL, that second wait deadlocks the pool under concurrent writes). Only the
+/// transaction's tenant's users are read: another tenant's user has no roles here.
 pub async fn roles_in(tx: &mut TenantTx, user_ids: &[i64]) -> StoreResult<HashMap<i64, Vec<i64>>> {
-    for id in user_ids {
-        tx.check_user(UserId::new(*id)).await?;
-    }
+    let tenant_id = tx.tenant_id();
     let mut rows: Vec<(i64, i64)> = Vec::new();
     for chunk in user_ids.chunks(BATCH) {
-        let found: Vec<(i64, i64)> = on_tx!(tx.store_tx(), conn, Db => roles_query::<Db>(chunk).build_query_as().fetch_all(&mut *conn).await?);
+        let found: Vec<(i64, i64)> = on_tx!(tx.store_tx(), conn, Db => roles_query::<Db>(Some(tenant_id), chunk).build_query_as().fetch_all(&mut *conn).await?);
         rows.extend(found);
     }
     Ok(roles_by_user(rows))
 }
-fn roles_query<'q, DB: sqlx::Database>(chunk: &'q [i64]) -> QueryBuilder<'q, DB>
+
+/// The roles of the users in `chunk` (only the tenant's users when given).
+fn roles_query<'q, DB: sqlx::Database>(
+    tenant_id: Option<TenantId>,
+    chunk: &'q [i64],
+) -> QueryBuilder<'q, DB>
 where
     i64: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
 {
-    let mut query = QueryBuilder::new("SELECT user_id, role_id FROM user_roles WHERE user_id");
+    let mut query = QueryBuilder::new(
+        "SELECT r.user_id, r.role_id FROM (SELECT user_id, role_id FROM user_roles WHERE user_id",
+    );
     in_list(&mut query, chunk);
     query.push(" UNION SELECT DISTINCT user_id, 3 FROM section_students WHERE user_id");
     in_list(&mut query, chunk);
@@ -615,6 +625,11 @@ where
     in_list(&mut query, chunk);
     query.push(" UNION SELECT DISTINCT user_id, 2 FROM section_teachers WHERE user_id");
     in_list(&mut query, chunk);
+    query.push(") r");
+    if let Some(tenant_id) = tenant_id {
+        query.push(" JOIN users u ON u.id = r.user_id AND u.tenant_id = ");
+        query.push_bind(tenant_id.get());
+    }
     query
 }
 

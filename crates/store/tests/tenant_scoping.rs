@@ -33,49 +33,6 @@ const NOT_ON_TENANT_TABLES: &[(&str, &str)] = &[
     ),
 ];
 
-/// TODO(issue 12): functions other helpers are giving a tenant right now, by area. The lead empties this list as
-/// their branches land; a name left here once its function is scoped (or gone) fails the second test.
-const AWAITING_OTHER_HELPERS: &[&str] = &[
-    // The api helper: the reads the api crate calls, moving into the service with a tenant.
-    "lesson_ties",
-    "labels_of",
-    "lesson_comments",
-    "course_teachers",
-    "lesson_people",
-    "activities_listing",
-    "subjects_with_teachers",
-    "students_in",
-    "attempts_at",
-    "readings_of",
-    "teachers_of_paths",
-    "students_of_path",
-    "subject_details",
-    "supervised_subjects",
-    "roles_of",
-    // The roster helper: roster.rs, users.rs, and sso.rs's end_sessions_of.
-    "delete_by_ids",
-    "delete_section_subjects",
-    "delete_student_memberships",
-    "delete_teaching",
-    "hold_for_memberships",
-    "insert_section_subjects",
-    "insert_student_memberships",
-    "insert_teaching",
-    "load_classes",
-    "load_section_subjects",
-    "load_sections",
-    "load_student_memberships",
-    "load_subjects",
-    "load_teaching",
-    "people_without_memberships",
-    "rename",
-    "rename_people",
-    "set_people_active",
-    "roles_in",
-    "set_roles",
-    "end_sessions_of",
-];
-
 /// A public async function found in the store's source.
 struct Function {
     file: String,
@@ -206,7 +163,6 @@ fn every_public_store_function_names_its_tenant_or_says_why_not() {
                 .iter()
                 .any(|(name, _)| *name == function.name)
         })
-        .filter(|function| !AWAITING_OTHER_HELPERS.contains(&function.name.as_str()))
         .map(|function| format!("{} ({})", function.name, function.file))
         .collect();
     assert!(
@@ -218,22 +174,8 @@ fn every_public_store_function_names_its_tenant_or_says_why_not() {
 }
 
 #[test]
-fn the_lists_name_only_functions_that_still_need_them() {
+fn the_list_names_only_functions_that_exist() {
     let functions = store_functions();
-    for name in AWAITING_OTHER_HELPERS {
-        let matching: Vec<&Function> = functions.iter().filter(|f| f.name == *name).collect();
-        assert!(
-            !matching.is_empty(),
-            "`{name}` is awaited but no longer exists"
-        );
-        assert!(
-            matching
-                .iter()
-                .any(|function| !names_a_tenant(function)
-                    && !function.docs.contains(NOT_TENANT_SCOPED)),
-            "`{name}` is scoped now: take it off AWAITING_OTHER_HELPERS"
-        );
-    }
     for (name, reason) in NOT_ON_TENANT_TABLES {
         assert!(!reason.is_empty());
         assert!(

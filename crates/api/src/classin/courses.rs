@@ -7,7 +7,7 @@ use classbridge_service::classin::{course_students, course_teachers, courses};
 use super::{Answer, Call};
 
 pub(super) async fn answer(action: &str, call: &Call<'_>) -> Option<Answer> {
-    let (store, school, params, now) = (&call.state.store, &call.school, call.params, call.now);
+    let (store, school, params, now) = (&call.state.service, &call.school, call.params, call.now);
     Some(match action {
         "addCourse" => Answer::id(courses::add_course(store, school, params, now).await),
         "editCourse" => Answer::done(courses::edit_course(store, school, params, now).await),

@@ -7,7 +7,7 @@ use classbridge_service::classin::labels;
 use super::{Answer, Call};
 
 pub(super) async fn answer(action: &str, call: &Call<'_>) -> Option<Answer> {
-    let (store, school, params, now) = (&call.state.store, &call.school, call.params, call.now);
+    let (store, school, params, now) = (&call.state.service, &call.school, call.params, call.now);
     Some(match action {
         "addSchoolLabel" => Answer::value(labels::add_school_label(store, school, params).await),
         "updateSchoolLabel" => {

@@ -10,7 +10,7 @@ use classbridge_service::classin::{
 use super::{Answer, Call};
 
 pub(super) async fn answer(action: &str, call: &Call<'_>) -> Option<Answer> {
-    let (store, school, params, now) = (&call.state.store, &call.school, call.params, call.now);
+    let (store, school, params, now) = (&call.state.service, &call.school, call.params, call.now);
     let more = |id: i64| call.more_data(id);
     Some(match action {
         "addCourseClass" => Answer::lesson(

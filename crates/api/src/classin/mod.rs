@@ -339,7 +339,7 @@ async fn course_api(State(state): State<AppState>, request: Request<Body>) -> An
     let params = Params(&fields);
     let now = state.clock.now_seconds();
     let school = match classin::authenticate(
-        &state.store,
+        &state.service,
         &state.master_key,
         params.text("SID").as_deref(),
         params.text("timeStamp").as_deref(),

@@ -7,7 +7,7 @@ use classbridge_service::classin::users;
 use super::{Answer, Call};
 
 pub(super) async fn answer(action: &str, call: &Call<'_>) -> Option<Answer> {
-    let (store, school, params) = (&call.state.store, &call.school, call.params);
+    let (store, school, params) = (&call.state.service, &call.school, call.params);
     Some(match action {
         "register" => Answer::id(users::register(store, school, params).await),
         "registerMultiple" => Answer::batch(

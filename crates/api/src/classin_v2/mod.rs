@@ -167,7 +167,7 @@ async fn endpoint(State(state): State<AppState>, request: Request<HttpBody>) -> 
         time_stamp: header(&parts.headers, "x-eeo-ts"),
     };
     let school =
-        match v2::authenticate(&state.store, &state.master_key, headers, &fields, now).await {
+        match v2::authenticate(&state.service, &state.master_key, headers, &fields, now).await {
             Ok(school) => school,
             Err(failure) => return V2Answer::failure(failure),
         };
@@ -185,7 +185,7 @@ async fn dispatch(
     body: Body<'_>,
     now: i64,
 ) -> ClassinResult<Value> {
-    let store = &state.store;
+    let store = &state.service;
     match path {
         "/lms/unit/create" => units::create(store, school, body, now).await,
         "/lms/unit/update" => units::update(store, school, body, now).await,

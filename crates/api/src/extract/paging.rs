@@ -2,7 +2,7 @@
 
 use axum::{extract::FromRequestParts, http::request::Parts};
 use classbridge_domain::ValidationErrors;
-use classbridge_store::{Page, PageRequest};
+use classbridge_service::{Page, PageRequest};
 use serde::Serialize;
 use serde_json::Value;
 use utoipa::ToSchema;

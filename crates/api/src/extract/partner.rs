@@ -6,10 +6,12 @@ use axum::{
     http::{header, request::Parts, HeaderMap},
 };
 use classbridge_domain::{Scope, TenantId};
-use classbridge_service::auth::PartnerClaims;
-use classbridge_store::{PartnerCredential, Tenant};
+use classbridge_service::{
+    auth::{PartnerClaims, PartnerCredential, Tenant},
+    rate_limit::RateDecision,
+};
 
-use crate::{error::ApiError, rate_limit::RateDecision, state::AppState};
+use crate::{error::ApiError, state::AppState};
 
 /// An authenticated partner call.
 #[derive(Debug, Clone)]
@@ -59,7 +61,7 @@ impl FromRequestParts<AppState> for Partner {
         if let RateDecision::Limited { retry_after } = state
             .rate_limiter
             .check_deployment(
-                &state.store,
+                &state.service,
                 authenticated.credential.id,
                 rate_limit_per_minute,
             )

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use axum::{extract::State, Json};
-use classbridge_store::roster;
+use classbridge_service::roster;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -64,16 +64,14 @@ pub async fn list_branches(
     paging: Paging,
 ) -> ApiResult<Json<PageBody<Vec<BranchJson>>>> {
     let tenant = partner.tenant_id();
-    let page = roster::list_branches(
-        &state.store,
+    let (page, rows) = roster::branches_with_sections(
+        &state.service,
         tenant,
         partner.credential.scope.branch_id(),
         true,
         paging.request,
     )
     .await?;
-    let ids: Vec<i64> = page.items.iter().map(|b| b.id).collect();
-    let rows = roster::section_summaries(&state.store, tenant, &ids).await?;
     // branch id → (class id, class) in order
     let mut classes: BTreeMap<i64, Vec<(i64, BranchClassJson)>> = BTreeMap::new();
     for row in rows {

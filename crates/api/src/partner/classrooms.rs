@@ -8,12 +8,10 @@ use axum::{
 };
 use classbridge_domain::{
     input::{FieldReader, TextRules},
-    SectionOrigin, ValidationErrors,
+    ValidationErrors,
 };
-use classbridge_service::mirror::section_name_key;
-use classbridge_store::{
-    classrooms::{self, Classroom},
-    RosterWrite, StoreError,
+use classbridge_service::classrooms::{
+    self, Classroom, ClassroomError, SectionOrigin, DEFAULT_BRANCH_PARTNER_ID,
 };
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -73,7 +71,7 @@ fn classroom_json(c: &Classroom) -> ClassroomJson {
         name: c.name.clone(),
         class: c.class_name.clone(),
         branch: c.branch_name.clone(),
-        branch_id: (c.branch_partner_id != classrooms::DEFAULT_BRANCH_PARTNER_ID)
+        branch_id: (c.branch_partner_id != DEFAULT_BRANCH_PARTNER_ID)
             .then_some(c.branch_partner_id),
         managed_by: if c.origin == SectionOrigin::Manual {
             "api"
@@ -105,24 +103,17 @@ fn read_name(input: &PartnerInput) -> ApiResult<String> {
     Ok(name.unwrap_or_default())
 }
 
-/// The tenant's classroom with this id, or a 404.
-async fn classroom(state: &AppState, partner: &Partner, id: i64) -> ApiResult<Classroom> {
-    state
-        .store
-        .find_classroom(partner.scope(), id)
-        .await?
-        .ok_or_else(not_found)
-}
-
-async fn editable(state: &AppState, partner: &Partner, id: i64) -> ApiResult<Classroom> {
-    let classroom = classroom(state, partner, id).await?;
-    if classroom.origin != SectionOrigin::Manual {
-        return Err(ApiError::Conflict(format!(
-            "Classroom {id} is a section of branch \"{}\", kept by your mirror: change it there and mirror again.",
-            classroom.branch_name
-        )));
+impl From<ClassroomError> for ApiError {
+    fn from(error: ClassroomError) -> Self {
+        match error {
+            ClassroomError::NotFound => not_found(),
+            ClassroomError::NameTaken => name_taken(),
+            ClassroomError::KeptByMirror { id, branch_name } => ApiError::Conflict(format!(
+                "Classroom {id} is a section of branch \"{branch_name}\", kept by your mirror: change it there and mirror again."
+            )),
+            ClassroomError::Store(error) => error.into(),
+        }
     }
-    Ok(classroom)
 }
 
 /// Every classroom of the tenant (mirrored sections and hand-made ones), paged by id; of a branch-scoped
@@ -136,10 +127,7 @@ pub async fn list_classrooms(
     partner: Partner,
     paging: Paging,
 ) -> ApiResult<Json<PageBody<Vec<ClassroomJson>>>> {
-    let page = state
-        .store
-        .list_classrooms(partner.scope(), paging.request)
-        .await?;
+    let page = classrooms::list_classrooms(&state.service, partner.scope(), paging.request).await?;
     let data = page.items.iter().map(classroom_json).collect();
     Ok(Json(paging.body(&page, data)))
 }
@@ -163,13 +151,7 @@ pub async fn create_classroom(
         "create classrooms (hand-made classrooms live in the tenant's default branch)",
     )?;
     let name = read_name(&input)?;
-    let mut tx = RosterWrite::begin(&state.store, partner.tenant_id()).await?;
-    let id = match classrooms::create_classroom(&mut tx, &name, &section_name_key(&name)).await {
-        Err(StoreError::Conflict { .. }) => return Err(name_taken()),
-        other => other?,
-    };
-    tx.commit().await?;
-    let classroom = classroom(&state, &partner, id).await?;
+    let classroom = classrooms::create_classroom(&state.service, partner.scope(), &name).await?;
     Ok((StatusCode::CREATED, Json(classroom_json(&classroom))))
 }
 
@@ -184,7 +166,7 @@ pub async fn get_classroom(
     Path(id): Path<String>,
 ) -> ApiResult<Json<ClassroomJson>> {
     let id = parse_id(&id, "classroom")?;
-    let classroom = classroom(&state, &partner, id).await?;
+    let classroom = classrooms::find_classroom(&state.service, partner.scope(), id).await?;
     Ok(Json(classroom_json(&classroom)))
 }
 
@@ -196,23 +178,8 @@ async fn rename(
 ) -> ApiResult<Json<ClassroomJson>> {
     let id = parse_id(&id, "classroom")?;
     let name = read_name(&input)?;
-    editable(&state, &partner, id).await?;
-    let mut tx = RosterWrite::begin(&state.store, partner.tenant_id()).await?;
-    match classrooms::rename_classroom(
-        &mut tx,
-        partner.scope(),
-        id,
-        &name,
-        &section_name_key(&name),
-    )
-    .await
-    {
-        Err(StoreError::Conflict { .. }) => return Err(name_taken()),
-        Err(StoreError::NotFound) => return Err(not_found()),
-        other => other?,
-    }
-    tx.commit().await?;
-    let classroom = classroom(&state, &partner, id).await?;
+    let classroom =
+        classrooms::rename_classroom(&state.service, partner.scope(), id, &name).await?;
     Ok(Json(classroom_json(&classroom)))
 }
 
@@ -270,13 +237,7 @@ pub async fn delete_classroom(
     Path(id): Path<String>,
 ) -> ApiResult<Json<MessageBody>> {
     let id = parse_id(&id, "classroom")?;
-    editable(&state, &partner, id).await?;
-    let mut tx = RosterWrite::begin(&state.store, partner.tenant_id()).await?;
-    match classrooms::delete_classroom(&mut tx, partner.scope(), id).await {
-        Err(StoreError::NotFound) => return Err(not_found()),
-        other => other?,
-    }
-    tx.commit().await?;
+    classrooms::delete_classroom(&state.service, partner.scope(), id).await?;
     Ok(Json(MessageBody {
         message: "Classroom deleted.",
     }))

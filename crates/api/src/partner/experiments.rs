@@ -2,7 +2,7 @@
 //! stable order.
 
 use axum::{extract::Path, Json};
-use classbridge_store::Page;
+use classbridge_service::Page;
 use serde::Serialize;
 use utoipa::ToSchema;
 

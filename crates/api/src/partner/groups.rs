@@ -9,7 +9,10 @@ use classbridge_domain::{
     input::{FieldReader, TextRules},
     ValidationErrors,
 };
-use classbridge_store::{Group, StoreError};
+use classbridge_service::{
+    groups::{self, Group},
+    StoreError,
+};
 use serde::Serialize;
 use serde_json::Value;
 use utoipa::ToSchema;
@@ -109,10 +112,7 @@ pub async fn list_groups(
     partner: Partner,
     paging: Paging,
 ) -> ApiResult<Json<PageBody<Vec<GroupJson>>>> {
-    let page = state
-        .store
-        .list_groups(partner.scope(), paging.request)
-        .await?;
+    let page = groups::list_groups(&state.service, partner.scope(), paging.request).await?;
     let data = page.items.iter().cloned().map(GroupJson::from).collect();
     Ok(Json(paging.body(&page, data)))
 }
@@ -137,14 +137,13 @@ pub async fn create_group(
     let description = reader.optional_text(&input.fields, "", "description", DESCRIPTION);
     errors.into_result().map_err(ApiError::Validation)?;
     let name = name.unwrap_or_default();
-    match state
-        .store
-        .create_group(
-            partner.scope(),
-            &name,
-            description.as_deref().filter(|d| !d.is_empty()),
-        )
-        .await
+    match groups::create_group(
+        &state.service,
+        partner.scope(),
+        &name,
+        description.as_deref().filter(|d| !d.is_empty()),
+    )
+    .await
     {
         Ok(group) => Ok((StatusCode::CREATED, Json(group.into()))),
         Err(StoreError::Conflict { .. }) => Err(name_taken()),
@@ -163,7 +162,7 @@ pub async fn get_group(
     Path(group_id): Path<String>,
 ) -> ApiResult<Json<GroupJson>> {
     let id = parse_id(&group_id, "group")?;
-    match state.store.find_group(partner.scope(), id).await {
+    match groups::find_group(&state.service, partner.scope(), id).await {
         Ok(group) => Ok(Json(group.into())),
         Err(StoreError::NotFound) => Err(group_not_found()),
         Err(error) => Err(error.into()),
@@ -234,15 +233,14 @@ async fn change(
         ),
     };
     errors.into_result().map_err(ApiError::Validation)?;
-    match state
-        .store
-        .update_group(
-            partner.scope(),
-            id,
-            name.as_deref(),
-            description.as_ref().map(Option::as_deref),
-        )
-        .await
+    match groups::update_group(
+        &state.service,
+        partner.scope(),
+        id,
+        name.as_deref(),
+        description.as_ref().map(Option::as_deref),
+    )
+    .await
     {
         Ok(group) => Ok(Json(group.into())),
         Err(StoreError::NotFound) => Err(group_not_found()),
@@ -262,7 +260,7 @@ pub async fn delete_group(
     Path(group_id): Path<String>,
 ) -> ApiResult<Json<MessageBody>> {
     let id = parse_id(&group_id, "group")?;
-    match state.store.delete_group(partner.scope(), id).await {
+    match groups::delete_group(&state.service, partner.scope(), id).await {
         Ok(()) => Ok(Json(MessageBody {
             message: "Group deleted.",
         })),

@@ -76,10 +76,9 @@ pub async fn get_me(
     partner: Partner,
 ) -> crate::error::ApiResult<Json<MeResponse>> {
     // Read again: the credential that authenticated the call may come from the cache, a few seconds old.
-    let credential = &state
-        .store
-        .find_partner_credential(partner.credential.id)
-        .await?;
+    let credential =
+        &classbridge_service::auth::current_credential(&state.service, partner.credential.id)
+            .await?;
     let limit = (partner.rate_limit_per_minute > 0).then_some(partner.rate_limit_per_minute);
     Ok(Json(MeResponse {
         tenant: MeTenant {

@@ -2,7 +2,7 @@
 //! arrives, validate it by streaming (one branch at a time), then store it with a queued job in one transaction and
 //! answer 202. Job status, person updates and the branch tree are read here too.
 
-use std::io::{Read, Seek, SeekFrom, Write};
+use std::io::Write;
 
 use axum::{
     body::Body,
@@ -17,11 +17,11 @@ use classbridge_domain::{
     BranchScope,
 };
 use classbridge_service::mirror::{
-    MirrorJobOptions, DEFAULT_BRANCH_PARTNER_ID, KIND_BRANCHES, KIND_SIMPLE,
+    accept::{self, EarlierAnswer, MirrorToQueue, QueueError},
+    DEFAULT_BRANCH_PARTNER_ID,
 };
 
 use super::mirror_bodies::{JobJson, MirrorAccepted, MirrorBranchesBody, MirrorSimpleBody};
-use classbridge_store::jobs::{NewJob, PAYLOAD_CHUNK_BYTES};
 use futures::StreamExt;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -33,8 +33,6 @@ use crate::{
     state::AppState,
 };
 
-/// Answers are remembered for an `Idempotency-Key` this long.
-const IDEMPOTENCY_WINDOW_MS: i64 = 24 * 3600 * 1000;
 /// Form bodies are parsed whole, so they get a smaller limit than JSON, which streams.
 const FORM_LIMIT_BYTES: u64 = 64 * 1024 * 1024;
 
@@ -134,20 +132,19 @@ async fn accept_mirror(
                 "The Idempotency-Key may not be greater than 255 characters.",
             ));
         }
-        if let Some(answer) = state
-            .store
-            .find_idempotent_answer(partner.tenant_id(), key, IDEMPOTENCY_WINDOW_MS)
-            .await?
+        match accept::earlier_answer(&state.service, partner.tenant_id(), key, &body_sha256).await?
         {
-            if answer.request_sha256 != body_sha256 {
+            EarlierAnswer::None => {}
+            EarlierAnswer::DifferentBody => {
                 return Err(ApiError::Conflict(
                     "This Idempotency-Key was already used with a different body.".into(),
-                ));
+                ))
             }
-            let status =
-                StatusCode::from_u16(answer.response_status as u16).unwrap_or(StatusCode::ACCEPTED);
-            let body: Value = serde_json::from_str(&answer.response_body).unwrap_or_default();
-            return Ok((status, Json(body)).into_response());
+            EarlierAnswer::Same { status, body } => {
+                let status = StatusCode::from_u16(status as u16).unwrap_or(StatusCode::ACCEPTED);
+                let body: Value = serde_json::from_str(&body).unwrap_or_default();
+                return Ok((status, Json(body)).into_response());
+            }
         }
     }
 
@@ -202,64 +199,33 @@ async fn accept_mirror(
         status: "queued",
         status_url: format!("/api/v2/mirror-data/jobs/{job_id}"),
     };
-    let new_job = NewJob {
-        id: classbridge_domain::JobId::new(job_id.clone()),
-        kind: match kind {
-            MirrorKind::Branches => KIND_BRANCHES,
-            MirrorKind::Simple => KIND_SIMPLE,
-        },
-        options: serde_json::to_value(MirrorJobOptions { force, form }).unwrap_or_default(),
-        payload_bytes: checked.stored_bytes as i64,
-        payload_sha256: body_sha256.clone(),
-        items_total: checked.items as i64,
-    };
     let answer_text = serde_json::to_string(&answer).map_err(ApiError::internal)?;
-    let mut tx = state.store.begin().await?;
-    let idempotency = idempotency_key
-        .as_deref()
-        .map(|key| (key, body_sha256.as_str(), 202_i64, answer_text.as_str()));
-    let inserted = match state
-        .store
-        .insert_job(&mut tx, partner.scope(), &new_job, idempotency)
-        .await
-    {
-        Err(classbridge_store::StoreError::Conflict { .. }) => {
+    let mirror = MirrorToQueue {
+        job_id: &job_id,
+        kind,
+        force,
+        form,
+        items: checked.items,
+        stored_bytes: checked.stored_bytes,
+        body_sha256: &body_sha256,
+        idempotency: idempotency_key
+            .as_deref()
+            .map(|key| (key, answer_text.as_str())),
+    };
+    let file = payload.reopen().map_err(ApiError::internal)?;
+    match accept::queue_mirror_job(&state.service, partner.scope(), &mirror, file).await {
+        Ok(()) => {}
+        Err(QueueError::KeyBeingAccepted) => {
             return Err(ApiError::Conflict(
                 "A request with this Idempotency-Key is being accepted; retry in a moment.".into(),
             ))
         }
-        other => other?,
-    };
-    let mut file = payload.reopen().map_err(ApiError::internal)?;
-    file.seek(SeekFrom::Start(0)).map_err(ApiError::internal)?;
-    let mut sequence = 0;
-    let mut chunk = vec![0u8; PAYLOAD_CHUNK_BYTES];
-    loop {
-        let filled = read_full(&mut file, &mut chunk).map_err(ApiError::internal)?;
-        if filled == 0 {
-            break;
-        }
-        state
-            .store
-            .insert_payload_chunk(&mut tx, &inserted, sequence, &chunk[..filled])
-            .await?;
-        sequence += 1;
+        Err(QueueError::Payload(error)) => return Err(ApiError::internal(error)),
+        Err(QueueError::Store(error)) => return Err(error.into()),
     }
-    tx.commit().await?;
     state.jobs.wake();
     tracing::info!(job_id = %job_id, bytes = size, items = checked.items, "mirror accepted");
     Ok((StatusCode::ACCEPTED, Json(answer)).into_response())
-}
-
-fn read_full(file: &mut std::fs::File, buffer: &mut [u8]) -> std::io::Result<usize> {
-    let mut filled = 0;
-    while filled < buffer.len() {
-        match file.read(&mut buffer[filled..])? {
-            0 => break,
-            count => filled += count,
-        }
-    }
-    Ok(filled)
 }
 
 /// Writes the body to a temporary file as it arrives, hashing it; 413 past `limit`.
@@ -276,7 +242,7 @@ async fn spool_body(
     if declared.is_some_and(|length| length > limit as u64) {
         return Err(ApiError::PayloadTooLarge(limit));
     }
-    classbridge_store::create_private_dir(&state.settings.spool_dir).map_err(ApiError::internal)?;
+    accept::create_spool_dir(&state.settings.spool_dir).map_err(ApiError::internal)?;
     let spool =
         tempfile::NamedTempFile::new_in(&state.settings.spool_dir).map_err(ApiError::internal)?;
     let mut writer =
@@ -374,7 +340,7 @@ pub async fn get_job(
     partner: Partner,
     Path(job_id): Path<String>,
 ) -> ApiResult<Response> {
-    match state.store.find_job(partner.scope(), &job_id).await? {
+    match accept::find_job(&state.service, partner.scope(), &job_id).await? {
         Some(job) => Ok(Json(JobJson::from(&job)).into_response()),
         None => Err(ApiError::not_found("No job with this id.")),
     }
@@ -408,10 +374,7 @@ pub async fn list_jobs(
         })?),
         None => None,
     };
-    let page = state
-        .store
-        .list_jobs(partner.scope(), status, paging.request)
-        .await?;
+    let page = accept::list_jobs(&state.service, partner.scope(), status, paging.request).await?;
     let data: Vec<JobJson> = page.items.iter().map(JobJson::from).collect();
     Ok(Json(paging.body(&page, data)).into_response())
 }

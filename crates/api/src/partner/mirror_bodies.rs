@@ -253,8 +253,8 @@ pub enum StoredJson<'a> {
     NoErrors([(); 0]),
 }
 
-impl<'a> From<&'a classbridge_store::jobs::Job> for JobJson<'a> {
-    fn from(job: &'a classbridge_store::jobs::Job) -> Self {
+impl<'a> From<&'a classbridge_service::mirror::accept::Job> for JobJson<'a> {
+    fn from(job: &'a classbridge_service::mirror::accept::Job) -> Self {
         let stored = |text: &'a str| serde_json::from_str::<&RawValue>(text).ok();
         let counts = match stored(&job.counts) {
             Some(counts) if counts.get().trim() != "{}" => StoredJson::Stored(counts),

@@ -8,7 +8,7 @@ use classbridge_domain::{
     input::{FieldReader, TextRules},
     ValidationErrors,
 };
-use classbridge_store::{roster, RosterWrite};
+use classbridge_service::roster;
 
 use super::mirror_bodies::{MirrorPersonJson, MirrorPersonRename};
 use crate::{
@@ -48,12 +48,9 @@ pub async fn update_person(
     );
     errors.into_result().map_err(ApiError::Validation)?;
     let name = name.unwrap_or_default();
-    let person = roster::find_person_by_uuid(&state.store, partner.scope(), &uuid)
+    let person = roster::rename_person(&state.service, partner.scope(), &uuid, &name)
         .await?
         .ok_or_else(unknown_person)?;
-    let mut tx = RosterWrite::begin(&state.store, partner.tenant_id()).await?;
-    roster::rename_person(&mut tx, person.id, &name).await?;
-    tx.commit().await?;
     Ok(Json(MirrorPersonJson {
         uuid,
         name,
@@ -71,10 +68,7 @@ pub async fn delete_person(
     partner: Partner,
     Path(uuid): Path<String>,
 ) -> ApiResult<Json<MessageBody>> {
-    let person = roster::find_person_by_uuid(&state.store, partner.scope(), &uuid)
-        .await?
-        .ok_or_else(unknown_person)?;
-    if !roster::delete_person(&state.store, partner.scope(), person.id).await? {
+    if !roster::delete_person(&state.service, partner.scope(), &uuid).await? {
         return Err(unknown_person());
     }
     Ok(Json(MessageBody {

@@ -7,7 +7,9 @@ use axum::{
     extract::{Path, Query, State},
     Json,
 };
-use classbridge_service::classin::v2::outline::{activity_type_name, course_outline, Viewer};
+use classbridge_service::classin::v2::outline::{
+    activity_type_name, scoped_outline, ScopedOutline, Viewer,
+};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -113,17 +115,11 @@ pub async fn get_outline(
         Some(uid) => Viewer::Person(parse_id(uid, "uid")?),
         None => Viewer::School,
     };
-    state
-        .store
-        .find_course_with_students(partner.scope(), course_id)
-        .await?
-        .ok_or_else(|| ApiError::not_found("No course with this id."))?;
-    if let Viewer::Person(uid) = viewer {
-        if !state.store.is_person_in_scope(partner.scope(), uid).await? {
-            return Err(ApiError::not_found("No uid with this id."));
-        }
-    }
-    let units = course_outline(&state.store, partner.tenant_id(), course_id, viewer).await?;
+    let units = match scoped_outline(&state.service, partner.scope(), course_id, viewer).await? {
+        ScopedOutline::NoSuchCourse => return Err(ApiError::not_found("No course with this id.")),
+        ScopedOutline::NoSuchPerson => return Err(ApiError::not_found("No uid with this id.")),
+        ScopedOutline::Units(units) => units,
+    };
     let units = units
         .iter()
         .map(|unit| OutlineUnit {

@@ -6,8 +6,10 @@ use classbridge_domain::{
     input::{FieldReader, TextRules},
     ValidationErrors,
 };
-use classbridge_service::sso::{self, LinkType, LANGUAGES};
-use classbridge_store::users::UserRow;
+use classbridge_service::{
+    sso::{self, LinkType, LANGUAGES},
+    users::{self, UserRow},
+};
 use serde::Serialize;
 use serde_json::Value;
 use utoipa::{
@@ -178,7 +180,7 @@ async fn answer(
     }
     let base = state.settings.tenant_base_url(&partner.tenant.slug);
     let issued = sso::issue_link(
-        &state.store,
+        &state.service,
         partner.scope(),
         user.id,
         link_type,
@@ -230,9 +232,7 @@ pub async fn sso_token(
     let (Some(uuid), Some(link_type), Some(lang)) = (uuid, link_type, lang) else {
         return Err(unknown_uuid());
     };
-    let user = state
-        .store
-        .find_user_by_partner_id(partner.scope(), &uuid)
+    let user = users::find_user_by_partner_id(&state.service, partner.scope(), &uuid)
         .await?
         .ok_or_else(unknown_uuid)?;
     answer(&state, &partner, user, link_type, &lang).await
@@ -282,12 +282,9 @@ pub async fn legacy_sso_token(
     };
     let user = match (user_id, jusoor_id) {
         (Some(partner_id), _) => {
-            state
-                .store
-                .find_user_by_partner_id(partner.scope(), &partner_id)
-                .await?
+            users::find_user_by_partner_id(&state.service, partner.scope(), &partner_id).await?
         }
-        (_, Some(id)) => state.store.find_user(partner.scope(), id).await?,
+        (_, Some(id)) => users::find_user(&state.service, partner.scope(), id).await?,
         _ => None,
     };
     answer(

@@ -11,7 +11,9 @@ use classbridge_domain::{
     input::{lenient_text, FieldReader, TextRules},
     ValidationErrors,
 };
-use classbridge_store::subjects::{self as rows, SubjectRow, SupervisorRow, SupervisorUpsert};
+use classbridge_service::subjects::{
+    self as rows, SubjectRow, SupervisorError, SupervisorRow, WantedSupervisor,
+};
 use serde::Serialize;
 use serde_json::Value;
 use utoipa::ToSchema;
@@ -150,18 +152,14 @@ pub async fn list_subjects(
     partner: Partner,
     paging: Paging,
 ) -> ApiResult<Json<PageBody<Vec<Subject>>>> {
-    let page = state
-        .store
-        .list_subjects(partner.scope(), paging.request)
-        .await?;
-    let ids: Vec<i64> = page.items.iter().map(|s| s.id).collect();
-    let (sections, teachers) = state.store.subject_details(&ids).await?;
-    let data = page
+    let found = rows::list_subjects(&state.service, partner.scope(), paging.request).await?;
+    let data = found
+        .subjects
         .items
         .iter()
-        .map(|subject| subject_body(subject, &sections, &teachers))
+        .map(|subject| subject_body(subject, &found.sections, &found.teachers))
         .collect();
-    Ok(Json(paging.body(&page, data)))
+    Ok(Json(paging.body(&found.subjects, data)))
 }
 
 /// One subject by classbridge's id.
@@ -177,11 +175,14 @@ pub async fn get_subject(
     Path(subject_id): Path<String>,
 ) -> ApiResult<Json<Subject>> {
     let id = parse_id(&subject_id, "subject")?;
-    let Some(subject) = state.store.find_subject(partner.scope(), id).await? else {
+    let Some(found) = rows::find_subject(&state.service, partner.scope(), id).await? else {
         return Err(ApiError::not_found("No subject with this id."));
     };
-    let (sections, teachers) = state.store.subject_details(&[subject.id]).await?;
-    Ok(Json(subject_body(&subject, &sections, &teachers)))
+    Ok(Json(subject_body(
+        &found.subjects,
+        &found.sections,
+        &found.teachers,
+    )))
 }
 
 /// A subject a supervisor supervises.
@@ -281,19 +282,14 @@ pub async fn list_supervisors(
     partner: Partner,
     paging: Paging,
 ) -> ApiResult<Json<PageBody<Vec<Supervisor>>>> {
-    let branch = partner.credential.scope.branch_id();
-    let page = state
-        .store
-        .list_supervisors(partner.scope(), paging.request)
-        .await?;
-    let ids: Vec<i64> = page.items.iter().map(|s| s.id).collect();
-    let subjects = state.store.supervised_subjects(branch, &ids).await?;
-    let data = page
+    let found = rows::list_supervisors(&state.service, partner.scope(), paging.request).await?;
+    let data = found
+        .supervisors
         .items
         .iter()
-        .map(|row| supervisor_body(row, subjects.get(&row.id).map_or(&[], Vec::as_slice)))
+        .map(|row| supervisor_body(row, found.subjects.get(&row.id).map_or(&[], Vec::as_slice)))
         .collect();
-    Ok(Json(paging.body(&page, data)))
+    Ok(Json(paging.body(&found.supervisors, data)))
 }
 
 /// One supervisor by the partner's uuid.
@@ -308,18 +304,14 @@ pub async fn get_supervisor(
     partner: Partner,
     Path(uuid): Path<String>,
 ) -> ApiResult<Json<Supervisor>> {
-    let branch = partner.credential.scope.branch_id();
-    let Some(row) = state
-        .store
-        .find_supervisor(partner.scope(), uuid.trim())
-        .await?
+    let Some(found) = rows::find_supervisor(&state.service, partner.scope(), uuid.trim()).await?
     else {
         return Err(ApiError::not_found("No supervisor with this uuid."));
     };
-    let subjects = state.store.supervised_subjects(branch, &[row.id]).await?;
+    let row = &found.supervisors;
     Ok(Json(supervisor_body(
-        &row,
-        subjects.get(&row.id).map_or(&[], Vec::as_slice),
+        row,
+        found.subjects.get(&row.id).map_or(&[], Vec::as_slice),
     )))
 }
 
@@ -356,13 +348,6 @@ pub struct SupervisorUpsertItem {
     pub subject_ids: Vec<i64>,
 }
 
-/// One item of the request, read.
-struct Wanted {
-    uuid: String,
-    name: String,
-    subject_ids: Vec<(usize, i64)>,
-}
-
 /// Creates or changes supervisors: `supervisors[i]` = `{name, uuid, subject_ids[]}` (the partner's subject ids
 /// from the mirror). Each supervisor is created or renamed, gets the supervisor role, and supervises exactly those
 /// subjects (in every branch where the partner's id names one). All or nothing: one invalid item refuses the request.
@@ -391,7 +376,7 @@ pub async fn upsert_supervisors(
     let tenant_id = partner.tenant_id();
     let mut errors = ValidationErrors::new();
     let mut reader = FieldReader::new(&mut errors, input.format);
-    let mut wanted: Vec<Wanted> = Vec::new();
+    let mut wanted: Vec<WantedSupervisor> = Vec::new();
     if let Some(items) = reader.required_array(&input.fields, "", "supervisors") {
         if items.is_empty() {
             reader
@@ -440,7 +425,7 @@ pub async fn upsert_supervisors(
                 }
             }
             if let (Some(uuid), Some(name)) = (uuid, name) {
-                wanted.push(Wanted {
+                wanted.push(WantedSupervisor {
                     uuid,
                     name,
                     subject_ids,
@@ -448,79 +433,27 @@ pub async fn upsert_supervisors(
             }
         }
     }
-    let partner_ids: Vec<i64> = {
-        let mut ids: Vec<i64> = wanted
-            .iter()
-            .flat_map(|w| w.subject_ids.iter().map(|(_, id)| *id))
-            .collect();
-        ids.sort_unstable();
-        ids.dedup();
-        ids
+    let written = match rows::upsert_supervisors(&state.service, tenant_id, &wanted, errors).await {
+        Ok(written) => written,
+        Err(SupervisorError::Invalid(errors)) => return Err(ApiError::Validation(errors)),
+        Err(SupervisorError::Store(error)) => return Err(error.into()),
     };
-    let known = state
-        .store
-        .subjects_by_partner_ids(
-            classbridge_domain::Scope::tenant_wide(tenant_id),
-            &partner_ids,
-        )
-        .await?;
-    let mut by_partner: HashMap<i64, Vec<i64>> = HashMap::new();
-    for (partner_id, id) in known {
-        by_partner.entry(partner_id).or_default().push(id);
-    }
-    let mut upserts = Vec::with_capacity(wanted.len());
-    for (index, want) in wanted.iter().enumerate() {
-        let mut ids = Vec::new();
-        for (position, partner_id) in &want.subject_ids {
-            match by_partner.get(partner_id) {
-                Some(found) => ids.extend(found),
-                None => {
-                    let path = format!("supervisors.{index}.subject_ids.{position}");
-                    errors.add(
-                        &path,
-                        format!("The selected {path} is invalid: no mirrored subject has this id."),
-                    );
-                }
-            }
-        }
-        ids.sort_unstable();
-        ids.dedup();
-        upserts.push(SupervisorUpsert {
-            uuid: want.uuid.clone(),
-            name: want.name.clone(),
-            subject_ids: ids,
-        });
-    }
-    errors.into_result().map_err(ApiError::Validation)?;
-    let written = state.store.upsert_supervisors(tenant_id, &upserts).await?;
-    let ids: Vec<i64> = written.iter().map(|(id, _)| *id).collect();
-    let subjects = state.store.supervised_subjects(None, &ids).await?;
-    let mut data = Vec::with_capacity(written.len());
-    for ((id, created), upsert) in written.iter().zip(&upserts) {
-        let Some(row) = state
-            .store
-            .find_supervisor(
-                classbridge_domain::Scope::tenant_wide(tenant_id),
-                &upsert.uuid,
-            )
-            .await?
-        else {
-            continue;
-        };
-        data.push(SupervisorWritten {
-            id: row.id,
-            uuid: row.uuid,
-            name: row.name,
-            subjects: supervised(subjects.get(id).map_or(&[], Vec::as_slice)),
-            created_at: rfc3339(row.created_at),
-            updated_at: rfc3339(row.updated_at),
-            status: if *created {
+    let data = written
+        .into_iter()
+        .map(|written| SupervisorWritten {
+            id: written.row.id,
+            uuid: written.row.uuid,
+            name: written.row.name,
+            subjects: supervised(&written.subjects),
+            created_at: rfc3339(written.row.created_at),
+            updated_at: rfc3339(written.row.updated_at),
+            status: if written.created {
                 UpsertStatus::Created
             } else {
                 UpsertStatus::Updated
             },
-        });
-    }
+        })
+        .collect();
     Ok(Json(SupervisorsWritten { data }))
 }
 

@@ -2,9 +2,10 @@
 //! the OpenAPI document: the service reads the fields itself, see `classbridge_service::users`) and the answers the
 //! handlers serialize, a user alone or with one relation embedded.
 
-use classbridge_domain::Scope;
-use classbridge_service::users::role_name;
-use classbridge_store::users::{UserClassroom, UserRow};
+use classbridge_domain::{Scope, TenantId};
+use classbridge_service::users::{
+    self, role_name, UserClassroom, UserRow, DEFAULT_BRANCH_PARTNER_ID,
+};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -222,8 +223,7 @@ impl From<&UserClassroom> for UserClassroomJson {
             section: classroom.section_name.clone(),
             class: classroom.class_name.clone(),
             branch: classroom.branch_name.clone(),
-            branch_id: (classroom.branch_partner_id
-                != classbridge_store::classrooms::DEFAULT_BRANCH_PARTNER_ID)
+            branch_id: (classroom.branch_partner_id != DEFAULT_BRANCH_PARTNER_ID)
                 .then_some(classroom.branch_partner_id),
             role: classroom.membership.clone(),
         }
@@ -306,11 +306,12 @@ pub enum TransferStatus {
 /// Users with their roles (ids and names), fetched for all of them at once.
 pub async fn with_roles<'a>(
     state: &AppState,
-    users: &'a [UserRow],
+    tenant_id: TenantId,
+    people: &'a [UserRow],
 ) -> ApiResult<Vec<UserWithRoles<'a>>> {
-    let ids: Vec<i64> = users.iter().map(|u| u.id).collect();
-    let roles = state.store.roles_of(&ids).await?;
-    Ok(users
+    let ids: Vec<i64> = people.iter().map(|u| u.id).collect();
+    let roles = users::roles_of(&state.service, tenant_id, &ids).await?;
+    Ok(people
         .iter()
         .map(|user| UserWithRoles {
             user: UserJson::from(user),
@@ -331,11 +332,11 @@ pub async fn with_roles<'a>(
 pub async fn with_groups<'a>(
     state: &AppState,
     scope: Scope,
-    users: &'a [UserRow],
+    people: &'a [UserRow],
 ) -> ApiResult<Vec<UserWithGroups<'a>>> {
-    let ids: Vec<i64> = users.iter().map(|u| u.id).collect();
-    let mut groups = state.store.groups_of(scope, &ids).await?;
-    Ok(users
+    let ids: Vec<i64> = people.iter().map(|u| u.id).collect();
+    let mut groups = users::groups_of(&state.service, scope, &ids).await?;
+    Ok(people
         .iter()
         .map(|user| UserWithGroups {
             user: UserJson::from(user),
@@ -353,11 +354,11 @@ pub async fn with_groups<'a>(
 pub async fn with_classrooms<'a>(
     state: &AppState,
     scope: Scope,
-    users: &'a [UserRow],
+    people: &'a [UserRow],
 ) -> ApiResult<Vec<UserWithClassrooms<'a>>> {
-    let ids: Vec<i64> = users.iter().map(|u| u.id).collect();
-    let classrooms = state.store.classrooms_of(scope, &ids).await?;
-    Ok(users
+    let ids: Vec<i64> = people.iter().map(|u| u.id).collect();
+    let classrooms = users::classrooms_of(&state.service, scope, &ids).await?;
+    Ok(people
         .iter()
         .map(|user| UserWithClassrooms {
             user: UserJson::from(user),

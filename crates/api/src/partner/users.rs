@@ -8,8 +8,7 @@ use axum::{
     Json,
 };
 use classbridge_domain::Scope;
-use classbridge_service::users::{self, UserError};
-use classbridge_store::users::{UserFilter, UserRow};
+use classbridge_service::users::{self, UserError, UserFilter, UserRow};
 
 use super::{
     parse_id,
@@ -44,9 +43,7 @@ impl From<UserError> for ApiError {
 /// The user with this id in `find_in` (after a write: the tenant, as a branch's credential may just have moved the
 /// user out of its branch).
 async fn find_user(state: &AppState, find_in: Scope, id: i64) -> ApiResult<UserRow> {
-    state
-        .store
-        .find_user(find_in, id)
+    users::find_user(&state.service, find_in, id)
         .await?
         .ok_or_else(user_not_found)
 }
@@ -59,7 +56,8 @@ async fn user_with_roles(
     status: StatusCode,
 ) -> ApiResult<Response> {
     let user = find_user(state, find_in, id).await?;
-    let rendered: Vec<UserWithRoles> = with_roles(state, std::slice::from_ref(&user)).await?;
+    let rendered: Vec<UserWithRoles> =
+        with_roles(state, find_in.tenant_id(), std::slice::from_ref(&user)).await?;
     Ok((status, Json(&rendered[0])).into_response())
 }
 
@@ -69,11 +67,8 @@ async fn page_of_users(
     partner: &Partner,
     paging: &Paging,
     filter: UserFilter,
-) -> ApiResult<classbridge_store::Page<UserRow>> {
-    Ok(state
-        .store
-        .list_users(partner.scope(), filter, paging.request)
-        .await?)
+) -> ApiResult<classbridge_service::Page<UserRow>> {
+    Ok(users::list_users(&state.service, partner.scope(), filter, paging.request).await?)
 }
 
 /// Creates a user: `name`, `username`, `email` required; `password`, `role`, `groups`, `student_of`, `teacher_of`.
@@ -91,7 +86,8 @@ pub async fn create_user(
     partner: Partner,
     input: PartnerInput,
 ) -> ApiResult<Response> {
-    let id = users::create_user(&state.store, partner.scope(), &input.fields, input.format).await?;
+    let id =
+        users::create_user(&state.service, partner.scope(), &input.fields, input.format).await?;
     user_with_roles(&state, partner.scope(), id, StatusCode::CREATED).await
 }
 
@@ -122,7 +118,7 @@ pub async fn list_users_with_roles(
     paging: Paging,
 ) -> ApiResult<Response> {
     let page = page_of_users(&state, &partner, &paging, UserFilter::All).await?;
-    let data = with_roles(&state, &page.items).await?;
+    let data = with_roles(&state, partner.tenant_id(), &page.items).await?;
     Ok(Json(paging.body(&page, data)).into_response())
 }
 
@@ -223,7 +219,11 @@ pub async fn get_user_with(
     let user = find_user(&state, partner.scope(), parse_id(&user_id, "user")?).await?;
     let users = std::slice::from_ref(&user);
     let answer = match relation.as_str() {
-        "roles" => UserWithRelation::Roles(with_roles(&state, users).await?.remove(0)),
+        "roles" => UserWithRelation::Roles(
+            with_roles(&state, partner.tenant_id(), users)
+                .await?
+                .remove(0),
+        ),
         "groups" => {
             UserWithRelation::Groups(with_groups(&state, partner.scope(), users).await?.remove(0))
         }
@@ -244,7 +244,7 @@ async fn update(
 ) -> ApiResult<Response> {
     let id = parse_id(&user_id, "user")?;
     users::update_user(
-        &state.store,
+        &state.service,
         partner.scope(),
         id,
         &input.fields,
@@ -335,7 +335,7 @@ pub async fn delete_user(
     partner: Partner,
     Path(user_id): Path<String>,
 ) -> ApiResult<Json<MessageBody>> {
-    users::delete_user(&state.store, partner.scope(), parse_id(&user_id, "user")?).await?;
+    users::delete_user(&state.service, partner.scope(), parse_id(&user_id, "user")?).await?;
     Ok(Json(MessageBody {
         message: "User deleted.",
     }))
@@ -358,7 +358,7 @@ pub async fn transfer(
     input: PartnerInput,
 ) -> ApiResult<Json<TransferResult>> {
     let results =
-        users::transfer(&state.store, partner.scope(), &input.fields, input.format).await?;
+        users::transfer(&state.service, partner.scope(), &input.fields, input.format).await?;
     Ok(Json(TransferResult {
         data: results
             .into_iter()

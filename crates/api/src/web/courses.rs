@@ -8,7 +8,7 @@ use axum::{
     http::StatusCode,
     response::{IntoResponse, Response},
 };
-use classbridge_service::classin::v2::outline::{course_outline, Viewer};
+use classbridge_service::pages::lessons::{course_page, CoursePage};
 use maud::html;
 
 use super::{
@@ -17,8 +17,6 @@ use super::{
     layout, message_page, WebSession,
 };
 use crate::{error::ApiError, state::AppState, time::page_time};
-
-const ADMIN: i64 = 1;
 
 /// The path of a course's outline page.
 pub fn course_path(id: i64) -> String {
@@ -67,28 +65,14 @@ async fn render(state: &AppState, session: &WebSession, id: &str) -> Result<Resp
     let Some(course_id) = id.parse::<i64>().ok().filter(|id| *id > 0) else {
         return Ok(not_found(lang));
     };
-    let Some((course, _)) = state
-        .store
-        .find_course_with_students(classbridge_domain::Scope::tenant_wide(tenant), course_id)
-        .await?
+    let Some(CoursePage {
+        course,
+        sees_drafts,
+        units,
+    }) = course_page(&state.service, tenant, course_id, user).await?
     else {
         return Ok(not_found(lang));
     };
-    let role = state.store.course_role(tenant, course_id, user).await?;
-    let admin = state
-        .store
-        .roles_of(&[user])
-        .await?
-        .remove(&user)
-        .unwrap_or_default()
-        .contains(&ADMIN);
-    let viewer = match role {
-        Some(_) => Viewer::Person(user),
-        None if admin => Viewer::School,
-        None => return Ok(not_found(lang)),
-    };
-    let sees_drafts = admin || role == Some("teacher");
-    let units = course_outline(&state.store, tenant, course_id, viewer).await?;
     let body = html! {
         h1 { (bdi(&course.name)) }
         section id="course" {

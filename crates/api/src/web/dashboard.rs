@@ -7,13 +7,11 @@ use axum::{
     http::StatusCode,
     response::{IntoResponse, Response},
 };
-use classbridge_store::{classin::reads::LessonFilter, roster, PageRequest};
+use classbridge_service::pages::dashboard::{school_dashboard, SchoolDashboard};
 use maud::html;
 
 use super::{bdi, i18n::Key, layout, lessons, message_page, WebSession};
 use crate::{error::ApiError, state::AppState, time::rfc3339};
-
-const ADMIN: i64 = 1;
 
 pub async fn dashboard(State(state): State<AppState>, session: WebSession) -> Response {
     match render(&state, &session).await {
@@ -25,72 +23,25 @@ pub async fn dashboard(State(state): State<AppState>, session: WebSession) -> Re
 async fn render(state: &AppState, session: &WebSession) -> Result<Response, ApiError> {
     let lang = session.lang();
     let user = session.row.user_id;
-    let roles = state
-        .store
-        .roles_of(&[user])
-        .await?
-        .remove(&user)
-        .unwrap_or_default();
-    if !roles.contains(&ADMIN) {
+    let tenant = session.row.tenant_id;
+    let now_ms = state.clock.now_seconds() * 1000;
+    let Some(SchoolDashboard {
+        branches,
+        sections,
+        jobs,
+        credentials,
+        push_sids: sids,
+        push_queues: push_states,
+        lessons,
+    }) = school_dashboard(&state.service, tenant, user, now_ms).await?
+    else {
         let words = (lang.t(Key::SchoolDashboard), lang.t(Key::AdminsOnly));
         return Ok((
             StatusCode::FORBIDDEN,
             message_page(lang, StatusCode::FORBIDDEN, words),
         )
             .into_response());
-    }
-    let tenant = session.row.tenant_id;
-    let branches = roster::list_branches(
-        &state.store,
-        tenant,
-        None,
-        false,
-        PageRequest {
-            page: 1,
-            per_page: 100,
-        },
-    )
-    .await?;
-    let ids: Vec<i64> = branches.items.iter().map(|b| b.id).collect();
-    let sections = roster::section_summaries(&state.store, tenant, &ids).await?;
-    let jobs = state
-        .store
-        .list_jobs(
-            classbridge_domain::Scope::tenant_wide(tenant),
-            None,
-            PageRequest {
-                page: 1,
-                per_page: 20,
-            },
-        )
-        .await?;
-    let credentials = state.store.list_partner_credentials(Some(tenant)).await?;
-    let sids: Vec<i64> = state
-        .store
-        .list_classin_credentials(Some(tenant))
-        .await?
-        .iter()
-        .filter(|credential| credential.revoked_at.is_none())
-        .map(|credential| credential.sid)
-        .collect();
-    let push_states = state.store.push_queue_states().await?;
-    let now_ms = state.clock.now_seconds() * 1000;
-    let two_weeks = LessonFilter {
-        from: Some(now_ms),
-        to: Some(now_ms + 14 * 86_400_000),
-        ..LessonFilter::default()
     };
-    let lessons = state
-        .store
-        .list_lessons(
-            classbridge_domain::Scope::tenant_wide(tenant),
-            two_weeks,
-            PageRequest {
-                page: 1,
-                per_page: 200,
-            },
-        )
-        .await?;
     let changes = |counts: &str| -> String {
         let counts: serde_json::Value = serde_json::from_str(counts).unwrap_or_default();
         let number = |group: &str, key: &str| counts[group][key].as_u64().unwrap_or(0);
@@ -124,7 +75,7 @@ async fn render(state: &AppState, session: &WebSession) -> Result<Response, ApiE
             @if jobs.items.is_empty() { p class="muted" { (lang.t(Key::Nothing)) } } @else {
                 table {
                     thead { tr { th scope="col" { (lang.t(Key::Accepted)) } th scope="col" { (lang.t(Key::Status)) } th scope="col" { (lang.t(Key::Changes)) } } }
-                    tbody { @for job in &jobs.items { tr { td { (rfc3339(job.accepted_at.millis())) } td { (job.status) } td { (changes(&job.counts)) } } } }
+                    tbody { @for job in &jobs.items { tr { td { (rfc3339(job.accepted_at.millis())) } td { (job.status.as_str()) } td { (changes(&job.counts)) } } } }
                 }
             }
         }

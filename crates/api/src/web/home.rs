@@ -8,8 +8,10 @@ use axum::{
     extract::State,
     response::{Html, IntoResponse, Response},
 };
-use classbridge_service::classin::lessons::LOCK_SECONDS;
-use classbridge_store::home::{Place, Teaching};
+use classbridge_service::pages::{
+    self,
+    home::{self as reads, Place, Teaching},
+};
 use maud::{html, Markup};
 
 use super::{
@@ -35,17 +37,10 @@ async fn render(state: &AppState, session: &WebSession) -> Result<Html<String>, 
     let lang = session.lang();
     let tenant = session.row.tenant_id;
     let user = session.row.user_id;
-    let roles = state
-        .store
-        .roles_of(&[user])
-        .await?
-        .remove(&user)
-        .unwrap_or_default();
+    let roles = pages::roles_of_person(&state.service, tenant, user).await?;
     let mut blocks: Vec<Markup> = Vec::new();
     if roles.contains(&STUDENT) {
-        let places = state.store.student_places(tenant, user).await?;
-        let ids: Vec<i64> = places.iter().map(|p| p.section_id).collect();
-        let subjects = state.store.subjects_with_teachers(&ids).await?;
+        let (places, subjects) = reads::student_places(&state.service, tenant, user).await?;
         blocks.push(student_block(lang, &places, &subjects));
         blocks.push(
             super::labs_pages::student_block(state, tenant, user, lang, &session.row.csrf_token)
@@ -53,27 +48,18 @@ async fn render(state: &AppState, session: &WebSession) -> Result<Html<String>, 
         );
     }
     if roles.contains(&TEACHER) {
-        let teaching = state.store.teacher_places(tenant, user).await?;
-        let mut ids: Vec<i64> = teaching.iter().map(|t| t.section_id).collect();
-        ids.dedup();
-        let students = state.store.students_in(&ids).await?;
+        let (teaching, students) = reads::teacher_places(&state.service, tenant, user).await?;
         blocks.push(teacher_block(lang, &teaching, &students));
         blocks.push(super::labs_pages::teacher_block(state, tenant, user, lang).await?);
     }
     let now = state.clock.now_seconds();
-    let lessons = state
-        .store
-        .lessons_of_person(tenant, user, now * 1000, 50)
-        .await?;
+    let lessons = reads::upcoming_lessons(&state.service, tenant, user, now * 1000).await?;
     let csrf = &session.row.csrf_token;
     if !lessons.is_empty() || roles.contains(&STUDENT) || roles.contains(&TEACHER) {
         blocks.push(lessons::my_lessons(lang, &lessons, now, csrf));
     }
     if roles.contains(&STUDENT) {
-        let bookable = state
-            .store
-            .lessons_open_for_booking(tenant, user, now * 1000, LOCK_SECONDS * 1000, 50)
-            .await?;
+        let bookable = reads::bookable_lessons(&state.service, tenant, user, now * 1000).await?;
         blocks.push(lessons::open_for_booking(lang, &bookable, csrf));
     }
     if roles.contains(&SUPERVISOR) {

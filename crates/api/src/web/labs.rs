@@ -9,8 +9,10 @@ use axum::{
     response::{IntoResponse, Redirect, Response},
     Form, Json,
 };
-use classbridge_service::labs::{self, AttemptStatus, LabRefusal};
-use classbridge_store::{lab_attempts::AttemptRow, learning_paths::LearningPathRow};
+use classbridge_service::{
+    labs::{self, AttemptRow, AttemptStatus, LabRefusal, LearningPathRow},
+    pages::labs as reads,
+};
 use serde::Serialize;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
@@ -213,17 +215,14 @@ pub async fn start(
     let Ok(path_id) = path_id.parse::<i64>() else {
         return not_found(lang);
     };
-    let assigned = match state.store.learning_paths_of_student(tenant, user).await {
-        Ok(paths) => paths.into_iter().find(|p| p.id == path_id),
-        Err(error) => return ApiError::from(error).into_response(),
-    };
-    let Some(path) = assigned else {
-        return not_found(lang);
-    };
     let now = state.clock.now_millis();
-    match labs::start_attempt(&state.store, tenant, &path, user, now).await {
-        Ok(attempt) => Redirect::to(&format!("/labs/attempts/{}", attempt.id)).into_response(),
-        Err(refusal) => page_refusal(lang, &refusal),
+    match reads::start_assigned_attempt(&state.service, tenant, user, path_id, now).await {
+        Ok(Some(Ok(attempt))) => {
+            Redirect::to(&format!("/labs/attempts/{}", attempt.id)).into_response()
+        }
+        Ok(Some(Err(refusal))) => page_refusal(lang, &refusal),
+        Ok(None) => not_found(lang),
+        Err(error) => ApiError::from(error).into_response(),
     }
 }
 
@@ -237,17 +236,7 @@ async fn tenant_attempt(
     let Ok(id) = attempt_id.parse::<i64>() else {
         return Ok(None);
     };
-    let Some(attempt) = state.store.find_attempt(tenant, id).await? else {
-        return Ok(None);
-    };
-    let Some(path) = state
-        .store
-        .learning_path_by_id(tenant, attempt.learning_path_id)
-        .await?
-    else {
-        return Ok(None);
-    };
-    Ok(Some((attempt, path)))
+    Ok(reads::tenant_attempt(&state.service, tenant, id).await?)
 }
 
 /// `GET /labs/attempts/{id}`: the student's own attempt as the lab page (read-only with score and rubric once
@@ -274,9 +263,8 @@ pub async fn attempt_page(
         return not_found(lang);
     };
     let render = async {
-        let readings: Vec<Value> = state
-            .store
-            .readings_of(attempt.id)
+        let tenant = session.row.tenant_id;
+        let readings: Vec<Value> = reads::readings(&state.service, tenant, attempt.id)
             .await?
             .iter()
             .map(|r| {
@@ -285,11 +273,8 @@ pub async fn attempt_page(
                        "reading": serde_json::from_str::<Value>(&r.reading).unwrap_or(Value::Null)})
             })
             .collect();
-        let mine = state
-            .store
-            .attempts_at(&[path.id], Some(attempt.user_id))
-            .await?;
-        Ok::<_, ApiError>((readings, labs::attempts_left(&path, &mine)))
+        let left = reads::attempts_left(&state.service, tenant, &path, attempt.user_id).await?;
+        Ok::<_, ApiError>((readings, left))
     };
     let (readings, attempts_left) = match render.await {
         Ok(found) => found,
@@ -465,7 +450,7 @@ pub async fn observe(
     };
     let setup = body.get("setup").cloned().unwrap_or(Value::Null);
     let now = state.clock.now_millis();
-    match labs::observe(&state.store, &path, &attempt, &setup, now).await {
+    match labs::observe(&state.service, &path, &attempt, &setup, now).await {
         Ok((index, reading)) => Json(LabReading { index, reading }).into_response(),
         Err(refusal) => json_refusal(session.lang(), refusal),
     }
@@ -501,16 +486,14 @@ pub async fn submit(
         Err(response) => return response,
     };
     let now = state.clock.now_millis();
-    match labs::submit(&state.store, &path, &attempt, &body, now).await {
+    match labs::submit(&state.service, &path, &attempt, &body, now).await {
         Ok((_, grade)) => {
-            let attempts_left = match state
-                .store
-                .attempts_at(&[path.id], Some(attempt.user_id))
-                .await
-            {
-                Ok(mine) => labs::attempts_left(&path, &mine),
-                Err(error) => return ApiError::from(error).into_response(),
-            };
+            let tenant = session.row.tenant_id;
+            let attempts_left =
+                match reads::attempts_left(&state.service, tenant, &path, attempt.user_id).await {
+                    Ok(left) => left,
+                    Err(error) => return ApiError::from(error).into_response(),
+                };
             Json(LabGrade {
                 score: grade.score,
                 lines: grade.lines.iter().map(LabRubricLine::from).collect(),

@@ -4,15 +4,15 @@
 
 use axum::response::Html;
 use classbridge_domain::TenantId;
-use classbridge_service::labs::{self, AttemptStatus};
-use classbridge_store::{lab_attempts::AttemptRow, learning_paths::LearningPathRow};
+use classbridge_service::{
+    labs::{self, AttemptRow, AttemptStatus, LearningPathRow},
+    pages::labs as reads,
+};
 use maud::{html, Markup};
 use serde_json::Value;
 
 use super::{i18n::Lang, labs::status_word, layout, WebSession};
 use crate::{error::ApiError, state::AppState, time::page_time};
-
-const ADMIN: i64 = 1;
 
 /// English or Arabic.
 pub fn tr(lang: Lang, en: &'static str, ar: &'static str) -> &'static str {
@@ -53,9 +53,7 @@ pub async fn student_block(
     lang: Lang,
     csrf: &str,
 ) -> Result<Markup, ApiError> {
-    let paths = state.store.learning_paths_of_student(tenant, user).await?;
-    let ids: Vec<i64> = paths.iter().map(|p| p.id).collect();
-    let attempts = state.store.attempts_at(&ids, Some(user)).await?;
+    let (paths, attempts) = reads::student_paths(&state.service, tenant, user).await?;
     let now = state.clock.now_millis();
     Ok(html! {
         section id="my-experiments" {
@@ -112,18 +110,11 @@ pub async fn paths_of_teachers(
     teacher_ids: &[i64],
     lang: Lang,
 ) -> Result<Markup, ApiError> {
-    let paths = state
-        .store
-        .learning_paths_of_teachers(tenant, teacher_ids)
-        .await?;
+    let books = reads::grade_books_of_teachers(&state.service, tenant, teacher_ids).await?;
     let now = state.clock.now_millis();
-    let mut books = Vec::with_capacity(paths.len());
-    for path in &paths {
-        books.push(labs::grade_book(&state.store, tenant, path).await?);
-    }
     Ok(html! {
-        @if paths.is_empty() { p class="muted" { (tr(lang, "No learning paths yet.", "لا توجد مسارات تعلّم بعد.")) } }
-        @for (path, book) in paths.iter().zip(&books) {
+        @if books.is_empty() { p class="muted" { (tr(lang, "No learning paths yet.", "لا توجد مسارات تعلّم بعد.")) } }
+        @for (path, book) in &books {
             article class="learning-path" data-path=(path.id) {
                 h3 { bdi { (experiment_name(lang, path)) } " · " bdi { (path.subject_name) } }
                 p class="muted" { (window(lang, path)) " · " (tr(lang, "attempts allowed", "المحاولات المسموحة")) ": " (path.max_attempts) }
@@ -173,40 +164,6 @@ pub async fn teacher_block(
     })
 }
 
-/// Whether the signed-in person may review attempts at this path: one of its teachers, a supervisor of a subject
-/// one of its teachers teaches, or an admin.
-async fn may_review(
-    state: &AppState,
-    session: &WebSession,
-    path: &LearningPathRow,
-) -> Result<bool, ApiError> {
-    let user = session.row.user_id;
-    let teachers = state.store.teachers_of_paths(&[path.id]).await?;
-    if teachers.iter().any(|t| t.user_id == user) {
-        return Ok(true);
-    }
-    let roles = state
-        .store
-        .roles_of(&[user])
-        .await?
-        .remove(&user)
-        .unwrap_or_default();
-    if roles.contains(&ADMIN) {
-        return Ok(true);
-    }
-    let supervised = state
-        .store
-        .supervised_subjects(None, &[user])
-        .await?
-        .remove(&user)
-        .unwrap_or_default();
-    let ids: Vec<i64> = supervised.iter().map(|s| s.id).collect();
-    let (_, subject_teachers) = state.store.subject_details(&ids).await?;
-    Ok(subject_teachers
-        .iter()
-        .any(|st| teachers.iter().any(|t| t.user_id == st.user_id)))
-}
-
 /// A JSON object as `name = value` pairs.
 fn pairs(value: &Value) -> Markup {
     html! {
@@ -230,19 +187,13 @@ pub async fn review_page(
     attempt: &AttemptRow,
     path: &LearningPathRow,
 ) -> Result<Option<Html<String>>, ApiError> {
-    if !may_review(state, session, path).await? {
-        return Ok(None);
-    }
-    let lang = session.lang();
     let tenant = session.row.tenant_id;
-    let student = state
-        .store
-        .find_user(
-            classbridge_domain::Scope::tenant_wide(tenant),
-            attempt.user_id,
-        )
-        .await?;
-    let readings = state.store.readings_of(attempt.id).await?;
+    let Some(reads::AttemptReview { student, readings }) =
+        reads::review(&state.service, tenant, session.row.user_id, attempt, path).await?
+    else {
+        return Ok(None);
+    };
+    let lang = session.lang();
     let now = state.clock.now_millis();
     let rubric: Vec<Value> = attempt
         .rubric

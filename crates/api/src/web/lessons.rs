@@ -13,9 +13,9 @@ use classbridge_service::classin::{
     lessons::is_locked,
     rooms::{self, Entry, JoinWindow, LessonRole},
 };
-use classbridge_store::classin::{
-    lessons::LessonRow,
-    reads::{LessonPeople, LessonSummary, PersonLesson},
+use classbridge_service::{
+    pages::lessons::{self as reads, find_lesson, LessonPage},
+    scheduling::{LessonPeople, LessonRow, LessonSummary, PersonLesson},
 };
 use maud::{html, Markup};
 
@@ -27,9 +27,6 @@ use super::{
     WebSession,
 };
 use crate::{error::ApiError, state::AppState, time::page_time};
-
-const ADMIN: i64 = 1;
-const STUDENT: i64 = 3;
 
 fn lesson_path(id: i64) -> String {
     format!("/lessons/{id}")
@@ -143,49 +140,26 @@ async fn render(state: &AppState, session: &WebSession, id: &str) -> Result<Resp
     let lang = session.lang();
     let tenant = session.row.tenant_id;
     let user = session.row.user_id;
-    let Some(summary) = (match find_id(id) {
-        Some(id) => {
-            state
-                .store
-                .find_lesson_summary(classbridge_domain::Scope::tenant_wide(tenant), id)
-                .await?
-        }
+    let now = state.clock.now_seconds();
+    let page = match find_id(id) {
+        Some(id) => reads::lesson_page(&state.service, tenant, id, user, now * 1000).await?,
         None => None,
-    }) else {
+    };
+    let Some(LessonPage {
+        summary,
+        role,
+        booked,
+        is_student,
+        sees_attendance,
+        people,
+        labels,
+        comments,
+        ..
+    }) = page
+    else {
         return Ok(not_found(lang));
     };
     let lesson = &summary.lesson;
-    let ties = state.store.lesson_ties(lesson, user).await?;
-    let role = rooms::role_in_lesson(lesson, user, ties);
-    let roles = state
-        .store
-        .roles_of(&[user])
-        .await?
-        .remove(&user)
-        .unwrap_or_default();
-    let now = state.clock.now_seconds();
-    let may_book = roles.contains(&STUDENT)
-        && lesson.bookable
-        && lesson.deleted_at.is_none()
-        && lesson.ends_at > now * 1000;
-    if role.is_none() && !may_book && !roles.contains(&ADMIN) {
-        return Ok(not_found(lang));
-    }
-    let people = state.store.lesson_people(lesson).await?;
-    let sees_attendance =
-        matches!(role, Some(LessonRole::Teacher | LessonRole::Assistant)) || roles.contains(&ADMIN);
-    let labels = state
-        .store
-        .labels_of(classbridge_store::classin::labels::Labelled::Lesson(
-            lesson.id,
-        ))
-        .await?;
-    // The teacher's comments on the students (updateClassStudentComment) are shown to those who teach it.
-    let comments = if sees_attendance {
-        state.store.lesson_comments(lesson.id).await?
-    } else {
-        Vec::new()
-    };
     let csrf = &session.row.csrf_token;
     let body = html! {
         h1 { (bdi(&lesson.name)) }
@@ -206,8 +180,8 @@ async fn render(state: &AppState, session: &WebSession, id: &str) -> Result<Resp
             @if let Some(introduction) = &lesson.introduction { p dir="auto" { (introduction) } }
             @if let Some(role) = role { p id="join" { (join_markup(lang, lesson, role, now, csrf)) } }
         }
-        @if lesson.bookable && roles.contains(&STUDENT) && role != Some(LessonRole::Teacher) {
-            (booking_markup(lang, lesson, ties.booked, summary.booked, now, csrf))
+        @if lesson.bookable && is_student && role != Some(LessonRole::Teacher) {
+            (booking_markup(lang, lesson, booked, summary.booked, now, csrf))
         }
         (people_markup(lang, &people, sees_attendance))
         @if !comments.is_empty() {
@@ -299,12 +273,7 @@ pub async fn enter(
     let lang = session.lang();
     let tenant = session.row.tenant_id;
     let lesson = match find_id(&id) {
-        Some(id) => {
-            state
-                .store
-                .find_lesson_summary(classbridge_domain::Scope::tenant_wide(tenant), id)
-                .await
-        }
+        Some(id) => find_lesson(&state.service, tenant, id).await,
         None => Ok(None),
     };
     let summary = match lesson {
@@ -314,7 +283,7 @@ pub async fn enter(
     };
     let now = state.clock.now_seconds();
     let entry = rooms::enter_lesson(
-        &state.store,
+        &state.service,
         tenant,
         &session.row.tenant_slug,
         &summary.lesson,
@@ -446,7 +415,7 @@ async fn change_booking(
     let now = state.clock.now_millis();
     let outcome = if book {
         booking::book(
-            &state.store,
+            &state.service,
             classbridge_domain::Scope::tenant_wide(tenant),
             lesson_id,
             user,
@@ -456,7 +425,7 @@ async fn change_booking(
         .map(|_| ())
     } else {
         booking::cancel(
-            &state.store,
+            &state.service,
             classbridge_domain::Scope::tenant_wide(tenant),
             lesson_id,
             user,

@@ -18,7 +18,7 @@ use axum::{
     response::{Html, IntoResponse, Response},
     routing::{get, post},
 };
-use classbridge_store::sso::SessionRow;
+use classbridge_service::sso::SessionRow;
 use maud::{html, Markup, DOCTYPE};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
@@ -119,11 +119,10 @@ async fn lesson_session_allows(
     else {
         return Ok(false);
     };
-    let summary = state
-        .store
-        .find_lesson_summary(classbridge_domain::Scope::tenant_wide(tenant_id), lesson_id)
-        .await
-        .map_err(|error| crate::error::ApiError::from(error).into_response())?;
+    let summary =
+        classbridge_service::pages::lessons::find_lesson(&state.service, tenant_id, lesson_id)
+            .await
+            .map_err(|error| crate::error::ApiError::from(error).into_response())?;
     Ok(summary.is_some_and(|summary| course == summary.lesson.course_id.to_string()))
 }
 
@@ -157,7 +156,7 @@ impl FromRequestParts<AppState> for WebSession {
             return Err(SignedOut(lang).into_response());
         };
         let hash = classbridge_service::sso::session_hash(&session);
-        match state.store.find_session(&hash).await {
+        match classbridge_service::sso::find_session(&state.service, &hash).await {
             // A session belongs to its tenant's host: on a host that names another tenant it is no session.
             Ok(Some(row))
                 if sso::host_slug(&parts.headers, state.settings.base_domain.as_deref())

@@ -8,14 +8,15 @@ use axum::{
     response::{IntoResponse, Response},
     Form,
 };
-use classbridge_store::outbox::PushQueueState;
+use classbridge_service::{
+    operations::PushQueueState,
+    pushes::school_settings::{set_school_push_url, PushUrlRefusal},
+};
 use maud::{html, Markup};
 use serde::Deserialize;
 
 use super::{bdi, i18n::Lang, message_page, sso::forbidden, WebSession};
 use crate::{state::AppState, time::rfc3339};
-
-const ADMIN: i64 = 1;
 
 /// The section: one row per SID of the tenant (those without a receiving URL too, to set one).
 pub fn section(lang: Lang, sids: &[i64], states: &[PushQueueState], csrf: &str) -> Markup {
@@ -101,34 +102,17 @@ pub async fn set_push_url(
         )
             .into_response()
     };
-    let user = session.row.user_id;
-    let is_admin = state
-        .store
-        .roles_of(&[user])
-        .await
-        .ok()
-        .and_then(|mut roles| roles.remove(&user))
-        .is_some_and(|roles| roles.contains(&ADMIN));
-    if !is_admin {
-        return forbidden(&session);
-    }
-    let ours = state
-        .store
-        .list_classin_credentials(Some(session.row.tenant_id))
-        .await
-        .map(|credentials| credentials.iter().any(|c| c.sid == form.sid))
-        .unwrap_or(false);
-    if !ours {
-        return refused("No such SID in this school.");
-    }
     let url = form.url.trim();
     let url = (!url.is_empty()).then_some(url);
-    match classbridge_service::pushes::set_push_url(&state.store, form.sid, url).await {
+    let tenant = session.row.tenant_id;
+    let user = session.row.user_id;
+    match set_school_push_url(&state.service, tenant, user, form.sid, url).await {
         Ok(()) => (
             StatusCode::SEE_OTHER,
             [(header::LOCATION, "/dashboard#classin-pushes")],
         )
             .into_response(),
-        Err(error) => refused(&error),
+        Err(PushUrlRefusal::NotAnAdmin) => forbidden(&session),
+        Err(error) => refused(&error.to_string()),
     }
 }

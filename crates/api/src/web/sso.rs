@@ -51,7 +51,7 @@ pub async fn open_link(
     let lang = lang_of_request(&parts);
     let slug = host_slug(&parts.headers, state.settings.base_domain.as_deref());
     let consumed = sso::consume(
-        &state.store,
+        &state.service,
         &token,
         slug.as_deref(),
         Some(LinkType::Website),
@@ -61,7 +61,7 @@ pub async fn open_link(
     // A valid link signs its person in and ends the browser's previous session (a shared school computer must
     // never show the previous pupil's page); any other link changes nothing.
     if let (Ok(Consumed::SignedIn { .. }), Some(previous)) = (&consumed, session_id_of(&parts)) {
-        if let Err(error) = state.store.end_session(&sso::session_hash(&previous)).await {
+        if let Err(error) = sso::end_session(&state.service, &sso::session_hash(&previous)).await {
             return ApiError::from(error).into_response();
         }
     }
@@ -196,7 +196,7 @@ pub async fn sign_out(
     if !csrf_ok(&session, &form) {
         return forbidden(&session);
     }
-    if let Err(error) = state.store.end_session(&session.hash).await {
+    if let Err(error) = sso::end_session(&state.service, &session.hash).await {
         return ApiError::from(error).into_response();
     }
     let lang = session.lang();
@@ -227,10 +227,13 @@ pub async fn switch_language(
         return forbidden(&session);
     }
     let lang = Lang::parse(&form.lang).unwrap_or(session.lang());
-    if let Err(error) = state
-        .store
-        .set_session_lang(session.row.tenant_id, &session.hash, lang.code())
-        .await
+    if let Err(error) = sso::set_session_lang(
+        &state.service,
+        session.row.tenant_id,
+        &session.hash,
+        lang.code(),
+    )
+    .await
     {
         return ApiError::from(error).into_response();
     }
@@ -313,7 +316,7 @@ pub async fn exchange(
     };
     let token = token.as_str();
     match sso::consume(
-        &state.store,
+        &state.service,
         token,
         slug.as_deref(),
         Some(LinkType::Mobile),

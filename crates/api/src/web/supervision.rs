@@ -2,7 +2,10 @@
 //! grades of the learning paths assigned to those teachers. Read-only.
 
 use classbridge_domain::TenantId;
-use classbridge_store::subjects::{SubjectRow, SubjectSection, SubjectTeacher};
+use classbridge_service::{
+    pages::home::supervised,
+    subjects::{SubjectRow, SubjectSection, SubjectTeacher},
+};
 use maud::{html, Markup};
 
 use super::{i18n::Lang, labs_pages};
@@ -22,14 +25,7 @@ pub async fn supervisor_block(
     user_id: i64,
     lang: Lang,
 ) -> Result<Markup, ApiError> {
-    let subjects = state
-        .store
-        .supervised_subjects(None, &[user_id])
-        .await?
-        .remove(&user_id)
-        .unwrap_or_default();
-    let ids: Vec<i64> = subjects.iter().map(|s| s.id).collect();
-    let (sections, teachers) = state.store.subject_details(&ids).await?;
+    let (subjects, sections, teachers) = supervised(&state.service, tenant, user_id).await?;
     let teacher_ids: Vec<i64> = {
         let mut ids: Vec<i64> = teachers.iter().map(|t| t.user_id).collect();
         ids.sort_unstable();

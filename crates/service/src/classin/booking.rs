@@ -93,12 +93,13 @@ async fn check_scope(
 
 /// Books one seat of the lesson for the student (adding them to its course when needed). Times in Unix ms.
 pub async fn book(
-    store: &Store,
+    service: &crate::Service,
     scope: Scope,
     lesson_id: i64,
     user_id: i64,
     now_ms: i64,
 ) -> Result<Booking, BookingError> {
+    let store = service.store();
     let tenant_id = check_scope(
         store,
         scope,
@@ -183,12 +184,13 @@ pub async fn book(
 
 /// Gives the student's seat back, until the lesson locks (20 minutes before its start).
 pub async fn cancel(
-    store: &Store,
+    service: &crate::Service,
     scope: Scope,
     lesson_id: i64,
     user_id: i64,
     now_ms: i64,
 ) -> Result<(), BookingError> {
+    let store = service.store();
     let tenant_id = check_scope(store, scope, lesson_id, user_id, BookingError::NotBooked).await?;
     let mut tx = store.begin_for(tenant_id).await?;
     let lesson = booking_store::lock_lesson(&mut tx, lesson_id)

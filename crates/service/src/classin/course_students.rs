@@ -8,7 +8,7 @@ use classbridge_store::{
         courses::{self, CourseRow},
         SchoolIdentity,
     },
-    Store, TenantTx,
+    TenantTx,
 };
 
 use super::{
@@ -103,11 +103,12 @@ async fn add_one_student(
 
 /// `addCourseStudent`.
 pub async fn add_course_student(
-    store: &Store,
+    service: &crate::Service,
     school: &School,
     params: Params<'_>,
     now: i64,
 ) -> ClassinResult<()> {
+    let store = service.store();
     let identity = read_identity(params)?;
     let uid = params.required_integer("studentUid")?;
     let name = read_student_name(params, "studentName")?;
@@ -124,11 +125,12 @@ pub async fn add_course_student(
 /// `addCourseStudentMultiple`: `studentJson` = `[{"uid", "name", "customColumn"}]`, one result each; an account
 /// already earlier in the list is 133.
 pub async fn add_course_student_multiple(
-    store: &Store,
+    service: &crate::Service,
     school: &School,
     params: Params<'_>,
     now: i64,
 ) -> ClassinResult<Vec<ItemOutcome>> {
+    let store = service.store();
     let identity = read_identity(params)?;
     let items = params.json_array("studentJson", STUDENT_BATCH_MAX)?;
     let mut tx = store.begin_for(school.tenant_id).await?;
@@ -171,10 +173,11 @@ async fn remove_one_student(tx: &mut TenantTx, course: &CourseRow, uid: i64) -> 
 
 /// `delCourseStudent`: at any time (a member in the classroom is forced out).
 pub async fn del_course_student(
-    store: &Store,
+    service: &crate::Service,
     school: &School,
     params: Params<'_>,
 ) -> ClassinResult<()> {
+    let store = service.store();
     let uid = params.required_integer("studentUid")?;
     let mut tx = store.begin_for(school.tenant_id).await?;
     let course = find_course(&mut tx, params).await?;
@@ -188,10 +191,11 @@ pub async fn del_course_student(
 
 /// `delCourseStudentMultiple`: `studentUidJson` = `[uid, …]`, one result each.
 pub async fn del_course_student_multiple(
-    store: &Store,
+    service: &crate::Service,
     school: &School,
     params: Params<'_>,
 ) -> ClassinResult<Vec<ItemOutcome>> {
+    let store = service.store();
     let items = params.json_array("studentUidJson", STUDENT_BATCH_MAX)?;
     let mut tx = store.begin_for(school.tenant_id).await?;
     let course = find_course(&mut tx, params).await?;

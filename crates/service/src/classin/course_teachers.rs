@@ -2,9 +2,8 @@
 //! course that has not started) and `removeCourseTeacher` (off the course's teacher list, once they teach none of
 //! its lessons that have not ended).
 
-use classbridge_store::{
-    classin::{courses as course_store, lessons as lesson_store, units as unit_store},
-    Store,
+use classbridge_store::classin::{
+    courses as course_store, lessons as lesson_store, units as unit_store,
 };
 use serde_json::{json, Value};
 
@@ -19,11 +18,12 @@ use super::{
 /// there is none; 146 for an ended course). A lesson whose student or assistant the teacher is keeps its teacher
 /// (187 / 328 for that lesson).
 pub async fn modify_course_teacher(
-    store: &Store,
+    service: &crate::Service,
     school: &School,
     params: Params<'_>,
     now: i64,
 ) -> ClassinResult<Value> {
+    let store = service.store();
     let uid = params.required_integer("teacherUid")?;
     let mut tx = store.begin_for(school.tenant_id).await?;
     let course = find_course(&mut tx, params).await?;
@@ -109,11 +109,12 @@ pub async fn modify_course_teacher(
 /// `removeCourseTeacher`: 316 when the teacher is not on the course's teacher list, 317 while they teach or assist
 /// one of its lessons that has not ended.
 pub async fn remove_course_teacher(
-    store: &Store,
+    service: &crate::Service,
     school: &School,
     params: Params<'_>,
     now: i64,
 ) -> ClassinResult<()> {
+    let store = service.store();
     let uid = params.required_integer("teacherUid")?;
     let mut tx = store.begin_for(school.tenant_id).await?;
     let course = find_course(&mut tx, params).await?;

@@ -7,7 +7,7 @@ use classbridge_store::{
         courses::{self, CourseRow},
         lessons as lesson_store, units as unit_store,
     },
-    Store, StoreError, TenantTx,
+    StoreError, TenantTx,
 };
 use serde_json::Value;
 
@@ -195,11 +195,12 @@ async fn apply_course_fields(
 
 /// `addCourse`: answers the course id; a repeated `courseUniqueIdentity` is 398 with the first course's id.
 pub async fn add_course(
-    store: &Store,
+    service: &crate::Service,
     school: &School,
     params: Params<'_>,
     now: i64,
 ) -> ClassinResult<i64> {
+    let store = service.store();
     if params.text("courseName").is_none() {
         return Err(Failure::bad_parameter(
             "The parameter courseName is required.",
@@ -246,11 +247,12 @@ pub async fn add_course(
 
 /// `editCourse`: changes the fields given.
 pub async fn edit_course(
-    store: &Store,
+    service: &crate::Service,
     school: &School,
     params: Params<'_>,
     now: i64,
 ) -> ClassinResult<()> {
+    let store = service.store();
     let mut tx = store.begin_for(school.tenant_id).await?;
     let mut course = find_course(&mut tx, params).await?;
     check_not_ended(&course, now)?;
@@ -272,11 +274,12 @@ pub async fn edit_course(
 /// `endCourse`: refused while a lesson of the course is in session (394); deletes the lessons that have not
 /// started, then ends the course (no new lessons, no new students).
 pub async fn end_course(
-    store: &Store,
+    service: &crate::Service,
     school: &School,
     params: Params<'_>,
     now: i64,
 ) -> ClassinResult<()> {
+    let store = service.store();
     let mut tx = store.begin_for(school.tenant_id).await?;
     let mut course = find_course(&mut tx, params).await?;
     check_not_ended(&course, now)?;

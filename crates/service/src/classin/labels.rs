@@ -8,7 +8,7 @@ use classbridge_store::{
         labels::{self as label_store, FoundLabel, LabelRow, Labelled},
         lessons as lesson_store,
     },
-    Store, TenantTx,
+    TenantTx,
 };
 use serde_json::{json, Value};
 
@@ -52,10 +52,11 @@ async fn own_label(tx: &mut TenantTx, params: Params<'_>) -> ClassinResult<Label
 
 /// `addSchoolLabel`: answers `{"labelId": "<id>"}`; an existing name is 353 with its id.
 pub async fn add_school_label(
-    store: &Store,
+    service: &crate::Service,
     school: &School,
     params: Params<'_>,
 ) -> ClassinResult<Value> {
+    let store = service.store();
     let name = label_name(params)?;
     let mut tx = store.begin_for(school.tenant_id).await?;
     if let Some(existing) = label_store::find_label_by_name(&mut tx, &name).await? {
@@ -78,10 +79,11 @@ pub async fn add_school_label(
 
 /// `updateSchoolLabel`: renames the label (353 when another label has the name).
 pub async fn update_school_label(
-    store: &Store,
+    service: &crate::Service,
     school: &School,
     params: Params<'_>,
 ) -> ClassinResult<()> {
+    let store = service.store();
     let name = label_name(params)?;
     let mut tx = store.begin_for(school.tenant_id).await?;
     let label = own_label(&mut tx, params).await?;
@@ -100,10 +102,11 @@ pub async fn update_school_label(
 
 /// `deleteSchoolLabel`: deletes the label, and takes it off every course and lesson.
 pub async fn delete_school_label(
-    store: &Store,
+    service: &crate::Service,
     school: &School,
     params: Params<'_>,
 ) -> ClassinResult<()> {
+    let store = service.store();
     let mut tx = store.begin_for(school.tenant_id).await?;
     let label = own_label(&mut tx, params).await?;
     label_store::delete_label(&mut tx, label.id).await?;
@@ -187,11 +190,12 @@ async fn read_label_ids(
 /// `addCourseLabels`: `courseList` = `[{"courseId", "labelIds", "customColumn"}]`, one result each (with its
 /// `courseId`).
 pub async fn add_course_labels(
-    store: &Store,
+    service: &crate::Service,
     school: &School,
     params: Params<'_>,
     now: i64,
 ) -> ClassinResult<Vec<ItemOutcome>> {
+    let store = service.store();
     let items = params.json_array("courseList", LABEL_BATCH_MAX)?;
     let mut tx = store.begin_for(school.tenant_id).await?;
     let mut outcomes = Vec::with_capacity(items.len());
@@ -220,11 +224,12 @@ pub async fn add_course_labels(
 /// `addClassLabels`: `courseId` and `classList` = `[{"classId", "classLabelId", "customColumn"}]`, one result each
 /// (with its `classId`).
 pub async fn add_class_labels(
-    store: &Store,
+    service: &crate::Service,
     school: &School,
     params: Params<'_>,
     now: i64,
 ) -> ClassinResult<Vec<ItemOutcome>> {
+    let store = service.store();
     let items = params.json_array("classList", LABEL_BATCH_MAX)?;
     let mut tx = store.begin_for(school.tenant_id).await?;
     let course = find_course(&mut tx, params).await?;
@@ -266,10 +271,11 @@ pub async fn add_class_labels(
 /// `[{"studentUid", "starNum", "comment", "customColumn"}]`: stars clamped to 0–5, the comment cut to 1000
 /// characters; one result each with its `studentUid` (228 not a student of the school, 167 not in the lesson).
 pub async fn update_class_student_comment(
-    store: &Store,
+    service: &crate::Service,
     school: &School,
     params: Params<'_>,
 ) -> ClassinResult<Vec<ItemOutcome>> {
+    let store = service.store();
     let lesson_id = params.required_integer("classId")?;
     let items = params.json_array("commentJson", LABEL_BATCH_MAX)?;
     let mut tx = store.begin_for(school.tenant_id).await?;

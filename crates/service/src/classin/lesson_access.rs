@@ -8,7 +8,7 @@ use classbridge_store::classin::{
     lessons::{self as lesson_store, LessonRow},
     units as unit_store,
 };
-use classbridge_store::{Store, TenantTx};
+use classbridge_store::TenantTx;
 
 use super::{
     courses::{
@@ -95,11 +95,12 @@ async fn add_one_lesson_student(
 /// `addClassStudentMultiple`: names students who may join this lesson (from then on only those named), until it
 /// ends; one result each.
 pub async fn add_class_student_multiple(
-    store: &Store,
+    service: &crate::Service,
     school: &School,
     params: Params<'_>,
     now: i64,
 ) -> ClassinResult<Vec<ItemOutcome>> {
+    let store = service.store();
     read_lesson_identity(params)?;
     let items = params.json_array("studentJson", STUDENT_BATCH_MAX)?;
     let mut tx = store.begin_for(school.tenant_id).await?;
@@ -124,11 +125,12 @@ pub async fn add_class_student_multiple(
 /// `addCourseClassStudent`: one student to several lessons of the course (`classJson` = lesson ids), one result
 /// per lesson (142, 145, 212, 166 …), each lesson pushed.
 pub async fn add_course_class_student(
-    store: &Store,
+    service: &crate::Service,
     school: &School,
     params: Params<'_>,
     now: i64,
 ) -> ClassinResult<Vec<ItemOutcome>> {
+    let store = service.store();
     let uid = params.required_integer("studentUid")?;
     let items = params.json_array("classJson", STUDENT_BATCH_MAX)?;
     let mut tx = store.begin_for(school.tenant_id).await?;
@@ -155,11 +157,12 @@ pub async fn add_course_class_student(
 
 /// `delClassStudentMultiple`: `studentUidJson`, one result each (167 for someone not on the lesson's list).
 pub async fn del_class_student_multiple(
-    store: &Store,
+    service: &crate::Service,
     school: &School,
     params: Params<'_>,
     now: i64,
 ) -> ClassinResult<Vec<ItemOutcome>> {
+    let store = service.store();
     read_lesson_identity(params)?;
     let items = params.json_array("studentUidJson", STUDENT_BATCH_MAX)?;
     let mut tx = store.begin_for(school.tenant_id).await?;
@@ -195,12 +198,13 @@ pub struct LinkSettings<'a> {
 /// `getLoginLinked`: a sign-in link that opens the lesson for one of its people (150 for anyone else; 145 ended,
 /// 212 deleted, 144/142/143 unknown ids).
 pub async fn login_link(
-    store: &Store,
+    service: &crate::Service,
     school: &School,
     params: Params<'_>,
     links: &LinkSettings<'_>,
     now: i64,
 ) -> ClassinResult<String> {
+    let store = service.store();
     let uid = params.required_integer("uid")?;
     let lifetime = params.integer("lifeTime")?.unwrap_or(DEFAULT_LINK_LIFETIME);
     if !(1..=MAX_LINK_LIFETIME).contains(&lifetime) {
@@ -238,7 +242,7 @@ pub async fn login_link(
     };
     // Every device opens the lesson's web page: the mobile browsers too.
     let issued = sso::issue_link(
-        store,
+        service,
         classbridge_domain::Scope::tenant_wide(school.tenant_id),
         uid,
         LinkType::Website,

@@ -3,7 +3,7 @@
 //! teacher and assistants until the end (385 after), deletion until the start (140 in session, 145 ended), and
 //! `delEndCourseClass` for lessons that have ended.
 
-use classbridge_store::{classin::lessons as lesson_store, Store};
+use classbridge_store::classin::lessons as lesson_store;
 
 use super::{
     errno,
@@ -33,11 +33,12 @@ fn ended() -> Failure {
 /// `editCourseClass`: answers the lesson id (for its `more_data`). Refusals follow the edit window; switching
 /// recording on within 20 minutes of the start is 283 with the rest of the edit made.
 pub async fn edit_course_class(
-    store: &Store,
+    service: &crate::Service,
     school: &School,
     params: Params<'_>,
     now: i64,
 ) -> ClassinResult<i64> {
+    let store = service.store();
     let mut tx = store.begin_for(school.tenant_id).await?;
     let (_, mut lesson) = find_lesson(&mut tx, params).await?;
     if lesson.deleted_at.is_some() {
@@ -94,11 +95,12 @@ pub async fn edit_course_class(
 /// `delCourseClass`: until the lesson starts, also within its last 20 minutes (140 in session, 145 ended, 212
 /// deleted); frees its `courseUniqueIdentity`.
 pub async fn del_course_class(
-    store: &Store,
+    service: &crate::Service,
     school: &School,
     params: Params<'_>,
     now: i64,
 ) -> ClassinResult<()> {
+    let store = service.store();
     let mut tx = store.begin_for(school.tenant_id).await?;
     let (_, mut lesson) = find_lesson(&mut tx, params).await?;
     if lesson.deleted_at.is_some() {
@@ -121,11 +123,12 @@ pub async fn del_course_class(
 
 /// `delEndCourseClass`: deletes a lesson that has ended (or has not started); a lesson in session is 140.
 pub async fn del_end_course_class(
-    store: &Store,
+    service: &crate::Service,
     school: &School,
     params: Params<'_>,
     now: i64,
 ) -> ClassinResult<()> {
+    let store = service.store();
     let mut tx = store.begin_for(school.tenant_id).await?;
     let (_, mut lesson) = find_lesson(&mut tx, params).await?;
     if lesson.deleted_at.is_some() {
@@ -141,11 +144,12 @@ pub async fn del_end_course_class(
 
 /// `modifyClassSeatNum`: until 20 minutes before the start (348 inside them, 140 in session, 145 ended).
 pub async fn modify_class_seat_num(
-    store: &Store,
+    service: &crate::Service,
     school: &School,
     params: Params<'_>,
     now: i64,
 ) -> ClassinResult<()> {
+    let store = service.store();
     let seats = read_seats(params)?
         .ok_or_else(|| Failure::bad_parameter("The parameter seatNum is required."))?;
     let mut tx = store.begin_for(school.tenant_id).await?;

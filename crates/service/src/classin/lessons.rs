@@ -266,11 +266,12 @@ async fn open_course(
 /// `addCourseClass`: answers the lesson id (398 with the first lesson's id for a repeated
 /// `courseUniqueIdentity`).
 pub async fn add_course_class(
-    store: &Store,
+    service: &crate::Service,
     school: &School,
     params: Params<'_>,
     now: i64,
 ) -> ClassinResult<i64> {
+    let store = service.store();
     let course = open_course(store, school.tenant_id, params, now).await?;
     add_one_lesson(
         store,
@@ -286,11 +287,12 @@ pub async fn add_course_class(
 /// `addCourseClassMultiple`: `classJson` with up to 50 lessons (later ones are cut off), one result each with its
 /// `className`; an identity already earlier in the list is 133 for that lesson.
 pub async fn add_course_class_multiple(
-    store: &Store,
+    service: &crate::Service,
     school: &School,
     params: Params<'_>,
     now: i64,
 ) -> ClassinResult<Vec<ItemOutcome>> {
+    let store = service.store();
     let mut items = params.json_array("classJson", usize::MAX)?;
     items.truncate(LESSON_BATCH_MAX);
     let course = open_course(store, school.tenant_id, params, now).await?;

@@ -24,7 +24,7 @@ use std::{
 };
 
 use classbridge_domain::TenantId;
-use classbridge_store::{Store, StoreError};
+use classbridge_store::StoreError;
 use md5::{Digest, Md5};
 use serde_json::{Map, Value};
 use sha2::Sha256;
@@ -236,13 +236,14 @@ pub const TIME_STAMP_WINDOW_SECONDS: i64 = 20 * 60;
 /// Checks `SID`, `timeStamp` and `safeKey` = md5(SECRET + timeStamp) (compared in constant time). Every way of
 /// failing is the same errno 102, so a caller learns nothing about which SIDs exist.
 pub async fn authenticate(
-    store: &Store,
+    service: &crate::Service,
     key: &MasterKey,
     sid: Option<&str>,
     time_stamp: Option<&str>,
     safe_key: Option<&str>,
     now: i64,
 ) -> ClassinResult<School> {
+    let store = service.store();
     let refused = || {
         Failure::new(
             errno::UNAUTHORISED,

@@ -4,7 +4,7 @@
 use classbridge_domain::TenantId;
 use classbridge_store::{
     classin::{bookings::LessonTies, lessons::LessonRow},
-    Store, StoreResult,
+    StoreResult,
 };
 
 /// Teachers and assistants may enter this long before the start.
@@ -79,14 +79,15 @@ pub enum Entry {
 
 /// Enters the lesson: inside the person's join window, records their attendance and answers the room to open.
 pub async fn enter_lesson(
-    store: &Store,
+    service: &crate::Service,
     tenant_id: TenantId,
     tenant_slug: &str,
     lesson: &LessonRow,
     user_id: i64,
     now: i64,
 ) -> StoreResult<Entry> {
-    let ties = store.lesson_ties(lesson, user_id).await?;
+    let store = service.store();
+    let ties = store.lesson_ties(tenant_id, lesson, user_id).await?;
     let Some(role) = role_in_lesson(lesson, user_id, ties) else {
         return Ok(Entry::NotAMember);
     };

@@ -181,7 +181,12 @@ async fn already_registered(
 }
 
 /// `register`: creates the account and answers its UID.
-pub async fn register(store: &Store, school: &School, params: Params<'_>) -> ClassinResult<i64> {
+pub async fn register(
+    service: &crate::Service,
+    school: &School,
+    params: Params<'_>,
+) -> ClassinResult<i64> {
+    let store = service.store();
     let registration = read_registration(params)?;
     let tenant_id = school.tenant_id;
     let mut tx = store.begin_for(school.tenant_id).await?;
@@ -241,16 +246,17 @@ pub async fn register(store: &Store, school: &School, params: Params<'_>) -> Cla
 
 /// `registerMultiple`: up to ten registrations from `userJson`, one result each.
 pub async fn register_multiple(
-    store: &Store,
+    service: &crate::Service,
     school: &School,
     params: Params<'_>,
 ) -> ClassinResult<Vec<ItemOutcome>> {
+    let _store = service.store();
     let items = params.json_array("userJson", REGISTER_MULTIPLE_MAX)?;
     let mut outcomes = Vec::with_capacity(items.len());
     for item in &items {
         let (result, telephone) = match item_object(item, "userJson") {
             Ok(object) => (
-                register(store, school, Params(object)).await.map(Some),
+                register(service, school, Params(object)).await.map(Some),
                 Params(object).text("telephone").map(Value::from),
             ),
             Err(failure) => (Err(failure), None),
@@ -300,7 +306,12 @@ async fn add_school_member(
 }
 
 /// `addTeacher`: answers the school–teacher relationship id, which is not the UID.
-pub async fn add_teacher(store: &Store, school: &School, params: Params<'_>) -> ClassinResult<i64> {
+pub async fn add_teacher(
+    service: &crate::Service,
+    school: &School,
+    params: Params<'_>,
+) -> ClassinResult<i64> {
+    let store = service.store();
     let account = read_account(
         params.text("teacherAccount"),
         "teacherAccount",
@@ -313,10 +324,11 @@ pub async fn add_teacher(store: &Store, school: &School, params: Params<'_>) -> 
 
 /// `addSchoolStudent`: answers no data.
 pub async fn add_school_student(
-    store: &Store,
+    service: &crate::Service,
     school: &School,
     params: Params<'_>,
 ) -> ClassinResult<()> {
+    let store = service.store();
     let account = read_account(
         params.text("studentAccount"),
         "studentAccount",
@@ -386,7 +398,12 @@ pub(crate) async fn school_student(tx: &mut TenantTx, uid: i64) -> ClassinResult
 }
 
 /// `editTeacher`: renames the teacher within the school.
-pub async fn edit_teacher(store: &Store, school: &School, params: Params<'_>) -> ClassinResult<()> {
+pub async fn edit_teacher(
+    service: &crate::Service,
+    school: &School,
+    params: Params<'_>,
+) -> ClassinResult<()> {
+    let store = service.store();
     let uid = params.required_integer("teacherUid")?;
     let name = required_name(params, "teacherName", NAME_MAX)?;
     let mut tx = store.begin_for(school.tenant_id).await?;
@@ -400,10 +417,11 @@ pub async fn edit_teacher(store: &Store, school: &School, params: Params<'_>) ->
 
 /// `editSchoolStudent`: renames the student within the school.
 pub async fn edit_school_student(
-    store: &Store,
+    service: &crate::Service,
     school: &School,
     params: Params<'_>,
 ) -> ClassinResult<()> {
+    let store = service.store();
     let uid = params.required_integer("studentUid")?;
     let name = required_name(params, "studentName", NAME_MAX)?;
     let mut tx = store.begin_for(school.tenant_id).await?;
@@ -425,12 +443,13 @@ pub async fn edit_school_student(
 /// Stopping is refused while the teacher has lessons that have not ended (317); stopping or restarting twice
 /// changes nothing and succeeds.
 pub async fn set_teacher_stopped(
-    store: &Store,
+    service: &crate::Service,
     school: &School,
     params: Params<'_>,
     stop: bool,
     now: i64,
 ) -> ClassinResult<()> {
+    let store = service.store();
     let uid = params.required_integer("teacherUid")?;
     let mut tx = store.begin_for(school.tenant_id).await?;
     let teacher = school_teacher(&mut tx, uid).await?;
@@ -461,10 +480,11 @@ pub async fn set_teacher_stopped(
 /// `modifyPasswordByTelephone` (and `modifyPassword`): sets a school member's password without the old one; a
 /// person who is neither a teacher nor a student of the school is 227.
 pub async fn modify_password(
-    store: &Store,
+    service: &crate::Service,
     school: &School,
     params: Params<'_>,
 ) -> ClassinResult<()> {
+    let store = service.store();
     let uid = params.required_integer("uid")?;
     let mut fields = params.0.clone();
     fields.insert("telephone".into(), Value::from("00000000000"));

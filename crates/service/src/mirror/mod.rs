@@ -2,6 +2,7 @@
 //! its own transaction that also records the job's progress, so a job taken over after a crash resumes where the
 //! last commit left it and ends in the same state.
 
+pub mod accept;
 pub mod apply;
 pub mod counts;
 mod fingerprint;

@@ -5,6 +5,7 @@
 //! (signing, the acknowledgement, retries in order) is in `delivery`.
 
 pub mod delivery;
+pub mod school_settings;
 pub mod summaries;
 
 use classbridge_store::{
@@ -29,10 +30,11 @@ pub const SOURCE_V1: i64 = 6;
 
 /// Sets the SID's receiving URL (`None` stops pushing to it): an absolute http(s) URL.
 pub async fn set_push_url(
-    store: &classbridge_store::Store,
+    service: &crate::Service,
     sid: i64,
     url: Option<&str>,
 ) -> Result<(), String> {
+    let store = service.store();
     if let Some(url) = url {
         let parsed = url::Url::parse(url).map_err(|_| format!("`{url}` is not a URL"))?;
         if parsed.scheme() != "http" || parsed.host().is_none() {

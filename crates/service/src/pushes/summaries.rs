@@ -169,7 +169,7 @@ pub async fn summarise_closed_lessons(
         };
         let lesson = summary.lesson;
         let people = if lesson.deleted_at.is_none() {
-            Some(store.lesson_people(&lesson).await?)
+            Some(store.lesson_people(tenant_id, &lesson).await?)
         } else {
             None
         };

@@ -3,6 +3,8 @@
 //! serialises every write), and a student's bookings only while their row is, so seats and overlaps are exact on
 //! any number of nodes.
 
+use classbridge_domain::TenantId;
+
 use super::lessons::{lesson_is_tenants, lesson_of_tenant, LessonRow, LESSON_COLUMNS};
 use crate::{tx::on_tx, Store, StoreResult, StoreTx, TenantTx};
 
@@ -92,10 +94,20 @@ pub async fn lesson_ties(
 }
 
 impl Store {
-    /// How the person is tied to the lesson, read outside any transaction (for pages).
-    pub async fn lesson_ties(&self, lesson: &LessonRow, user_id: i64) -> StoreResult<LessonTies> {
+    /// How the person is tied to the tenant's lesson, read outside any transaction (for pages).
+    pub async fn lesson_ties(
+        &self,
+        tenant_id: TenantId,
+        lesson: &LessonRow,
+        user_id: i64,
+    ) -> StoreResult<LessonTies> {
+        let sql = format!(
+            "SELECT * FROM ({TIES}) ties WHERE EXISTS \
+             (SELECT 1 FROM classin_lessons l WHERE l.id = $1 AND l.tenant_id = $4)"
+        );
         let tags: Vec<String> = on_reader!(self, pool => {
-            sqlx::query_scalar(TIES).bind(lesson.id).bind(user_id).bind(lesson.course_id).fetch_all(pool).await?
+            sqlx::query_scalar(&sql).bind(lesson.id).bind(user_id).bind(lesson.course_id).bind(tenant_id.get())
+                .fetch_all(pool).await?
         });
         Ok(LessonTies::from_tags(&tags))
     }

@@ -191,34 +191,43 @@ pub async fn upsert_comment(
 }
 
 impl Store {
-    /// The labels of a course or lesson, by name.
-    pub async fn labels_of(&self, owner: Labelled) -> StoreResult<Vec<Label>> {
+    /// The labels of a course or lesson of the tenant, by name.
+    pub async fn labels_of(&self, tenant_id: TenantId, owner: Labelled) -> StoreResult<Vec<Label>> {
         let (table, column, id) = owner.table_and_column();
         let sql = format!(
             "SELECT l.id, l.name FROM {table} o JOIN classin_labels l ON l.id = o.label_id \
-             WHERE o.{column} = $1 AND l.deleted_at IS NULL ORDER BY l.name, l.id"
+             WHERE o.{column} = $1 AND l.tenant_id = $2 AND l.deleted_at IS NULL ORDER BY l.name, l.id"
         );
         Ok(on_reader!(self, pool => {
-            sqlx::query_as(&sql).bind(id).fetch_all(pool).await?
+            sqlx::query_as(&sql).bind(id).bind(tenant_id.get()).fetch_all(pool).await?
         }))
     }
 
-    /// The teacher's comments on the students of a lesson.
-    pub async fn lesson_comments(&self, lesson_id: i64) -> StoreResult<Vec<LessonComment>> {
+    /// The teacher's comments on the students of a lesson of the tenant.
+    pub async fn lesson_comments(
+        &self,
+        tenant_id: TenantId,
+        lesson_id: i64,
+    ) -> StoreResult<Vec<LessonComment>> {
         let sql = "SELECT c.user_id, u.name, c.stars, c.comment, c.updated_at FROM classin_lesson_comments c \
+                   JOIN classin_lessons l ON l.id = c.lesson_id AND l.tenant_id = $2 \
                    JOIN users u ON u.id = c.user_id WHERE c.lesson_id = $1 ORDER BY u.name, c.user_id";
         Ok(on_reader!(self, pool => {
-            sqlx::query_as(sql).bind(lesson_id).fetch_all(pool).await?
+            sqlx::query_as(sql).bind(lesson_id).bind(tenant_id.get()).fetch_all(pool).await?
         }))
     }
 
-    /// The teachers on a course's teacher list (besides its head teacher), by name.
-    pub async fn course_teachers(&self, course_id: i64) -> StoreResult<Vec<Label>> {
-        let sql =
-            "SELECT u.id, u.name FROM classin_course_teachers t JOIN users u ON u.id = t.user_id \
-                   WHERE t.course_id = $1 ORDER BY u.name, u.id";
+    /// The teachers on the list of a course of the tenant (besides its head teacher), by name.
+    pub async fn course_teachers(
+        &self,
+        tenant_id: TenantId,
+        course_id: i64,
+    ) -> StoreResult<Vec<Label>> {
+        let sql = "SELECT u.id, u.name FROM classin_course_teachers t \
+                   JOIN classin_courses c ON c.id = t.course_id AND c.tenant_id = $2 \
+                   JOIN users u ON u.id = t.user_id WHERE t.course_id = $1 ORDER BY u.name, u.id";
         Ok(on_reader!(self, pool => {
-            sqlx::query_as(sql).bind(course_id).fetch_all(pool).await?
+            sqlx::query_as(sql).bind(course_id).bind(tenant_id.get()).fetch_all(pool).await?
         }))
     }
 

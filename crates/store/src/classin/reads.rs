@@ -226,22 +226,32 @@ impl Store {
         }))
     }
 
-    /// The lesson's assistants, students, bookings and attendance.
-    pub async fn lesson_people(&self, lesson: &LessonRow) -> StoreResult<LessonPeople> {
+    /// The assistants, students, bookings and attendance of a lesson of the tenant.
+    pub async fn lesson_people(
+        &self,
+        tenant_id: TenantId,
+        lesson: &LessonRow,
+    ) -> StoreResult<LessonPeople> {
         let assistants = "SELECT a.user_id, u.name, CAST(0 AS BIGINT) AS identity, CAST(0 AS BIGINT) AS at FROM classin_lesson_assistants a \
+                          JOIN classin_lessons l ON l.id = a.lesson_id AND l.tenant_id = $2 \
                           JOIN users u ON u.id = a.user_id WHERE a.lesson_id = $1 ORDER BY u.name, a.user_id";
         let listed = "SELECT s.user_id, COALESCE(s.name, u.name) AS name, s.identity, s.created_at AS at \
-                      FROM classin_lesson_students s JOIN users u ON u.id = s.user_id WHERE s.lesson_id = $1 \
+                      FROM classin_lesson_students s JOIN classin_lessons l ON l.id = s.lesson_id AND l.tenant_id = $2 \
+                      JOIN users u ON u.id = s.user_id WHERE s.lesson_id = $1 \
                       ORDER BY s.identity, name, s.user_id";
         let of_course = "SELECT s.user_id, COALESCE(s.name, u.name) AS name, s.identity, s.created_at AS at \
-                         FROM classin_course_students s JOIN users u ON u.id = s.user_id WHERE s.course_id = $1 \
+                         FROM classin_course_students s JOIN classin_courses c ON c.id = s.course_id AND c.tenant_id = $2 \
+                         JOIN users u ON u.id = s.user_id WHERE s.course_id = $1 \
                          ORDER BY s.identity, name, s.user_id";
         let bookings = "SELECT b.user_id, u.name, CAST(1 AS BIGINT) AS identity, b.created_at AS at FROM classin_lesson_bookings b \
+                        JOIN classin_lessons l ON l.id = b.lesson_id AND l.tenant_id = $2 \
                         JOIN users u ON u.id = b.user_id WHERE b.lesson_id = $1 ORDER BY b.created_at, b.user_id";
         let attendance =
             "SELECT a.user_id, u.name, a.role, a.first_entered_at, a.last_entered_at, a.entries \
-                          FROM classin_lesson_attendance a JOIN users u ON u.id = a.user_id \
+                          FROM classin_lesson_attendance a JOIN classin_lessons l ON l.id = a.lesson_id AND l.tenant_id = $2 \
+                          JOIN users u ON u.id = a.user_id \
                           WHERE a.lesson_id = $1 ORDER BY a.first_entered_at, a.user_id";
+        let tenant = tenant_id.get();
         let (students_sql, students_key) = if lesson.has_student_list {
             (listed, lesson.id)
         } else {
@@ -250,13 +260,13 @@ impl Store {
         let wants_course = lesson.has_student_list || !lesson.bookable;
         Ok(on_reader!(self, pool => {
             let mut people = LessonPeople {
-                assistants: sqlx::query_as(assistants).bind(lesson.id).fetch_all(pool).await?,
-                bookings: sqlx::query_as(bookings).bind(lesson.id).fetch_all(pool).await?,
-                attendance: sqlx::query_as(attendance).bind(lesson.id).fetch_all(pool).await?,
+                assistants: sqlx::query_as(assistants).bind(lesson.id).bind(tenant).fetch_all(pool).await?,
+                bookings: sqlx::query_as(bookings).bind(lesson.id).bind(tenant).fetch_all(pool).await?,
+                attendance: sqlx::query_as(attendance).bind(lesson.id).bind(tenant).fetch_all(pool).await?,
                 ..LessonPeople::default()
             };
             if wants_course {
-                people.students = sqlx::query_as(students_sql).bind(students_key).fetch_all(pool).await?;
+                people.students = sqlx::query_as(students_sql).bind(students_key).bind(tenant).fetch_all(pool).await?;
             }
             people
         }))

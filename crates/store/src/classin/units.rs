@@ -537,15 +537,21 @@ impl Store {
         })
     }
 
-    /// The course's activities that list the person as a member.
-    pub async fn activities_listing(&self, course_id: i64, user_id: i64) -> StoreResult<Vec<i64>> {
+    /// The activities of the tenant's course that list the person as a member.
+    pub async fn activities_listing(
+        &self,
+        tenant_id: TenantId,
+        course_id: i64,
+        user_id: i64,
+    ) -> StoreResult<Vec<i64>> {
         let sql = "SELECT m.activity_id FROM classin_activity_members m \
-                   JOIN classin_activities a ON a.id = m.activity_id WHERE a.course_id = $1 AND m.user_id = $2 \
+                   JOIN classin_activities a ON a.id = m.activity_id \
+                   WHERE a.course_id = $1 AND m.user_id = $2 AND a.tenant_id = $3 \
                    UNION SELECT a.id FROM classin_activities a \
                    JOIN classin_lesson_students s ON s.lesson_id = a.lesson_id \
-                   WHERE a.course_id = $1 AND s.user_id = $2";
+                   WHERE a.course_id = $1 AND s.user_id = $2 AND a.tenant_id = $3";
         Ok(on_reader!(self, pool => {
-            sqlx::query_scalar(sql).bind(course_id).bind(user_id).fetch_all(pool).await?
+            sqlx::query_scalar(sql).bind(course_id).bind(user_id).bind(tenant_id.get()).fetch_all(pool).await?
         }))
     }
 }

@@ -200,12 +200,14 @@ pub async fn resolve_teachers(
     errors: &mut ValidationErrors,
 ) -> ApiResult<Vec<i64>> {
     let uuids: Vec<String> = teachers.iter().map(|(_, uuid)| uuid.clone()).collect();
-    let found: HashMap<String, i64> = state
-        .store
-        .teachers_by_uuid(partner.scope(), &uuids)
-        .await?
-        .into_iter()
-        .collect();
+    let found: HashMap<String, i64> = classbridge_service::learning_paths::teachers_by_uuid(
+        &state.service,
+        partner.scope(),
+        &uuids,
+    )
+    .await?
+    .into_iter()
+    .collect();
     let mut ids = Vec::with_capacity(teachers.len());
     for (index, uuid) in teachers {
         match found.get(uuid) {

@@ -1,10 +1,8 @@
 //! What the learning-path endpoints answer: the path (never its token), the grade book of its students with their
 //! attempts and the rubric's lines, and the lines of a graded lab (also the lab page's `submit` answer).
 
-use classbridge_service::labs::{self, AttemptStatus, StudentAttempts};
-use classbridge_store::{
-    lab_attempts::AttemptRow,
-    learning_paths::{LearningPathRow, PathPerson},
+use classbridge_service::labs::{
+    self, AttemptRow, AttemptStatus, LearningPathRow, PathPerson, StudentAttempts,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;

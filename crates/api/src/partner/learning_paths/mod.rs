@@ -16,9 +16,10 @@ use axum::{
 };
 use classbridge_domain::{input::FieldReader, ValidationErrors};
 use classbridge_service::tokens::{constant_time_equal, token_sha256};
-use classbridge_store::{
-    learning_paths::{LearningPathRow, LearningPathUpdate, NewLearningPath},
-    StoreError,
+use classbridge_service::{
+    labs::LearningPathRow,
+    learning_paths::{self, LearningPathError, LearningPathUpdate, NewLearningPath},
+    Page, StoreError,
 };
 
 use crate::{
@@ -81,11 +82,7 @@ pub async fn create_learning_path(
         token_sha256: token_sha256(&token),
         teacher_ids,
     };
-    match state
-        .store
-        .create_learning_path(partner.tenant_id(), &new)
-        .await
-    {
+    match learning_paths::create_learning_path(&state.service, partner.tenant_id(), &new).await {
         Ok(_) => Ok((
             StatusCode::CREATED,
             Json(LearningPathCreated {
@@ -108,11 +105,10 @@ async fn authorised_path(
     headers: &HeaderMap,
     subject_uuid: &str,
 ) -> ApiResult<LearningPathRow> {
-    let path = state
-        .store
-        .find_learning_path(partner.scope(), subject_uuid.trim())
-        .await?
-        .ok_or_else(|| ApiError::not_found("No learning path with this subject_uuid."))?;
+    let path =
+        learning_paths::find_learning_path(&state.service, partner.scope(), subject_uuid.trim())
+            .await?
+            .ok_or_else(|| ApiError::not_found("No learning path with this subject_uuid."))?;
     let given = headers
         .get("experiment-token")
         .and_then(|value| value.to_str().ok())
@@ -177,14 +173,6 @@ pub async fn update_learning_path(
     check_window(start_at, end_at, &mut errors);
     errors.into_result().map_err(ApiError::Validation)?;
     let experiment_id = fields.experiment_id.unwrap_or(path.experiment_id.clone());
-    if experiment_id != path.experiment_id
-        && !state.store.attempts_at(&[path.id], None).await?.is_empty()
-    {
-        return Err(ApiError::Conflict(
-            "The experiment cannot change: students have already attempted this learning path."
-                .into(),
-        ));
-    }
     let update = LearningPathUpdate {
         subject_name: fields.subject_name.unwrap_or(path.subject_name.clone()),
         experiment_id,
@@ -197,16 +185,27 @@ pub async fn update_learning_path(
         end_at,
         teacher_ids,
     };
-    state
-        .store
-        .update_learning_path(partner.tenant_id(), path.id, &update)
-        .await?;
-    let path = state
-        .store
-        .learning_path_by_id(partner.tenant_id(), path.id)
-        .await?
-        .ok_or_else(|| ApiError::not_found("No learning path with this subject_uuid."))?;
-    let teachers = state.store.teachers_of_paths(&[path.id]).await?;
+    let (path, teachers) =
+        match learning_paths::update_learning_path(
+            &state.service,
+            partner.tenant_id(),
+            &path,
+            &update,
+        )
+        .await
+        {
+            Ok(updated) => updated,
+            Err(LearningPathError::NotFound) => {
+                return Err(ApiError::not_found(
+                    "No learning path with this subject_uuid.",
+                ))
+            }
+            Err(LearningPathError::ExperimentAttempted) => return Err(ApiError::Conflict(
+                "The experiment cannot change: students have already attempted this learning path."
+                    .into(),
+            )),
+            Err(LearningPathError::Store(error)) => return Err(error.into()),
+        };
     Ok(Json(json::learning_path(&path, &teachers)))
 }
 
@@ -232,11 +231,10 @@ pub async fn grades(
     Path(subject_uuid): Path<String>,
 ) -> ApiResult<Json<GradeBook>> {
     let path = authorised_path(&state, &partner, &headers, &subject_uuid).await?;
-    let teachers = state.store.teachers_of_paths(&[path.id]).await?;
+    let (teachers, students) =
+        learning_paths::grade_book(&state.service, partner.tenant_id(), &path).await?;
     let now = state.clock.now_millis();
-    let students =
-        classbridge_service::labs::grade_book(&state.store, partner.tenant_id(), &path).await?;
-    let page = classbridge_store::Page {
+    let page = Page {
         total: students.len() as i64,
         items: students
             .into_iter()
@@ -276,11 +274,7 @@ pub async fn delete_learning_path(
     Path(subject_uuid): Path<String>,
 ) -> ApiResult<Json<LearningPathDeleted>> {
     let path = authorised_path(&state, &partner, &headers, &subject_uuid).await?;
-    match state
-        .store
-        .delete_learning_path(partner.tenant_id(), path.id)
-        .await
-    {
+    match learning_paths::delete_learning_path(&state.service, partner.tenant_id(), path.id).await {
         Ok(()) | Err(StoreError::NotFound) => Ok(Json(LearningPathDeleted {
             message: "Learning path deleted.".into(),
         })),

@@ -2,10 +2,9 @@
 //! a refused booking with the lesson it overlaps.
 
 use classbridge_service::classin::lessons::is_locked;
-use classbridge_store::classin::{
-    labels::{Label, LessonComment},
-    lessons::LessonRow,
-    reads::{Attendance, CourseStudent, CourseSummary, LessonPeople, LessonPerson, LessonSummary},
+use classbridge_service::scheduling::{
+    Attendance, CourseStudent, CourseSummary, Label, LessonComment, LessonPeople, LessonPerson,
+    LessonRow, LessonSummary,
 };
 use serde::Serialize;
 use utoipa::ToSchema;

@@ -13,8 +13,8 @@ use axum::{
 };
 use classbridge_domain::{input::FieldReader, ValidationErrors};
 use classbridge_service::classin::booking::{self, BookingError};
-use classbridge_store::classin::{labels::Labelled, reads::LessonFilter};
-use std::collections::{HashMap, HashSet};
+use classbridge_service::scheduling::{self, LessonFilter};
+use std::collections::HashMap;
 use utoipa::ToSchema;
 
 use super::parse_id;
@@ -29,42 +29,6 @@ pub use json::{
     BookingConflict, BookingMade, BookingSeats, ConflictingLesson, Course, CourseDetail, Lesson,
     LessonDetail, LessonStatus, SchedulePerson,
 };
-
-/// The people a branch-scoped credential may see among `ids` (`None`: a tenant-wide credential sees everyone). A
-/// course or lesson shared with other branches shows only the branch's own people.
-async fn visible_people(
-    state: &AppState,
-    partner: &Partner,
-    ids: impl IntoIterator<Item = i64>,
-) -> ApiResult<Option<HashSet<i64>>> {
-    let scope = partner.scope();
-    if scope.is_tenant_wide() {
-        return Ok(None);
-    }
-    let ids: Vec<i64> = ids
-        .into_iter()
-        .collect::<HashSet<_>>()
-        .into_iter()
-        .collect();
-    Ok(Some(state.store.people_in_scope(scope, &ids).await?))
-}
-
-fn shows(visible: &Option<HashSet<i64>>, id: i64) -> bool {
-    visible.as_ref().is_none_or(|set| set.contains(&id))
-}
-
-/// Hides the people of other branches: a teacher becomes `null`.
-fn hide_teacher(visible: &Option<HashSet<i64>>, id: &mut Option<i64>, name: &mut Option<String>) {
-    if id.is_some_and(|id| !shows(visible, id)) {
-        *id = None;
-        *name = None;
-    }
-}
-
-/// The labels of a course or lesson.
-async fn labels_of(state: &AppState, owner: Labelled) -> ApiResult<Vec<json::ScheduleLabel>> {
-    Ok(json::labels(&state.store.labels_of(owner).await?))
-}
 
 fn now_ms(state: &AppState) -> i64 {
     state.clock.now_millis()
@@ -82,29 +46,13 @@ pub async fn list_courses(
     partner: Partner,
     paging: Paging,
 ) -> ApiResult<Json<PageBody<Vec<Course>>>> {
-    let mut page = state
-        .store
-        .list_courses(partner.scope(), paging.request)
-        .await?;
-    let visible = visible_people(
-        &state,
-        &partner,
-        page.items.iter().filter_map(|c| c.main_teacher_id),
-    )
-    .await?;
-    for course in &mut page.items {
-        hide_teacher(
-            &visible,
-            &mut course.main_teacher_id,
-            &mut course.main_teacher_name,
-        );
-    }
+    let page = scheduling::list_courses(&state.service, partner.scope(), paging.request).await?;
     let now = now_ms(&state);
-    let mut data = Vec::with_capacity(page.items.len());
-    for course in &page.items {
-        let labels = labels_of(&state, Labelled::Course(course.id)).await?;
-        data.push(json::course(course, labels, now));
-    }
+    let data = page
+        .items
+        .iter()
+        .map(|course| json::course(&course.item, json::labels(&course.labels), now))
+        .collect();
     Ok(Json(paging.body(&page, data)))
 }
 
@@ -121,41 +69,21 @@ pub async fn get_course(
     Path(course_id): Path<String>,
 ) -> ApiResult<Json<CourseDetail>> {
     let course_id = parse_id(&course_id, "course")?;
-    let (mut course, mut students) = state
-        .store
-        .find_course_with_students(partner.scope(), course_id)
+    let detail = scheduling::course_detail(&state.service, partner.scope(), course_id)
         .await?
         .ok_or_else(|| ApiError::not_found("No course with this id."))?;
-    let teachers = state.store.course_teachers(course.id).await?;
-    let visible = visible_people(
-        &state,
-        &partner,
-        students
-            .iter()
-            .map(|s| s.user_id)
-            .chain(course.main_teacher_id)
-            .chain(teachers.iter().map(|t| t.id)),
-    )
-    .await?;
-    hide_teacher(
-        &visible,
-        &mut course.main_teacher_id,
-        &mut course.main_teacher_name,
-    );
-    students.retain(|s| shows(&visible, s.user_id));
-    let labels = labels_of(&state, Labelled::Course(course.id)).await?;
-    let teachers = teachers
+    let teachers = detail
+        .teachers
         .iter()
-        .filter(|t| shows(&visible, t.id))
         .map(|t| SchedulePerson {
             uid: t.id,
             name: t.name.clone(),
         })
         .collect();
     Ok(Json(json::course_detail(
-        json::course(&course, labels, now_ms(&state)),
+        json::course(&detail.course, json::labels(&detail.labels), now_ms(&state)),
         teachers,
-        &students,
+        &detail.students,
     )))
 }
 
@@ -231,34 +159,21 @@ pub async fn list_lessons(
     Query(query): Query<HashMap<String, String>>,
 ) -> ApiResult<Json<PageBody<Vec<Lesson>>>> {
     let filter = lesson_filter(&query)?;
-    let mut page = state
-        .store
-        .list_lessons(partner.scope(), filter, paging.request)
-        .await?;
-    let visible = visible_people(
-        &state,
-        &partner,
-        page.items.iter().filter_map(|l| l.lesson.teacher_id),
-    )
-    .await?;
-    for summary in &mut page.items {
-        hide_teacher(
-            &visible,
-            &mut summary.lesson.teacher_id,
-            &mut summary.teacher_name,
-        );
-    }
+    let page =
+        scheduling::list_lessons(&state.service, partner.scope(), filter, paging.request).await?;
     let now = now_ms(&state);
-    let mut data = Vec::with_capacity(page.items.len());
-    for summary in &page.items {
-        let labels = labels_of(&state, Labelled::Lesson(summary.lesson.id)).await?;
-        data.push(json::lesson(
-            summary,
-            page_url(&state, &partner, summary.lesson.id),
-            labels,
-            now,
-        ));
-    }
+    let data = page
+        .items
+        .iter()
+        .map(|summary| {
+            json::lesson(
+                &summary.item,
+                page_url(&state, &partner, summary.item.lesson.id),
+                json::labels(&summary.labels),
+                now,
+            )
+        })
+        .collect();
     Ok(Json(paging.body(&page, data)))
 }
 
@@ -283,49 +198,21 @@ pub async fn get_lesson(
     Path(lesson_id): Path<String>,
 ) -> ApiResult<Json<LessonDetail>> {
     let lesson_id = parse_id(&lesson_id, "lesson")?;
-    let mut summary = state
-        .store
-        .find_lesson_summary(partner.scope(), lesson_id)
+    let detail = scheduling::lesson_detail(&state.service, partner.scope(), lesson_id)
         .await?
         .ok_or_else(|| ApiError::not_found("No lesson with this id."))?;
-    let mut people = state.store.lesson_people(&summary.lesson).await?;
-    let comments = state.store.lesson_comments(summary.lesson.id).await?;
-    let everyone = people
-        .assistants
-        .iter()
-        .map(|p| p.user_id)
-        .chain(comments.iter().map(|c| c.user_id))
-        .chain(people.students.iter().map(|p| p.user_id))
-        .chain(people.bookings.iter().map(|p| p.user_id))
-        .chain(people.attendance.iter().map(|a| a.user_id))
-        .chain(summary.lesson.teacher_id)
-        .collect::<Vec<_>>();
-    let visible = visible_people(&state, &partner, everyone).await?;
-    hide_teacher(
-        &visible,
-        &mut summary.lesson.teacher_id,
-        &mut summary.teacher_name,
-    );
-    people.assistants.retain(|p| shows(&visible, p.user_id));
-    people.students.retain(|p| shows(&visible, p.user_id));
-    people.bookings.retain(|p| shows(&visible, p.user_id));
-    people.attendance.retain(|a| shows(&visible, a.user_id));
-    let comments: Vec<_> = comments
-        .iter()
-        .filter(|c| shows(&visible, c.user_id))
-        .collect();
-    let labels = labels_of(&state, Labelled::Lesson(summary.lesson.id)).await?;
+    let comments: Vec<_> = detail.comments.iter().collect();
     let lesson = json::lesson(
-        &summary,
-        page_url(&state, &partner, summary.lesson.id),
-        labels,
+        &detail.summary,
+        page_url(&state, &partner, detail.summary.lesson.id),
+        json::labels(&detail.labels),
         now_ms(&state),
     );
     Ok(Json(json::lesson_detail(
         lesson,
-        &summary.lesson,
+        &detail.summary.lesson,
         &comments,
-        &people,
+        &detail.people,
     )))
 }
 
@@ -404,7 +291,7 @@ pub async fn book(
     }
     let uid = uid.unwrap_or_default();
     let now = state.clock.now_millis();
-    match booking::book(&state.store, partner.scope(), lesson_id, uid, now).await {
+    match booking::book(&state.service, partner.scope(), lesson_id, uid, now).await {
         Ok(booked) => {
             let body = BookingMade {
                 lesson_id: booked.lesson_id,
@@ -452,7 +339,7 @@ pub async fn cancel_booking(
         Err(error) => return error.into_response(),
     };
     let now = state.clock.now_millis();
-    match booking::cancel(&state.store, partner.scope(), lesson_id, uid, now).await {
+    match booking::cancel(&state.service, partner.scope(), lesson_id, uid, now).await {
         Ok(()) => StatusCode::NO_CONTENT.into_response(),
         Err(error) => booking_error(error),
     }

@@ -27,9 +27,13 @@ async fn a_receiving_url_is_sent_the_registration_test_before_anything_else(back
     let receiver = Receiver::start(Mode::Acknowledge(usize::MAX)).await;
     receiver.acknowledge_registration_tests(false);
     let (teacher, _, _, course) = scheduled_course(&school).await;
-    classbridge_service::pushes::set_push_url(&app.store, school.sid, Some(&receiver.url))
-        .await
-        .unwrap();
+    classbridge_service::pushes::set_push_url(
+        &classbridge_service::Service::new(app.store.clone()),
+        school.sid,
+        Some(&receiver.url),
+    )
+    .await
+    .unwrap();
     let lesson = classroom(&school, course, teacher, "After the test", 7200).await;
     for _ in 0..100 {
         if receiver.registration_tests().0.len() >= 2 {
@@ -77,9 +81,13 @@ async fn v1_course_changes_are_pushed_with_the_fields_that_changed(backend: Back
     let school = school(&app, "alpha").await;
     let receiver = Receiver::start(Mode::Acknowledge(usize::MAX)).await;
     let teacher = school.register("13800000051", "Karim Haddad", 2).await;
-    classbridge_service::pushes::set_push_url(&app.store, school.sid, Some(&receiver.url))
-        .await
-        .unwrap();
+    classbridge_service::pushes::set_push_url(
+        &classbridge_service::Service::new(app.store.clone()),
+        school.sid,
+        Some(&receiver.url),
+    )
+    .await
+    .unwrap();
     let course = school
         .ok(
             "addCourse",
@@ -161,9 +169,13 @@ async fn labels_set_on_a_course_or_lesson_are_pushed(backend: Backend) {
         .unwrap()
         .parse()
         .unwrap();
-    classbridge_service::pushes::set_push_url(&app.store, school.sid, Some(&receiver.url))
-        .await
-        .unwrap();
+    classbridge_service::pushes::set_push_url(
+        &classbridge_service::Service::new(app.store.clone()),
+        school.sid,
+        Some(&receiver.url),
+    )
+    .await
+    .unwrap();
     school
         .ok(
             "addCourseLabels",

@@ -363,9 +363,13 @@ async fn a_failing_receiver_gets_the_same_message_again_and_the_queue_waits(back
     let school = school(&app, "alpha").await;
     let receiver = Receiver::start(Mode::ServerError).await;
     let (teacher, _, _, course) = scheduled_course(&school).await;
-    classbridge_service::pushes::set_push_url(&app.store, school.sid, Some(&receiver.url))
-        .await
-        .unwrap();
+    classbridge_service::pushes::set_push_url(
+        &classbridge_service::Service::new(app.store.clone()),
+        school.sid,
+        Some(&receiver.url),
+    )
+    .await
+    .unwrap();
     let mut lessons = Vec::new();
     for name in ["One", "Two", "Three"] {
         lessons.push(classroom(&school, course, teacher, name, 7200).await);
@@ -522,9 +526,13 @@ async fn a_killed_server_delivers_pending_messages_after_restart_once_each(backe
     let school = school(&app, "alpha").await;
     let receiver = Receiver::start(Mode::Acknowledge(1)).await;
     let (teacher, _, _, course) = scheduled_course(&school).await;
-    classbridge_service::pushes::set_push_url(&app.store, school.sid, Some(&receiver.url))
-        .await
-        .unwrap();
+    classbridge_service::pushes::set_push_url(
+        &classbridge_service::Service::new(app.store.clone()),
+        school.sid,
+        Some(&receiver.url),
+    )
+    .await
+    .unwrap();
     let mut lessons = Vec::new();
     for name in ["One", "Two", "Three", "Four"] {
         lessons.push(classroom(&school, course, teacher, name, 7200).await);
@@ -567,9 +575,13 @@ async fn v1_lesson_and_membership_changes_are_pushed_with_seats_counting_the_tea
     let receiver = Receiver::start(Mode::Acknowledge(usize::MAX)).await;
     let (teacher, _, students, course) = scheduled_course(&school).await;
     let unsubscribed = school.lesson(course, teacher, 7200).await;
-    classbridge_service::pushes::set_push_url(&app.store, school.sid, Some(&receiver.url))
-        .await
-        .unwrap();
+    classbridge_service::pushes::set_push_url(
+        &classbridge_service::Service::new(app.store.clone()),
+        school.sid,
+        Some(&receiver.url),
+    )
+    .await
+    .unwrap();
     let lesson = super::readback::lesson_at(
         &school,
         course,

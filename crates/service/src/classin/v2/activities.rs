@@ -11,7 +11,7 @@ use classbridge_store::{
         units::{self as unit_store, ActivityRow},
         SchoolIdentity,
     },
-    Store, TenantTx,
+    TenantTx,
 };
 use serde_json::{json, Value};
 
@@ -31,11 +31,12 @@ const MAX_AHEAD_SECONDS: i64 = (3 * 365 + 1) * 86_400;
 /// `/lms/activity/createActivityNoClass`: a draft activity of type 2–8 in a unit; `{name, activityId, unitId}`
 /// (ClassIn's table names `activityId`, its example `unitId`: both are given).
 pub async fn create_without_classroom(
-    store: &Store,
+    service: &crate::Service,
     school: &School,
     body: Body<'_>,
     now: i64,
 ) -> ClassinResult<Value> {
+    let store = service.store();
     let mut tx = store.begin_for(school.tenant_id).await?;
     let course = school_course(&mut tx, body, now).await?;
     let unit_id = body.required_integer("unitId")?;
@@ -129,11 +130,12 @@ async fn live_activity(
 /// `/lms/activity/release`: publishes drafts. ClassIn's table names `activityIds` (an array), its examples send
 /// `activityId`: either is taken. `{activityId, name}` for one, a list of them for several.
 pub async fn release(
-    store: &Store,
+    service: &crate::Service,
     school: &School,
     body: Body<'_>,
     now: i64,
 ) -> ClassinResult<Value> {
+    let store = service.store();
     let mut tx = store.begin_for(school.tenant_id).await?;
     let course = school_course(&mut tx, body, now).await?;
     let ids = match body.uids("activityIds")? {
@@ -164,11 +166,12 @@ pub async fn release(
 /// `/lms/activity/delete`: one activity; a classroom's lesson is deleted with it, unless it is in session (40005)
 /// or ended (40006). `{activityId, name}`.
 pub async fn delete(
-    store: &Store,
+    service: &crate::Service,
     school: &School,
     body: Body<'_>,
     now: i64,
 ) -> ClassinResult<Value> {
+    let store = service.store();
     let mut tx = store.begin_for(school.tenant_id).await?;
     let course = school_course(&mut tx, body, now).await?;
     let id = body.required_integer("activityId")?;
@@ -253,11 +256,12 @@ fn required_uids(body: Body<'_>) -> ClassinResult<Vec<i64>> {
 
 /// `/lms/activity/addStudent`: one `{studentUid, code, msg}` per student (1 also for one already a member).
 pub async fn add_students(
-    store: &Store,
+    service: &crate::Service,
     school: &School,
     body: Body<'_>,
     now: i64,
 ) -> ClassinResult<Value> {
+    let store = service.store();
     let mut tx = store.begin_for(school.tenant_id).await?;
     let course = school_course(&mut tx, body, now).await?;
     let activity =
@@ -322,11 +326,12 @@ pub async fn add_students(
 /// `/lms/activity/deleteStudent`: takes the students off the activity (a classroom's lesson from then on admits
 /// only those listed); `data` null.
 pub async fn delete_students(
-    store: &Store,
+    service: &crate::Service,
     school: &School,
     body: Body<'_>,
     now: i64,
 ) -> ClassinResult<Value> {
+    let store = service.store();
     let mut tx = store.begin_for(school.tenant_id).await?;
     let course = school_course(&mut tx, body, now).await?;
     let activity = member_activity(&mut tx, course.id, body, now, code::MEMBER_WRONG_TYPE).await?;

@@ -10,7 +10,7 @@ use classbridge_store::{
         units::{self as unit_store, ActivityRow, CLASSROOM},
         SchoolIdentity,
     },
-    Store, TenantTx,
+    TenantTx,
 };
 use serde_json::{json, Value};
 
@@ -217,12 +217,13 @@ fn created(activity_id: i64, lesson: &LessonRow, live_url: &str) -> Value {
 /// `/lms/activity/createClass`: a published classroom in `unitId` (or the course's no-topic unit). A repeated
 /// `uniqueIdentity` answers the classroom made the first time. `live_url` makes the lesson's page address.
 pub async fn create(
-    store: &Store,
+    service: &crate::Service,
     school: &School,
     body: Body<'_>,
     now: i64,
     live_url: impl Fn(i64) -> String,
 ) -> ClassinResult<Value> {
+    let store = service.store();
     let mut tx = store.begin_for(school.tenant_id).await?;
     let course = school_course(&mut tx, body, now).await?;
     let unique_identity = match body.text("uniqueIdentity")? {
@@ -380,11 +381,12 @@ const UPDATABLE: [&str; 19] = [
 
 /// `/lms/activity/updateClass`: changes the fields sent; `{activityId, name}`.
 pub async fn update(
-    store: &Store,
+    service: &crate::Service,
     school: &School,
     body: Body<'_>,
     now: i64,
 ) -> ClassinResult<Value> {
+    let store = service.store();
     let mut tx = store.begin_for(school.tenant_id).await?;
     let course = school_course(&mut tx, body, now).await?;
     if !UPDATABLE.iter().any(|key| body.0.contains_key(*key)) {

@@ -14,7 +14,7 @@ use classbridge_store::{
         courses::{self as course_store, CourseRow},
         units::{self as unit_store, CourseOwner},
     },
-    Store, TenantTx,
+    TenantTx,
 };
 use serde_json::{Map, Value};
 use subtle::ConstantTimeEq;
@@ -96,12 +96,13 @@ pub struct SignedHeaders<'a> {
 /// Checks the headers and the signature over `body`: a missing time stamp is 101002008, one more than five
 /// minutes away 101002006, any other failure (no such SID, revoked, wrong or missing signature) 101002005.
 pub async fn authenticate(
-    store: &Store,
+    service: &crate::Service,
     key: &MasterKey,
     headers: SignedHeaders<'_>,
     body: &Map<String, Value>,
     now: i64,
 ) -> ClassinResult<School> {
+    let store = service.store();
     let refused = || {
         Failure::new(
             code::SIGNATURE,

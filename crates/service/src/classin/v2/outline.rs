@@ -3,7 +3,7 @@
 //! units' published activities that they are a member of).
 
 use classbridge_domain::TenantId;
-use classbridge_store::{classin::units::OutlineUnit, Store, StoreResult};
+use classbridge_store::{classin::units::OutlineUnit, StoreResult};
 
 /// The names of the activity types.
 pub fn activity_type_name(activity_type: i64) -> &'static str {
@@ -32,11 +32,12 @@ pub enum Viewer {
 
 /// The course's outline as `viewer` sees it (the course's existence is the caller's to check).
 pub async fn course_outline(
-    store: &Store,
+    service: &crate::Service,
     tenant_id: TenantId,
     course_id: i64,
     viewer: Viewer,
 ) -> StoreResult<Vec<OutlineUnit>> {
+    let store = service.store();
     let outline = store.course_outline(tenant_id, course_id).await?;
     let Viewer::Person(uid) = viewer else {
         return Ok(outline);
@@ -44,7 +45,7 @@ pub async fn course_outline(
     match store.course_role(tenant_id, course_id, uid).await? {
         Some("teacher") => Ok(outline),
         Some(_) => {
-            let listing = store.activities_listing(course_id, uid).await?;
+            let listing = store.activities_listing(tenant_id, course_id, uid).await?;
             Ok(outline
                 .into_iter()
                 .filter(|unit| unit.unit.published)
@@ -59,4 +60,36 @@ pub async fn course_outline(
         }
         None => Ok(Vec::new()),
     }
+}
+
+/// The outline a partner's credential asks for, or what it names that `scope` does not hold.
+pub enum ScopedOutline {
+    NoSuchCourse,
+    NoSuchPerson,
+    Units(Vec<OutlineUnit>),
+}
+
+/// The outline of a course `scope` sees, as the school or (for `Viewer::Person`) that person of `scope` sees it.
+pub async fn scoped_outline(
+    service: &crate::Service,
+    scope: classbridge_domain::Scope,
+    course_id: i64,
+    viewer: Viewer,
+) -> StoreResult<ScopedOutline> {
+    let store = service.store();
+    if store
+        .find_course_with_students(scope, course_id)
+        .await?
+        .is_none()
+    {
+        return Ok(ScopedOutline::NoSuchCourse);
+    }
+    if let Viewer::Person(uid) = viewer {
+        if !store.is_person_in_scope(scope, uid).await? {
+            return Ok(ScopedOutline::NoSuchPerson);
+        }
+    }
+    Ok(ScopedOutline::Units(
+        course_outline(service, scope.tenant_id(), course_id, viewer).await?,
+    ))
 }

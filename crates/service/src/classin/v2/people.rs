@@ -2,10 +2,7 @@
 //! `/schooluser/modifyCourseStudentNickName` (a student's school name copied to their name in every class that has
 //! not ended). Both answer one `{uid, code, msg}` per person.
 
-use classbridge_store::{
-    classin::{self as classin_store, units as unit_store, SchoolIdentity},
-    Store,
-};
+use classbridge_store::classin::{self as classin_store, units as unit_store, SchoolIdentity};
 use serde_json::{json, Value};
 
 use super::{classrooms::check_teacher, code, Body, SUCCESS_MESSAGE};
@@ -23,11 +20,12 @@ fn item(key: &str, uid: i64, outcome: ClassinResult<()>) -> Value {
 
 /// `/course/addCourseTeacher`: `courseId`, `teacherUids`.
 pub async fn add_course_teachers(
-    store: &Store,
+    service: &crate::Service,
     school: &School,
     body: Body<'_>,
     now: i64,
 ) -> ClassinResult<Value> {
+    let store = service.store();
     let uids = match body.uids("teacherUids")? {
         Some(uids) if !uids.is_empty() => uids,
         _ => {
@@ -81,11 +79,12 @@ pub async fn add_course_teachers(
 
 /// `/schooluser/modifyCourseStudentNickName`: `studentUids` (at most 100, 121601060).
 pub async fn copy_nicknames(
-    store: &Store,
+    service: &crate::Service,
     school: &School,
     body: Body<'_>,
     now: i64,
 ) -> ClassinResult<Value> {
+    let store = service.store();
     let uids = match body.uids("studentUids")? {
         Some(uids) if !uids.is_empty() => uids,
         _ => {

@@ -7,7 +7,7 @@ use classbridge_store::{
         lessons as lesson_store,
         units::{self as unit_store, UnitRow},
     },
-    Store, TenantTx,
+    TenantTx,
 };
 use serde_json::{json, Value};
 
@@ -41,11 +41,12 @@ pub(crate) async fn live_unit(
 
 /// `/lms/unit/create`: `{name, unitId}`.
 pub async fn create(
-    store: &Store,
+    service: &crate::Service,
     school: &School,
     body: Body<'_>,
     now: i64,
 ) -> ClassinResult<Value> {
+    let store = service.store();
     let mut tx = store.begin_for(school.tenant_id).await?;
     let course = school_course(&mut tx, body, now).await?;
     let name = body.required_name("name", UNIT_NAME_MAX)?;
@@ -83,11 +84,12 @@ pub async fn create(
 
 /// `/lms/unit/update`: `{unitId}`.
 pub async fn update(
-    store: &Store,
+    service: &crate::Service,
     school: &School,
     body: Body<'_>,
     now: i64,
 ) -> ClassinResult<Value> {
+    let store = service.store();
     let mut tx = store.begin_for(school.tenant_id).await?;
     let course = school_course(&mut tx, body, now).await?;
     let unit_id = body.required_integer("unitId")?;
@@ -130,11 +132,12 @@ pub async fn update(
 
 /// `/lms/unit/delete`: deletes the unit and its activities; `{unitId}`.
 pub async fn delete(
-    store: &Store,
+    service: &crate::Service,
     school: &School,
     body: Body<'_>,
     now: i64,
 ) -> ClassinResult<Value> {
+    let store = service.store();
     let mut tx = store.begin_for(school.tenant_id).await?;
     let course = school_course(&mut tx, body, now).await?;
     let unit_id = body.required_integer("unitId")?;
@@ -177,11 +180,12 @@ pub async fn delete(
 
 /// `/lms/unit/move`: every activity of `unitId` to the end of `toUnitId`; `data` null.
 pub async fn move_activities(
-    store: &Store,
+    service: &crate::Service,
     school: &School,
     body: Body<'_>,
     now: i64,
 ) -> ClassinResult<Value> {
+    let store = service.store();
     let mut tx = store.begin_for(school.tenant_id).await?;
     let course = school_course(&mut tx, body, now).await?;
     let from = body.required_integer("unitId")?;

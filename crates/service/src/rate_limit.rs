@@ -137,10 +137,11 @@ impl RateLimiter {
     /// [`Self::check`], then the deployment's window in the database: the limit holds across processes.
     pub async fn check_deployment(
         &self,
-        store: &Store,
+        service: &crate::Service,
         credential: CredentialId,
         per_minute: u64,
     ) -> RateDecision {
+        let store = service.store();
         let local = self.check(credential, per_minute);
         // A SQLite deployment is one machine, whose single writer should not be spent on counting calls.
         if !matches!(local, RateDecision::Allowed { .. })

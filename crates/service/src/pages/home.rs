@@ -1,0 +1,84 @@
+//! The home page's reads: a student's places and subjects, a teacher's sections and students, the person's upcoming
+//! lessons and the lessons a student may book, and a supervisor's subjects.
+
+use classbridge_domain::TenantId;
+
+use crate::{
+    classin::lessons::LOCK_SECONDS,
+    scheduling::{LessonSummary, PersonLesson},
+    subjects::{SubjectRow, SubjectSection, SubjectTeacher},
+    Service, StoreError,
+};
+
+/// A student's place (section, class, branch) and a teacher's teaching (section and subject).
+pub use classbridge_store::home::{Place, Teaching};
+
+/// A student's places and `(section id, subject, teacher name)` of their sections.
+pub async fn student_places(
+    service: &Service,
+    tenant_id: TenantId,
+    user_id: i64,
+) -> Result<(Vec<Place>, Vec<(i64, String, Option<String>)>), StoreError> {
+    let store = service.store();
+    let places = store.student_places(tenant_id, user_id).await?;
+    let ids: Vec<i64> = places.iter().map(|p| p.section_id).collect();
+    let subjects = store.subjects_with_teachers(tenant_id, &ids).await?;
+    Ok((places, subjects))
+}
+
+/// A teacher's teaching and `(section id, student name)` of their sections.
+pub async fn teacher_places(
+    service: &Service,
+    tenant_id: TenantId,
+    user_id: i64,
+) -> Result<(Vec<Teaching>, Vec<(i64, String)>), StoreError> {
+    let store = service.store();
+    let teaching = store.teacher_places(tenant_id, user_id).await?;
+    let mut ids: Vec<i64> = teaching.iter().map(|t| t.section_id).collect();
+    ids.dedup();
+    let students = store.students_in(tenant_id, &ids).await?;
+    Ok((teaching, students))
+}
+
+/// The person's lessons still open at `now_ms` (up to 50), soonest first.
+pub async fn upcoming_lessons(
+    service: &Service,
+    tenant_id: TenantId,
+    user_id: i64,
+    now_ms: i64,
+) -> Result<Vec<PersonLesson>, StoreError> {
+    service
+        .store()
+        .lessons_of_person(tenant_id, user_id, now_ms, 50)
+        .await
+}
+
+/// The lessons the student may still book at `now_ms` (up to 50).
+pub async fn bookable_lessons(
+    service: &Service,
+    tenant_id: TenantId,
+    user_id: i64,
+    now_ms: i64,
+) -> Result<Vec<LessonSummary>, StoreError> {
+    service
+        .store()
+        .lessons_open_for_booking(tenant_id, user_id, now_ms, LOCK_SECONDS * 1000, 50)
+        .await
+}
+
+/// The subjects the supervisor supervises, with their sections and teachers.
+pub async fn supervised(
+    service: &Service,
+    tenant_id: TenantId,
+    user_id: i64,
+) -> Result<(Vec<SubjectRow>, Vec<SubjectSection>, Vec<SubjectTeacher>), StoreError> {
+    let store = service.store();
+    let subjects = store
+        .supervised_subjects(tenant_id, None, &[user_id])
+        .await?
+        .remove(&user_id)
+        .unwrap_or_default();
+    let ids: Vec<i64> = subjects.iter().map(|s| s.id).collect();
+    let (sections, teachers) = store.subject_details(tenant_id, &ids).await?;
+    Ok((subjects, sections, teachers))
+}
