@@ -1,16 +1,19 @@
-//! classbridge's use cases, between the wire adapters (api) and the database (store): partner authentication, the
-//! operator's tenant and credential administration, and the secrets they rely on.
+//! The shape, first (the same lines open `crates/store/src/lib.rs` and `crates/service/src/lib.rs`):
+//! - server → api → service → store → domain. The api holds a `Service` and calls one use case per request; it has
+//!   no dependency on the store, so it cannot reach the database but through the service.
+//! - Ids are types (`UserId`, `SectionId`, `BranchId`, … in `classbridge_domain::ids`, `sqlx(transparent)`); job
+//!   status and kind, membership source and section origin are enums stored as their text; times are `UnixMillis`
+//!   where converted so far.
+//! - Every store function on a tenant's rows takes its `TenantId`, a `Scope`, a `TenantTx` (a transaction bound to
+//!   one tenant) or a claimed job's `JobLease`. Roster writes use a `RosterWrite` (a `TenantTx` whose commit bumps
+//!   the roster version and forgets the cached counts). Exceptions say "Not tenant-scoped:" and why;
+//!   `crates/store/tests/tenant_scoping.rs` checks this on the source.
+//! - The mirror reads what is stored (`mirror::apply`), plans without the database (`mirror::plan`), then writes the
+//!   plan (`mirror::write`).
 //!
-//! The api crate does not depend on the store: it holds a `Service` (which wraps the store and never hands it out)
-//! and calls the use cases of each area with it — users, classrooms, groups, roster, subjects, learning paths and
-//! labs, scheduling and ClassIn, mirror acceptance and jobs, sso, pushes, the web pages (`pages`) and operations.
-//! What they answer with are read models (row types re-exported from the use case's module), `Page`, and
-//! `StoreError` as the error of database work.
-//!
-//! The mirror applies a branch in three steps: read what is stored (`mirror::apply`), decide without the database
-//! (`mirror::plan`: what is stored + the payload + the options → a `BranchPlan` of named writes, or `NeedsForce`),
-//! and carry the plan out (`mirror::write`, which decides nothing about the branch). The plan's decisions are unit
-//! tested case by case in `mirror::plan::tests`.
+//! This crate: classbridge's use cases, between the wire adapters (api) and the database (store). What they answer
+//! with are read models (row types re-exported from the use case's module), `Page`, and `StoreError` as the error of
+//! database work. The plan's decisions are unit tested case by case in `mirror::plan::tests`.
 
 pub mod admin;
 pub mod auth;

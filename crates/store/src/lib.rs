@@ -1,11 +1,19 @@
-//! classbridge's storage: one `Store` over an embedded SQLite file or a PostgreSQL server, with the same SQL text on
-//! both wherever both accept it. Reads and writes of a tenant's people, classrooms, courses and lessons take its
-//! `TenantId` or a `Scope` (the whole tenant or one branch), a `TenantTx`, or a value that carries its tenant (a
-//! claimed job's `JobLease`); a function that is legitimately not per tenant (the authentication path, the job
-//! queue's claim, the operator's CLI) says why in a doc line opening "Not tenant-scoped:". `tests/tenant_scoping.rs`
-//! checks this on the source; its `AWAITING_OTHER_HELPERS` lists the row-level helpers not converted yet. Every roster write goes through a `RosterWrite` (`roster_write.rs`), whose commit
-//! bumps the tenant's roster version and then forgets its cached counts. The two migrated schemas differ only as
-//! `migrations/schema_differences.txt` says (checked by `tests/it/schema_parity.rs`).
+//! The shape, first (the same lines open `crates/store/src/lib.rs` and `crates/service/src/lib.rs`):
+//! - server → api → service → store → domain. The api holds a `Service` and calls one use case per request; it has
+//!   no dependency on the store, so it cannot reach the database but through the service.
+//! - Ids are types (`UserId`, `SectionId`, `BranchId`, … in `classbridge_domain::ids`, `sqlx(transparent)`); job
+//!   status and kind, membership source and section origin are enums stored as their text; times are `UnixMillis`
+//!   where converted so far.
+//! - Every store function on a tenant's rows takes its `TenantId`, a `Scope`, a `TenantTx` (a transaction bound to
+//!   one tenant) or a claimed job's `JobLease`. Roster writes use a `RosterWrite` (a `TenantTx` whose commit bumps
+//!   the roster version and forgets the cached counts). Exceptions say "Not tenant-scoped:" and why;
+//!   `crates/store/tests/tenant_scoping.rs` checks this on the source.
+//! - The mirror reads what is stored (`mirror::apply`), plans without the database (`mirror::plan`), then writes the
+//!   plan (`mirror::write`).
+//!
+//! This crate: one `Store` over an embedded SQLite file or a PostgreSQL server, with the same SQL text on both
+//! wherever both accept it. The two migrated schemas differ only as `migrations/schema_differences.txt` says
+//! (checked by `tests/it/schema_parity.rs`).
 
 #[macro_use]
 mod macros;
