@@ -9,6 +9,7 @@ use rusqlite::OptionalExtension;
 
 use crate::{
     now_millis, tx::on_tx, Page, PageRequest, PointReads, Store, StoreError, StoreResult, StoreTx,
+    TenantTx,
 };
 
 /// Payload bytes per stored chunk.
@@ -112,12 +113,16 @@ impl Store {
     /// chunks go in with `insert_payload_chunk` before the commit.
     pub async fn insert_job(
         &self,
-        tx: &mut StoreTx,
+        tx: &mut TenantTx,
         scope: Scope,
         job: &NewJob,
         idempotency: Option<(&str, &str, i64, &str)>,
     ) -> StoreResult<InsertedJob> {
         let tenant_id = scope.tenant_id();
+        if tenant_id != tx.tenant_id() {
+            return Err(StoreError::NotFound);
+        }
+        let tx = tx.store_tx();
         let now = now_millis();
         let sql = "INSERT INTO jobs (id, tenant_id, kind, status, options, payload_bytes, payload_sha256, items_total, \
                    accepted_at, branch_partner_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
@@ -158,11 +163,15 @@ impl Store {
     /// Adds one chunk of the payload of a job inserted in the same open transaction.
     pub async fn insert_payload_chunk(
         &self,
-        tx: &mut StoreTx,
+        tx: &mut TenantTx,
         job: &InsertedJob,
         sequence: i64,
         data: &[u8],
     ) -> StoreResult<()> {
+        if job.tenant_id != tx.tenant_id() {
+            return Err(StoreError::NotFound);
+        }
+        let tx = tx.store_tx();
         let sql = "INSERT INTO job_payload_chunks (job_id, sequence, data) VALUES ($1, $2, $3)";
         on_tx!(tx, conn, Db => {
             sqlx::query(sql).bind(&job.id).bind(sequence).bind(data).execute(&mut *conn).await?;
@@ -273,11 +282,15 @@ impl Store {
     /// back) when this worker no longer holds the job.
     pub async fn record_job_progress(
         &self,
-        tx: &mut StoreTx,
+        tx: &mut TenantTx,
         lease: &JobLease,
         items_done: i64,
         counts: &Value,
     ) -> StoreResult<()> {
+        if lease.tenant_id != tx.tenant_id() {
+            return Err(StoreError::LeaseLost);
+        }
+        let tx = tx.store_tx();
         let sql = "UPDATE jobs SET items_done = $4, counts = $5 \
                    WHERE tenant_id = $1 AND id = $2 AND lease_owner = $3 AND status = 'running'";
         let updated = on_tx!(tx, conn, Db => {

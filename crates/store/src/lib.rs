@@ -49,7 +49,8 @@ pub use credentials::{
 pub use groups::Group;
 pub use roster_write::RosterWrite;
 pub use tenants::Tenant;
-pub use tx::{StoreTx, TenantTx};
+pub(crate) use tx::StoreTx;
+pub use tx::TenantTx;
 
 use std::sync::Arc;
 

@@ -49,7 +49,7 @@ pub async fn push_targets(tx: &mut TenantTx) -> StoreResult<Vec<PushTarget>> {
     let tenant_id = tx.tenant_id();
     let sql = "SELECT sid, push_url, push_url_set_at FROM classin_credentials \
                WHERE tenant_id = $1 AND push_url IS NOT NULL AND revoked_at IS NULL ORDER BY sid";
-    Ok(on_tx!(&mut **tx, conn, Db => {
+    Ok(on_tx!(tx.store_tx(), conn, Db => {
         sqlx::query_as(sql).bind(tenant_id).fetch_all(&mut *conn).await?
     }))
 }
@@ -65,13 +65,13 @@ pub async fn enqueue(
 ) -> StoreResult<()> {
     let tenant_id = tx.tenant_id();
     let owned = "SELECT COUNT(*) FROM classin_credentials WHERE sid = $1 AND tenant_id = $2";
-    let count: i64 = on_tx!(&mut **tx, conn, Db => {
+    let count: i64 = on_tx!(tx.store_tx(), conn, Db => {
         sqlx::query_scalar(owned).bind(sid).bind(tenant_id.get()).fetch_one(&mut *conn).await?
     });
     if count == 0 {
         return Ok(());
     }
-    write_message(tx, sid, message_key, cmd, body).await
+    write_message(tx.store_tx(), sid, message_key, cmd, body).await
 }
 
 /// Writes one message for one SID (the caller knows the SID is the one it acts for).
@@ -281,7 +281,7 @@ pub async fn mark_summarised(tx: &mut TenantTx, lesson_id: i64, now_ms: i64) -> 
     let sql = "UPDATE classin_lessons SET summarised_at = $2 WHERE id = $1 AND tenant_id = $3 \
                AND summarised_at IS NULL";
     let tenant_id = tx.tenant_id();
-    let changed = on_tx!(&mut **tx, conn, Db => {
+    let changed = on_tx!(tx.store_tx(), conn, Db => {
         sqlx::query(sql).bind(lesson_id).bind(now_ms).bind(tenant_id.get()).execute(&mut *conn).await?.rows_affected()
     });
     Ok(changed > 0)
@@ -321,11 +321,11 @@ pub async fn lesson_student_names(
         )
     };
     let tenant_id = tx.tenant_id();
-    let mut people: Vec<(i64, String)> = on_tx!(&mut **tx, conn, Db => {
+    let mut people: Vec<(i64, String)> = on_tx!(tx.store_tx(), conn, Db => {
         sqlx::query_as(&sql).bind(key).bind(tenant_id.get()).fetch_all(&mut *conn).await?
     });
     if !own_list && lesson_id > 0 {
-        let bookings: Vec<(i64, String)> = on_tx!(&mut **tx, conn, Db => {
+        let bookings: Vec<(i64, String)> = on_tx!(tx.store_tx(), conn, Db => {
             sqlx::query_as(&booked).bind(lesson_id).bind(tenant_id.get()).fetch_all(&mut *conn).await?
         });
         for person in bookings {
@@ -341,7 +341,7 @@ pub async fn lesson_student_names(
 pub async fn person_name(tx: &mut TenantTx, user_id: i64) -> StoreResult<Option<String>> {
     let sql = "SELECT name FROM users WHERE id = $1 AND tenant_id = $2";
     let tenant_id = tx.tenant_id();
-    Ok(on_tx!(&mut **tx, conn, Db => {
+    Ok(on_tx!(tx.store_tx(), conn, Db => {
         sqlx::query_scalar(sql).bind(user_id).bind(tenant_id.get()).fetch_optional(&mut *conn).await?
     }))
 }

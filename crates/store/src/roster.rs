@@ -147,7 +147,7 @@ where
         + Unpin,
 {
     let tenant = tx.tenant_id().get();
-    let tx: &mut StoreTx = tx;
+    let tx = tx.store_tx();
     Ok(
         on_tx!(tx, conn, Db => sqlx::query_as(sql).bind(branch_id).bind(tenant).fetch_all(&mut *conn).await?),
     )

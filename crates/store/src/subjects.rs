@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use classbridge_domain::{Scope, TenantId};
 use sqlx::QueryBuilder;
 
-use crate::{now_millis, tx::on_tx, Page, PageRequest, Store, StoreResult, StoreTx};
+use crate::{now_millis, tx::on_tx, Page, PageRequest, Store, StoreResult, TenantTx};
 
 /// The supervisor role's fixed id.
 pub const SUPERVISOR_ROLE: i64 = 4;
@@ -259,8 +259,7 @@ impl Store {
         let mut write = crate::RosterWrite::begin(self, tenant_id).await?;
         let mut out = Vec::with_capacity(items.len());
         for item in items {
-            let (id, created) =
-                upsert_person(&mut write, tenant_id, &item.uuid, &item.name).await?;
+            let (id, created) = upsert_person(&mut write, &item.uuid, &item.name).await?;
             set_supervised(&mut write, id, &item.subject_ids).await?;
             out.push((id, created));
         }
@@ -270,12 +269,9 @@ impl Store {
 }
 
 /// Finds the person by uuid (renaming them) or creates them; either way they get the supervisor role.
-async fn upsert_person(
-    tx: &mut StoreTx,
-    tenant_id: TenantId,
-    uuid: &str,
-    name: &str,
-) -> StoreResult<(i64, bool)> {
+async fn upsert_person(tx: &mut TenantTx, uuid: &str, name: &str) -> StoreResult<(i64, bool)> {
+    let tenant_id = tx.tenant_id();
+    let tx = tx.store_tx();
     let now = now_millis();
     let existing: Option<i64> = on_tx!(tx, conn, Db => {
         sqlx::query_scalar("UPDATE users SET name = $3, updated_at = CASE WHEN name = $3 THEN updated_at ELSE $4 END \
@@ -302,14 +298,19 @@ async fn upsert_person(
     Ok((id, created))
 }
 
-async fn set_supervised(tx: &mut StoreTx, user_id: i64, subject_ids: &[i64]) -> StoreResult<()> {
+/// Replaces the subjects `user_id` (the transaction's tenant's, found or made in it) supervises; a subject of
+/// another tenant is not added.
+async fn set_supervised(tx: &mut TenantTx, user_id: i64, subject_ids: &[i64]) -> StoreResult<()> {
+    let tenant_id = tx.tenant_id();
+    let tx = tx.store_tx();
     on_tx!(tx, conn, Db => {
         sqlx::query("DELETE FROM supervisor_subjects WHERE user_id = $1").bind(user_id).execute(&mut *conn).await?;
     });
     for subject_id in subject_ids {
         on_tx!(tx, conn, Db => {
-            sqlx::query("INSERT INTO supervisor_subjects (user_id, subject_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
-                .bind(user_id).bind(*subject_id).execute(&mut *conn).await?;
+            sqlx::query("INSERT INTO supervisor_subjects (user_id, subject_id) SELECT $1, id FROM subjects \
+                         WHERE id = $2 AND tenant_id = $3 ON CONFLICT DO NOTHING")
+                .bind(user_id).bind(*subject_id).bind(tenant_id.get()).execute(&mut *conn).await?;
         });
     }
     Ok(())

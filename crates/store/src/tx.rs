@@ -1,8 +1,6 @@
 //! A write transaction on either database, for use cases that make several store calls in one transaction, and
 //! `TenantTx`: the same transaction bound to the one tenant whose rows it may touch.
 
-use std::ops::{Deref, DerefMut};
-
 use std::collections::HashSet;
 
 use classbridge_domain::{BranchId, TenantId, UserId};
@@ -11,14 +9,15 @@ use sqlx::{Postgres, Sqlite, Transaction};
 use crate::{Backend, Store, StoreError, StoreResult};
 
 /// An open write transaction (`BEGIN IMMEDIATE` on SQLite). Dropped without `commit`, it rolls back.
-pub enum StoreTx {
+pub(crate) enum StoreTx {
     Sqlite(Transaction<'static, Sqlite>),
     Postgres(Transaction<'static, Postgres>),
 }
 
 impl Store {
     /// Begins a write transaction; a connection found dead at `BEGIN` is replaced once (nothing was done on it).
-    pub async fn begin(&self) -> StoreResult<StoreTx> {
+    /// Only the store opens one: use cases take a [`TenantTx`] from [`Store::begin_for`].
+    pub(crate) async fn begin(&self) -> StoreResult<StoreTx> {
         match self.begin_once().await {
             Err(error) if error.is_transient() => {
                 tracing::warn!(error = %error, "a database connection failed at BEGIN; retrying on a fresh one");
@@ -87,6 +86,11 @@ impl TenantTx {
         &mut self.tx
     }
 
+    /// Whether the transaction is on PostgreSQL (for row locks SQLite's single writer does not need).
+    pub(crate) fn on_postgres(&self) -> bool {
+        matches!(self.tx, StoreTx::Postgres(_))
+    }
+
     /// Remembers that `branch` is the tenant's (it was read or made through this transaction).
     pub(crate) fn know_branch(&mut self, branch: BranchId) {
         self.known_branches.insert(branch);
@@ -132,22 +136,6 @@ impl TenantTx {
             }
         };
         found.map(|_| ()).ok_or(StoreError::NotFound)
-    }
-}
-
-// While the store's functions move from `&mut StoreTx` to `&mut TenantTx` (issue 12), a `TenantTx` still passes where
-// a `StoreTx` is taken.
-impl Deref for TenantTx {
-    type Target = StoreTx;
-
-    fn deref(&self) -> &StoreTx {
-        &self.tx
-    }
-}
-
-impl DerefMut for TenantTx {
-    fn deref_mut(&mut self) -> &mut StoreTx {
-        &mut self.tx
     }
 }
 

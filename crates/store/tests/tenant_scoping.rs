@@ -25,7 +25,6 @@ const NOT_ON_TENANT_TABLES: &[(&str, &str)] = &[
     ("connect", "opens the database; no table"),
     ("migrate", "migrates the whole schema"),
     ("close", "closes the pools"),
-    ("begin", "opens a transaction; each statement run in it is checked where it is written"),
     ("commit", "ends a transaction"),
     (
         "refresh_statistics",

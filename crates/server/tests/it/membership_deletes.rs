@@ -7,7 +7,7 @@
 use std::time::Duration;
 
 use classbridge_domain::{BranchId, MembershipSource, SectionId, UserId};
-use classbridge_store::{roster, StoreTx};
+use classbridge_store::roster;
 use reqwest::Method;
 use serde_json::{json, Value};
 
@@ -197,13 +197,16 @@ async fn a_delete_waits_for_a_writer_adding_a_membership_and_takes_it_too(backen
     // has one writer at a time, so the two cannot interleave there).
     if on_postgres {
         let s2 = user_id_of(&alpha, "s2").await;
-        let mut deleter = app.store.begin().await.unwrap();
-        let StoreTx::Postgres(transaction) = &mut deleter else {
-            unreachable!()
-        };
+        // A second connection of the test's own, outside the server's store, holds the delete open.
+        let url = app
+            .database_url
+            .as_deref()
+            .expect("a PostgreSQL run has a URL");
+        let raw = sqlx::PgPool::connect(url).await.unwrap();
+        let mut deleter = raw.begin().await.unwrap();
         sqlx::query("DELETE FROM users WHERE id = $1")
             .bind(s2)
-            .execute(&mut **transaction)
+            .execute(&mut *deleter)
             .await
             .unwrap();
         let store = app.store.clone();

@@ -6,7 +6,7 @@
 use classbridge_domain::TenantId;
 
 use super::lessons::{lesson_is_tenants, lesson_of_tenant, LessonRow, LESSON_COLUMNS};
-use crate::{tx::on_tx, Store, StoreResult, StoreTx, TenantTx};
+use crate::{tx::on_tx, Store, StoreResult, TenantTx};
 
 /// How the person is tied to a lesson, beyond teaching it.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -29,9 +29,10 @@ pub struct OverlappingBooking {
 }
 
 fn for_update(tx: &TenantTx) -> &'static str {
-    match &**tx {
-        StoreTx::Postgres(_) => " FOR UPDATE",
-        StoreTx::Sqlite(_) => "",
+    if tx.on_postgres() {
+        " FOR UPDATE"
+    } else {
+        ""
     }
 }
 
@@ -42,7 +43,7 @@ pub async fn lock_lesson(tx: &mut TenantTx, lesson_id: i64) -> StoreResult<Optio
         "SELECT {LESSON_COLUMNS} FROM classin_lessons WHERE tenant_id = $1 AND id = $2{}",
         for_update(tx)
     );
-    Ok(on_tx!(&mut **tx, conn, Db => {
+    Ok(on_tx!(tx.store_tx(), conn, Db => {
         sqlx::query_as(&sql).bind(tenant_id.get()).bind(lesson_id).fetch_optional(&mut *conn).await?
     }))
 }
@@ -54,7 +55,7 @@ pub async fn lock_person(tx: &mut TenantTx, user_id: i64) -> StoreResult<()> {
         for_update(tx)
     );
     let tenant_id = tx.tenant_id();
-    on_tx!(&mut **tx, conn, Db => {
+    on_tx!(tx.store_tx(), conn, Db => {
         let _: Option<i64> = sqlx::query_scalar(&sql).bind(user_id).bind(tenant_id.get())
             .fetch_optional(&mut *conn).await?;
     });
@@ -87,7 +88,7 @@ pub async fn lesson_ties(
     if !lesson_is_tenants(tx, lesson.id).await? {
         return Ok(LessonTies::default());
     }
-    let tags: Vec<String> = on_tx!(&mut **tx, conn, Db => {
+    let tags: Vec<String> = on_tx!(tx.store_tx(), conn, Db => {
         sqlx::query_scalar(TIES).bind(lesson.id).bind(user_id).bind(lesson.course_id).fetch_all(&mut *conn).await?
     });
     Ok(LessonTies::from_tags(&tags))
@@ -119,7 +120,7 @@ pub async fn count_bookings(tx: &mut TenantTx, lesson_id: i64) -> StoreResult<i6
         lesson_of_tenant(2)
     );
     let tenant_id = tx.tenant_id();
-    Ok(on_tx!(&mut **tx, conn, Db => {
+    Ok(on_tx!(tx.store_tx(), conn, Db => {
         sqlx::query_scalar(&sql).bind(lesson_id).bind(tenant_id.get()).fetch_one(&mut *conn).await?
     }))
 }
@@ -135,7 +136,7 @@ pub async fn find_booking(
         lesson_of_tenant(3)
     );
     let tenant_id = tx.tenant_id();
-    Ok(on_tx!(&mut **tx, conn, Db => {
+    Ok(on_tx!(tx.store_tx(), conn, Db => {
         sqlx::query_scalar(&sql).bind(lesson_id).bind(user_id).bind(tenant_id.get()).fetch_optional(&mut *conn).await?
     }))
 }
@@ -151,7 +152,7 @@ pub async fn overlapping_booking(
                WHERE b.user_id = $1 AND b.lesson_id <> $2 AND b.begins_at < $4 AND b.ends_at > $3 \
                AND l.deleted_at IS NULL AND l.tenant_id = $5 ORDER BY b.begins_at LIMIT 1";
     let tenant_id = tx.tenant_id();
-    Ok(on_tx!(&mut **tx, conn, Db => {
+    Ok(on_tx!(tx.store_tx(), conn, Db => {
         sqlx::query_as(sql)
             .bind(user_id).bind(lesson.id).bind(lesson.begins_at).bind(lesson.ends_at).bind(tenant_id.get())
             .fetch_optional(&mut *conn).await?
@@ -170,7 +171,7 @@ pub async fn insert_booking(
     if !lesson_is_tenants(tx, lesson.id).await? {
         return Ok(());
     }
-    on_tx!(&mut **tx, conn, Db => {
+    on_tx!(tx.store_tx(), conn, Db => {
         sqlx::query(sql)
             .bind(lesson.id).bind(user_id).bind(lesson.begins_at).bind(lesson.ends_at).bind(now_ms)
             .execute(&mut *conn).await?;
@@ -185,7 +186,7 @@ pub async fn delete_booking(tx: &mut TenantTx, lesson_id: i64, user_id: i64) -> 
         lesson_of_tenant(3)
     );
     let tenant_id = tx.tenant_id();
-    let deleted = on_tx!(&mut **tx, conn, Db => {
+    let deleted = on_tx!(tx.store_tx(), conn, Db => {
         sqlx::query(&sql).bind(lesson_id).bind(user_id).bind(tenant_id.get()).execute(&mut *conn).await?.rows_affected()
     });
     Ok(deleted > 0)
@@ -199,7 +200,7 @@ pub async fn move_bookings(tx: &mut TenantTx, lesson: &LessonRow) -> StoreResult
         lesson_of_tenant(4)
     );
     let tenant_id = tx.tenant_id();
-    on_tx!(&mut **tx, conn, Db => {
+    on_tx!(tx.store_tx(), conn, Db => {
         sqlx::query(&sql).bind(lesson.id).bind(lesson.begins_at).bind(lesson.ends_at).bind(tenant_id.get())
             .execute(&mut *conn).await?;
     });
@@ -221,7 +222,7 @@ pub async fn record_entry(
     if !lesson_is_tenants(tx, lesson_id).await? {
         return Ok(());
     }
-    on_tx!(&mut **tx, conn, Db => {
+    on_tx!(tx.store_tx(), conn, Db => {
         sqlx::query(sql).bind(lesson_id).bind(user_id).bind(role).bind(now_ms).execute(&mut *conn).await?;
     });
     Ok(())
@@ -235,7 +236,7 @@ pub async fn is_student(tx: &mut TenantTx, user_id: i64) -> StoreResult<bool> {
                UNION ALL SELECT user_id FROM section_students WHERE user_id = $1) AS student \
                WHERE EXISTS (SELECT 1 FROM users u WHERE u.id = $1 AND u.tenant_id = $2)";
     let tenant_id = tx.tenant_id();
-    let count: i64 = on_tx!(&mut **tx, conn, Db => {
+    let count: i64 = on_tx!(tx.store_tx(), conn, Db => {
         sqlx::query_scalar(sql).bind(user_id).bind(tenant_id.get()).fetch_one(&mut *conn).await?
     });
     Ok(count > 0)

@@ -31,7 +31,7 @@ pub(crate) fn course_of_tenant(tenant_parameter: u8) -> String {
 pub(crate) async fn course_is_tenants(tx: &mut TenantTx, course_id: i64) -> StoreResult<bool> {
     let tenant_id = tx.tenant_id();
     let sql = "SELECT COUNT(*) FROM classin_courses WHERE id = $1 AND tenant_id = $2";
-    let count: i64 = on_tx!(&mut **tx, conn, Db => {
+    let count: i64 = on_tx!(tx.store_tx(), conn, Db => {
         sqlx::query_scalar(sql).bind(course_id).bind(tenant_id.get()).fetch_one(&mut *conn).await?
     });
     Ok(count > 0)
@@ -41,7 +41,7 @@ pub async fn find_course(tx: &mut TenantTx, course_id: i64) -> StoreResult<Optio
     let tenant_id = tx.tenant_id();
     let sql =
         format!("SELECT {COURSE_COLUMNS} FROM classin_courses WHERE tenant_id = $1 AND id = $2");
-    Ok(on_tx!(&mut **tx, conn, Db => {
+    Ok(on_tx!(tx.store_tx(), conn, Db => {
         sqlx::query_as(&sql).bind(tenant_id.get()).bind(course_id).fetch_optional(&mut *conn).await?
     }))
 }
@@ -55,7 +55,7 @@ pub async fn find_course_by_unique_identity(
     let sql = format!(
         "SELECT {COURSE_COLUMNS} FROM classin_courses WHERE tenant_id = $1 AND unique_identity = $2"
     );
-    Ok(on_tx!(&mut **tx, conn, Db => {
+    Ok(on_tx!(tx.store_tx(), conn, Db => {
         sqlx::query_as(&sql).bind(tenant_id.get()).bind(unique_identity).fetch_optional(&mut *conn).await?
     }))
 }
@@ -66,7 +66,7 @@ pub async fn insert_course(tx: &mut TenantTx, course: &CourseRow) -> StoreResult
     let sql = "INSERT INTO classin_courses (tenant_id, name, introduction, expires_at, main_teacher_id, \
                unique_identity, ended_at, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) \
                RETURNING id";
-    Ok(on_tx!(&mut **tx, conn, Db => {
+    Ok(on_tx!(tx.store_tx(), conn, Db => {
         sqlx::query_scalar(sql)
             .bind(tenant_id.get()).bind(&course.name).bind(&course.introduction).bind(course.expires_at)
             .bind(course.main_teacher_id).bind(&course.unique_identity).bind(course.ended_at).bind(now_millis())
@@ -79,7 +79,7 @@ pub async fn update_course(tx: &mut TenantTx, course: &CourseRow) -> StoreResult
     let tenant_id = tx.tenant_id();
     let sql = "UPDATE classin_courses SET name = $3, introduction = $4, expires_at = $5, main_teacher_id = $6, \
                ended_at = $7, updated_at = $8 WHERE tenant_id = $1 AND id = $2";
-    on_tx!(&mut **tx, conn, Db => {
+    on_tx!(tx.store_tx(), conn, Db => {
         sqlx::query(sql)
             .bind(tenant_id.get()).bind(course.id).bind(&course.name).bind(&course.introduction)
             .bind(course.expires_at).bind(course.main_teacher_id).bind(course.ended_at).bind(now_millis())
@@ -99,7 +99,7 @@ pub async fn course_identity_of(
         course_of_tenant(3)
     );
     let tenant_id = tx.tenant_id();
-    Ok(on_tx!(&mut **tx, conn, Db => {
+    Ok(on_tx!(tx.store_tx(), conn, Db => {
         sqlx::query_scalar(&sql).bind(course_id).bind(user_id).bind(tenant_id.get()).fetch_optional(&mut *conn).await?
     }))
 }
@@ -115,7 +115,7 @@ pub async fn count_course_students(
         course_of_tenant(3)
     );
     let tenant_id = tx.tenant_id();
-    Ok(on_tx!(&mut **tx, conn, Db => {
+    Ok(on_tx!(tx.store_tx(), conn, Db => {
         sqlx::query_scalar(&sql).bind(course_id).bind(identity).bind(tenant_id.get()).fetch_one(&mut *conn).await?
     }))
 }
@@ -133,7 +133,7 @@ pub async fn insert_course_student(
     if !course_is_tenants(tx, course_id).await? {
         return Ok(());
     }
-    on_tx!(&mut **tx, conn, Db => {
+    on_tx!(tx.store_tx(), conn, Db => {
         sqlx::query(sql)
             .bind(course_id).bind(user_id).bind(identity).bind(name).bind(now_millis())
             .execute(&mut *conn).await?;
@@ -156,7 +156,7 @@ pub async fn delete_course_student(
                    AND lesson_id IN (SELECT id FROM classin_lessons WHERE course_id = $1)";
     let bookings = "DELETE FROM classin_lesson_bookings WHERE user_id = $2 AND ends_at > $3 \
                     AND lesson_id IN (SELECT id FROM classin_lessons WHERE course_id = $1)";
-    Ok(on_tx!(&mut **tx, conn, Db => {
+    Ok(on_tx!(tx.store_tx(), conn, Db => {
         let deleted = sqlx::query(course).bind(course_id).bind(user_id).execute(&mut *conn).await?.rows_affected();
         if deleted > 0 {
             sqlx::query(lessons).bind(course_id).bind(user_id).execute(&mut *conn).await?;

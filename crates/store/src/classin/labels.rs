@@ -45,7 +45,7 @@ pub enum FoundLabel {
 pub async fn find_label(tx: &mut TenantTx, label_id: i64) -> StoreResult<Option<FoundLabel>> {
     let tenant_id = tx.tenant_id();
     let sql = "SELECT id, tenant_id, name, deleted_at FROM classin_labels WHERE id = $1";
-    let found: Option<LabelRow> = on_tx!(&mut **tx, conn, Db => {
+    let found: Option<LabelRow> = on_tx!(tx.store_tx(), conn, Db => {
         sqlx::query_as(sql).bind(label_id).fetch_optional(&mut *conn).await?
     });
     Ok(found.map(|label| {
@@ -64,7 +64,7 @@ pub async fn find_label_by_name(tx: &mut TenantTx, name: &str) -> StoreResult<Op
     let tenant_id = tx.tenant_id();
     let sql = "SELECT id, tenant_id, name, deleted_at FROM classin_labels \
                WHERE tenant_id = $1 AND name = $2 AND deleted_at IS NULL";
-    Ok(on_tx!(&mut **tx, conn, Db => {
+    Ok(on_tx!(tx.store_tx(), conn, Db => {
         sqlx::query_as(sql).bind(tenant_id.get()).bind(name).fetch_optional(&mut *conn).await?
     }))
 }
@@ -73,7 +73,7 @@ pub async fn find_label_by_name(tx: &mut TenantTx, name: &str) -> StoreResult<Op
 pub async fn count_labels(tx: &mut TenantTx) -> StoreResult<i64> {
     let tenant_id = tx.tenant_id();
     let sql = "SELECT COUNT(*) FROM classin_labels WHERE tenant_id = $1 AND deleted_at IS NULL";
-    Ok(on_tx!(&mut **tx, conn, Db => {
+    Ok(on_tx!(tx.store_tx(), conn, Db => {
         sqlx::query_scalar(sql).bind(tenant_id.get()).fetch_one(&mut *conn).await?
     }))
 }
@@ -82,14 +82,14 @@ pub async fn insert_label(tx: &mut TenantTx, name: &str) -> StoreResult<i64> {
     let tenant_id = tx.tenant_id();
     let sql =
         "INSERT INTO classin_labels (tenant_id, name, created_at) VALUES ($1, $2, $3) RETURNING id";
-    Ok(on_tx!(&mut **tx, conn, Db => {
+    Ok(on_tx!(tx.store_tx(), conn, Db => {
         sqlx::query_scalar(sql).bind(tenant_id.get()).bind(name).bind(now_millis()).fetch_one(&mut *conn).await?
     }))
 }
 
 pub async fn rename_label(tx: &mut TenantTx, label_id: i64, name: &str) -> StoreResult<()> {
     let tenant_id = tx.tenant_id();
-    on_tx!(&mut **tx, conn, Db => {
+    on_tx!(tx.store_tx(), conn, Db => {
         sqlx::query("UPDATE classin_labels SET name = $2 WHERE id = $1 AND tenant_id = $3")
             .bind(label_id).bind(name).bind(tenant_id.get()).execute(&mut *conn).await?;
     });
@@ -99,7 +99,7 @@ pub async fn rename_label(tx: &mut TenantTx, label_id: i64, name: &str) -> Store
 /// Deletes the label and takes it off every course and lesson.
 pub async fn delete_label(tx: &mut TenantTx, label_id: i64) -> StoreResult<()> {
     let tenant_id = tx.tenant_id();
-    on_tx!(&mut **tx, conn, Db => {
+    on_tx!(tx.store_tx(), conn, Db => {
         let deleted = sqlx::query("UPDATE classin_labels SET deleted_at = $2 WHERE id = $1 AND tenant_id = $3")
             .bind(label_id).bind(now_millis()).bind(tenant_id.get()).execute(&mut *conn).await?.rows_affected();
         if deleted == 0 {
@@ -142,7 +142,7 @@ pub async fn set_labels(tx: &mut TenantTx, owner: Labelled, label_ids: &[i64]) -
         return Ok(());
     }
     let delete = format!("DELETE FROM {table} WHERE {column} = $1");
-    on_tx!(&mut **tx, conn, Db => {
+    on_tx!(tx.store_tx(), conn, Db => {
         sqlx::query(&delete).bind(id).execute(&mut *conn).await?;
         if !label_ids.is_empty() {
             let mut query = QueryBuilder::<Db>::new(format!("INSERT INTO {table} ({column}, label_id) "));
@@ -164,7 +164,7 @@ pub async fn labels_in(tx: &mut TenantTx, owner: Labelled) -> StoreResult<Vec<La
          WHERE o.{column} = $1 AND l.tenant_id = $2 AND l.deleted_at IS NULL ORDER BY l.name, l.id"
     );
     let tenant_id = tx.tenant_id();
-    Ok(on_tx!(&mut **tx, conn, Db => {
+    Ok(on_tx!(tx.store_tx(), conn, Db => {
         sqlx::query_as(&sql).bind(id).bind(tenant_id.get()).fetch_all(&mut *conn).await?
     }))
 }
@@ -183,7 +183,7 @@ pub async fn upsert_comment(
     if !super::lessons::lesson_is_tenants(tx, lesson_id).await? {
         return Ok(());
     }
-    on_tx!(&mut **tx, conn, Db => {
+    on_tx!(tx.store_tx(), conn, Db => {
         sqlx::query(sql).bind(lesson_id).bind(user_id).bind(stars).bind(comment).bind(now_millis())
             .execute(&mut *conn).await?;
     });

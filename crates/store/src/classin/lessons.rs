@@ -41,7 +41,7 @@ pub(crate) fn lesson_of_tenant(tenant_parameter: u8) -> String {
 pub(crate) async fn lesson_is_tenants(tx: &mut TenantTx, lesson_id: i64) -> StoreResult<bool> {
     let tenant_id = tx.tenant_id();
     let sql = "SELECT COUNT(*) FROM classin_lessons WHERE id = $1 AND tenant_id = $2";
-    let count: i64 = on_tx!(&mut **tx, conn, Db => {
+    let count: i64 = on_tx!(tx.store_tx(), conn, Db => {
         sqlx::query_scalar(sql).bind(lesson_id).bind(tenant_id.get()).fetch_one(&mut *conn).await?
     });
     Ok(count > 0)
@@ -57,7 +57,7 @@ pub async fn find_lesson(
     let sql = format!(
         "SELECT {LESSON_COLUMNS} FROM classin_lessons WHERE tenant_id = $1 AND course_id = $2 AND id = $3"
     );
-    Ok(on_tx!(&mut **tx, conn, Db => {
+    Ok(on_tx!(tx.store_tx(), conn, Db => {
         sqlx::query_as(&sql).bind(tenant_id.get()).bind(course_id).bind(lesson_id).fetch_optional(&mut *conn).await?
     }))
 }
@@ -73,7 +73,7 @@ pub async fn find_lesson_by_unique_identity(
         "SELECT {LESSON_COLUMNS} FROM classin_lessons WHERE tenant_id = $1 AND unique_identity = $2 \
          AND deleted_at IS NULL"
     );
-    Ok(on_tx!(&mut **tx, conn, Db => {
+    Ok(on_tx!(tx.store_tx(), conn, Db => {
         sqlx::query_as(&sql).bind(tenant_id.get()).bind(unique_identity).fetch_optional(&mut *conn).await?
     }))
 }
@@ -86,7 +86,7 @@ pub async fn find_lesson_in_school(
     let tenant_id = tx.tenant_id();
     let sql =
         format!("SELECT {LESSON_COLUMNS} FROM classin_lessons WHERE tenant_id = $1 AND id = $2");
-    Ok(on_tx!(&mut **tx, conn, Db => {
+    Ok(on_tx!(tx.store_tx(), conn, Db => {
         sqlx::query_as(&sql).bind(tenant_id.get()).bind(lesson_id).fetch_optional(&mut *conn).await?
     }))
 }
@@ -94,7 +94,7 @@ pub async fn find_lesson_in_school(
 /// Frees a deleted lesson's `courseUniqueIdentity` for a new lesson.
 pub async fn free_unique_identity(tx: &mut TenantTx, lesson_id: i64) -> StoreResult<()> {
     let tenant_id = tx.tenant_id();
-    on_tx!(&mut **tx, conn, Db => {
+    on_tx!(tx.store_tx(), conn, Db => {
         sqlx::query("UPDATE classin_lessons SET unique_identity = NULL WHERE id = $1 AND tenant_id = $2")
             .bind(lesson_id).bind(tenant_id.get()).execute(&mut *conn).await?;
     });
@@ -108,7 +108,7 @@ pub async fn course_lessons(tx: &mut TenantTx, course_id: i64) -> StoreResult<Ve
          AND deleted_at IS NULL ORDER BY begins_at, id"
     );
     let tenant_id = tx.tenant_id();
-    Ok(on_tx!(&mut **tx, conn, Db => {
+    Ok(on_tx!(tx.store_tx(), conn, Db => {
         sqlx::query_as(&sql).bind(course_id).bind(tenant_id.get()).fetch_all(&mut *conn).await?
     }))
 }
@@ -125,7 +125,7 @@ pub async fn count_unfinished_lessons_taught(
     let sql = "SELECT COUNT(*) FROM classin_lessons l WHERE l.tenant_id = $1 AND l.deleted_at IS NULL \
                AND l.ends_at > $3 AND ($4 = 0 OR l.course_id = $4) AND (l.teacher_id = $2 OR EXISTS \
                (SELECT 1 FROM classin_lesson_assistants a WHERE a.lesson_id = l.id AND a.user_id = $2))";
-    Ok(on_tx!(&mut **tx, conn, Db => {
+    Ok(on_tx!(tx.store_tx(), conn, Db => {
         sqlx::query_scalar(sql).bind(tenant_id.get()).bind(user_id).bind(now_ms).bind(course_id.unwrap_or(0))
             .fetch_one(&mut *conn).await?
     }))
@@ -140,7 +140,7 @@ pub async fn delete_course_teacher(
     let sql = "DELETE FROM classin_course_teachers WHERE course_id = $1 AND user_id = $2 \
                AND EXISTS (SELECT 1 FROM classin_courses c WHERE c.id = $1 AND c.tenant_id = $3)";
     let tenant_id = tx.tenant_id();
-    let deleted = on_tx!(&mut **tx, conn, Db => {
+    let deleted = on_tx!(tx.store_tx(), conn, Db => {
         sqlx::query(sql).bind(course_id).bind(user_id).bind(tenant_id.get()).execute(&mut *conn).await?.rows_affected()
     });
     Ok(deleted > 0)
@@ -153,7 +153,7 @@ pub async fn insert_lesson(tx: &mut TenantTx, lesson: &LessonRow) -> StoreResult
                seat_count, record, live, replay, bookable, has_student_list, unique_identity, deleted_at, created_at, \
                updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16) \
                RETURNING id";
-    Ok(on_tx!(&mut **tx, conn, Db => {
+    Ok(on_tx!(tx.store_tx(), conn, Db => {
         sqlx::query_scalar(sql)
             .bind(tenant_id.get()).bind(lesson.course_id).bind(&lesson.name).bind(&lesson.introduction)
             .bind(lesson.begins_at).bind(lesson.ends_at).bind(lesson.teacher_id).bind(lesson.seat_count)
@@ -169,7 +169,7 @@ pub async fn update_lesson(tx: &mut TenantTx, lesson: &LessonRow) -> StoreResult
     let sql = "UPDATE classin_lessons SET name = $3, introduction = $4, begins_at = $5, ends_at = $6, teacher_id = $7, \
                seat_count = $8, record = $9, live = $10, replay = $11, bookable = $12, has_student_list = $13, \
                deleted_at = $14, updated_at = $15 WHERE tenant_id = $1 AND id = $2";
-    on_tx!(&mut **tx, conn, Db => {
+    on_tx!(tx.store_tx(), conn, Db => {
         sqlx::query(sql)
             .bind(tenant_id.get()).bind(lesson.id).bind(&lesson.name).bind(&lesson.introduction)
             .bind(lesson.begins_at).bind(lesson.ends_at).bind(lesson.teacher_id).bind(lesson.seat_count)
@@ -183,7 +183,7 @@ pub async fn update_lesson(tx: &mut TenantTx, lesson: &LessonRow) -> StoreResult
 pub async fn lesson_assistants(tx: &mut TenantTx, lesson_id: i64) -> StoreResult<Vec<i64>> {
     let sql = format!("SELECT user_id FROM classin_lesson_assistants WHERE lesson_id = $1 AND {} ORDER BY user_id", lesson_of_tenant(2));
     let tenant_id = tx.tenant_id();
-    Ok(on_tx!(&mut **tx, conn, Db => {
+    Ok(on_tx!(tx.store_tx(), conn, Db => {
         sqlx::query_scalar(&sql).bind(lesson_id).bind(tenant_id.get()).fetch_all(&mut *conn).await?
     }))
 }
@@ -197,7 +197,7 @@ pub async fn set_lesson_assistants(
     if !lesson_is_tenants(tx, lesson_id).await? {
         return Ok(());
     }
-    on_tx!(&mut **tx, conn, Db => {
+    on_tx!(tx.store_tx(), conn, Db => {
         sqlx::query("DELETE FROM classin_lesson_assistants WHERE lesson_id = $1")
             .bind(lesson_id).execute(&mut *conn).await?;
         if !user_ids.is_empty() {
@@ -222,7 +222,7 @@ pub async fn is_lesson_student(
         lesson_of_tenant(3)
     );
     let tenant_id = tx.tenant_id();
-    let count: i64 = on_tx!(&mut **tx, conn, Db => {
+    let count: i64 = on_tx!(tx.store_tx(), conn, Db => {
         sqlx::query_scalar(&sql).bind(lesson_id).bind(user_id).bind(tenant_id.get()).fetch_one(&mut *conn).await?
     });
     Ok(count > 0)
@@ -243,7 +243,7 @@ pub async fn insert_lesson_student(
     if !lesson_is_tenants(tx, lesson_id).await? {
         return Ok(());
     }
-    on_tx!(&mut **tx, conn, Db => {
+    on_tx!(tx.store_tx(), conn, Db => {
         sqlx::query(insert)
             .bind(lesson_id).bind(user_id).bind(identity).bind(name).bind(now_millis())
             .execute(&mut *conn).await?;
@@ -263,7 +263,7 @@ pub async fn delete_lesson_student(
         lesson_of_tenant(3)
     );
     let tenant_id = tx.tenant_id();
-    let deleted = on_tx!(&mut **tx, conn, Db => {
+    let deleted = on_tx!(tx.store_tx(), conn, Db => {
         sqlx::query(&sql).bind(lesson_id).bind(user_id).bind(tenant_id.get()).execute(&mut *conn).await?.rows_affected()
     });
     Ok(deleted > 0)

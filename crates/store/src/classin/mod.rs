@@ -128,7 +128,7 @@ pub async fn find_account(
         Account::Email(email) => ("lower(email) = lower($2)", email),
     };
     let sql = format!("SELECT id, name, active FROM users WHERE tenant_id = $1 AND {condition}");
-    Ok(on_tx!(&mut **tx, conn, Db => {
+    Ok(on_tx!(tx.store_tx(), conn, Db => {
         sqlx::query_as(&sql).bind(tenant_id.get()).bind(value).fetch_optional(&mut *conn).await?
     }))
 }
@@ -137,7 +137,7 @@ pub async fn find_account(
 pub async fn find_person(tx: &mut TenantTx, user_id: i64) -> StoreResult<Option<AccountRow>> {
     let tenant_id = tx.tenant_id();
     let sql = "SELECT id, name, active FROM users WHERE tenant_id = $1 AND id = $2";
-    Ok(on_tx!(&mut **tx, conn, Db => {
+    Ok(on_tx!(tx.store_tx(), conn, Db => {
         sqlx::query_as(sql).bind(tenant_id.get()).bind(user_id).fetch_optional(&mut *conn).await?
     }))
 }
@@ -146,7 +146,7 @@ pub async fn insert_account(tx: &mut TenantTx, account: &NewAccount) -> StoreRes
     let tenant_id = tx.tenant_id();
     let sql = "INSERT INTO users (tenant_id, name, telephone, email, password_hash, active, created_at, updated_at) \
                VALUES ($1, $2, $3, $4, $5, TRUE, $6, $6) RETURNING id";
-    Ok(on_tx!(&mut **tx, conn, Db => {
+    Ok(on_tx!(tx.store_tx(), conn, Db => {
         sqlx::query_scalar(sql)
             .bind(tenant_id.get()).bind(&account.name).bind(&account.telephone).bind(&account.email)
             .bind(&account.password_hash).bind(now_millis())
@@ -166,7 +166,7 @@ pub async fn find_school_member(
         identity.stopped_column(),
         identity.table()
     );
-    Ok(on_tx!(&mut **tx, conn, Db => {
+    Ok(on_tx!(tx.store_tx(), conn, Db => {
         sqlx::query_as(&sql).bind(tenant_id.get()).bind(user_id).fetch_optional(&mut *conn).await?
     }))
 }
@@ -186,7 +186,7 @@ pub async fn insert_school_member(
     // The role goes only to the tenant's own person.
     let role = "INSERT INTO user_roles (user_id, role_id) SELECT id, $2 FROM users WHERE id = $1 AND tenant_id = $3 \
                 ON CONFLICT DO NOTHING";
-    Ok(on_tx!(&mut **tx, conn, Db => {
+    Ok(on_tx!(tx.store_tx(), conn, Db => {
         let id: i64 = sqlx::query_scalar(&insert)
             .bind(tenant_id.get()).bind(user_id).bind(name).bind(now_millis())
             .fetch_one(&mut *conn).await?;
@@ -207,7 +207,7 @@ pub async fn rename_school_member(
         "UPDATE {} SET name = $3 WHERE tenant_id = $1 AND user_id = $2",
         identity.table()
     );
-    on_tx!(&mut **tx, conn, Db => {
+    on_tx!(tx.store_tx(), conn, Db => {
         sqlx::query(&sql).bind(tenant_id.get()).bind(user_id).bind(name).execute(&mut *conn).await?;
     });
     Ok(())
@@ -222,7 +222,7 @@ pub async fn set_teacher_stopped(
     let tenant_id = tx.tenant_id();
     let sql =
         "UPDATE classin_school_teachers SET stopped_at = $3 WHERE tenant_id = $1 AND user_id = $2";
-    on_tx!(&mut **tx, conn, Db => {
+    on_tx!(tx.store_tx(), conn, Db => {
         sqlx::query(sql).bind(tenant_id.get()).bind(user_id).bind(stopped_at).execute(&mut *conn).await?;
     });
     Ok(())
@@ -237,7 +237,7 @@ pub async fn set_password_hash(
     let tenant_id = tx.tenant_id();
     let sql =
         "UPDATE users SET password_hash = $3, updated_at = $4 WHERE tenant_id = $1 AND id = $2";
-    on_tx!(&mut **tx, conn, Db => {
+    on_tx!(tx.store_tx(), conn, Db => {
         sqlx::query(sql).bind(tenant_id.get()).bind(user_id).bind(password_hash).bind(now_millis())
             .execute(&mut *conn).await?;
     });

@@ -63,7 +63,7 @@ fn activity_of_tenant(tenant_parameter: u8) -> String {
 async fn activity_is_tenants(tx: &mut TenantTx, activity_id: i64) -> StoreResult<bool> {
     let tenant_id = tx.tenant_id();
     let sql = "SELECT COUNT(*) FROM classin_activities WHERE id = $1 AND tenant_id = $2";
-    let count: i64 = on_tx!(&mut **tx, conn, Db => {
+    let count: i64 = on_tx!(tx.store_tx(), conn, Db => {
         sqlx::query_scalar(sql).bind(activity_id).bind(tenant_id.get()).fetch_one(&mut *conn).await?
     });
     Ok(count > 0)
@@ -79,7 +79,7 @@ pub async fn find_unit(
     let sql = format!(
         "SELECT {UNIT_COLUMNS} FROM classin_units WHERE tenant_id = $1 AND course_id = $2 AND id = $3"
     );
-    Ok(on_tx!(&mut **tx, conn, Db => {
+    Ok(on_tx!(tx.store_tx(), conn, Db => {
         sqlx::query_as(&sql).bind(tenant_id.get()).bind(course_id).bind(unit_id).fetch_optional(&mut *conn).await?
     }))
 }
@@ -94,7 +94,7 @@ pub async fn unit_name_taken(
     let sql = "SELECT COUNT(*) FROM classin_units WHERE course_id = $1 AND name = $2 AND id <> $3 \
                AND tenant_id = $4 AND deleted_at IS NULL";
     let tenant_id = tx.tenant_id();
-    let count: i64 = on_tx!(&mut **tx, conn, Db => {
+    let count: i64 = on_tx!(tx.store_tx(), conn, Db => {
         sqlx::query_scalar(sql).bind(course_id).bind(name).bind(except_id).bind(tenant_id.get())
             .fetch_one(&mut *conn).await?
     });
@@ -105,7 +105,7 @@ pub async fn unit_name_taken(
 pub async fn count_units(tx: &mut TenantTx, course_id: i64) -> StoreResult<i64> {
     let sql = "SELECT COUNT(*) FROM classin_units WHERE course_id = $1 AND tenant_id = $2 AND deleted_at IS NULL";
     let tenant_id = tx.tenant_id();
-    Ok(on_tx!(&mut **tx, conn, Db => {
+    Ok(on_tx!(tx.store_tx(), conn, Db => {
         sqlx::query_scalar(sql).bind(course_id).bind(tenant_id.get()).fetch_one(&mut *conn).await?
     }))
 }
@@ -116,7 +116,7 @@ pub async fn insert_unit(tx: &mut TenantTx, unit: &UnitRow) -> StoreResult<i64> 
     let sql = "INSERT INTO classin_units (tenant_id, course_id, name, content, published, is_default, position, \
                created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, \
                (SELECT COALESCE(MAX(position), 0) + 1 FROM classin_units WHERE course_id = $2), $7, $7) RETURNING id";
-    Ok(on_tx!(&mut **tx, conn, Db => {
+    Ok(on_tx!(tx.store_tx(), conn, Db => {
         sqlx::query_scalar(sql)
             .bind(tenant_id.get()).bind(unit.course_id).bind(&unit.name).bind(&unit.content)
             .bind(unit.published).bind(unit.is_default).bind(now_millis())
@@ -129,7 +129,7 @@ pub async fn update_unit(tx: &mut TenantTx, unit: &UnitRow) -> StoreResult<()> {
     let sql = "UPDATE classin_units SET name = $2, content = $3, published = $4, deleted_at = $5, updated_at = $6 \
                WHERE id = $1 AND tenant_id = $7";
     let tenant_id = tx.tenant_id();
-    on_tx!(&mut **tx, conn, Db => {
+    on_tx!(tx.store_tx(), conn, Db => {
         sqlx::query(sql)
             .bind(unit.id).bind(&unit.name).bind(&unit.content).bind(unit.published).bind(unit.deleted_at)
             .bind(now_millis()).bind(tenant_id.get())
@@ -145,7 +145,7 @@ pub async fn default_unit(tx: &mut TenantTx, course_id: i64) -> StoreResult<Unit
          AND deleted_at IS NULL"
     );
     let tenant_id = tx.tenant_id();
-    let found: Option<UnitRow> = on_tx!(&mut **tx, conn, Db => {
+    let found: Option<UnitRow> = on_tx!(tx.store_tx(), conn, Db => {
         sqlx::query_as(&sql).bind(course_id).bind(tenant_id.get()).fetch_optional(&mut *conn).await?
     });
     if let Some(unit) = found {
@@ -175,7 +175,7 @@ pub async fn find_activity(
     let sql = format!(
         "SELECT {ACTIVITY_COLUMNS} FROM classin_activities WHERE tenant_id = $1 AND course_id = $2 AND id = $3"
     );
-    Ok(on_tx!(&mut **tx, conn, Db => {
+    Ok(on_tx!(tx.store_tx(), conn, Db => {
         sqlx::query_as(&sql).bind(tenant_id.get()).bind(course_id).bind(activity_id).fetch_optional(&mut *conn).await?
     }))
 }
@@ -189,7 +189,7 @@ pub async fn find_activity_by_unique_identity(
     let sql = format!(
         "SELECT {ACTIVITY_COLUMNS} FROM classin_activities WHERE tenant_id = $1 AND unique_identity = $2"
     );
-    Ok(on_tx!(&mut **tx, conn, Db => {
+    Ok(on_tx!(tx.store_tx(), conn, Db => {
         sqlx::query_as(&sql).bind(tenant_id.get()).bind(unique_identity).fetch_optional(&mut *conn).await?
     }))
 }
@@ -203,7 +203,7 @@ pub async fn activity_of_lesson(
         "SELECT {ACTIVITY_COLUMNS} FROM classin_activities WHERE lesson_id = $1 AND tenant_id = $2"
     );
     let tenant_id = tx.tenant_id();
-    Ok(on_tx!(&mut **tx, conn, Db => {
+    Ok(on_tx!(tx.store_tx(), conn, Db => {
         sqlx::query_as(&sql).bind(lesson_id).bind(tenant_id.get()).fetch_optional(&mut *conn).await?
     }))
 }
@@ -212,7 +212,7 @@ pub async fn activity_of_lesson(
 pub async fn count_unit_activities(tx: &mut TenantTx, unit_id: i64) -> StoreResult<i64> {
     let sql = "SELECT COUNT(*) FROM classin_activities WHERE unit_id = $1 AND tenant_id = $2 AND deleted_at IS NULL";
     let tenant_id = tx.tenant_id();
-    Ok(on_tx!(&mut **tx, conn, Db => {
+    Ok(on_tx!(tx.store_tx(), conn, Db => {
         sqlx::query_scalar(sql).bind(unit_id).bind(tenant_id.get()).fetch_one(&mut *conn).await?
     }))
 }
@@ -225,7 +225,7 @@ pub async fn insert_activity(tx: &mut TenantTx, activity: &ActivityRow) -> Store
                updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, \
                (SELECT COALESCE(MAX(position), 0) + 1 FROM classin_activities WHERE unit_id = $3), $13, $13) \
                RETURNING id";
-    Ok(on_tx!(&mut **tx, conn, Db => {
+    Ok(on_tx!(tx.store_tx(), conn, Db => {
         sqlx::query_scalar(sql)
             .bind(tenant_id.get()).bind(activity.course_id).bind(activity.unit_id).bind(activity.lesson_id)
             .bind(activity.activity_type).bind(&activity.name).bind(activity.teacher_id).bind(activity.starts_at)
@@ -244,7 +244,7 @@ pub async fn update_activity(tx: &mut TenantTx, activity: &ActivityRow) -> Store
                unit_id = $3, name = $4, teacher_id = $5, starts_at = $6, ends_at = $7, published = $8, \
                has_member_list = $9, deleted_at = $10, updated_at = $2 WHERE id = $1 AND tenant_id = $11";
     let tenant_id = tx.tenant_id();
-    on_tx!(&mut **tx, conn, Db => {
+    on_tx!(tx.store_tx(), conn, Db => {
         sqlx::query(sql)
             .bind(activity.id).bind(now_millis()).bind(activity.unit_id).bind(&activity.name)
             .bind(activity.teacher_id).bind(activity.starts_at).bind(activity.ends_at).bind(activity.published)
@@ -261,7 +261,7 @@ pub async fn unit_activities(tx: &mut TenantTx, unit_id: i64) -> StoreResult<Vec
          AND deleted_at IS NULL ORDER BY position, id"
     );
     let tenant_id = tx.tenant_id();
-    Ok(on_tx!(&mut **tx, conn, Db => {
+    Ok(on_tx!(tx.store_tx(), conn, Db => {
         sqlx::query_as(&sql).bind(unit_id).bind(tenant_id.get()).fetch_all(&mut *conn).await?
     }))
 }
@@ -273,7 +273,7 @@ pub async fn move_activities(tx: &mut TenantTx, from_unit: i64, to_unit: i64) ->
                WHERE unit_id = $1 AND tenant_id = $4 AND deleted_at IS NULL \
                AND EXISTS (SELECT 1 FROM classin_units u WHERE u.id = $2 AND u.tenant_id = $4)";
     let tenant_id = tx.tenant_id();
-    on_tx!(&mut **tx, conn, Db => {
+    on_tx!(tx.store_tx(), conn, Db => {
         sqlx::query(sql).bind(from_unit).bind(to_unit).bind(now_millis()).bind(tenant_id.get())
             .execute(&mut *conn).await?;
     });
@@ -291,7 +291,7 @@ pub async fn is_activity_member(
         activity_of_tenant(3)
     );
     let tenant_id = tx.tenant_id();
-    let count: i64 = on_tx!(&mut **tx, conn, Db => {
+    let count: i64 = on_tx!(tx.store_tx(), conn, Db => {
         sqlx::query_scalar(&sql).bind(activity_id).bind(user_id).bind(tenant_id.get()).fetch_one(&mut *conn).await?
     });
     Ok(count > 0)
@@ -306,7 +306,7 @@ pub async fn start_member_list(tx: &mut TenantTx, activity: &ActivityRow) -> Sto
     if !activity_is_tenants(tx, activity.id).await? {
         return Ok(());
     }
-    on_tx!(&mut **tx, conn, Db => {
+    on_tx!(tx.store_tx(), conn, Db => {
         sqlx::query(copy).bind(activity.id).bind(activity.course_id).execute(&mut *conn).await?;
         sqlx::query(mark).bind(activity.id).execute(&mut *conn).await?;
     });
@@ -322,7 +322,7 @@ pub async fn insert_activity_member(
     if !activity_is_tenants(tx, activity_id).await? {
         return Ok(());
     }
-    on_tx!(&mut **tx, conn, Db => {
+    on_tx!(tx.store_tx(), conn, Db => {
         sqlx::query(sql).bind(activity_id).bind(user_id).execute(&mut *conn).await?;
     });
     Ok(())
@@ -338,7 +338,7 @@ pub async fn delete_activity_member(
         activity_of_tenant(3)
     );
     let tenant_id = tx.tenant_id();
-    on_tx!(&mut **tx, conn, Db => {
+    on_tx!(tx.store_tx(), conn, Db => {
         sqlx::query(&sql).bind(activity_id).bind(user_id).bind(tenant_id.get()).execute(&mut *conn).await?;
     });
     Ok(())
@@ -357,7 +357,7 @@ pub async fn insert_transfer_in_student(
     if !lesson_is_tenants(tx, lesson_id).await? {
         return Ok(());
     }
-    on_tx!(&mut **tx, conn, Db => {
+    on_tx!(tx.store_tx(), conn, Db => {
         sqlx::query(sql).bind(lesson_id).bind(user_id).bind(now_millis()).execute(&mut *conn).await?;
     });
     Ok(())
@@ -376,7 +376,7 @@ pub async fn start_lesson_list(
     if !lesson_is_tenants(tx, lesson_id).await? || !course_is_tenants(tx, course_id).await? {
         return Ok(());
     }
-    on_tx!(&mut **tx, conn, Db => {
+    on_tx!(tx.store_tx(), conn, Db => {
         sqlx::query(copy).bind(lesson_id).bind(course_id).bind(now_millis()).execute(&mut *conn).await?;
         sqlx::query(mark).bind(lesson_id).execute(&mut *conn).await?;
     });
@@ -442,7 +442,7 @@ pub enum CourseOwner {
 pub async fn course_owner(tx: &mut TenantTx, course_id: i64) -> StoreResult<Option<CourseOwner>> {
     let tenant_id = tx.tenant_id();
     let sql = "SELECT tenant_id FROM classin_courses WHERE id = $1";
-    let owner: Option<TenantId> = on_tx!(&mut **tx, conn, Db => {
+    let owner: Option<TenantId> = on_tx!(tx.store_tx(), conn, Db => {
         sqlx::query_scalar(sql).bind(course_id).fetch_optional(&mut *conn).await?
     });
     Ok(owner.map(|owner| {
@@ -465,7 +465,7 @@ pub async fn is_course_teacher(
         course_of_tenant(3)
     );
     let tenant_id = tx.tenant_id();
-    let count: i64 = on_tx!(&mut **tx, conn, Db => {
+    let count: i64 = on_tx!(tx.store_tx(), conn, Db => {
         sqlx::query_scalar(&sql).bind(course_id).bind(user_id).bind(tenant_id.get()).fetch_one(&mut *conn).await?
     });
     Ok(count > 0)
@@ -483,7 +483,7 @@ pub async fn insert_course_teacher(
     if !course_is_tenants(tx, course_id).await? {
         return Ok(());
     }
-    on_tx!(&mut **tx, conn, Db => {
+    on_tx!(tx.store_tx(), conn, Db => {
         sqlx::query(sql).bind(course_id).bind(user_id).bind(now_millis()).execute(&mut *conn).await?;
     });
     Ok(())
@@ -500,7 +500,7 @@ pub async fn copy_student_name_to_courses(
                (SELECT name FROM classin_school_students WHERE tenant_id = $1 AND user_id = $2) \
                WHERE user_id = $2 AND course_id IN (SELECT id FROM classin_courses WHERE tenant_id = $1 \
                AND ended_at IS NULL AND (expires_at IS NULL OR expires_at > $3))";
-    on_tx!(&mut **tx, conn, Db => {
+    on_tx!(tx.store_tx(), conn, Db => {
         sqlx::query(sql).bind(tenant_id.get()).bind(user_id).bind(now_ms).execute(&mut *conn).await?;
     });
     Ok(())
