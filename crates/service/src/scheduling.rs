@@ -4,14 +4,14 @@
 
 use std::collections::HashSet;
 
-use classbridge_domain::Scope;
+use classbridge_domain::{CourseId, LessonId, Scope, UserId};
 use classbridge_store::{classin::labels::Labelled, Store};
 
 use crate::{Page, PageRequest, Service, StoreError};
 
 /// The read models of courses, lessons, their people, labels and comments, and the lesson filter.
 pub use classbridge_store::classin::{
-    labels::{Label, LessonComment},
+    labels::{CourseTeacher, Label, LessonComment},
     lessons::LessonRow,
     reads::{
         Attendance, CourseStudent, CourseSummary, LessonFilter, LessonPeople, LessonPerson,
@@ -29,7 +29,7 @@ pub struct WithLabels<T> {
 pub struct CourseDetail {
     pub course: CourseSummary,
     pub labels: Vec<Label>,
-    pub teachers: Vec<Label>,
+    pub teachers: Vec<CourseTeacher>,
     pub students: Vec<CourseStudent>,
 }
 
@@ -45,12 +45,12 @@ pub struct LessonDetail {
 async fn visible_people(
     store: &Store,
     scope: Scope,
-    ids: impl IntoIterator<Item = i64>,
-) -> Result<Option<HashSet<i64>>, StoreError> {
+    ids: impl IntoIterator<Item = UserId>,
+) -> Result<Option<HashSet<UserId>>, StoreError> {
     if scope.is_tenant_wide() {
         return Ok(None);
     }
-    let ids: Vec<i64> = ids
+    let ids: Vec<UserId> = ids
         .into_iter()
         .collect::<HashSet<_>>()
         .into_iter()
@@ -58,12 +58,16 @@ async fn visible_people(
     Ok(Some(store.people_in_scope(scope, &ids).await?))
 }
 
-fn shows(visible: &Option<HashSet<i64>>, id: i64) -> bool {
+fn shows(visible: &Option<HashSet<UserId>>, id: UserId) -> bool {
     visible.as_ref().is_none_or(|set| set.contains(&id))
 }
 
 /// Hides the people of other branches: a teacher becomes none.
-fn hide_teacher(visible: &Option<HashSet<i64>>, id: &mut Option<i64>, name: &mut Option<String>) {
+fn hide_teacher(
+    visible: &Option<HashSet<UserId>>,
+    id: &mut Option<UserId>,
+    name: &mut Option<String>,
+) {
     if id.is_some_and(|id| !shows(visible, id)) {
         *id = None;
         *name = None;
@@ -110,7 +114,7 @@ pub async fn list_courses(
 pub async fn course_detail(
     service: &Service,
     scope: Scope,
-    course_id: i64,
+    course_id: CourseId,
 ) -> Result<Option<CourseDetail>, StoreError> {
     let store = service.store();
     let Some((mut course, mut students)) =
@@ -188,7 +192,7 @@ pub async fn list_lessons(
 pub async fn lesson_detail(
     service: &Service,
     scope: Scope,
-    lesson_id: i64,
+    lesson_id: LessonId,
 ) -> Result<Option<LessonDetail>, StoreError> {
     let store = service.store();
     let tenant_id = scope.tenant_id();

@@ -2,7 +2,7 @@
 //! sessions they open. Only hashes of link tokens and session ids are stored.
 
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
-use classbridge_domain::{Scope, TenantId};
+use classbridge_domain::{Scope, TenantId, UserId};
 use classbridge_store::{now_millis, sso::NewLink, StoreError};
 use rand::RngCore;
 
@@ -80,7 +80,10 @@ pub async fn issue_link(
     app_scheme: &str,
 ) -> Result<IssuedLink, LinkError> {
     let store = service.store();
-    if !store.is_person_in_scope(scope, user_id).await? {
+    if !store
+        .is_person_in_scope(scope, UserId::new(user_id))
+        .await?
+    {
         return Err(LinkError::NotInScope);
     }
     crate::scope::check_person_reachable(store, scope, user_id, "sign in")

@@ -4,7 +4,7 @@
 
 use std::collections::HashSet;
 
-use classbridge_domain::Scope;
+use classbridge_domain::{Scope, UserId};
 use sqlx::QueryBuilder;
 
 use crate::{Store, StoreResult, TenantTx};
@@ -97,9 +97,9 @@ pub fn courses_condition(scope: Scope, course_column: &str) -> String {
 }
 
 /// `SELECT id FROM users WHERE tenant_id = … AND id IN (` with the scope's people condition after the list.
-fn people_query<'q, DB: sqlx::Database>(scope: Scope, ids: &'q [i64]) -> QueryBuilder<'q, DB>
+fn people_query<'q, DB: sqlx::Database>(scope: Scope, ids: &'q [UserId]) -> QueryBuilder<'q, DB>
 where
-    i64: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    UserId: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
 {
     let mut query = QueryBuilder::new(format!(
         "SELECT id FROM users WHERE tenant_id = {} AND id IN (",
@@ -116,10 +116,14 @@ where
 
 impl Store {
     /// Of these user ids, those of people in the scope (the tenant's people; of a branch, its people).
-    pub async fn people_in_scope(&self, scope: Scope, ids: &[i64]) -> StoreResult<HashSet<i64>> {
+    pub async fn people_in_scope(
+        &self,
+        scope: Scope,
+        ids: &[UserId],
+    ) -> StoreResult<HashSet<UserId>> {
         let mut found = HashSet::new();
         for chunk in ids.chunks(BATCH) {
-            let rows: Vec<i64> = on_reader!(self, pool => {
+            let rows: Vec<UserId> = on_reader!(self, pool => {
                 people_query(scope, chunk).build_query_scalar().fetch_all(pool).await?
             });
             found.extend(rows);
@@ -128,18 +132,22 @@ impl Store {
     }
 
     /// Whether the user is a person in the scope.
-    pub async fn is_person_in_scope(&self, scope: Scope, id: i64) -> StoreResult<bool> {
+    pub async fn is_person_in_scope(&self, scope: Scope, id: UserId) -> StoreResult<bool> {
         Ok(self.people_in_scope(scope, &[id]).await?.contains(&id))
     }
 }
 
 /// [`Store::is_person_in_scope`] inside a transaction of the scope's tenant (another tenant's scope finds no one).
-pub async fn is_person_in_scope_tx(tx: &mut TenantTx, scope: Scope, id: i64) -> StoreResult<bool> {
+pub async fn is_person_in_scope_tx(
+    tx: &mut TenantTx,
+    scope: Scope,
+    id: UserId,
+) -> StoreResult<bool> {
     if scope.tenant_id() != tx.tenant_id() {
         return Ok(false);
     }
     let ids = [id];
-    let rows: Vec<i64> = crate::tx::on_tx!(tx.store_tx(), conn, Db => {
+    let rows: Vec<UserId> = crate::tx::on_tx!(tx.store_tx(), conn, Db => {
         people_query::<Db>(scope, &ids).build_query_scalar().fetch_all(&mut *conn).await?
     });
     Ok(rows.contains(&id))

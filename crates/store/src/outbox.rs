@@ -2,7 +2,7 @@
 //! transaction of the change they report, and delivered per SID in `id` order by whichever process holds the
 //! SID's lease; one not yet acknowledged blocks the ones after it. Times are Unix milliseconds.
 
-use classbridge_domain::TenantId;
+use classbridge_domain::{CourseId, LessonId, TenantId, UserId};
 
 use crate::{
     classin::{courses::course_of_tenant, lessons::lesson_of_tenant},
@@ -252,7 +252,7 @@ impl Store {
 /// A lesson whose end-of-lesson messages are due.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct LessonToSummarise {
-    pub id: i64,
+    pub id: LessonId,
     pub tenant_id: TenantId,
     pub ends_at: i64,
 }
@@ -277,7 +277,11 @@ impl Store {
 }
 
 /// Marks a lesson summarised; `false` when another process did it first (its messages are theirs to write).
-pub async fn mark_summarised(tx: &mut TenantTx, lesson_id: i64, now_ms: i64) -> StoreResult<bool> {
+pub async fn mark_summarised(
+    tx: &mut TenantTx,
+    lesson_id: LessonId,
+    now_ms: i64,
+) -> StoreResult<bool> {
     let sql = "UPDATE classin_lessons SET summarised_at = $2 WHERE id = $1 AND tenant_id = $3 \
                AND summarised_at IS NULL";
     let tenant_id = tx.tenant_id();
@@ -290,10 +294,10 @@ pub async fn mark_summarised(tx: &mut TenantTx, lesson_id: i64, now_ms: i64) -> 
 /// The students who may join a lesson, with their names (its own list, else its course's students and auditors).
 pub async fn lesson_student_names(
     tx: &mut TenantTx,
-    lesson_id: i64,
-    course_id: i64,
+    lesson_id: LessonId,
+    course_id: CourseId,
     own_list: bool,
-) -> StoreResult<Vec<(i64, String)>> {
+) -> StoreResult<Vec<(UserId, String)>> {
     // Those who booked a seat are the lesson's students too.
     let booked = format!(
         "SELECT b.user_id, u.name FROM classin_lesson_bookings b JOIN users u ON u.id = b.user_id \
@@ -308,7 +312,7 @@ pub async fn lesson_student_names(
                  AND {} UNION {booked}) AS people ORDER BY user_id",
                 lesson_of_tenant(2)
             ),
-            lesson_id,
+            lesson_id.get(),
         )
     } else {
         (
@@ -317,15 +321,15 @@ pub async fn lesson_student_names(
                  JOIN users u ON u.id = s.user_id WHERE s.course_id = $1 AND {} ORDER BY s.user_id",
                 course_of_tenant(2)
             ),
-            course_id,
+            course_id.get(),
         )
     };
     let tenant_id = tx.tenant_id();
-    let mut people: Vec<(i64, String)> = on_tx!(tx.store_tx(), conn, Db => {
+    let mut people: Vec<(UserId, String)> = on_tx!(tx.store_tx(), conn, Db => {
         sqlx::query_as(&sql).bind(key).bind(tenant_id.get()).fetch_all(&mut *conn).await?
     });
-    if !own_list && lesson_id > 0 {
-        let bookings: Vec<(i64, String)> = on_tx!(tx.store_tx(), conn, Db => {
+    if !own_list && lesson_id.get() > 0 {
+        let bookings: Vec<(UserId, String)> = on_tx!(tx.store_tx(), conn, Db => {
             sqlx::query_as(&booked).bind(lesson_id).bind(tenant_id.get()).fetch_all(&mut *conn).await?
         });
         for person in bookings {
@@ -338,7 +342,7 @@ pub async fn lesson_student_names(
 }
 
 /// The tenant's person's name (the users table), if they exist.
-pub async fn person_name(tx: &mut TenantTx, user_id: i64) -> StoreResult<Option<String>> {
+pub async fn person_name(tx: &mut TenantTx, user_id: UserId) -> StoreResult<Option<String>> {
     let sql = "SELECT name FROM users WHERE id = $1 AND tenant_id = $2";
     let tenant_id = tx.tenant_id();
     Ok(on_tx!(tx.store_tx(), conn, Db => {

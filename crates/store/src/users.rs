@@ -339,7 +339,8 @@ impl Store {
         let found = self.find_tenant_user(scope.tenant_id(), id).await?;
         match found {
             Some(user)
-                if scope.is_tenant_wide() || self.is_person_in_scope(scope, user.id).await? =>
+                if scope.is_tenant_wide()
+                    || self.is_person_in_scope(scope, UserId::new(user.id)).await? =>
             {
                 Ok(Some(user))
             }

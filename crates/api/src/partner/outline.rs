@@ -1,6 +1,7 @@
 //! `GET /api/v2/courses/{id}/outline[?uid=]`: a course's units in order with their activities (ClassIn v2), as
 //! the school sees it, or as one person of the course sees it (drafts hidden from students).
 
+use classbridge_domain::{CourseId, LessonId, UserId};
 use std::collections::HashMap;
 
 use axum::{
@@ -110,9 +111,9 @@ pub async fn get_outline(
     Path(course_id): Path<String>,
     Query(query): Query<HashMap<String, String>>,
 ) -> ApiResult<Json<CourseOutline>> {
-    let course_id = parse_id(&course_id, "course")?;
+    let course_id = CourseId::new(parse_id(&course_id, "course")?);
     let viewer = match query.get("uid") {
-        Some(uid) => Viewer::Person(parse_id(uid, "uid")?),
+        Some(uid) => Viewer::Person(UserId::new(parse_id(uid, "uid")?)),
         None => Viewer::School,
     };
     let units = match scoped_outline(&state.service, partner.scope(), course_id, viewer).await? {
@@ -123,7 +124,7 @@ pub async fn get_outline(
     let units = units
         .iter()
         .map(|unit| OutlineUnit {
-            unit_id: unit.unit.id,
+            unit_id: unit.unit.id.get(),
             name: if unit.unit.is_default {
                 "No topic".to_owned()
             } else {
@@ -136,11 +137,11 @@ pub async fn get_outline(
                 .activities
                 .iter()
                 .map(|activity| OutlineActivity {
-                    activity_id: activity.id,
+                    activity_id: activity.id.get(),
                     activity_type: OutlineActivityType::of(activity.activity_type),
                     name: activity.name.clone(),
-                    class_id: activity.lesson_id,
-                    teacher_uid: activity.teacher_id,
+                    class_id: activity.lesson_id.map(LessonId::get),
+                    teacher_uid: activity.teacher_id.map(UserId::get),
                     start_time: activity.starts_at.map(rfc3339),
                     end_time: activity.ends_at.map(rfc3339),
                     published: activity.published,
@@ -148,5 +149,8 @@ pub async fn get_outline(
                 .collect(),
         })
         .collect();
-    Ok(Json(CourseOutline { course_id, units }))
+    Ok(Json(CourseOutline {
+        course_id: course_id.get(),
+        units,
+    }))
 }

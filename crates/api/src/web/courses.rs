@@ -8,6 +8,7 @@ use axum::{
     http::StatusCode,
     response::{IntoResponse, Response},
 };
+use classbridge_domain::{CourseId, UserId};
 use classbridge_service::pages::lessons::{course_page, CoursePage};
 use maud::html;
 
@@ -19,7 +20,7 @@ use super::{
 use crate::{error::ApiError, state::AppState, time::page_time};
 
 /// The path of a course's outline page.
-pub fn course_path(id: i64) -> String {
+pub fn course_path(id: CourseId) -> String {
     format!("/courses/{id}")
 }
 
@@ -62,14 +63,19 @@ async fn render(state: &AppState, session: &WebSession, id: &str) -> Result<Resp
     let lang = session.lang();
     let tenant = session.row.tenant_id;
     let user = session.row.user_id;
-    let Some(course_id) = id.parse::<i64>().ok().filter(|id| *id > 0) else {
+    let Some(course_id) = id
+        .parse::<i64>()
+        .ok()
+        .filter(|id| *id > 0)
+        .map(CourseId::new)
+    else {
         return Ok(not_found(lang));
     };
     let Some(CoursePage {
         course,
         sees_drafts,
         units,
-    }) = course_page(&state.service, tenant, course_id, user).await?
+    }) = course_page(&state.service, tenant, course_id, UserId::new(user)).await?
     else {
         return Ok(not_found(lang));
     };

@@ -8,6 +8,7 @@ use axum::{
     response::{IntoResponse, Redirect, Response},
     Form,
 };
+use classbridge_domain::{LessonId, UserId};
 use classbridge_service::classin::{
     booking::{self, BookingError},
     lessons::is_locked,
@@ -28,7 +29,7 @@ use super::{
 };
 use crate::{error::ApiError, state::AppState, time::page_time};
 
-fn lesson_path(id: i64) -> String {
+fn lesson_path(id: LessonId) -> String {
     format!("/lessons/{id}")
 }
 
@@ -90,7 +91,7 @@ pub fn my_lessons(lang: Lang, lessons: &[PersonLesson], now: i64, csrf: &str) ->
     }
 }
 
-fn book_form(lang: Lang, lesson_id: i64, csrf: &str) -> Markup {
+fn book_form(lang: Lang, lesson_id: LessonId, csrf: &str) -> Markup {
     html! {
         form method="post" action={ (lesson_path(lesson_id)) "/book" } class="book" {
             input type="hidden" name="csrf" value=(csrf);
@@ -139,9 +140,9 @@ pub async fn lesson_page(
 async fn render(state: &AppState, session: &WebSession, id: &str) -> Result<Response, ApiError> {
     let lang = session.lang();
     let tenant = session.row.tenant_id;
-    let user = session.row.user_id;
+    let user = UserId::new(session.row.user_id);
     let now = state.clock.now_seconds();
-    let page = match find_id(id) {
+    let page = match find_id(id).map(LessonId::new) {
         Some(id) => reads::lesson_page(&state.service, tenant, id, user, now * 1000).await?,
         None => None,
     };
@@ -272,7 +273,7 @@ pub async fn enter(
     }
     let lang = session.lang();
     let tenant = session.row.tenant_id;
-    let lesson = match find_id(&id) {
+    let lesson = match find_id(&id).map(LessonId::new) {
         Some(id) => find_lesson(&state.service, tenant, id).await,
         None => Ok(None),
     };
@@ -287,7 +288,7 @@ pub async fn enter(
         tenant,
         &session.row.tenant_slug,
         &summary.lesson,
-        session.row.user_id,
+        UserId::new(session.row.user_id),
         now,
     )
     .await;
@@ -407,11 +408,11 @@ async fn change_booking(
         return forbidden(&session);
     }
     let lang = session.lang();
-    let Some(lesson_id) = find_id(&id) else {
+    let Some(lesson_id) = find_id(&id).map(LessonId::new) else {
         return not_found(lang);
     };
     let tenant = session.row.tenant_id;
-    let user = session.row.user_id;
+    let user = UserId::new(session.row.user_id);
     let now = state.clock.now_millis();
     let outcome = if book {
         booking::book(

@@ -119,10 +119,13 @@ async fn lesson_session_allows(
     else {
         return Ok(false);
     };
-    let summary =
-        classbridge_service::pages::lessons::find_lesson(&state.service, tenant_id, lesson_id)
-            .await
-            .map_err(|error| crate::error::ApiError::from(error).into_response())?;
+    let summary = classbridge_service::pages::lessons::find_lesson(
+        &state.service,
+        tenant_id,
+        classbridge_domain::LessonId::new(lesson_id),
+    )
+    .await
+    .map_err(|error| crate::error::ApiError::from(error).into_response())?;
     Ok(summary.is_some_and(|summary| course == summary.lesson.course_id.to_string()))
 }
 

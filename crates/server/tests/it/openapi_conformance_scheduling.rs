@@ -89,8 +89,8 @@ async fn courses_and_lessons_answer_as_documented(backend: Backend) {
     let mut tx = app.store.begin_for(tenant.id).await.unwrap();
     classbridge_store::classin::bookings::record_entry(
         &mut tx,
-        lesson,
-        students[0],
+        classbridge_domain::LessonId::new(lesson),
+        classbridge_domain::UserId::new(students[0]),
         "student",
         app.clock.now_millis(),
     )

@@ -2,7 +2,7 @@
 //! cancel until the lesson locks. Seats are exact under any concurrency: the lesson's row is locked while its
 //! seats are counted and taken, and the student's row while their other bookings are checked for overlaps.
 
-use classbridge_domain::{Scope, TenantId};
+use classbridge_domain::{LessonId, Scope, TenantId, UserId};
 use classbridge_store::{
     classin::{
         self, bookings as booking_store, bookings::OverlappingBooking, courses as course_store,
@@ -49,8 +49,8 @@ pub enum BookingError {
 /// A seat held, with the lesson's seats after it was taken.
 #[derive(Debug, Clone)]
 pub struct Booking {
-    pub lesson_id: i64,
-    pub user_id: i64,
+    pub lesson_id: LessonId,
+    pub user_id: UserId,
     pub name: String,
     /// Unix milliseconds.
     pub booked_at: i64,
@@ -76,8 +76,8 @@ fn check_bookable_now(lesson: &LessonRow, now_ms: i64) -> Result<(), BookingErro
 async fn check_scope(
     store: &Store,
     scope: Scope,
-    lesson_id: i64,
-    user_id: i64,
+    lesson_id: LessonId,
+    user_id: UserId,
     unknown_person: BookingError,
 ) -> Result<TenantId, BookingError> {
     if !scope.is_tenant_wide() {
@@ -95,8 +95,8 @@ async fn check_scope(
 pub async fn book(
     service: &crate::Service,
     scope: Scope,
-    lesson_id: i64,
-    user_id: i64,
+    lesson_id: LessonId,
+    user_id: UserId,
     now_ms: i64,
 ) -> Result<Booking, BookingError> {
     let store = service.store();
@@ -186,8 +186,8 @@ pub async fn book(
 pub async fn cancel(
     service: &crate::Service,
     scope: Scope,
-    lesson_id: i64,
-    user_id: i64,
+    lesson_id: LessonId,
+    user_id: UserId,
     now_ms: i64,
 ) -> Result<(), BookingError> {
     let store = service.store();

@@ -2,6 +2,7 @@
 //! them alone or in batches (163/164, 130 past 20 auditors, 133 for a duplicate in the list) and removing them
 //! (162), each change pushed as `eeoCourseStudentChange`.
 
+use classbridge_domain::UserId;
 use classbridge_store::{
     classin::{
         self as classin_store,
@@ -26,7 +27,7 @@ use super::{
 pub(crate) async fn check_may_learn(
     tx: &mut TenantTx,
     course: &CourseRow,
-    uid: i64,
+    uid: UserId,
     identity: i64,
 ) -> ClassinResult<()> {
     let is_student = classin_store::find_school_member(tx, SchoolIdentity::Student, uid)
@@ -69,7 +70,7 @@ pub(crate) async fn check_may_learn(
 async fn add_one_student(
     tx: &mut TenantTx,
     course: &CourseRow,
-    uid: i64,
+    uid: UserId,
     identity: i64,
     name: Option<&str>,
 ) -> ClassinResult<()> {
@@ -110,7 +111,7 @@ pub async fn add_course_student(
 ) -> ClassinResult<()> {
     let store = service.store();
     let identity = read_identity(params)?;
-    let uid = params.required_integer("studentUid")?;
+    let uid = params.required_id("studentUid", UserId::new)?;
     let name = read_student_name(params, "studentName")?;
     let mut tx = store.begin_for(school.tenant_id).await?;
     let course = find_course(&mut tx, params).await?;
@@ -161,7 +162,11 @@ pub async fn add_course_student_multiple(
     Ok(outcomes)
 }
 
-async fn remove_one_student(tx: &mut TenantTx, course: &CourseRow, uid: i64) -> ClassinResult<()> {
+async fn remove_one_student(
+    tx: &mut TenantTx,
+    course: &CourseRow,
+    uid: UserId,
+) -> ClassinResult<()> {
     if !courses::delete_course_student(tx, course.id, uid).await? {
         return Err(Failure::new(
             errno::NOT_IN_COURSE,
@@ -178,7 +183,7 @@ pub async fn del_course_student(
     params: Params<'_>,
 ) -> ClassinResult<()> {
     let store = service.store();
-    let uid = params.required_integer("studentUid")?;
+    let uid = params.required_id("studentUid", UserId::new)?;
     let mut tx = store.begin_for(school.tenant_id).await?;
     let course = find_course(&mut tx, params).await?;
     remove_one_student(&mut tx, &course, uid).await?;

@@ -2,6 +2,7 @@
 //! course that has not started) and `removeCourseTeacher` (off the course's teacher list, once they teach none of
 //! its lessons that have not ended).
 
+use classbridge_domain::UserId;
 use classbridge_store::classin::{
     courses as course_store, lessons as lesson_store, units as unit_store,
 };
@@ -24,7 +25,7 @@ pub async fn modify_course_teacher(
     now: i64,
 ) -> ClassinResult<Value> {
     let store = service.store();
-    let uid = params.required_integer("teacherUid")?;
+    let uid = params.required_id("teacherUid", UserId::new)?;
     let mut tx = store.begin_for(school.tenant_id).await?;
     let course = find_course(&mut tx, params).await?;
     if course_has_ended(&course, now) {
@@ -115,7 +116,7 @@ pub async fn remove_course_teacher(
     now: i64,
 ) -> ClassinResult<()> {
     let store = service.store();
-    let uid = params.required_integer("teacherUid")?;
+    let uid = params.required_id("teacherUid", UserId::new)?;
     let mut tx = store.begin_for(school.tenant_id).await?;
     let course = find_course(&mut tx, params).await?;
     check_not_ended(&course, now)?;

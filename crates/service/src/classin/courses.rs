@@ -2,6 +2,7 @@
 //! first course's id), changing and ending them; their students and auditors are in `course_students`. A course
 //! of another school is no course here (144, nothing shown).
 
+use classbridge_domain::{CourseId, UserId};
 use classbridge_store::{
     classin::{
         courses::{self, CourseRow},
@@ -77,13 +78,13 @@ pub(crate) fn read_unique_identity(params: Params<'_>) -> ClassinResult<Option<S
 
 /// The school's course named by `courseId` (144 when there is none).
 pub(crate) async fn find_course(tx: &mut TenantTx, params: Params<'_>) -> ClassinResult<CourseRow> {
-    let course_id = params.required_integer("courseId")?;
+    let course_id = params.required_id("courseId", CourseId::new)?;
     find_course_by_id(tx, course_id).await
 }
 
 pub(crate) async fn find_course_by_id(
     tx: &mut TenantTx,
-    course_id: i64,
+    course_id: CourseId,
 ) -> ClassinResult<CourseRow> {
     courses::find_course(tx, course_id).await?.ok_or_else(|| {
         Failure::new(
@@ -96,15 +97,15 @@ pub(crate) async fn find_course_by_id(
 /// Whether the person teaches in the course: on its teacher list, or teacher or assistant of one of its lessons.
 pub(crate) async fn teaches_in_course(
     tx: &mut TenantTx,
-    course_id: i64,
-    uid: i64,
+    course_id: CourseId,
+    uid: UserId,
 ) -> ClassinResult<bool> {
     Ok(unit_store::is_course_teacher(tx, course_id, uid).await?
         || lesson_store::count_unfinished_lessons_taught(tx, Some(course_id), uid, 0).await? > 0)
 }
 
 /// A teacher of the school (136 otherwise), stopped or not.
-pub(crate) async fn school_teacher_of(tx: &mut TenantTx, uid: i64) -> ClassinResult<()> {
+pub(crate) async fn school_teacher_of(tx: &mut TenantTx, uid: UserId) -> ClassinResult<()> {
     super::users::school_teacher(tx, uid).await?;
     Ok(())
 }
@@ -116,7 +117,7 @@ async fn apply_course_fields(
     params: Params<'_>,
     now: i64,
 ) -> ClassinResult<()> {
-    let editing = course.id != 0;
+    let editing = course.id.get() != 0;
     let name_max = if editing {
         EDITED_COURSE_NAME_MAX
     } else {
@@ -144,9 +145,9 @@ async fn apply_course_fields(
     if let Some(introduction) = params.truncated_text("courseIntroduce", COURSE_INTRODUCTION_MAX)? {
         course.introduction = Some(introduction);
     }
-    match params.integer("mainTeacherUid")? {
+    match params.id("mainTeacherUid", UserId::new)? {
         None => {}
-        Some(0) if !editing => course.main_teacher_id = None,
+        Some(uid) if uid.get() == 0 && !editing => course.main_teacher_id = None,
         Some(uid) => {
             usable_teacher(
                 tx,
@@ -210,11 +211,11 @@ pub async fn add_course(
     let mut tx = store.begin_for(school.tenant_id).await?;
     if let Some(identity) = &unique_identity {
         if let Some(first) = courses::find_course_by_unique_identity(&mut tx, identity).await? {
-            return Err(Failure::already_exists(first.id, false));
+            return Err(Failure::already_exists(first.id.get(), false));
         }
     }
     let mut course = CourseRow {
-        id: 0,
+        id: CourseId::new(0),
         name: String::new(),
         introduction: None,
         expires_at: None,
@@ -230,7 +231,7 @@ pub async fn add_course(
             let mut tx = store.begin_for(school.tenant_id).await?;
             let identity = unique_identity.unwrap_or_default();
             return match courses::find_course_by_unique_identity(&mut tx, &identity).await? {
-                Some(first) => Err(Failure::already_exists(first.id, false)),
+                Some(first) => Err(Failure::already_exists(first.id.get(), false)),
                 None => Err(Failure::new(
                     errno::SERVER_ERROR,
                     "Unexpected server error; retry.",
@@ -242,7 +243,7 @@ pub async fn add_course(
     course.id = id;
     crate::pushes::course_changed(&mut tx, None, &course, crate::pushes::SOURCE_V1, now).await?;
     tx.commit().await?;
-    Ok(id)
+    Ok(id.get())
 }
 
 /// `editCourse`: changes the fields given.
@@ -332,16 +333,22 @@ pub(crate) fn read_student_name(params: Params<'_>, key: &str) -> ClassinResult<
 }
 
 /// A `uid` of an item of a JSON array: an integer (100 otherwise).
-pub(crate) fn item_uid(item: &Value) -> ClassinResult<i64> {
-    let uid = match item {
-        Value::Object(object) => Params(object).integer("uid")?,
+pub(crate) fn item_uid(item: &Value) -> ClassinResult<UserId> {
+    item_id(item, UserId::new)
+}
+
+/// An id of an item of a JSON array (the item itself, or its `uid` member), typed by `make`: an integer (100
+/// otherwise).
+pub(crate) fn item_id<T>(item: &Value, make: fn(i64) -> T) -> ClassinResult<T> {
+    let id = match item {
+        Value::Object(object) => Params(object).id("uid", make)?,
         other => Params(&serde_json::Map::from_iter([(
             "uid".to_owned(),
             other.clone(),
         )]))
-        .integer("uid")?,
+        .id("uid", make)?,
     };
-    uid.ok_or_else(|| Failure::bad_parameter("Each item needs a uid."))
+    id.ok_or_else(|| Failure::bad_parameter("Each item needs a uid."))
 }
 
 #[cfg(test)]
@@ -372,7 +379,7 @@ mod tests {
     #[test]
     fn a_course_past_its_expiry_counts_as_ended() {
         let course = CourseRow {
-            id: 1,
+            id: CourseId::new(1),
             name: "Physics".into(),
             introduction: None,
             expires_at: Some(NOW * 1000),

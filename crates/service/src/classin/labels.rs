@@ -2,6 +2,7 @@
 //! `deleteSchoolLabel`; at most 100), the labels of courses (`addCourseLabels`) and lessons (`addClassLabels`; at
 //! most 10 each), and the teacher's comments on the students of a lesson (`updateClassStudentComment`).
 
+use classbridge_domain::{CourseId, LabelId, LessonId, UserId};
 use classbridge_store::{
     classin::{
         bookings as booking_store,
@@ -36,7 +37,7 @@ fn label_name(params: Params<'_>) -> ClassinResult<String> {
 
 /// The school's label named by `labelId`: 356 when there is none (or it was deleted), 355 another school's.
 async fn own_label(tx: &mut TenantTx, params: Params<'_>) -> ClassinResult<LabelRow> {
-    let label_id = params.required_integer("labelId")?;
+    let label_id = params.required_id("labelId", LabelId::new)?;
     match label_store::find_label(tx, label_id).await? {
         Some(FoundLabel::Ours(label)) if label.deleted_at.is_none() => Ok(label),
         Some(FoundLabel::OfAnotherSchool { deleted: false }) => Err(Failure::new(
@@ -121,7 +122,7 @@ async fn read_label_ids(
     object: &serde_json::Map<String, Value>,
     key: &str,
     too_many: i64,
-) -> ClassinResult<Option<Vec<i64>>> {
+) -> ClassinResult<Option<Vec<LabelId>>> {
     let items = match object.get(key) {
         None | Some(Value::Null) => return Ok(None),
         Some(Value::Array(items)) => items.clone(),
@@ -152,6 +153,7 @@ async fn read_label_ids(
             Value::String(text) => text.trim().parse().ok(),
             _ => None,
         }
+        .map(LabelId::new)
         .ok_or_else(|| Failure::bad_parameter(format!("Each of {key} must be a label id.")))?;
         match label_store::find_label(tx, id).await? {
             Some(FoundLabel::Ours(label)) if label.deleted_at.is_some() => {
@@ -203,7 +205,7 @@ pub async fn add_course_labels(
         let course_id = echoed_id(item.get("courseId"));
         let result = async {
             let object = item_object(item, "courseList")?;
-            let course_id = Params(object).required_integer("courseId")?;
+            let course_id = Params(object).required_id("courseId", CourseId::new)?;
             let course = find_course_by_id(&mut tx, course_id).await?;
             if let Some(ids) =
                 read_label_ids(&mut tx, object, "labelIds", errno::TOO_MANY_COURSE_LABELS).await?
@@ -238,7 +240,7 @@ pub async fn add_class_labels(
         let class_id = echoed_id(item.get("classId"));
         let result = async {
             let object = item_object(item, "classList")?;
-            let lesson_id = Params(object).required_integer("classId")?;
+            let lesson_id = Params(object).required_id("classId", LessonId::new)?;
             let lesson = find_lesson_of_course(&mut tx, &course, lesson_id).await?;
             if lesson.deleted_at.is_some() {
                 return Err(Failure::new(
@@ -276,7 +278,7 @@ pub async fn update_class_student_comment(
     params: Params<'_>,
 ) -> ClassinResult<Vec<ItemOutcome>> {
     let store = service.store();
-    let lesson_id = params.required_integer("classId")?;
+    let lesson_id = params.required_id("classId", LessonId::new)?;
     let items = params.json_array("commentJson", LABEL_BATCH_MAX)?;
     let mut tx = store.begin_for(school.tenant_id).await?;
     let lesson = lesson_store::find_lesson_in_school(&mut tx, lesson_id)
@@ -299,7 +301,7 @@ pub async fn update_class_student_comment(
         let result = async {
             let object = item_object(item, "commentJson")?;
             let fields = Params(object);
-            let uid = fields.required_integer("studentUid")?;
+            let uid = fields.required_id("studentUid", UserId::new)?;
             let stars = match object.get("starNum") {
                 Some(Value::Number(number)) => number.as_f64().unwrap_or(0.0),
                 Some(Value::String(text)) => text

@@ -2,6 +2,7 @@
 //! for the lesson itself are ClassIn's transfer-in students) and the sign-in links that open a lesson for one of its
 //! people (`getLoginLinked`).
 
+use classbridge_domain::{LessonId, UserId};
 use classbridge_store::classin::{
     self, bookings as booking_store,
     courses::{self as course_store, CourseRow},
@@ -12,7 +13,7 @@ use classbridge_store::TenantTx;
 
 use super::{
     courses::{
-        check_not_ended, find_course, item_uid, read_student_name, IDENTITY_AUDITOR,
+        check_not_ended, find_course, item_id, item_uid, read_student_name, IDENTITY_AUDITOR,
         IDENTITY_STUDENT, STUDENT_BATCH_MAX,
     },
     custom_column, errno, item_object,
@@ -45,7 +46,7 @@ async fn add_one_lesson_student(
     tx: &mut TenantTx,
     course: &CourseRow,
     lesson: &LessonRow,
-    uid: i64,
+    uid: UserId,
     name: Option<&str>,
 ) -> ClassinResult<()> {
     if lesson.teacher_id == Some(uid) {
@@ -131,7 +132,7 @@ pub async fn add_course_class_student(
     now: i64,
 ) -> ClassinResult<Vec<ItemOutcome>> {
     let store = service.store();
-    let uid = params.required_integer("studentUid")?;
+    let uid = params.required_id("studentUid", UserId::new)?;
     let items = params.json_array("classJson", STUDENT_BATCH_MAX)?;
     let mut tx = store.begin_for(school.tenant_id).await?;
     let course = find_course(&mut tx, params).await?;
@@ -140,7 +141,7 @@ pub async fn add_course_class_student(
     let mut outcomes = Vec::with_capacity(items.len());
     for item in &items {
         let result = async {
-            let lesson_id = item_uid(item)?;
+            let lesson_id = item_id(item, LessonId::new)?;
             let lesson = find_lesson_of_course(&mut tx, &course, lesson_id).await?;
             check_lesson_open(&lesson, now)?;
             add_one_lesson_student(&mut tx, &course, &lesson, uid, None).await?;
@@ -205,7 +206,7 @@ pub async fn login_link(
     now: i64,
 ) -> ClassinResult<String> {
     let store = service.store();
-    let uid = params.required_integer("uid")?;
+    let uid = params.required_id("uid", UserId::new)?;
     let lifetime = params.integer("lifeTime")?.unwrap_or(DEFAULT_LINK_LIFETIME);
     if !(1..=MAX_LINK_LIFETIME).contains(&lifetime) {
         return Err(Failure::bad_parameter(
@@ -244,7 +245,7 @@ pub async fn login_link(
     let issued = sso::issue_link(
         service,
         classbridge_domain::Scope::tenant_wide(school.tenant_id),
-        uid,
+        uid.get(),
         LinkType::Website,
         "en",
         &format!("lesson:{lesson_id}"),

@@ -89,7 +89,7 @@ pub async fn edit_course_class(
             "The lesson was updated; recording cannot be switched on within 20 minutes of the start.",
         ));
     }
-    Ok(lesson.id)
+    Ok(lesson.id.get())
 }
 
 /// `delCourseClass`: until the lesson starts, also within its last 20 minutes (140 in session, 145 ended, 212

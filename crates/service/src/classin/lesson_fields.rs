@@ -2,6 +2,7 @@
 //! teach and assist it (with the code of each refusal), its name, times, seats, introduction and switches, and
 //! what an edit asks to change (for the edit window).
 
+use classbridge_domain::UserId;
 use classbridge_store::{
     classin::{
         courses as course_store, lessons as lesson_store, lessons::LessonRow, units as unit_store,
@@ -23,7 +24,7 @@ use super::{
 
 /// `assistantUids` (a JSON array; `[]` for none) or `assistantUid` (0 or empty for none); duplicates are 21316,
 /// more than 20 are 21317.
-pub(crate) fn read_assistants(params: Params<'_>) -> ClassinResult<Option<Vec<i64>>> {
+pub(crate) fn read_assistants(params: Params<'_>) -> ClassinResult<Option<Vec<UserId>>> {
     let list = match params.0.get("assistantUids") {
         Some(Value::Array(items)) => Some(items.clone()),
         Some(Value::String(text)) if !text.trim().is_empty() => {
@@ -61,9 +62,13 @@ pub(crate) fn read_assistants(params: Params<'_>) -> ClassinResult<Option<Vec<i6
     }
     match params.0.get("assistantUid") {
         Some(Value::String(text)) if text.trim().is_empty() => Ok(Some(Vec::new())),
-        _ => Ok(params
-            .integer("assistantUid")?
-            .map(|uid| if uid == 0 { Vec::new() } else { vec![uid] })),
+        _ => Ok(params.id("assistantUid", UserId::new)?.map(|uid| {
+            if uid.get() == 0 {
+                Vec::new()
+            } else {
+                vec![uid]
+            }
+        })),
     }
 }
 
@@ -72,10 +77,10 @@ pub(crate) fn read_assistants(params: Params<'_>) -> ClassinResult<Option<Vec<i6
 async fn check_lesson_teacher(
     tx: &mut TenantTx,
     lesson: &LessonRow,
-    uid: i64,
+    uid: UserId,
 ) -> ClassinResult<()> {
     schedulable_teacher(tx, uid).await?;
-    if lesson.id != 0 && lesson_store::is_lesson_student(tx, lesson.id, uid).await? {
+    if lesson.id.get() != 0 && lesson_store::is_lesson_student(tx, lesson.id, uid).await? {
         return Err(Failure::new(
             errno::LESSON_STUDENT_AS_LESSON_TEACHER,
             "A student named for this lesson cannot be its teacher.",
@@ -96,7 +101,7 @@ async fn check_lesson_teacher(
 
 /// Who may assist a lesson: a teacher of the school who is not stopped (318 / 388), not a student (319) or auditor
 /// (320) of the course, not the lesson's teacher (322).
-async fn check_assistant(tx: &mut TenantTx, lesson: &LessonRow, uid: i64) -> ClassinResult<()> {
+async fn check_assistant(tx: &mut TenantTx, lesson: &LessonRow, uid: UserId) -> ClassinResult<()> {
     usable_teacher(
         tx,
         uid,
@@ -119,7 +124,7 @@ async fn check_assistant(tx: &mut TenantTx, lesson: &LessonRow, uid: i64) -> Cla
         }
         None => {}
     }
-    if lesson.id != 0 && lesson_store::is_lesson_student(tx, lesson.id, uid).await? {
+    if lesson.id.get() != 0 && lesson_store::is_lesson_student(tx, lesson.id, uid).await? {
         return Err(Failure::new(
             errno::LESSON_STUDENT_AS_ASSISTANT,
             "A student named for this lesson cannot be its assistant.",
@@ -163,8 +168,8 @@ pub(crate) async fn apply_lesson_fields(
     params: Params<'_>,
     now: i64,
     name_max: usize,
-) -> ClassinResult<(Option<Vec<i64>>, bool)> {
-    let phase = if lesson.id == 0 {
+) -> ClassinResult<(Option<Vec<UserId>>, bool)> {
+    let phase = if lesson.id.get() == 0 {
         Phase::Open
     } else {
         Phase::of(lesson, now)
@@ -204,9 +209,9 @@ pub(crate) async fn apply_lesson_fields(
     if let Some(value) = params.flag("bookable")? {
         lesson.bookable = value;
     }
-    if let Some(uid) = params.integer("teacherUid")? {
+    if let Some(uid) = params.id("teacherUid", UserId::new)? {
         check_lesson_teacher(tx, lesson, uid).await?;
-        if lesson.id != 0
+        if lesson.id.get() != 0
             && lesson_store::lesson_assistants(tx, lesson.id)
                 .await?
                 .contains(&uid)

@@ -3,7 +3,7 @@
 //! school's lessons (a repeat is 398 with the first lesson). Changing and deleting them is in `lesson_changes`, who
 //! may join a lesson in `lesson_access`.
 
-use classbridge_domain::TenantId;
+use classbridge_domain::{ActivityId, CourseId, LessonId, TenantId};
 use classbridge_store::{
     classin::{
         bookings as booking_store,
@@ -136,7 +136,7 @@ pub(crate) async fn check_seats_cover_bookings(
     tx: &mut TenantTx,
     lesson: &LessonRow,
 ) -> ClassinResult<()> {
-    if lesson.id == 0 {
+    if lesson.id.get() == 0 {
         return Ok(());
     }
     booking_store::lock_lesson(tx, lesson.id).await?;
@@ -172,11 +172,11 @@ async fn add_one_lesson(
     if let Some(identity) = &unique_identity {
         if let Some(first) = lesson_store::find_lesson_by_unique_identity(&mut tx, identity).await?
         {
-            return Err(Failure::already_exists(first.id, true));
+            return Err(Failure::already_exists(first.id.get(), true));
         }
     }
     let mut lesson = LessonRow {
-        id: 0,
+        id: LessonId::new(0),
         course_id: course.id,
         name: String::new(),
         introduction: None,
@@ -199,7 +199,7 @@ async fn add_one_lesson(
             let mut tx = store.begin_for(tenant_id).await?;
             let identity = unique_identity.unwrap_or_default();
             return match lesson_store::find_lesson_by_unique_identity(&mut tx, &identity).await? {
-                Some(first) => Err(Failure::already_exists(first.id, true)),
+                Some(first) => Err(Failure::already_exists(first.id.get(), true)),
                 None => Err(Failure::new(
                     errno::SERVER_ERROR,
                     "Unexpected server error; retry.",
@@ -221,7 +221,7 @@ async fn add_one_lesson(
     )
     .await?;
     tx.commit().await?;
-    Ok(id)
+    Ok(id.get())
 }
 
 /// A lesson made through v1 is a classroom activity of its course too, in the course's no-topic unit, as ClassIn
@@ -230,7 +230,7 @@ async fn add_one_lesson(
 async fn add_classroom_activity(tx: &mut TenantTx, lesson: &LessonRow) -> Result<(), StoreError> {
     let unit = unit_store::default_unit(tx, lesson.course_id).await?;
     let activity = ActivityRow {
-        id: 0,
+        id: ActivityId::new(0),
         course_id: lesson.course_id,
         unit_id: unit.id,
         lesson_id: Some(lesson.id),
@@ -256,7 +256,7 @@ async fn open_course(
     params: Params<'_>,
     now: i64,
 ) -> ClassinResult<CourseRow> {
-    let course_id = params.required_integer("courseId")?;
+    let course_id = params.required_id("courseId", CourseId::new)?;
     let mut tx = store.begin_for(tenant_id).await?;
     let course = find_course_by_id(&mut tx, course_id).await?;
     check_not_ended(&course, now)?;
@@ -347,7 +347,7 @@ pub(crate) async fn find_lesson(
     params: Params<'_>,
 ) -> ClassinResult<(CourseRow, LessonRow)> {
     let course = find_course(tx, params).await?;
-    let lesson_id = params.required_integer("classId")?;
+    let lesson_id = params.required_id("classId", LessonId::new)?;
     let lesson = find_lesson_of_course(tx, &course, lesson_id).await?;
     Ok((course, lesson))
 }
@@ -355,7 +355,7 @@ pub(crate) async fn find_lesson(
 pub(crate) async fn find_lesson_of_course(
     tx: &mut TenantTx,
     course: &CourseRow,
-    lesson_id: i64,
+    lesson_id: LessonId,
 ) -> ClassinResult<LessonRow> {
     if let Some(lesson) = lesson_store::find_lesson(tx, course.id, lesson_id).await? {
         return Ok(lesson);
@@ -401,18 +401,19 @@ pub(crate) async fn delete_lesson(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use classbridge_domain::UserId;
 
     const NOW: i64 = 1_700_000_000;
 
     fn lesson(begin: i64, end: i64) -> LessonRow {
         LessonRow {
-            id: 1,
-            course_id: 1,
+            id: LessonId::new(1),
+            course_id: CourseId::new(1),
             name: "Optics".into(),
             introduction: None,
             begins_at: begin * 1000,
             ends_at: end * 1000,
-            teacher_id: Some(7),
+            teacher_id: Some(UserId::new(7)),
             seat_count: SEATS_DEFAULT,
             record: false,
             live: false,

@@ -372,6 +372,16 @@ impl<'a> Params<'a> {
             .ok_or_else(|| Failure::bad_parameter(format!("The parameter {key} is required.")))
     }
 
+    /// A row id parameter (an integer, as [`Params::integer`]), typed by `make` (`CourseId::new`, `UserId::new`, …).
+    pub fn id<T>(&self, key: &str, make: fn(i64) -> T) -> ClassinResult<Option<T>> {
+        Ok(self.integer(key)?.map(make))
+    }
+
+    /// A required row id parameter.
+    pub fn required_id<T>(&self, key: &str, make: fn(i64) -> T) -> ClassinResult<T> {
+        self.required_integer(key).map(make)
+    }
+
     /// A 0/1 flag.
     pub fn flag(&self, key: &str) -> ClassinResult<Option<bool>> {
         match self.integer(key)? {

@@ -1,7 +1,7 @@
 //! Entering a lesson: who enters as what, the join window (teachers 20 minutes before the start, students 10
 //! minutes before, closed 20 minutes after the end) and the tenant's video room that entering opens.
 
-use classbridge_domain::TenantId;
+use classbridge_domain::{TenantId, UserId};
 use classbridge_store::{
     classin::{bookings::LessonTies, lessons::LessonRow},
     StoreResult,
@@ -51,7 +51,7 @@ impl LessonRole {
 /// What the person is in the lesson, if anything: its teacher, an assistant, or a student — of a bookable lesson
 /// those who booked a seat (and any the partner listed for it), of a lesson with its own list those on it, else
 /// every student and auditor of the course.
-pub fn role_in_lesson(lesson: &LessonRow, user_id: i64, ties: LessonTies) -> Option<LessonRole> {
+pub fn role_in_lesson(lesson: &LessonRow, user_id: UserId, ties: LessonTies) -> Option<LessonRole> {
     if lesson.teacher_id == Some(user_id) {
         Some(LessonRole::Teacher)
     } else if ties.assistant {
@@ -83,7 +83,7 @@ pub async fn enter_lesson(
     tenant_id: TenantId,
     tenant_slug: &str,
     lesson: &LessonRow,
-    user_id: i64,
+    user_id: UserId,
     now: i64,
 ) -> StoreResult<Entry> {
     let store = service.store();
@@ -184,16 +184,17 @@ pub fn room_url(template: &str, tenant_slug: &str, lesson: &LessonRow) -> String
 #[cfg(test)]
 mod tests {
     use super::*;
+    use classbridge_domain::{CourseId, LessonId};
 
     fn lesson(begins_at: i64, ends_at: i64) -> LessonRow {
         LessonRow {
-            id: 7,
-            course_id: 3,
+            id: LessonId::new(7),
+            course_id: CourseId::new(3),
             name: "Optics".into(),
             introduction: None,
             begins_at: begins_at * 1000,
             ends_at: ends_at * 1000,
-            teacher_id: Some(1),
+            teacher_id: Some(UserId::new(1)),
             seat_count: 6,
             record: false,
             live: false,

@@ -1,6 +1,7 @@
 //! People through the scheduling API: registering accounts (by telephone or e-mail) and their identities in the
 //! school, as teacher or student. A person registered here is a tenant user like any other; their UID is `users.id`.
 
+use classbridge_domain::UserId;
 use classbridge_store::{
     classin::{
         self, Account, AccountRow, NewAccount, SchoolIdentity, SchoolMemberRow,
@@ -176,7 +177,7 @@ async fn already_registered(
         }
     }
     Ok(Some(
-        Failure::new(number, format!("This {what} is already registered.")).with_data(row.id),
+        Failure::new(number, format!("This {what} is already registered.")).with_data(row.id.get()),
     ))
 }
 
@@ -241,7 +242,7 @@ pub async fn register(
         classin::insert_school_member(&mut tx, identity, id, &account.name).await?;
     }
     tx.commit().await?;
-    Ok(id)
+    Ok(id.get())
 }
 
 /// `registerMultiple`: up to ten registrations from `userJson`, one result each.
@@ -340,7 +341,10 @@ pub async fn add_school_student(
 }
 
 /// The school's teacher with this UID (136 otherwise: a relationship id is no UID).
-pub(crate) async fn school_teacher(tx: &mut TenantTx, uid: i64) -> ClassinResult<SchoolMemberRow> {
+pub(crate) async fn school_teacher(
+    tx: &mut TenantTx,
+    uid: UserId,
+) -> ClassinResult<SchoolMemberRow> {
     classin::find_school_member(tx, SchoolIdentity::Teacher, uid)
         .await?
         .ok_or_else(|| {
@@ -352,7 +356,7 @@ pub(crate) async fn school_teacher(tx: &mut TenantTx, uid: i64) -> ClassinResult
 }
 
 /// A teacher who may be given lessons: of the school (136 otherwise) and not stopped (387).
-pub(crate) async fn schedulable_teacher(tx: &mut TenantTx, uid: i64) -> ClassinResult<()> {
+pub(crate) async fn schedulable_teacher(tx: &mut TenantTx, uid: UserId) -> ClassinResult<()> {
     usable_teacher(tx, uid, errno::TEACHER_NOT_FOUND, errno::TEACHER_STOPPED).await
 }
 
@@ -360,7 +364,7 @@ pub(crate) async fn schedulable_teacher(tx: &mut TenantTx, uid: i64) -> ClassinR
 /// 318/388 an assistant, 334/389 a course's head teacher.
 pub(crate) async fn usable_teacher(
     tx: &mut TenantTx,
-    uid: i64,
+    uid: UserId,
     unknown: i64,
     stopped: i64,
 ) -> ClassinResult<()> {
@@ -382,7 +386,7 @@ pub(crate) async fn usable_teacher(
 }
 
 /// The school's student with this UID (228 otherwise).
-pub(crate) async fn school_student(tx: &mut TenantTx, uid: i64) -> ClassinResult<AccountRow> {
+pub(crate) async fn school_student(tx: &mut TenantTx, uid: UserId) -> ClassinResult<AccountRow> {
     if classin::find_school_member(tx, SchoolIdentity::Student, uid)
         .await?
         .is_none()
@@ -404,7 +408,7 @@ pub async fn edit_teacher(
     params: Params<'_>,
 ) -> ClassinResult<()> {
     let store = service.store();
-    let uid = params.required_integer("teacherUid")?;
+    let uid = params.required_id("teacherUid", UserId::new)?;
     let name = required_name(params, "teacherName", NAME_MAX)?;
     let mut tx = store.begin_for(school.tenant_id).await?;
     school_teacher(&mut tx, uid)
@@ -422,7 +426,7 @@ pub async fn edit_school_student(
     params: Params<'_>,
 ) -> ClassinResult<()> {
     let store = service.store();
-    let uid = params.required_integer("studentUid")?;
+    let uid = params.required_id("studentUid", UserId::new)?;
     let name = required_name(params, "studentName", NAME_MAX)?;
     let mut tx = store.begin_for(school.tenant_id).await?;
     if classin::find_school_member(&mut tx, SchoolIdentity::Student, uid)
@@ -450,7 +454,7 @@ pub async fn set_teacher_stopped(
     now: i64,
 ) -> ClassinResult<()> {
     let store = service.store();
-    let uid = params.required_integer("teacherUid")?;
+    let uid = params.required_id("teacherUid", UserId::new)?;
     let mut tx = store.begin_for(school.tenant_id).await?;
     let teacher = school_teacher(&mut tx, uid).await?;
     if stop
@@ -485,7 +489,7 @@ pub async fn modify_password(
     params: Params<'_>,
 ) -> ClassinResult<()> {
     let store = service.store();
-    let uid = params.required_integer("uid")?;
+    let uid = params.required_id("uid", UserId::new)?;
     let mut fields = params.0.clone();
     fields.insert("telephone".into(), Value::from("00000000000"));
     let registration = read_registration(Params(&fields))?;

@@ -2,7 +2,7 @@
 //! it, its people, labels and (for those who teach it and admins) the teacher's comments; the course with its units
 //! and activities (drafts for its teachers and admins).
 
-use classbridge_domain::{Scope, TenantId};
+use classbridge_domain::{CourseId, LessonId, Scope, TenantId, UserId};
 use classbridge_store::classin::labels::Labelled;
 
 use crate::{
@@ -44,7 +44,7 @@ pub struct LessonPage {
 pub async fn find_lesson(
     service: &Service,
     tenant_id: TenantId,
-    lesson_id: i64,
+    lesson_id: LessonId,
 ) -> Result<Option<LessonSummary>, StoreError> {
     service
         .store()
@@ -57,8 +57,8 @@ pub async fn find_lesson(
 pub async fn lesson_page(
     service: &Service,
     tenant_id: TenantId,
-    lesson_id: i64,
-    user_id: i64,
+    lesson_id: LessonId,
+    user_id: UserId,
     now_ms: i64,
 ) -> Result<Option<LessonPage>, StoreError> {
     let store = service.store();
@@ -68,7 +68,7 @@ pub async fn lesson_page(
     let lesson = &summary.lesson;
     let ties = store.lesson_ties(tenant_id, lesson, user_id).await?;
     let role = role_in_lesson(lesson, user_id, ties);
-    let roles = super::roles_of_person(service, tenant_id, user_id).await?;
+    let roles = super::roles_of_person(service, tenant_id, user_id.get()).await?;
     let is_admin = roles.contains(&ADMIN);
     let is_student = roles.contains(&STUDENT);
     let booked = ties.booked;
@@ -115,8 +115,8 @@ pub struct CoursePage {
 pub async fn course_page(
     service: &Service,
     tenant_id: TenantId,
-    course_id: i64,
-    user_id: i64,
+    course_id: CourseId,
+    user_id: UserId,
 ) -> Result<Option<CoursePage>, StoreError> {
     let store = service.store();
     let Some((course, _)) = store
@@ -126,7 +126,7 @@ pub async fn course_page(
         return Ok(None);
     };
     let role = store.course_role(tenant_id, course_id, user_id).await?;
-    let admin = super::roles_of_person(service, tenant_id, user_id)
+    let admin = super::roles_of_person(service, tenant_id, user_id.get())
         .await?
         .contains(&ADMIN);
     let viewer = match role {

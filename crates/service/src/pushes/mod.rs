@@ -4,6 +4,7 @@
 //! closes its summary (`End`, with who entered) and its attendance (`Attendance`, absentees included). Delivery
 //! (signing, the acknowledgement, retries in order) is in `delivery`.
 
+use classbridge_domain::{CourseId, LessonId, UserId};
 pub mod delivery;
 pub mod school_settings;
 pub mod summaries;
@@ -141,7 +142,7 @@ pub async fn lesson_changed(
         LessonChange::Modified { after, .. } => after,
     };
     let now_ms = now * 1000;
-    let teacher_info = |name: String| json!({"teacherName": name, "teacherUid": lesson.teacher_id.unwrap_or(0), "teacherNo": ""});
+    let teacher_info = |name: String| json!({"teacherName": name, "teacherUid": lesson.teacher_id.map_or(0, UserId::get), "teacherNo": ""});
     let teacher_name = match lesson.teacher_id {
         Some(uid) => outbox::person_name(tx, uid).await?.unwrap_or_default(),
         None => String::new(),
@@ -153,8 +154,8 @@ pub async fn lesson_changed(
         assistant_infos.push(json!({"teacherName": name, "teacherUid": uid, "teacherNo": ""}));
     }
     let mut data = Map::new();
-    data.insert("courseId".into(), lesson.course_id.into());
-    data.insert("classId".into(), lesson.id.into());
+    data.insert("courseId".into(), lesson.course_id.get().into());
+    data.insert("classId".into(), lesson.id.get().into());
     let op = match change {
         LessonChange::Added(_) => {
             let course_name = course_store::find_course(tx, lesson.course_id)
@@ -260,13 +261,13 @@ pub async fn course_changed(
         .await?
         .iter()
         .any(|lesson| lesson.begins_at <= now_ms);
-    let teacher = |uid: Option<i64>, name: String| json!({"teacherName": name, "teacherUid": uid.unwrap_or(0), "teacherNo": ""});
+    let teacher = |uid: Option<UserId>, name: String| json!({"teacherName": name, "teacherUid": uid.map_or(0, UserId::get), "teacherNo": ""});
     let teacher_name = match course.main_teacher_id {
         Some(uid) => outbox::person_name(tx, uid).await?.unwrap_or_default(),
         None => String::new(),
     };
     let mut data = Map::new();
-    data.insert("courseId".into(), course.id.into());
+    data.insert("courseId".into(), course.id.get().into());
     let expiry = course.expires_at.map_or(0, |at| at / 1000);
     match before {
         None => {
@@ -329,7 +330,7 @@ pub async fn course_changed(
 /// `eeoClassInfoChange` with `opType` 3 and `labelInfos` (`[{labelName, labelId}]`) as they are now.
 pub async fn labels_changed(
     tx: &mut TenantTx,
-    course_id: i64,
+    course_id: CourseId,
     owner: Labelled,
     now: i64,
 ) -> StoreResult<()> {
@@ -410,7 +411,7 @@ pub async fn lesson_students_changed(
 /// `eeoCourseStudentChange` (`opType` 3) with the course's students and auditors as they are now.
 pub async fn course_students_changed(
     tx: &mut TenantTx,
-    course_id: i64,
+    course_id: CourseId,
     source: i64,
     now: i64,
 ) -> StoreResult<()> {
@@ -421,7 +422,7 @@ pub async fn course_students_changed(
         .await?
         .map(|course| course.name)
         .unwrap_or_default();
-    let students = outbox::lesson_student_names(tx, 0, course_id, false).await?;
+    let students = outbox::lesson_student_names(tx, LessonId::new(0), course_id, false).await?;
     let infos: Vec<Value> = students
         .into_iter()
         .map(|(uid, name)| json!({"studentNo": "", "studentName": name, "studentUid": uid, "labelInfos": []}))

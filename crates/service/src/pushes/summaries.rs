@@ -5,6 +5,7 @@
 //! ClassIn's early-dismissal rule (min(RealCloseTime, CloseTime), CloseTime when RealCloseTime is 0 or absent)
 //! counts time in the lesson up to the scheduled end.
 
+use classbridge_domain::{ActivityId, UserId};
 use classbridge_store::{
     classin::{lessons as lesson_store, reads::LessonPeople, units as unit_store},
     outbox, Store, StoreResult,
@@ -36,7 +37,7 @@ fn seconds_in_lesson(first_in: i64, start: i64, effective_close: i64) -> i64 {
 pub fn end_of_lesson_messages(
     lesson: &lesson_store::LessonRow,
     course_name: &str,
-    activity_id: i64,
+    activity_id: ActivityId,
     people: &LessonPeople,
     teacher_name: &str,
 ) -> Vec<(&'static str, Map<String, Value>)> {
@@ -45,7 +46,7 @@ pub fn end_of_lesson_messages(
     let close = end + CLOSE_AFTER_SECONDS;
     let real_close = end;
     let effective_close = real_close.min(close);
-    let student_identity = |uid: i64| {
+    let student_identity = |uid: UserId| {
         people
             .students
             .iter()
@@ -84,7 +85,7 @@ pub fn end_of_lesson_messages(
         }
     }
     // Every member: the teacher, the co-teachers, then the students (and those who booked a seat).
-    let mut members: Vec<(i64, String, i64)> = Vec::new();
+    let mut members: Vec<(UserId, String, i64)> = Vec::new();
     if let Some(teacher) = lesson.teacher_id {
         members.push((teacher, teacher_name.to_owned(), 3));
     }
@@ -180,7 +181,7 @@ pub async fn summarise_closed_lessons(
         if let Some(people) = people {
             let activity_id = unit_store::activity_of_lesson(&mut tx, lesson.id)
                 .await?
-                .map_or(0, |activity| activity.id);
+                .map_or(ActivityId::new(0), |activity| activity.id);
             let messages = end_of_lesson_messages(
                 &lesson,
                 &summary.course_name,

@@ -3,7 +3,7 @@
 //! serialises every write), and a student's bookings only while their row is, so seats and overlaps are exact on
 //! any number of nodes.
 
-use classbridge_domain::TenantId;
+use classbridge_domain::{LessonId, TenantId, UserId};
 
 use super::lessons::{lesson_is_tenants, lesson_of_tenant, LessonRow, LESSON_COLUMNS};
 use crate::{tx::on_tx, Store, StoreResult, TenantTx};
@@ -22,7 +22,7 @@ pub struct LessonTies {
 /// Another lesson the student booked whose time overlaps.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct OverlappingBooking {
-    pub lesson_id: i64,
+    pub lesson_id: LessonId,
     pub name: String,
     pub begins_at: i64,
     pub ends_at: i64,
@@ -37,7 +37,7 @@ fn for_update(tx: &TenantTx) -> &'static str {
 }
 
 /// The tenant's lesson, its row locked until the transaction ends.
-pub async fn lock_lesson(tx: &mut TenantTx, lesson_id: i64) -> StoreResult<Option<LessonRow>> {
+pub async fn lock_lesson(tx: &mut TenantTx, lesson_id: LessonId) -> StoreResult<Option<LessonRow>> {
     let tenant_id = tx.tenant_id();
     let sql = format!(
         "SELECT {LESSON_COLUMNS} FROM classin_lessons WHERE tenant_id = $1 AND id = $2{}",
@@ -49,7 +49,7 @@ pub async fn lock_lesson(tx: &mut TenantTx, lesson_id: i64) -> StoreResult<Optio
 }
 
 /// Locks the tenant's person's row until the transaction ends (their bookings are decided one at a time).
-pub async fn lock_person(tx: &mut TenantTx, user_id: i64) -> StoreResult<()> {
+pub async fn lock_person(tx: &mut TenantTx, user_id: UserId) -> StoreResult<()> {
     let sql = format!(
         "SELECT id FROM users WHERE id = $1 AND tenant_id = $2{}",
         for_update(tx)
@@ -83,7 +83,7 @@ impl LessonTies {
 pub async fn lesson_ties(
     tx: &mut TenantTx,
     lesson: &LessonRow,
-    user_id: i64,
+    user_id: UserId,
 ) -> StoreResult<LessonTies> {
     if !lesson_is_tenants(tx, lesson.id).await? {
         return Ok(LessonTies::default());
@@ -100,7 +100,7 @@ impl Store {
         &self,
         tenant_id: TenantId,
         lesson: &LessonRow,
-        user_id: i64,
+        user_id: UserId,
     ) -> StoreResult<LessonTies> {
         let sql = format!(
             "SELECT * FROM ({TIES}) ties WHERE EXISTS \
@@ -114,7 +114,7 @@ impl Store {
     }
 }
 
-pub async fn count_bookings(tx: &mut TenantTx, lesson_id: i64) -> StoreResult<i64> {
+pub async fn count_bookings(tx: &mut TenantTx, lesson_id: LessonId) -> StoreResult<i64> {
     let sql = format!(
         "SELECT COUNT(*) FROM classin_lesson_bookings WHERE lesson_id = $1 AND {}",
         lesson_of_tenant(2)
@@ -128,8 +128,8 @@ pub async fn count_bookings(tx: &mut TenantTx, lesson_id: i64) -> StoreResult<i6
 /// When the person booked the lesson, if they did.
 pub async fn find_booking(
     tx: &mut TenantTx,
-    lesson_id: i64,
-    user_id: i64,
+    lesson_id: LessonId,
+    user_id: UserId,
 ) -> StoreResult<Option<i64>> {
     let sql = format!(
         "SELECT created_at FROM classin_lesson_bookings WHERE lesson_id = $1 AND user_id = $2 AND {}",
@@ -144,7 +144,7 @@ pub async fn find_booking(
 /// One of the student's bookings of another (not deleted) lesson that overlaps `[begins_at, ends_at)`.
 pub async fn overlapping_booking(
     tx: &mut TenantTx,
-    user_id: i64,
+    user_id: UserId,
     lesson: &LessonRow,
 ) -> StoreResult<Option<OverlappingBooking>> {
     let sql = "SELECT l.id AS lesson_id, l.name, l.begins_at, l.ends_at \
@@ -162,7 +162,7 @@ pub async fn overlapping_booking(
 pub async fn insert_booking(
     tx: &mut TenantTx,
     lesson: &LessonRow,
-    user_id: i64,
+    user_id: UserId,
     now_ms: i64,
 ) -> StoreResult<()> {
     let sql =
@@ -180,7 +180,11 @@ pub async fn insert_booking(
 }
 
 /// Cancels the person's booking; `false` when they held none.
-pub async fn delete_booking(tx: &mut TenantTx, lesson_id: i64, user_id: i64) -> StoreResult<bool> {
+pub async fn delete_booking(
+    tx: &mut TenantTx,
+    lesson_id: LessonId,
+    user_id: UserId,
+) -> StoreResult<bool> {
     let sql = format!(
         "DELETE FROM classin_lesson_bookings WHERE lesson_id = $1 AND user_id = $2 AND {}",
         lesson_of_tenant(3)
@@ -210,8 +214,8 @@ pub async fn move_bookings(tx: &mut TenantTx, lesson: &LessonRow) -> StoreResult
 /// Records that the person entered the lesson's room now.
 pub async fn record_entry(
     tx: &mut TenantTx,
-    lesson_id: i64,
-    user_id: i64,
+    lesson_id: LessonId,
+    user_id: UserId,
     role: &str,
     now_ms: i64,
 ) -> StoreResult<()> {
@@ -230,7 +234,7 @@ pub async fn record_entry(
 
 /// Whether the person is a student of the school: the tenant's person, given the student role or a student of a
 /// mirrored section.
-pub async fn is_student(tx: &mut TenantTx, user_id: i64) -> StoreResult<bool> {
+pub async fn is_student(tx: &mut TenantTx, user_id: UserId) -> StoreResult<bool> {
     let sql =
         "SELECT COUNT(*) FROM (SELECT user_id FROM user_roles WHERE user_id = $1 AND role_id = 3 \
                UNION ALL SELECT user_id FROM section_students WHERE user_id = $1) AS student \

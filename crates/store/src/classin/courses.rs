@@ -2,16 +2,17 @@
 //! transaction.
 
 use crate::{now_millis, tx::on_tx, StoreResult, TenantTx};
+use classbridge_domain::{CourseId, UserId};
 
 /// A course as stored; a change is made by writing the whole row back.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct CourseRow {
-    pub id: i64,
+    pub id: CourseId,
     pub name: String,
     pub introduction: Option<String>,
     /// Unix milliseconds; `None`: never.
     pub expires_at: Option<i64>,
-    pub main_teacher_id: Option<i64>,
+    pub main_teacher_id: Option<UserId>,
     pub unique_identity: Option<String>,
     pub ended_at: Option<i64>,
 }
@@ -28,7 +29,7 @@ pub(crate) fn course_of_tenant(tenant_parameter: u8) -> String {
 }
 
 /// Whether the course is the transaction's tenant's (a write to its join tables is skipped when it is not).
-pub(crate) async fn course_is_tenants(tx: &mut TenantTx, course_id: i64) -> StoreResult<bool> {
+pub(crate) async fn course_is_tenants(tx: &mut TenantTx, course_id: CourseId) -> StoreResult<bool> {
     let tenant_id = tx.tenant_id();
     let sql = "SELECT COUNT(*) FROM classin_courses WHERE id = $1 AND tenant_id = $2";
     let count: i64 = on_tx!(tx.store_tx(), conn, Db => {
@@ -37,7 +38,7 @@ pub(crate) async fn course_is_tenants(tx: &mut TenantTx, course_id: i64) -> Stor
     Ok(count > 0)
 }
 
-pub async fn find_course(tx: &mut TenantTx, course_id: i64) -> StoreResult<Option<CourseRow>> {
+pub async fn find_course(tx: &mut TenantTx, course_id: CourseId) -> StoreResult<Option<CourseRow>> {
     let tenant_id = tx.tenant_id();
     let sql =
         format!("SELECT {COURSE_COLUMNS} FROM classin_courses WHERE tenant_id = $1 AND id = $2");
@@ -61,7 +62,7 @@ pub async fn find_course_by_unique_identity(
 }
 
 /// Inserts a course (its `id` is ignored) and returns the new id.
-pub async fn insert_course(tx: &mut TenantTx, course: &CourseRow) -> StoreResult<i64> {
+pub async fn insert_course(tx: &mut TenantTx, course: &CourseRow) -> StoreResult<CourseId> {
     let tenant_id = tx.tenant_id();
     let sql = "INSERT INTO classin_courses (tenant_id, name, introduction, expires_at, main_teacher_id, \
                unique_identity, ended_at, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) \
@@ -91,8 +92,8 @@ pub async fn update_course(tx: &mut TenantTx, course: &CourseRow) -> StoreResult
 /// The identity (1 student, 2 auditor) the person holds in the course, if any.
 pub async fn course_identity_of(
     tx: &mut TenantTx,
-    course_id: i64,
-    user_id: i64,
+    course_id: CourseId,
+    user_id: UserId,
 ) -> StoreResult<Option<i64>> {
     let sql = format!(
         "SELECT identity FROM classin_course_students WHERE course_id = $1 AND user_id = $2 AND {}",
@@ -107,7 +108,7 @@ pub async fn course_identity_of(
 /// How many people hold this identity in the course.
 pub async fn count_course_students(
     tx: &mut TenantTx,
-    course_id: i64,
+    course_id: CourseId,
     identity: i64,
 ) -> StoreResult<i64> {
     let sql = format!(
@@ -122,8 +123,8 @@ pub async fn count_course_students(
 
 pub async fn insert_course_student(
     tx: &mut TenantTx,
-    course_id: i64,
-    user_id: i64,
+    course_id: CourseId,
+    user_id: UserId,
     identity: i64,
     name: Option<&str>,
 ) -> StoreResult<()> {
@@ -145,8 +146,8 @@ pub async fn insert_course_student(
 /// its lessons that have not ended; `false` when they were not in it.
 pub async fn delete_course_student(
     tx: &mut TenantTx,
-    course_id: i64,
-    user_id: i64,
+    course_id: CourseId,
+    user_id: UserId,
 ) -> StoreResult<bool> {
     if !course_is_tenants(tx, course_id).await? {
         return Ok(false);

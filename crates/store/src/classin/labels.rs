@@ -2,7 +2,7 @@
 //! `addClassLabels`), the teacher's comments on the students of a lesson (`updateClassStudentComment`), read and
 //! written inside the caller's transaction; the read-back reads them, and a course's teacher list, from the pool.
 
-use classbridge_domain::TenantId;
+use classbridge_domain::{CourseId, LabelId, LessonId, TenantId, UserId};
 use sqlx::QueryBuilder;
 
 use crate::{now_millis, tx::on_tx, Store, StoreResult, TenantTx};
@@ -10,7 +10,7 @@ use crate::{now_millis, tx::on_tx, Store, StoreResult, TenantTx};
 /// A label of the school; `deleted_at` is set once deleted.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct LabelRow {
-    pub id: i64,
+    pub id: LabelId,
     pub tenant_id: TenantId,
     pub name: String,
     pub deleted_at: Option<i64>,
@@ -19,14 +19,21 @@ pub struct LabelRow {
 /// A label as the read-back shows it.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct Label {
-    pub id: i64,
+    pub id: LabelId,
+    pub name: String,
+}
+
+/// A teacher on a course's list, with their name.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct CourseTeacher {
+    pub id: UserId,
     pub name: String,
 }
 
 /// A comment on a student of a lesson, with the student's name.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct LessonComment {
-    pub user_id: i64,
+    pub user_id: UserId,
     pub name: String,
     pub stars: i64,
     pub comment: String,
@@ -42,7 +49,7 @@ pub enum FoundLabel {
 }
 
 /// The label with this id: the tenant's, or the news that it is another school's.
-pub async fn find_label(tx: &mut TenantTx, label_id: i64) -> StoreResult<Option<FoundLabel>> {
+pub async fn find_label(tx: &mut TenantTx, label_id: LabelId) -> StoreResult<Option<FoundLabel>> {
     let tenant_id = tx.tenant_id();
     let sql = "SELECT id, tenant_id, name, deleted_at FROM classin_labels WHERE id = $1";
     let found: Option<LabelRow> = on_tx!(tx.store_tx(), conn, Db => {
@@ -78,7 +85,7 @@ pub async fn count_labels(tx: &mut TenantTx) -> StoreResult<i64> {
     }))
 }
 
-pub async fn insert_label(tx: &mut TenantTx, name: &str) -> StoreResult<i64> {
+pub async fn insert_label(tx: &mut TenantTx, name: &str) -> StoreResult<LabelId> {
     let tenant_id = tx.tenant_id();
     let sql =
         "INSERT INTO classin_labels (tenant_id, name, created_at) VALUES ($1, $2, $3) RETURNING id";
@@ -87,7 +94,7 @@ pub async fn insert_label(tx: &mut TenantTx, name: &str) -> StoreResult<i64> {
     }))
 }
 
-pub async fn rename_label(tx: &mut TenantTx, label_id: i64, name: &str) -> StoreResult<()> {
+pub async fn rename_label(tx: &mut TenantTx, label_id: LabelId, name: &str) -> StoreResult<()> {
     let tenant_id = tx.tenant_id();
     on_tx!(tx.store_tx(), conn, Db => {
         sqlx::query("UPDATE classin_labels SET name = $2 WHERE id = $1 AND tenant_id = $3")
@@ -97,7 +104,7 @@ pub async fn rename_label(tx: &mut TenantTx, label_id: i64, name: &str) -> Store
 }
 
 /// Deletes the label and takes it off every course and lesson.
-pub async fn delete_label(tx: &mut TenantTx, label_id: i64) -> StoreResult<()> {
+pub async fn delete_label(tx: &mut TenantTx, label_id: LabelId) -> StoreResult<()> {
     let tenant_id = tx.tenant_id();
     on_tx!(tx.store_tx(), conn, Db => {
         let deleted = sqlx::query("UPDATE classin_labels SET deleted_at = $2 WHERE id = $1 AND tenant_id = $3")
@@ -114,8 +121,8 @@ pub async fn delete_label(tx: &mut TenantTx, label_id: i64) -> StoreResult<()> {
 /// Which labels a course or a lesson carries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Labelled {
-    Course(i64),
-    Lesson(i64),
+    Course(CourseId),
+    Lesson(LessonId),
 }
 
 impl Labelled {
@@ -129,14 +136,18 @@ impl Labelled {
 
     fn table_and_column(self) -> (&'static str, &'static str, i64) {
         match self {
-            Self::Course(id) => ("classin_course_labels", "course_id", id),
-            Self::Lesson(id) => ("classin_lesson_labels", "lesson_id", id),
+            Self::Course(id) => ("classin_course_labels", "course_id", id.get()),
+            Self::Lesson(id) => ("classin_lesson_labels", "lesson_id", id.get()),
         }
     }
 }
 
 /// Replaces the labels of a course or lesson (`[]` clears them).
-pub async fn set_labels(tx: &mut TenantTx, owner: Labelled, label_ids: &[i64]) -> StoreResult<()> {
+pub async fn set_labels(
+    tx: &mut TenantTx,
+    owner: Labelled,
+    label_ids: &[LabelId],
+) -> StoreResult<()> {
     let (table, column, id) = owner.table_and_column();
     if !owner.is_tenants(tx).await? {
         return Ok(());
@@ -172,8 +183,8 @@ pub async fn labels_in(tx: &mut TenantTx, owner: Labelled) -> StoreResult<Vec<La
 /// Writes (or rewrites) the comment on a student of a lesson.
 pub async fn upsert_comment(
     tx: &mut TenantTx,
-    lesson_id: i64,
-    user_id: i64,
+    lesson_id: LessonId,
+    user_id: UserId,
     stars: i64,
     comment: &str,
 ) -> StoreResult<()> {
@@ -207,7 +218,7 @@ impl Store {
     pub async fn lesson_comments(
         &self,
         tenant_id: TenantId,
-        lesson_id: i64,
+        lesson_id: LessonId,
     ) -> StoreResult<Vec<LessonComment>> {
         let sql = "SELECT c.user_id, u.name, c.stars, c.comment, c.updated_at FROM classin_lesson_comments c \
                    JOIN classin_lessons l ON l.id = c.lesson_id AND l.tenant_id = $2 \
@@ -221,8 +232,8 @@ impl Store {
     pub async fn course_teachers(
         &self,
         tenant_id: TenantId,
-        course_id: i64,
-    ) -> StoreResult<Vec<Label>> {
+        course_id: CourseId,
+    ) -> StoreResult<Vec<CourseTeacher>> {
         let sql = "SELECT u.id, u.name FROM classin_course_teachers t \
                    JOIN classin_courses c ON c.id = t.course_id AND c.tenant_id = $2 \
                    JOIN users u ON u.id = t.user_id WHERE t.course_id = $1 ORDER BY u.name, u.id";

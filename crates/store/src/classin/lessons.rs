@@ -1,6 +1,7 @@
 //! Lessons of the scheduling API (ClassIn's "classes"), their assistants and their own student lists, read and
 //! written inside the caller's transaction.
 
+use classbridge_domain::{CourseId, LessonId, UserId};
 use sqlx::QueryBuilder;
 
 use crate::{now_millis, tx::on_tx, StoreResult, TenantTx};
@@ -8,13 +9,13 @@ use crate::{now_millis, tx::on_tx, StoreResult, TenantTx};
 /// A lesson as stored; a change is made by writing the whole row back. Times are Unix milliseconds.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct LessonRow {
-    pub id: i64,
-    pub course_id: i64,
+    pub id: LessonId,
+    pub course_id: CourseId,
     pub name: String,
     pub introduction: Option<String>,
     pub begins_at: i64,
     pub ends_at: i64,
-    pub teacher_id: Option<i64>,
+    pub teacher_id: Option<UserId>,
     pub seat_count: i64,
     pub record: bool,
     pub live: bool,
@@ -38,7 +39,7 @@ pub(crate) fn lesson_of_tenant(tenant_parameter: u8) -> String {
 }
 
 /// Whether the lesson is the transaction's tenant's (a write to its join tables is skipped when it is not).
-pub(crate) async fn lesson_is_tenants(tx: &mut TenantTx, lesson_id: i64) -> StoreResult<bool> {
+pub(crate) async fn lesson_is_tenants(tx: &mut TenantTx, lesson_id: LessonId) -> StoreResult<bool> {
     let tenant_id = tx.tenant_id();
     let sql = "SELECT COUNT(*) FROM classin_lessons WHERE id = $1 AND tenant_id = $2";
     let count: i64 = on_tx!(tx.store_tx(), conn, Db => {
@@ -50,8 +51,8 @@ pub(crate) async fn lesson_is_tenants(tx: &mut TenantTx, lesson_id: i64) -> Stor
 /// The tenant's lesson with this id in this course (deleted ones too: the caller says so).
 pub async fn find_lesson(
     tx: &mut TenantTx,
-    course_id: i64,
-    lesson_id: i64,
+    course_id: CourseId,
+    lesson_id: LessonId,
 ) -> StoreResult<Option<LessonRow>> {
     let tenant_id = tx.tenant_id();
     let sql = format!(
@@ -81,7 +82,7 @@ pub async fn find_lesson_by_unique_identity(
 /// The tenant's lesson with this id in any course (to tell "not in this course" from "no such lesson").
 pub async fn find_lesson_in_school(
     tx: &mut TenantTx,
-    lesson_id: i64,
+    lesson_id: LessonId,
 ) -> StoreResult<Option<LessonRow>> {
     let tenant_id = tx.tenant_id();
     let sql =
@@ -92,7 +93,7 @@ pub async fn find_lesson_in_school(
 }
 
 /// Frees a deleted lesson's `courseUniqueIdentity` for a new lesson.
-pub async fn free_unique_identity(tx: &mut TenantTx, lesson_id: i64) -> StoreResult<()> {
+pub async fn free_unique_identity(tx: &mut TenantTx, lesson_id: LessonId) -> StoreResult<()> {
     let tenant_id = tx.tenant_id();
     on_tx!(tx.store_tx(), conn, Db => {
         sqlx::query("UPDATE classin_lessons SET unique_identity = NULL WHERE id = $1 AND tenant_id = $2")
@@ -102,7 +103,7 @@ pub async fn free_unique_identity(tx: &mut TenantTx, lesson_id: i64) -> StoreRes
 }
 
 /// The course's lessons that are not deleted, by start.
-pub async fn course_lessons(tx: &mut TenantTx, course_id: i64) -> StoreResult<Vec<LessonRow>> {
+pub async fn course_lessons(tx: &mut TenantTx, course_id: CourseId) -> StoreResult<Vec<LessonRow>> {
     let sql = format!(
         "SELECT {LESSON_COLUMNS} FROM classin_lessons WHERE course_id = $1 AND tenant_id = $2 \
          AND deleted_at IS NULL ORDER BY begins_at, id"
@@ -117,8 +118,8 @@ pub async fn course_lessons(tx: &mut TenantTx, course_id: i64) -> StoreResult<Ve
 /// course or (`None`) in the whole school.
 pub async fn count_unfinished_lessons_taught(
     tx: &mut TenantTx,
-    course_id: Option<i64>,
-    user_id: i64,
+    course_id: Option<CourseId>,
+    user_id: UserId,
     now_ms: i64,
 ) -> StoreResult<i64> {
     let tenant_id = tx.tenant_id();
@@ -126,7 +127,7 @@ pub async fn count_unfinished_lessons_taught(
                AND l.ends_at > $3 AND ($4 = 0 OR l.course_id = $4) AND (l.teacher_id = $2 OR EXISTS \
                (SELECT 1 FROM classin_lesson_assistants a WHERE a.lesson_id = l.id AND a.user_id = $2))";
     Ok(on_tx!(tx.store_tx(), conn, Db => {
-        sqlx::query_scalar(sql).bind(tenant_id.get()).bind(user_id).bind(now_ms).bind(course_id.unwrap_or(0))
+        sqlx::query_scalar(sql).bind(tenant_id.get()).bind(user_id).bind(now_ms).bind(course_id.map_or(0, CourseId::get))
             .fetch_one(&mut *conn).await?
     }))
 }
@@ -134,8 +135,8 @@ pub async fn count_unfinished_lessons_taught(
 /// Takes the person off the course's teacher list; `false` when they were not on it.
 pub async fn delete_course_teacher(
     tx: &mut TenantTx,
-    course_id: i64,
-    user_id: i64,
+    course_id: CourseId,
+    user_id: UserId,
 ) -> StoreResult<bool> {
     let sql = "DELETE FROM classin_course_teachers WHERE course_id = $1 AND user_id = $2 \
                AND EXISTS (SELECT 1 FROM classin_courses c WHERE c.id = $1 AND c.tenant_id = $3)";
@@ -147,7 +148,7 @@ pub async fn delete_course_teacher(
 }
 
 /// Inserts a lesson (its `id` is ignored) and returns the new id.
-pub async fn insert_lesson(tx: &mut TenantTx, lesson: &LessonRow) -> StoreResult<i64> {
+pub async fn insert_lesson(tx: &mut TenantTx, lesson: &LessonRow) -> StoreResult<LessonId> {
     let tenant_id = tx.tenant_id();
     let sql = "INSERT INTO classin_lessons (tenant_id, course_id, name, introduction, begins_at, ends_at, teacher_id, \
                seat_count, record, live, replay, bookable, has_student_list, unique_identity, deleted_at, created_at, \
@@ -180,7 +181,7 @@ pub async fn update_lesson(tx: &mut TenantTx, lesson: &LessonRow) -> StoreResult
     super::bookings::move_bookings(tx, lesson).await
 }
 
-pub async fn lesson_assistants(tx: &mut TenantTx, lesson_id: i64) -> StoreResult<Vec<i64>> {
+pub async fn lesson_assistants(tx: &mut TenantTx, lesson_id: LessonId) -> StoreResult<Vec<UserId>> {
     let sql = format!("SELECT user_id FROM classin_lesson_assistants WHERE lesson_id = $1 AND {} ORDER BY user_id", lesson_of_tenant(2));
     let tenant_id = tx.tenant_id();
     Ok(on_tx!(tx.store_tx(), conn, Db => {
@@ -191,8 +192,8 @@ pub async fn lesson_assistants(tx: &mut TenantTx, lesson_id: i64) -> StoreResult
 /// Replaces the lesson's assistants.
 pub async fn set_lesson_assistants(
     tx: &mut TenantTx,
-    lesson_id: i64,
-    user_ids: &[i64],
+    lesson_id: LessonId,
+    user_ids: &[UserId],
 ) -> StoreResult<()> {
     if !lesson_is_tenants(tx, lesson_id).await? {
         return Ok(());
@@ -214,8 +215,8 @@ pub async fn set_lesson_assistants(
 /// Whether the person is on the lesson's own student list.
 pub async fn is_lesson_student(
     tx: &mut TenantTx,
-    lesson_id: i64,
-    user_id: i64,
+    lesson_id: LessonId,
+    user_id: UserId,
 ) -> StoreResult<bool> {
     let sql = format!(
         "SELECT COUNT(*) FROM classin_lesson_students WHERE lesson_id = $1 AND user_id = $2 AND {}",
@@ -231,8 +232,8 @@ pub async fn is_lesson_student(
 /// Puts the person on the lesson's own student list (which from then on decides who may join it).
 pub async fn insert_lesson_student(
     tx: &mut TenantTx,
-    lesson_id: i64,
-    user_id: i64,
+    lesson_id: LessonId,
+    user_id: UserId,
     identity: i64,
     name: Option<&str>,
 ) -> StoreResult<()> {
@@ -255,8 +256,8 @@ pub async fn insert_lesson_student(
 /// Takes the person off the lesson's own student list; `false` when they were not on it.
 pub async fn delete_lesson_student(
     tx: &mut TenantTx,
-    lesson_id: i64,
-    user_id: i64,
+    lesson_id: LessonId,
+    user_id: UserId,
 ) -> StoreResult<bool> {
     let sql = format!(
         "DELETE FROM classin_lesson_students WHERE lesson_id = $1 AND user_id = $2 AND {}",

@@ -9,7 +9,7 @@ pub mod lessons;
 pub mod reads;
 pub mod units;
 
-use classbridge_domain::TenantId;
+use classbridge_domain::{TenantId, UserId};
 
 use crate::{now_millis, tx::on_tx, Store, StoreResult, TenantTx};
 
@@ -39,7 +39,7 @@ pub enum Account<'a> {
 /// A person as the scheduling API sees them.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct AccountRow {
-    pub id: i64,
+    pub id: UserId,
     pub name: String,
     pub active: bool,
 }
@@ -87,7 +87,7 @@ impl SchoolIdentity {
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct SchoolMemberRow {
     pub id: i64,
-    pub user_id: i64,
+    pub user_id: UserId,
     pub name: String,
     pub stopped_at: Option<i64>,
 }
@@ -134,7 +134,7 @@ pub async fn find_account(
 }
 
 /// The tenant's person with this UID.
-pub async fn find_person(tx: &mut TenantTx, user_id: i64) -> StoreResult<Option<AccountRow>> {
+pub async fn find_person(tx: &mut TenantTx, user_id: UserId) -> StoreResult<Option<AccountRow>> {
     let tenant_id = tx.tenant_id();
     let sql = "SELECT id, name, active FROM users WHERE tenant_id = $1 AND id = $2";
     Ok(on_tx!(tx.store_tx(), conn, Db => {
@@ -142,7 +142,7 @@ pub async fn find_person(tx: &mut TenantTx, user_id: i64) -> StoreResult<Option<
     }))
 }
 
-pub async fn insert_account(tx: &mut TenantTx, account: &NewAccount) -> StoreResult<i64> {
+pub async fn insert_account(tx: &mut TenantTx, account: &NewAccount) -> StoreResult<UserId> {
     let tenant_id = tx.tenant_id();
     let sql = "INSERT INTO users (tenant_id, name, telephone, email, password_hash, active, created_at, updated_at) \
                VALUES ($1, $2, $3, $4, $5, TRUE, $6, $6) RETURNING id";
@@ -158,7 +158,7 @@ pub async fn insert_account(tx: &mut TenantTx, account: &NewAccount) -> StoreRes
 pub async fn find_school_member(
     tx: &mut TenantTx,
     identity: SchoolIdentity,
-    user_id: i64,
+    user_id: UserId,
 ) -> StoreResult<Option<SchoolMemberRow>> {
     let tenant_id = tx.tenant_id();
     let sql = format!(
@@ -175,7 +175,7 @@ pub async fn find_school_member(
 pub async fn insert_school_member(
     tx: &mut TenantTx,
     identity: SchoolIdentity,
-    user_id: i64,
+    user_id: UserId,
     name: &str,
 ) -> StoreResult<i64> {
     let tenant_id = tx.tenant_id();
@@ -199,7 +199,7 @@ pub async fn insert_school_member(
 pub async fn rename_school_member(
     tx: &mut TenantTx,
     identity: SchoolIdentity,
-    user_id: i64,
+    user_id: UserId,
     name: &str,
 ) -> StoreResult<()> {
     let tenant_id = tx.tenant_id();
@@ -216,7 +216,7 @@ pub async fn rename_school_member(
 /// Stops a teacher (`Some(when)`) or lets them teach again (`None`).
 pub async fn set_teacher_stopped(
     tx: &mut TenantTx,
-    user_id: i64,
+    user_id: UserId,
     stopped_at: Option<i64>,
 ) -> StoreResult<()> {
     let tenant_id = tx.tenant_id();
@@ -231,7 +231,7 @@ pub async fn set_teacher_stopped(
 /// Sets a person's password hash (`modifyPasswordByTelephone`).
 pub async fn set_password_hash(
     tx: &mut TenantTx,
-    user_id: i64,
+    user_id: UserId,
     password_hash: &str,
 ) -> StoreResult<()> {
     let tenant_id = tx.tenant_id();

@@ -1,7 +1,7 @@
 //! Reading scheduling back: courses with their counts and students, lessons by time, course and teacher, one
 //! lesson's people, bookings and attendance, and the lessons a person's pages list. Every query names its tenant.
 
-use classbridge_domain::{Scope, TenantId};
+use classbridge_domain::{CourseId, LessonId, Scope, TenantId, UserId};
 
 use crate::branch_scope::courses_condition;
 
@@ -11,11 +11,11 @@ use crate::{Page, PageRequest, Store, StoreResult};
 /// A course with its counts and its main teacher's name.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct CourseSummary {
-    pub id: i64,
+    pub id: CourseId,
     pub name: String,
     pub introduction: Option<String>,
     pub expires_at: Option<i64>,
-    pub main_teacher_id: Option<i64>,
+    pub main_teacher_id: Option<UserId>,
     pub main_teacher_name: Option<String>,
     pub unique_identity: Option<String>,
     pub ended_at: Option<i64>,
@@ -28,7 +28,7 @@ pub struct CourseSummary {
 /// A student (identity 1) or auditor (2) of a course.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct CourseStudent {
-    pub user_id: i64,
+    pub user_id: UserId,
     pub name: String,
     pub identity: i64,
     pub added_at: i64,
@@ -57,14 +57,14 @@ pub struct PersonLesson {
 pub struct LessonFilter {
     pub from: Option<i64>,
     pub to: Option<i64>,
-    pub course_id: Option<i64>,
-    pub teacher_id: Option<i64>,
+    pub course_id: Option<CourseId>,
+    pub teacher_id: Option<UserId>,
 }
 
 /// Someone in a lesson, with when (booked, added) where that applies.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct LessonPerson {
-    pub user_id: i64,
+    pub user_id: UserId,
     pub name: String,
     /// 1 student, 2 auditor (0 where it does not apply).
     pub identity: i64,
@@ -73,7 +73,7 @@ pub struct LessonPerson {
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Attendance {
-    pub user_id: i64,
+    pub user_id: UserId,
     pub name: String,
     pub role: String,
     pub first_entered_at: i64,
@@ -150,7 +150,7 @@ impl Store {
     pub async fn find_course_with_students(
         &self,
         scope: Scope,
-        course_id: i64,
+        course_id: CourseId,
     ) -> StoreResult<Option<(CourseSummary, Vec<CourseStudent>)>> {
         let tenant_id = scope.tenant_id();
         let sql = format!(
@@ -214,7 +214,7 @@ impl Store {
     pub async fn find_lesson_summary(
         &self,
         scope: Scope,
-        lesson_id: i64,
+        lesson_id: LessonId,
     ) -> StoreResult<Option<LessonSummary>> {
         let tenant_id = scope.tenant_id();
         let sql = format!(
@@ -253,9 +253,9 @@ impl Store {
                           WHERE a.lesson_id = $1 ORDER BY a.first_entered_at, a.user_id";
         let tenant = tenant_id.get();
         let (students_sql, students_key) = if lesson.has_student_list {
-            (listed, lesson.id)
+            (listed, lesson.id.get())
         } else {
-            (of_course, lesson.course_id)
+            (of_course, lesson.course_id.get())
         };
         let wants_course = lesson.has_student_list || !lesson.bookable;
         Ok(on_reader!(self, pool => {
@@ -277,7 +277,7 @@ impl Store {
     pub async fn lessons_of_person(
         &self,
         tenant_id: TenantId,
-        user_id: i64,
+        user_id: UserId,
         now_ms: i64,
         limit: i64,
     ) -> StoreResult<Vec<PersonLesson>> {
@@ -301,7 +301,7 @@ impl Store {
     pub async fn lessons_open_for_booking(
         &self,
         tenant_id: TenantId,
-        user_id: i64,
+        user_id: UserId,
         now_ms: i64,
         booking_closes_ms: i64,
         limit: i64,

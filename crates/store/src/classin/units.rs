@@ -1,7 +1,7 @@
 //! ClassIn v2 (LMS) units and activities, read and written inside the caller's transaction. A classroom activity
 //! names its lesson (`lesson_id`): the lesson row is the one v1 actions, the read-back API and the lesson pages see.
 
-use classbridge_domain::TenantId;
+use classbridge_domain::{ActivityId, CourseId, LessonId, TenantId, UnitId, UserId};
 
 use super::{
     courses::{course_is_tenants, course_of_tenant},
@@ -15,8 +15,8 @@ pub const CLASSROOM: i64 = 1;
 /// A unit as stored. The course's "no-topic" unit (`is_default`, named "") takes classrooms created without one.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct UnitRow {
-    pub id: i64,
-    pub course_id: i64,
+    pub id: UnitId,
+    pub course_id: CourseId,
     pub name: String,
     pub content: String,
     pub published: bool,
@@ -31,13 +31,13 @@ const UNIT_COLUMNS: &str =
 /// An activity as stored; times are Unix milliseconds.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct ActivityRow {
-    pub id: i64,
-    pub course_id: i64,
-    pub unit_id: i64,
-    pub lesson_id: Option<i64>,
+    pub id: ActivityId,
+    pub course_id: CourseId,
+    pub unit_id: UnitId,
+    pub lesson_id: Option<LessonId>,
     pub activity_type: i64,
     pub name: String,
-    pub teacher_id: Option<i64>,
+    pub teacher_id: Option<UserId>,
     pub starts_at: Option<i64>,
     pub ends_at: Option<i64>,
     pub published: bool,
@@ -60,7 +60,7 @@ fn activity_of_tenant(tenant_parameter: u8) -> String {
 }
 
 /// Whether the activity is the transaction's tenant's (a write to its member list is skipped when it is not).
-async fn activity_is_tenants(tx: &mut TenantTx, activity_id: i64) -> StoreResult<bool> {
+async fn activity_is_tenants(tx: &mut TenantTx, activity_id: ActivityId) -> StoreResult<bool> {
     let tenant_id = tx.tenant_id();
     let sql = "SELECT COUNT(*) FROM classin_activities WHERE id = $1 AND tenant_id = $2";
     let count: i64 = on_tx!(tx.store_tx(), conn, Db => {
@@ -72,8 +72,8 @@ async fn activity_is_tenants(tx: &mut TenantTx, activity_id: i64) -> StoreResult
 /// The tenant's unit with this id in this course (deleted ones too: the caller says so).
 pub async fn find_unit(
     tx: &mut TenantTx,
-    course_id: i64,
-    unit_id: i64,
+    course_id: CourseId,
+    unit_id: UnitId,
 ) -> StoreResult<Option<UnitRow>> {
     let tenant_id = tx.tenant_id();
     let sql = format!(
@@ -87,9 +87,9 @@ pub async fn find_unit(
 /// Whether another live unit of the course has this name.
 pub async fn unit_name_taken(
     tx: &mut TenantTx,
-    course_id: i64,
+    course_id: CourseId,
     name: &str,
-    except_id: i64,
+    except_id: UnitId,
 ) -> StoreResult<bool> {
     let sql = "SELECT COUNT(*) FROM classin_units WHERE course_id = $1 AND name = $2 AND id <> $3 \
                AND tenant_id = $4 AND deleted_at IS NULL";
@@ -102,7 +102,7 @@ pub async fn unit_name_taken(
 }
 
 /// The course's live units, the no-topic one included.
-pub async fn count_units(tx: &mut TenantTx, course_id: i64) -> StoreResult<i64> {
+pub async fn count_units(tx: &mut TenantTx, course_id: CourseId) -> StoreResult<i64> {
     let sql = "SELECT COUNT(*) FROM classin_units WHERE course_id = $1 AND tenant_id = $2 AND deleted_at IS NULL";
     let tenant_id = tx.tenant_id();
     Ok(on_tx!(tx.store_tx(), conn, Db => {
@@ -111,7 +111,7 @@ pub async fn count_units(tx: &mut TenantTx, course_id: i64) -> StoreResult<i64> 
 }
 
 /// Inserts a unit after the course's others (its `id` and `position` are ignored); returns the new id.
-pub async fn insert_unit(tx: &mut TenantTx, unit: &UnitRow) -> StoreResult<i64> {
+pub async fn insert_unit(tx: &mut TenantTx, unit: &UnitRow) -> StoreResult<UnitId> {
     let tenant_id = tx.tenant_id();
     let sql = "INSERT INTO classin_units (tenant_id, course_id, name, content, published, is_default, position, \
                created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, \
@@ -139,7 +139,7 @@ pub async fn update_unit(tx: &mut TenantTx, unit: &UnitRow) -> StoreResult<()> {
 }
 
 /// The course's no-topic unit, made (published) the first time it is needed.
-pub async fn default_unit(tx: &mut TenantTx, course_id: i64) -> StoreResult<UnitRow> {
+pub async fn default_unit(tx: &mut TenantTx, course_id: CourseId) -> StoreResult<UnitRow> {
     let sql = format!(
         "SELECT {UNIT_COLUMNS} FROM classin_units WHERE course_id = $1 AND tenant_id = $2 AND is_default \
          AND deleted_at IS NULL"
@@ -152,7 +152,7 @@ pub async fn default_unit(tx: &mut TenantTx, course_id: i64) -> StoreResult<Unit
         return Ok(unit);
     }
     let mut unit = UnitRow {
-        id: 0,
+        id: UnitId::new(0),
         course_id,
         name: String::new(),
         content: String::new(),
@@ -168,8 +168,8 @@ pub async fn default_unit(tx: &mut TenantTx, course_id: i64) -> StoreResult<Unit
 /// The tenant's activity with this id in this course (deleted ones too).
 pub async fn find_activity(
     tx: &mut TenantTx,
-    course_id: i64,
-    activity_id: i64,
+    course_id: CourseId,
+    activity_id: ActivityId,
 ) -> StoreResult<Option<ActivityRow>> {
     let tenant_id = tx.tenant_id();
     let sql = format!(
@@ -197,7 +197,7 @@ pub async fn find_activity_by_unique_identity(
 /// The classroom activity of a lesson, if the lesson was made as one.
 pub async fn activity_of_lesson(
     tx: &mut TenantTx,
-    lesson_id: i64,
+    lesson_id: LessonId,
 ) -> StoreResult<Option<ActivityRow>> {
     let sql = format!(
         "SELECT {ACTIVITY_COLUMNS} FROM classin_activities WHERE lesson_id = $1 AND tenant_id = $2"
@@ -209,7 +209,7 @@ pub async fn activity_of_lesson(
 }
 
 /// The unit's live activities.
-pub async fn count_unit_activities(tx: &mut TenantTx, unit_id: i64) -> StoreResult<i64> {
+pub async fn count_unit_activities(tx: &mut TenantTx, unit_id: UnitId) -> StoreResult<i64> {
     let sql = "SELECT COUNT(*) FROM classin_activities WHERE unit_id = $1 AND tenant_id = $2 AND deleted_at IS NULL";
     let tenant_id = tx.tenant_id();
     Ok(on_tx!(tx.store_tx(), conn, Db => {
@@ -218,7 +218,7 @@ pub async fn count_unit_activities(tx: &mut TenantTx, unit_id: i64) -> StoreResu
 }
 
 /// Inserts an activity at the end of its unit (its `id` and `position` are ignored); returns the new id.
-pub async fn insert_activity(tx: &mut TenantTx, activity: &ActivityRow) -> StoreResult<i64> {
+pub async fn insert_activity(tx: &mut TenantTx, activity: &ActivityRow) -> StoreResult<ActivityId> {
     let tenant_id = tx.tenant_id();
     let sql = "INSERT INTO classin_activities (tenant_id, course_id, unit_id, lesson_id, activity_type, name, \
                teacher_id, starts_at, ends_at, published, has_member_list, unique_identity, position, created_at, \
@@ -255,7 +255,7 @@ pub async fn update_activity(tx: &mut TenantTx, activity: &ActivityRow) -> Store
 }
 
 /// The unit's live activities, in order.
-pub async fn unit_activities(tx: &mut TenantTx, unit_id: i64) -> StoreResult<Vec<ActivityRow>> {
+pub async fn unit_activities(tx: &mut TenantTx, unit_id: UnitId) -> StoreResult<Vec<ActivityRow>> {
     let sql = format!(
         "SELECT {ACTIVITY_COLUMNS} FROM classin_activities WHERE unit_id = $1 AND tenant_id = $2 \
          AND deleted_at IS NULL ORDER BY position, id"
@@ -267,7 +267,11 @@ pub async fn unit_activities(tx: &mut TenantTx, unit_id: i64) -> StoreResult<Vec
 }
 
 /// Moves every live activity of one unit to the end of another, keeping their order.
-pub async fn move_activities(tx: &mut TenantTx, from_unit: i64, to_unit: i64) -> StoreResult<()> {
+pub async fn move_activities(
+    tx: &mut TenantTx,
+    from_unit: UnitId,
+    to_unit: UnitId,
+) -> StoreResult<()> {
     let sql = "UPDATE classin_activities SET unit_id = $2, updated_at = $3, position = position + \
                (SELECT COALESCE(MAX(position), 0) FROM classin_activities WHERE unit_id = $2) \
                WHERE unit_id = $1 AND tenant_id = $4 AND deleted_at IS NULL \
@@ -283,8 +287,8 @@ pub async fn move_activities(tx: &mut TenantTx, from_unit: i64, to_unit: i64) ->
 /// Whether the person is listed as a member of the activity.
 pub async fn is_activity_member(
     tx: &mut TenantTx,
-    activity_id: i64,
-    user_id: i64,
+    activity_id: ActivityId,
+    user_id: UserId,
 ) -> StoreResult<bool> {
     let sql = format!(
         "SELECT COUNT(*) FROM classin_activity_members WHERE activity_id = $1 AND user_id = $2 AND {}",
@@ -315,8 +319,8 @@ pub async fn start_member_list(tx: &mut TenantTx, activity: &ActivityRow) -> Sto
 
 pub async fn insert_activity_member(
     tx: &mut TenantTx,
-    activity_id: i64,
-    user_id: i64,
+    activity_id: ActivityId,
+    user_id: UserId,
 ) -> StoreResult<()> {
     let sql = "INSERT INTO classin_activity_members (activity_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING";
     if !activity_is_tenants(tx, activity_id).await? {
@@ -330,8 +334,8 @@ pub async fn insert_activity_member(
 
 pub async fn delete_activity_member(
     tx: &mut TenantTx,
-    activity_id: i64,
-    user_id: i64,
+    activity_id: ActivityId,
+    user_id: UserId,
 ) -> StoreResult<()> {
     let sql = format!(
         "DELETE FROM classin_activity_members WHERE activity_id = $1 AND user_id = $2 AND {}",
@@ -348,8 +352,8 @@ pub async fn delete_activity_member(
 /// listed when the lesson's list is started from its course).
 pub async fn insert_transfer_in_student(
     tx: &mut TenantTx,
-    lesson_id: i64,
-    user_id: i64,
+    lesson_id: LessonId,
+    user_id: UserId,
 ) -> StoreResult<()> {
     let sql =
         "INSERT INTO classin_lesson_students (lesson_id, user_id, identity, name, created_at) \
@@ -366,8 +370,8 @@ pub async fn insert_transfer_in_student(
 /// Lists every student and auditor of the course on the lesson and makes that list decide who may join it.
 pub async fn start_lesson_list(
     tx: &mut TenantTx,
-    lesson_id: i64,
-    course_id: i64,
+    lesson_id: LessonId,
+    course_id: CourseId,
 ) -> StoreResult<()> {
     let copy = "INSERT INTO classin_lesson_students (lesson_id, user_id, identity, name, created_at) \
                 SELECT $1, user_id, identity, name, $3 FROM classin_course_students WHERE course_id = $2 \
@@ -395,7 +399,7 @@ impl Store {
     pub async fn course_outline(
         &self,
         tenant_id: TenantId,
-        course_id: i64,
+        course_id: CourseId,
     ) -> StoreResult<Vec<OutlineUnit>> {
         let units_sql = format!(
             "SELECT {UNIT_COLUMNS} FROM classin_units WHERE tenant_id = $1 AND course_id = $2 \
@@ -439,7 +443,10 @@ pub enum CourseOwner {
 }
 
 /// Whose the course is (to tell "no such course" from "another school's course"); `None`: no such course.
-pub async fn course_owner(tx: &mut TenantTx, course_id: i64) -> StoreResult<Option<CourseOwner>> {
+pub async fn course_owner(
+    tx: &mut TenantTx,
+    course_id: CourseId,
+) -> StoreResult<Option<CourseOwner>> {
     let tenant_id = tx.tenant_id();
     let sql = "SELECT tenant_id FROM classin_courses WHERE id = $1";
     let owner: Option<TenantId> = on_tx!(tx.store_tx(), conn, Db => {
@@ -457,8 +464,8 @@ pub async fn course_owner(tx: &mut TenantTx, course_id: i64) -> StoreResult<Opti
 /// Whether the person teaches the course besides its main teacher.
 pub async fn is_course_teacher(
     tx: &mut TenantTx,
-    course_id: i64,
-    user_id: i64,
+    course_id: CourseId,
+    user_id: UserId,
 ) -> StoreResult<bool> {
     let sql = format!(
         "SELECT COUNT(*) FROM classin_course_teachers WHERE course_id = $1 AND user_id = $2 AND {}",
@@ -474,8 +481,8 @@ pub async fn is_course_teacher(
 /// Makes the person a teacher of the course (nothing when they already are).
 pub async fn insert_course_teacher(
     tx: &mut TenantTx,
-    course_id: i64,
-    user_id: i64,
+    course_id: CourseId,
+    user_id: UserId,
 ) -> StoreResult<()> {
     let sql =
         "INSERT INTO classin_course_teachers (course_id, user_id, created_at) VALUES ($1, $2, $3) \
@@ -492,7 +499,7 @@ pub async fn insert_course_teacher(
 /// Copies the student's name in the school to their name in every course of the tenant that has not ended.
 pub async fn copy_student_name_to_courses(
     tx: &mut TenantTx,
-    user_id: i64,
+    user_id: UserId,
     now_ms: i64,
 ) -> StoreResult<()> {
     let tenant_id = tx.tenant_id();
@@ -512,8 +519,8 @@ impl Store {
     pub async fn course_role(
         &self,
         tenant_id: TenantId,
-        course_id: i64,
-        user_id: i64,
+        course_id: CourseId,
+        user_id: UserId,
     ) -> StoreResult<Option<&'static str>> {
         let teacher = "SELECT COUNT(*) FROM classin_courses c WHERE c.tenant_id = $1 AND c.id = $2 AND \
                        (c.main_teacher_id = $3 \
@@ -541,9 +548,9 @@ impl Store {
     pub async fn activities_listing(
         &self,
         tenant_id: TenantId,
-        course_id: i64,
-        user_id: i64,
-    ) -> StoreResult<Vec<i64>> {
+        course_id: CourseId,
+        user_id: UserId,
+    ) -> StoreResult<Vec<ActivityId>> {
         let sql = "SELECT m.activity_id FROM classin_activity_members m \
                    JOIN classin_activities a ON a.id = m.activity_id \
                    WHERE a.course_id = $1 AND m.user_id = $2 AND a.tenant_id = $3 \

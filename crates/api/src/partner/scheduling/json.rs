@@ -1,6 +1,7 @@
 //! What the scheduling reads and bookings answer: courses, lessons with their people, a booking and its seats, and
 //! a refused booking with the lesson it overlaps.
 
+use classbridge_domain::UserId;
 use classbridge_service::classin::lessons::is_locked;
 use classbridge_service::scheduling::{
     Attendance, CourseStudent, CourseSummary, Label, LessonComment, LessonPeople, LessonPerson,
@@ -22,7 +23,7 @@ pub fn labels(labels: &[Label]) -> Vec<ScheduleLabel> {
     labels
         .iter()
         .map(|label| ScheduleLabel {
-            id: label.id,
+            id: label.id.get(),
             name: label.name.clone(),
         })
         .collect()
@@ -35,9 +36,9 @@ pub struct ScheduleTeacher {
     pub name: Option<String>,
 }
 
-fn teacher(id: Option<i64>, name: Option<&str>) -> Option<ScheduleTeacher> {
+fn teacher(id: Option<UserId>, name: Option<&str>) -> Option<ScheduleTeacher> {
     id.map(|uid| ScheduleTeacher {
-        uid,
+        uid: uid.get(),
         name: name.map(str::to_owned),
     })
 }
@@ -161,7 +162,7 @@ fn course_status(course: &CourseSummary, now_ms: i64) -> CourseStatus {
 
 pub fn course(course: &CourseSummary, labels: Vec<ScheduleLabel>, now_ms: i64) -> Course {
     Course {
-        id: course.id,
+        id: course.id.get(),
         name: course.name.clone(),
         introduction: course.introduction.clone(),
         expiry_time: course.expires_at.map(rfc3339),
@@ -200,7 +201,7 @@ pub fn course_detail(
         students: students
             .iter()
             .map(|s| CourseMember {
-                uid: s.user_id,
+                uid: s.user_id.get(),
                 name: s.name.clone(),
                 identity: StudentIdentity::of(s.identity),
                 added_at: rfc3339(s.added_at),
@@ -291,9 +292,9 @@ pub fn lesson(
 ) -> Lesson {
     let lesson = &summary.lesson;
     Lesson {
-        id: lesson.id,
+        id: lesson.id.get(),
         course: LessonCourse {
-            id: lesson.course_id,
+            id: lesson.course_id.get(),
             name: summary.course_name.clone(),
         },
         name: lesson.name.clone(),
@@ -431,7 +432,7 @@ pub fn lesson_detail(
         StudentsFrom::Course
     };
     let person = |p: &LessonPerson| SchedulePerson {
-        uid: p.user_id,
+        uid: p.user_id.get(),
         name: p.name.clone(),
     };
     LessonDetail {
@@ -457,7 +458,7 @@ pub fn lesson_detail(
         comments: comments
             .iter()
             .map(|c| LessonCommentBody {
-                uid: c.user_id,
+                uid: c.user_id.get(),
                 name: c.name.clone(),
                 stars: c.stars,
                 comment: c.comment.clone(),
@@ -470,7 +471,7 @@ pub fn lesson_detail(
             .students
             .iter()
             .map(|p| LessonStudent {
-                uid: p.user_id,
+                uid: p.user_id.get(),
                 name: p.name.clone(),
                 identity: StudentIdentity::of(p.identity),
             })
@@ -479,7 +480,7 @@ pub fn lesson_detail(
             .bookings
             .iter()
             .map(|p| LessonBooking {
-                uid: p.user_id,
+                uid: p.user_id.get(),
                 name: p.name.clone(),
                 booked_at: rfc3339(p.at),
             })
@@ -490,7 +491,7 @@ pub fn lesson_detail(
 
 fn attendance(a: &Attendance) -> LessonAttendance {
     LessonAttendance {
-        uid: a.user_id,
+        uid: a.user_id.get(),
         name: a.name.clone(),
         role: a.role.clone(),
         first_entered_at: rfc3339(a.first_entered_at),

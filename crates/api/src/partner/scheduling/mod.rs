@@ -11,7 +11,7 @@ use axum::{
     response::{IntoResponse, Response},
     Json,
 };
-use classbridge_domain::{input::FieldReader, ValidationErrors};
+use classbridge_domain::{input::FieldReader, CourseId, LessonId, UserId, ValidationErrors};
 use classbridge_service::classin::booking::{self, BookingError};
 use classbridge_service::scheduling::{self, LessonFilter};
 use std::collections::HashMap;
@@ -68,7 +68,7 @@ pub async fn get_course(
     partner: Partner,
     Path(course_id): Path<String>,
 ) -> ApiResult<Json<CourseDetail>> {
-    let course_id = parse_id(&course_id, "course")?;
+    let course_id = CourseId::new(parse_id(&course_id, "course")?);
     let detail = scheduling::course_detail(&state.service, partner.scope(), course_id)
         .await?
         .ok_or_else(|| ApiError::not_found("No course with this id."))?;
@@ -76,7 +76,7 @@ pub async fn get_course(
         .teachers
         .iter()
         .map(|t| SchedulePerson {
-            uid: t.id,
+            uid: t.id.get(),
             name: t.name.clone(),
         })
         .collect();
@@ -122,8 +122,8 @@ fn lesson_filter(query: &HashMap<String, String>) -> Result<LessonFilter, ApiErr
     Ok(LessonFilter {
         from,
         to,
-        course_id,
-        teacher_id,
+        course_id: course_id.map(CourseId::new),
+        teacher_id: teacher_id.map(UserId::new),
     })
 }
 
@@ -178,7 +178,7 @@ pub async fn list_lessons(
 }
 
 /// The lesson's page on the tenant's host.
-fn page_url(state: &AppState, partner: &Partner, lesson_id: i64) -> String {
+fn page_url(state: &AppState, partner: &Partner, lesson_id: LessonId) -> String {
     format!(
         "{}/lessons/{lesson_id}",
         state.settings.tenant_base_url(&partner.tenant.slug)
@@ -197,7 +197,7 @@ pub async fn get_lesson(
     partner: Partner,
     Path(lesson_id): Path<String>,
 ) -> ApiResult<Json<LessonDetail>> {
-    let lesson_id = parse_id(&lesson_id, "lesson")?;
+    let lesson_id = LessonId::new(parse_id(&lesson_id, "lesson")?);
     let detail = scheduling::lesson_detail(&state.service, partner.scope(), lesson_id)
         .await?
         .ok_or_else(|| ApiError::not_found("No lesson with this id."))?;
@@ -234,7 +234,7 @@ pub fn booking_error(error: BookingError) -> Response {
     }
     let conflicting_lesson = match &error {
         BookingError::Overlap(other) => Some(ConflictingLesson {
-            id: other.lesson_id,
+            id: other.lesson_id.get(),
             name: other.name.clone(),
             begin_time: rfc3339(other.begins_at),
             end_time: rfc3339(other.ends_at),
@@ -291,11 +291,19 @@ pub async fn book(
     }
     let uid = uid.unwrap_or_default();
     let now = state.clock.now_millis();
-    match booking::book(&state.service, partner.scope(), lesson_id, uid, now).await {
+    match booking::book(
+        &state.service,
+        partner.scope(),
+        LessonId::new(lesson_id),
+        UserId::new(uid),
+        now,
+    )
+    .await
+    {
         Ok(booked) => {
             let body = BookingMade {
-                lesson_id: booked.lesson_id,
-                uid: booked.user_id,
+                lesson_id: booked.lesson_id.get(),
+                uid: booked.user_id.get(),
                 name: booked.name,
                 booked_at: rfc3339(booked.booked_at),
                 seats: BookingSeats {
@@ -339,7 +347,15 @@ pub async fn cancel_booking(
         Err(error) => return error.into_response(),
     };
     let now = state.clock.now_millis();
-    match booking::cancel(&state.service, partner.scope(), lesson_id, uid, now).await {
+    match booking::cancel(
+        &state.service,
+        partner.scope(),
+        LessonId::new(lesson_id),
+        UserId::new(uid),
+        now,
+    )
+    .await
+    {
         Ok(()) => StatusCode::NO_CONTENT.into_response(),
         Err(error) => booking_error(error),
     }

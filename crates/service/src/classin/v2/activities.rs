@@ -3,6 +3,7 @@
 //! student and auditor of the course is a member; a classroom also takes any student of the school (a
 //! transfer-in student, who may join that lesson only).
 
+use classbridge_domain::{ActivityId, CourseId, UnitId, UserId};
 use classbridge_store::{
     classin::{
         self as classin_store,
@@ -39,12 +40,12 @@ pub async fn create_without_classroom(
     let store = service.store();
     let mut tx = store.begin_for(school.tenant_id).await?;
     let course = school_course(&mut tx, body, now).await?;
-    let unit_id = body.required_integer("unitId")?;
+    let unit_id = body.required_id("unitId", UnitId::new)?;
     let activity_type = body
         .choice("activityType", &[2, 3, 4, 5, 6, 7, 8])?
         .ok_or_else(|| Failure::new(code::PARAMETER, "activityType is required."))?;
     let name = body.required_name("name", CLASSROOM_NAME_MAX)?;
-    let teacher = body.required_integer("teacherUid")?;
+    let teacher = body.required_id("teacherUid", UserId::new)?;
     let starts_at = body.integer("startTime")?;
     let ends_at = body.integer("endTime")?;
     if starts_at.is_some_and(|start| start > now + MAX_AHEAD_SECONDS) {
@@ -88,7 +89,7 @@ pub async fn create_without_classroom(
         unit_store::insert_course_teacher(&mut tx, course.id, teacher).await?;
     }
     let activity = ActivityRow {
-        id: 0,
+        id: ActivityId::new(0),
         course_id: course.id,
         unit_id: unit.id,
         lesson_id: None,
@@ -111,8 +112,8 @@ pub async fn create_without_classroom(
 /// The course's activity with this id: 30002 when there is none, 29149 when it was deleted.
 async fn live_activity(
     tx: &mut TenantTx,
-    course_id: i64,
-    activity_id: i64,
+    course_id: CourseId,
+    activity_id: ActivityId,
 ) -> ClassinResult<ActivityRow> {
     match unit_store::find_activity(tx, course_id, activity_id).await? {
         None => Err(Failure::new(
@@ -138,9 +139,9 @@ pub async fn release(
     let store = service.store();
     let mut tx = store.begin_for(school.tenant_id).await?;
     let course = school_course(&mut tx, body, now).await?;
-    let ids = match body.uids("activityIds")? {
+    let ids = match body.id_list("activityIds", ActivityId::new)? {
         Some(ids) if !ids.is_empty() => ids,
-        _ => vec![body.required_integer("activityId")?],
+        _ => vec![body.required_id("activityId", ActivityId::new)?],
     };
     let mut released = Vec::with_capacity(ids.len());
     for id in ids {
@@ -174,7 +175,7 @@ pub async fn delete(
     let store = service.store();
     let mut tx = store.begin_for(school.tenant_id).await?;
     let course = school_course(&mut tx, body, now).await?;
-    let id = body.required_integer("activityId")?;
+    let id = body.required_id("activityId", ActivityId::new)?;
     let mut activity = live_activity(&mut tx, course.id, id).await?;
     if let Some(lesson_id) = activity.lesson_id {
         if let Some(mut lesson) = lesson_store::find_lesson(&mut tx, course.id, lesson_id).await? {
@@ -222,12 +223,12 @@ async fn has_ended(tx: &mut TenantTx, activity: &ActivityRow, now: i64) -> Class
 /// (`wrong_type`).
 async fn member_activity(
     tx: &mut TenantTx,
-    course_id: i64,
+    course_id: CourseId,
     body: Body<'_>,
     now: i64,
     wrong_type: i64,
 ) -> ClassinResult<ActivityRow> {
-    let id = body.required_integer("activityId")?;
+    let id = body.required_id("activityId", ActivityId::new)?;
     let activity = live_activity(tx, course_id, id).await?;
     if has_ended(tx, &activity, now).await? {
         return Err(Failure::new(
@@ -244,7 +245,7 @@ async fn member_activity(
     Ok(activity)
 }
 
-fn required_uids(body: Body<'_>) -> ClassinResult<Vec<i64>> {
+fn required_uids(body: Body<'_>) -> ClassinResult<Vec<UserId>> {
     match body.uids("studentUids")? {
         Some(uids) if !uids.is_empty() => Ok(uids),
         _ => Err(Failure::new(

@@ -2,6 +2,7 @@
 //! same row v1's actions, the read-back API and the lesson pages see), placed in a unit. v2's `seatNum` counts
 //! the teacher (default 7 = 1v6, above the maximum reset to it), the stored seat count does not: converted here.
 
+use classbridge_domain::{ActivityId, CourseId, LessonId, UnitId, UserId};
 use classbridge_store::{
     classin::{
         self as classin_store,
@@ -83,8 +84,8 @@ pub fn check_times(start: i64, end: i64, now: i64) -> ClassinResult<()> {
 /// A teacher of the school who is not stopped (136, 387), and not a student or auditor of the course (172, 173).
 pub(crate) async fn check_teacher(
     tx: &mut TenantTx,
-    course_id: i64,
-    uid: i64,
+    course_id: CourseId,
+    uid: UserId,
     codes: (i64, i64),
 ) -> ClassinResult<()> {
     let (missing, stopped) = codes;
@@ -118,7 +119,7 @@ async fn apply_fields(
     lesson: &mut LessonRow,
     body: Body<'_>,
     now: i64,
-) -> ClassinResult<Option<Vec<i64>>> {
+) -> ClassinResult<Option<Vec<UserId>>> {
     if let Some(name) = body.name("name", CLASSROOM_NAME_MAX)? {
         lesson.name = name;
     }
@@ -134,7 +135,7 @@ async fn apply_fields(
     if let Some(seat_num) = body.integer("seatNum")? {
         lesson.seat_count = seats_from_v2(seat_num)?;
     }
-    if let Some(uid) = body.integer("teacherUid")? {
+    if let Some(uid) = body.id("teacherUid", UserId::new)? {
         check_teacher(
             tx,
             course.id,
@@ -210,7 +211,7 @@ async fn apply_fields(
 }
 
 /// What `createClass` answers, from the activity and its lesson.
-fn created(activity_id: i64, lesson: &LessonRow, live_url: &str) -> Value {
+fn created(activity_id: ActivityId, lesson: &LessonRow, live_url: &str) -> Value {
     json!({"activityId": activity_id, "classId": lesson.id, "name": lesson.name, "live_url": live_url})
 }
 
@@ -221,7 +222,7 @@ pub async fn create(
     school: &School,
     body: Body<'_>,
     now: i64,
-    live_url: impl Fn(i64) -> String,
+    live_url: impl Fn(LessonId) -> String,
 ) -> ClassinResult<Value> {
     let store = service.store();
     let mut tx = store.begin_for(school.tenant_id).await?;
@@ -235,7 +236,7 @@ pub async fn create(
     if let Some(identity) = &unique_identity {
         if let Some(first) = unit_store::find_activity_by_unique_identity(&mut tx, identity).await?
         {
-            let lesson_id = first.lesson_id.unwrap_or_default();
+            let lesson_id = first.lesson_id.unwrap_or(LessonId::new(0));
             if let Some(lesson) =
                 lesson_store::find_lesson(&mut tx, first.course_id, lesson_id).await?
             {
@@ -247,7 +248,7 @@ pub async fn create(
     for key in ["teacherUid", "startTime", "endTime"] {
         body.required_integer(key)?;
     }
-    let unit = match body.integer("unitId")? {
+    let unit = match body.id("unitId", UnitId::new)? {
         Some(unit_id) => live_unit(&mut tx, course.id, unit_id, code::UNIT_MISSING).await?,
         None => unit_store::default_unit(&mut tx, course.id).await?,
     };
@@ -258,7 +259,7 @@ pub async fn create(
         ));
     }
     let mut lesson = LessonRow {
-        id: 0,
+        id: LessonId::new(0),
         course_id: course.id,
         name: String::new(),
         introduction: None,
@@ -280,7 +281,7 @@ pub async fn create(
         lesson_store::set_lesson_assistants(&mut tx, lesson.id, assistants).await?;
     }
     let activity = ActivityRow {
-        id: 0,
+        id: ActivityId::new(0),
         course_id: course.id,
         unit_id: unit.id,
         lesson_id: Some(lesson.id),
@@ -311,18 +312,22 @@ pub async fn create(
 /// classroom), 212 when it was deleted.
 pub(crate) async fn find_classroom(
     tx: &mut TenantTx,
-    course_id: i64,
+    course_id: CourseId,
     body: Body<'_>,
 ) -> ClassinResult<(ActivityRow, LessonRow)> {
-    let activity_id = body.required_integer("activityId")?;
+    let activity_id = body.required_id("activityId", ActivityId::new)?;
     let missing = || Failure::new(143, format!("There is no classroom {activity_id}."));
     let activity = unit_store::find_activity(tx, course_id, activity_id)
         .await?
         .filter(|activity| activity.activity_type == CLASSROOM)
         .ok_or_else(missing)?;
-    let lesson = lesson_store::find_lesson(tx, course_id, activity.lesson_id.unwrap_or_default())
-        .await?
-        .ok_or_else(missing)?;
+    let lesson = lesson_store::find_lesson(
+        tx,
+        course_id,
+        activity.lesson_id.unwrap_or(LessonId::new(0)),
+    )
+    .await?
+    .ok_or_else(missing)?;
     if activity.deleted_at.is_some() || lesson.deleted_at.is_some() {
         return Err(Failure::new(
             code::LESSON_DELETED,
@@ -399,7 +404,7 @@ pub async fn update(
     check_changeable(&lesson, now)?;
     let before = lesson.clone();
     let assistants = apply_fields(&mut tx, &course, &mut lesson, body, now).await?;
-    if let Some(unit_id) = body.integer("unitId")? {
+    if let Some(unit_id) = body.id("unitId", UnitId::new)? {
         let unit = live_unit(&mut tx, course.id, unit_id, code::UNIT_MISSING).await?;
         if unit.id != activity.unit_id
             && unit_store::count_unit_activities(&mut tx, unit.id).await? >= ACTIVITIES_PER_UNIT_MAX

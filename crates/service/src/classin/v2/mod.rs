@@ -2,6 +2,7 @@
 //! JSON parameters, and the course every endpoint names. Units are in `units`, activities (a classroom activity
 //! is a lesson of its course) in `activities`, the two course and school endpoints in `people`.
 
+use classbridge_domain::{CourseId, UserId};
 pub mod activities;
 pub mod classrooms;
 pub mod outline;
@@ -192,6 +193,16 @@ impl Body<'_> {
             .ok_or_else(|| parameter(format!("{key} is required.")))
     }
 
+    /// A row id member (an integer, as [`Body::integer`]), typed by `make` (`CourseId::new`, `UserId::new`, …).
+    pub fn id<T>(&self, key: &str, make: fn(i64) -> T) -> ClassinResult<Option<T>> {
+        Ok(self.integer(key)?.map(make))
+    }
+
+    /// A required row id member.
+    pub fn required_id<T>(&self, key: &str, make: fn(i64) -> T) -> ClassinResult<T> {
+        self.required_integer(key).map(make)
+    }
+
     /// A text member (numbers are taken as their text); absent or null is `None`.
     pub fn text(&self, key: &str) -> ClassinResult<Option<String>> {
         match self.0.get(key) {
@@ -237,7 +248,16 @@ impl Body<'_> {
     }
 
     /// An array of UIDs (numbers or decimal texts), in order, without repeats.
-    pub fn uids(&self, key: &str) -> ClassinResult<Option<Vec<i64>>> {
+    pub fn uids(&self, key: &str) -> ClassinResult<Option<Vec<UserId>>> {
+        self.id_list(key, UserId::new)
+    }
+
+    /// An array of row ids (numbers or decimal texts), typed by `make`, in order, without repeats.
+    pub fn id_list<T: PartialEq>(
+        &self,
+        key: &str,
+        make: fn(i64) -> T,
+    ) -> ClassinResult<Option<Vec<T>>> {
         let items = match self.0.get(key) {
             None | Some(Value::Null) => return Ok(None),
             Some(Value::Array(items)) => items,
@@ -250,6 +270,7 @@ impl Body<'_> {
                 Value::String(text) => text.trim().parse().ok(),
                 _ => None,
             }
+            .map(make)
             .ok_or_else(|| parameter(format!("{key} must be an array of UIDs.")))?;
             if !uids.contains(&uid) {
                 uids.push(uid);
@@ -266,7 +287,7 @@ pub(crate) async fn school_course(
     body: Body<'_>,
     now: i64,
 ) -> ClassinResult<CourseRow> {
-    let course_id = body.required_integer("courseId")?;
+    let course_id = body.required_id("courseId", CourseId::new)?;
     match unit_store::course_owner(tx, course_id).await? {
         None => {
             return Err(Failure::new(

@@ -2,7 +2,7 @@
 //! quizzes, materials…), as a teacher sees it (everything, drafts included) or as a student does (published
 //! units' published activities that they are a member of).
 
-use classbridge_domain::TenantId;
+use classbridge_domain::{CourseId, TenantId, UserId};
 use classbridge_store::{classin::units::OutlineUnit, StoreResult};
 
 /// The names of the activity types.
@@ -27,14 +27,14 @@ pub enum Viewer {
     School,
     /// One person: a teacher of the course sees everything, a student what is published for them, anyone else
     /// nothing.
-    Person(i64),
+    Person(UserId),
 }
 
 /// The course's outline as `viewer` sees it (the course's existence is the caller's to check).
 pub async fn course_outline(
     service: &crate::Service,
     tenant_id: TenantId,
-    course_id: i64,
+    course_id: CourseId,
     viewer: Viewer,
 ) -> StoreResult<Vec<OutlineUnit>> {
     let store = service.store();
@@ -73,7 +73,7 @@ pub enum ScopedOutline {
 pub async fn scoped_outline(
     service: &crate::Service,
     scope: classbridge_domain::Scope,
-    course_id: i64,
+    course_id: CourseId,
     viewer: Viewer,
 ) -> StoreResult<ScopedOutline> {
     let store = service.store();

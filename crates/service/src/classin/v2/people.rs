@@ -2,6 +2,7 @@
 //! `/schooluser/modifyCourseStudentNickName` (a student's school name copied to their name in every class that has
 //! not ended). Both answer one `{uid, code, msg}` per person.
 
+use classbridge_domain::UserId;
 use classbridge_store::classin::{self as classin_store, units as unit_store, SchoolIdentity};
 use serde_json::{json, Value};
 
@@ -11,7 +12,7 @@ use crate::classin::{ClassinResult, Failure, School};
 /// Most students of one `modifyCourseStudentNickName`.
 pub const NICKNAME_STUDENTS_MAX: usize = 100;
 
-fn item(key: &str, uid: i64, outcome: ClassinResult<()>) -> Value {
+fn item(key: &str, uid: UserId, outcome: ClassinResult<()>) -> Value {
     match outcome {
         Ok(()) => json!({key: uid, "code": code::SUCCESS, "msg": SUCCESS_MESSAGE}),
         Err(failure) => json!({key: uid, "code": failure.errno, "msg": failure.error}),

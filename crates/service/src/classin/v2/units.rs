@@ -2,6 +2,7 @@
 //! units (drafts included); a unit goes from draft to published, never back; deleting a unit deletes its
 //! activities (classrooms too, unless one is in session or ended); moving takes every activity to another unit.
 
+use classbridge_domain::{CourseId, UnitId};
 use classbridge_store::{
     classin::{
         lessons as lesson_store,
@@ -26,8 +27,8 @@ const PUBLISHED: i64 = 2;
 /// The course's unit named by `key` (40020 when there is none or it was deleted).
 pub(crate) async fn live_unit(
     tx: &mut TenantTx,
-    course_id: i64,
-    unit_id: i64,
+    course_id: CourseId,
+    unit_id: UnitId,
     missing: i64,
 ) -> ClassinResult<UnitRow> {
     match unit_store::find_unit(tx, course_id, unit_id).await? {
@@ -55,7 +56,7 @@ pub async fn create(
         None => return Err(Failure::new(code::PARAMETER, "publishFlag is required.")),
     };
     let content = body.text("content")?.unwrap_or_default();
-    if unit_store::unit_name_taken(&mut tx, course.id, &name, 0).await? {
+    if unit_store::unit_name_taken(&mut tx, course.id, &name, UnitId::new(0)).await? {
         return Err(Failure::new(
             code::UNIT_EXISTS,
             "A unit of this course already has this name.",
@@ -68,7 +69,7 @@ pub async fn create(
         ));
     }
     let unit = UnitRow {
-        id: 0,
+        id: UnitId::new(0),
         course_id: course.id,
         name: name.clone(),
         content,
@@ -92,7 +93,7 @@ pub async fn update(
     let store = service.store();
     let mut tx = store.begin_for(school.tenant_id).await?;
     let course = school_course(&mut tx, body, now).await?;
-    let unit_id = body.required_integer("unitId")?;
+    let unit_id = body.required_id("unitId", UnitId::new)?;
     let name = body.name("name", UNIT_NAME_MAX)?;
     let content = body.text("content")?;
     let flag = body.choice("publishFlag", &[DRAFT, PUBLISHED])?;
@@ -140,7 +141,7 @@ pub async fn delete(
     let store = service.store();
     let mut tx = store.begin_for(school.tenant_id).await?;
     let course = school_course(&mut tx, body, now).await?;
-    let unit_id = body.required_integer("unitId")?;
+    let unit_id = body.required_id("unitId", UnitId::new)?;
     let mut unit = live_unit(&mut tx, course.id, unit_id, code::UNIT_MISSING).await?;
     let activities = unit_store::unit_activities(&mut tx, unit.id).await?;
     for activity in &activities {
@@ -188,8 +189,8 @@ pub async fn move_activities(
     let store = service.store();
     let mut tx = store.begin_for(school.tenant_id).await?;
     let course = school_course(&mut tx, body, now).await?;
-    let from = body.required_integer("unitId")?;
-    let to = body.required_integer("toUnitId")?;
+    let from = body.required_id("unitId", UnitId::new)?;
+    let to = body.required_id("toUnitId", UnitId::new)?;
     let from = live_unit(&mut tx, course.id, from, code::MOVE_UNIT_MISSING).await?;
     let to = live_unit(&mut tx, course.id, to, code::TARGET_UNIT_MISSING).await?;
     if from.id == to.id {
