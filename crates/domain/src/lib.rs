@@ -5,6 +5,7 @@ pub mod ids;
 pub mod input;
 pub mod jobs;
 pub mod mirror;
+pub mod roles;
 pub mod scope;
 pub mod states;
 pub mod tenancy;
@@ -15,6 +16,7 @@ pub use ids::{
     SectionId, SubjectId, UnitId, UnixMillis, UserId,
 };
 pub use jobs::{JobId, JobKind, JobStatus};
+pub use roles::Role;
 pub use scope::Scope;
 pub use states::{MembershipSource, SectionOrigin};
 pub use tenancy::{BranchScope, CredentialId, Slug, TenantId};

@@ -4,13 +4,12 @@
 
 use std::collections::HashMap;
 
-use classbridge_domain::{Scope, TenantId};
+use classbridge_domain::{Role, Scope, TenantId};
 use sqlx::QueryBuilder;
 
 use crate::{now_millis, tx::on_tx, Page, PageRequest, Store, StoreResult, TenantTx};
 
 /// The supervisor role's fixed id.
-pub const SUPERVISOR_ROLE: i64 = 4;
 
 /// A subject of one branch (the partner's id is unique per branch).
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -177,9 +176,12 @@ impl Store {
         page: PageRequest,
     ) -> StoreResult<Page<SupervisorRow>> {
         let (tenant_id, branch) = (scope.tenant_id(), scope.branch_partner_id());
-        let filter = "FROM users u JOIN user_roles r ON r.user_id = u.id AND r.role_id = 4 WHERE u.tenant_id = $1 \
-                      AND ($2 IS NULL OR EXISTS (SELECT 1 FROM supervisor_subjects x JOIN subjects j ON j.id = x.subject_id \
-                      JOIN branches b ON b.id = j.branch_id WHERE x.user_id = u.id AND b.partner_id = $2))";
+        let filter = format!(
+            "FROM users u JOIN user_roles r ON r.user_id = u.id AND r.role_id = {} WHERE u.tenant_id = $1 \
+             AND ($2 IS NULL OR EXISTS (SELECT 1 FROM supervisor_subjects x JOIN subjects j ON j.id = x.subject_id \
+             JOIN branches b ON b.id = j.branch_id WHERE x.user_id = u.id AND b.partner_id = $2))",
+            Role::Supervisor.id()
+        );
         let sql = format!(
             "SELECT u.id, u.uuid, u.name, u.created_at, u.updated_at {filter} ORDER BY u.id LIMIT $3 OFFSET $4"
         );
@@ -204,12 +206,15 @@ impl Store {
         uuid: &str,
     ) -> StoreResult<Option<SupervisorRow>> {
         let (tenant_id, branch) = (scope.tenant_id(), scope.branch_partner_id());
-        let sql = "SELECT u.id, u.uuid, u.name, u.created_at, u.updated_at FROM users u \
-                   JOIN user_roles r ON r.user_id = u.id AND r.role_id = 4 WHERE u.tenant_id = $1 AND u.uuid = $3 \
-                   AND ($2 IS NULL OR EXISTS (SELECT 1 FROM supervisor_subjects x JOIN subjects j ON j.id = x.subject_id \
-                   JOIN branches b ON b.id = j.branch_id WHERE x.user_id = u.id AND b.partner_id = $2))";
+        let sql = format!(
+            "SELECT u.id, u.uuid, u.name, u.created_at, u.updated_at FROM users u \
+             JOIN user_roles r ON r.user_id = u.id AND r.role_id = {} WHERE u.tenant_id = $1 AND u.uuid = $3 \
+             AND ($2 IS NULL OR EXISTS (SELECT 1 FROM supervisor_subjects x JOIN subjects j ON j.id = x.subject_id \
+             JOIN branches b ON b.id = j.branch_id WHERE x.user_id = u.id AND b.partner_id = $2))",
+            Role::Supervisor.id()
+        );
         Ok(on_reader!(self, pool => {
-            sqlx::query_as(sql).bind(tenant_id.get()).bind(branch).bind(uuid).fetch_optional(pool).await?
+            sqlx::query_as(&sql).bind(tenant_id.get()).bind(branch).bind(uuid).fetch_optional(pool).await?
         }))
     }
 
@@ -293,7 +298,7 @@ async fn upsert_person(tx: &mut TenantTx, uuid: &str, name: &str) -> StoreResult
     };
     on_tx!(tx, conn, Db => {
         sqlx::query("INSERT INTO user_roles (user_id, role_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
-            .bind(id).bind(SUPERVISOR_ROLE).execute(&mut *conn).await?;
+            .bind(id).bind(Role::Supervisor).execute(&mut *conn).await?;
     });
     Ok((id, created))
 }

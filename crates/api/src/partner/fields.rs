@@ -5,6 +5,7 @@
 //! characters; the patterns below say so (`\s` around, no `\x00-\x1F` or `\x7F-\x9F` inside). Integers may also be
 //! sent as their decimal text (form bodies carry only text), and texts as numbers, as Laravel reads them.
 
+use classbridge_domain::Role;
 use utoipa::{
     openapi::{
         schema::{ArrayBuilder, OneOfBuilder},
@@ -33,9 +34,6 @@ impl PartialSchema for Id {
 
 impl ToSchema for Id {}
 
-/// The roles of every tenant: `1` admin, `2` teacher, `3` student, `4` supervisor.
-pub const ROLE_NAMES: [&str; 4] = ["admin", "teacher", "student", "supervisor"];
-
 /// A role as text: its id's digits or its name in any case, with white space around.
 const ROLE_TEXT_PATTERN: &str = r"^\s*(\+?0*[1-4]|[Aa][Dd][Mm][Ii][Nn]|[Tt][Ee][Aa][Cc][Hh][Ee][Rr]|[Ss][Tt][Uu][Dd][Ee][Nn][Tt]|[Ss][Uu][Pp][Ee][Rr][Vv][Ii][Ss][Oo][Rr])\s*$";
 
@@ -52,7 +50,7 @@ pub fn role_schema() -> Schema {
             ObjectBuilder::new()
                 .schema_type(Type::String)
                 .pattern(Some(ROLE_TEXT_PATTERN))
-                .examples(ROLE_NAMES),
+                .examples(Role::ALL.map(Role::name)),
         )
         .description(Some(
             "A role: its id (1 admin, 2 teacher, 3 student, 4 supervisor), or its name in any case.",

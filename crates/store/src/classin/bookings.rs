@@ -3,7 +3,7 @@
 //! serialises every write), and a student's bookings only while their row is, so seats and overlaps are exact on
 //! any number of nodes.
 
-use classbridge_domain::{LessonId, TenantId, UserId};
+use classbridge_domain::{LessonId, Role, TenantId, UserId};
 
 use super::lessons::{lesson_is_tenants, lesson_of_tenant, LessonRow, LESSON_COLUMNS};
 use crate::{tx::on_tx, Store, StoreResult, TenantTx};
@@ -235,13 +235,15 @@ pub async fn record_entry(
 /// Whether the person is a student of the school: the tenant's person, given the student role or a student of a
 /// mirrored section.
 pub async fn is_student(tx: &mut TenantTx, user_id: UserId) -> StoreResult<bool> {
-    let sql =
-        "SELECT COUNT(*) FROM (SELECT user_id FROM user_roles WHERE user_id = $1 AND role_id = 3 \
-               UNION ALL SELECT user_id FROM section_students WHERE user_id = $1) AS student \
-               WHERE EXISTS (SELECT 1 FROM users u WHERE u.id = $1 AND u.tenant_id = $2)";
+    let sql = format!(
+        "SELECT COUNT(*) FROM (SELECT user_id FROM user_roles WHERE user_id = $1 AND role_id = {} \
+         UNION ALL SELECT user_id FROM section_students WHERE user_id = $1) AS student \
+         WHERE EXISTS (SELECT 1 FROM users u WHERE u.id = $1 AND u.tenant_id = $2)",
+        Role::Student.id()
+    );
     let tenant_id = tx.tenant_id();
     let count: i64 = on_tx!(tx.store_tx(), conn, Db => {
-        sqlx::query_scalar(sql).bind(user_id).bind(tenant_id.get()).fetch_one(&mut *conn).await?
+        sqlx::query_scalar(&sql).bind(user_id).bind(tenant_id.get()).fetch_one(&mut *conn).await?
     });
     Ok(count > 0)
 }
