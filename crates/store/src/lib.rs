@@ -35,7 +35,6 @@ mod point_batches;
 mod point_reads;
 pub mod rate_windows;
 pub mod roster;
-mod roster_unnest;
 pub mod roster_write;
 pub mod sso;
 pub mod subjects;
