@@ -14,6 +14,13 @@
 //! This crate: one `Store` over an embedded SQLite file or a PostgreSQL server, with the same SQL text on both
 //! wherever both accept it. The two migrated schemas differ only as `migrations/schema_differences.txt` says
 //! (checked by `tests/it/schema_parity.rs`).
+//!
+//! Where the code differs by backend: `connect.rs` (opening either, and its migrations); `macros.rs` and `tx.rs`
+//! (one SQL text run on either; `BEGIN IMMEDIATE` on SQLite); `point_reads.rs` (SQLite's point reads on the calling
+//! thread; `users/sqlite.rs` decodes its users) and `point_batches.rs` (PostgreSQL's, batched); `batch.rs` (group
+//! commit on either); `roster/postgres.rs` (PostgreSQL's own roster statements: parameter arrays, `FOR KEY SHARE`
+//! holds, `ANALYZE`); `users/list.rs` (how a page of users is read on each); and the row locks SQLite's single
+//! writer does without (`jobs.rs`, `classin/bookings.rs`).
 
 #[macro_use]
 mod macros;
@@ -35,7 +42,6 @@ mod point_batches;
 mod point_reads;
 pub mod rate_windows;
 pub mod roster;
-mod roster_unnest;
 pub mod roster_write;
 pub mod sso;
 pub mod subjects;

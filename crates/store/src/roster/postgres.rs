@@ -1,23 +1,28 @@
-//! The mirror's largest statements on PostgreSQL (people looked up by uuid; people, student memberships and
-//! teaching assignments inserted) with parameter arrays: one `= ANY($1)` or `INSERT … SELECT FROM UNNEST` per few
-//! thousand rows. PostgreSQL binds and plans a handful of arrays instead of thousands of separate parameters in an
-//! `IN (…)` list or a multi-row `VALUES`, which made those statements several times slower per row. SQLite keeps the
-//! lists of `roster.rs` (it has no arrays, and binds cheaply).
+//! PostgreSQL's own statements for the roster, one entry per concern; the shared code in `roster` calls these on
+//! PostgreSQL and runs its shared SQL on SQLite.
+//!
+//! The mirror's largest statements (people looked up by uuid; people, student memberships and teaching assignments
+//! inserted) bind parameter arrays: one `= ANY($1)` or `INSERT … SELECT FROM UNNEST` per few thousand rows.
+//! PostgreSQL binds and plans a handful of arrays instead of thousands of separate parameters in an `IN (…)` list or
+//! a multi-row `VALUES`, which made those statements several times slower per row. SQLite keeps the lists of the
+//! shared code (it has no arrays, and binds cheaply). Besides those: the `FOR KEY SHARE` hold taken before
+//! memberships are added (PostgreSQL has no foreign keys on them; SQLite's single writer needs no hold), and the
+//! planner's statistics refreshed after a mirror.
 
-use sqlx::PgConnection;
+use std::collections::HashSet;
+
+use sqlx::{PgConnection, PgPool};
 
 use classbridge_domain::{BranchId, MembershipSource, SectionId, SubjectId, UserId};
 
-use crate::{
-    roster::{CreatedPerson, PersonRow},
-    StoreResult,
-};
+use super::{keys, CreatedPerson, PersonRow};
+use crate::StoreResult;
 
 /// Rows per statement: large enough that statement overhead vanishes, small enough to keep messages modest.
 const ROWS: usize = 10_000;
 
 /// The tenant's people with these uuids.
-pub(crate) async fn find_people_by_uuid(
+pub(super) async fn find_people_by_uuid(
     conn: &mut PgConnection,
     tenant_id: i64,
     uuids: &[&str],
@@ -37,7 +42,7 @@ pub(crate) async fn find_people_by_uuid(
 }
 
 /// Creates people by uuid and name; returns the id and uuid of each.
-pub(crate) async fn insert_people(
+pub(super) async fn insert_people(
     conn: &mut PgConnection,
     tenant_id: i64,
     people: &[(&str, &str)],
@@ -64,7 +69,7 @@ pub(crate) async fn insert_people(
 }
 
 /// Adds student memberships `(section_id, user_id)` in a branch.
-pub(crate) async fn insert_student_memberships(
+pub(super) async fn insert_student_memberships(
     conn: &mut PgConnection,
     branch_id: BranchId,
     pairs: &[(SectionId, UserId)],
@@ -89,7 +94,7 @@ pub(crate) async fn insert_student_memberships(
 }
 
 /// Adds teaching assignments `(section_id, subject_id, user_id)` in a branch.
-pub(crate) async fn insert_teaching(
+pub(super) async fn insert_teaching(
     conn: &mut PgConnection,
     branch_id: BranchId,
     rows: &[(SectionId, SubjectId, UserId)],
@@ -112,5 +117,44 @@ pub(crate) async fn insert_teaching(
         .execute(&mut *conn)
         .await?;
     }
+    Ok(())
+}
+
+/// Holds the tenant's users and sections, as a foreign key would: `FOR KEY SHARE`, so that a delete of one of them
+/// waits for this transaction, and one deleted before (or another tenant's) is not found. Answers those found.
+pub(super) async fn hold_for_memberships(
+    conn: &mut PgConnection,
+    tenant: i64,
+    users: &[UserId],
+    sections: &[SectionId],
+) -> StoreResult<(HashSet<UserId>, HashSet<SectionId>)> {
+    let mut held = (HashSet::new(), HashSet::new());
+    for (table, ids, found) in [
+        ("users", keys(users), &mut held.0),
+        ("sections", keys(sections), &mut held.1),
+    ] {
+        if ids.is_empty() {
+            continue;
+        }
+        let sql =
+            format!("SELECT id FROM {table} WHERE id = ANY($1) AND tenant_id = $2 FOR KEY SHARE");
+        let rows: Vec<i64> = sqlx::query_scalar(&sql)
+            .bind(ids)
+            .bind(tenant)
+            .fetch_all(&mut *conn)
+            .await?;
+        found.extend(rows);
+    }
+    Ok((
+        held.0.into_iter().map(UserId::new).collect(),
+        held.1.into_iter().map(SectionId::new).collect(),
+    ))
+}
+
+/// Refreshes the planner's statistics of the roster tables.
+pub(super) async fn analyze(pool: &PgPool) -> StoreResult<()> {
+    sqlx::query("ANALYZE users, branches, classes, sections, subjects, section_subjects, section_students, teaching_assignments")
+        .execute(pool)
+        .await?;
     Ok(())
 }
