@@ -3,17 +3,8 @@
 //! bookings, jobs and sign-in links to it; and these rules say what a branch's credential may never do: act on
 //! admins or supervisors, give those roles, or act on what belongs to the whole tenant.
 
-use classbridge_domain::Scope;
+use classbridge_domain::{Role, Scope};
 use classbridge_store::{Store, StoreError};
-
-/// The admin role's id.
-pub const ROLE_ADMIN: i64 = 1;
-/// The supervisor role's id.
-pub const ROLE_SUPERVISOR: i64 = 4;
-
-/// Roles whose people act across the tenant: a branch's credential never gives them, changes their holders or signs
-/// them in.
-pub const TENANT_WIDE_ROLES: [i64; 2] = [ROLE_ADMIN, ROLE_SUPERVISOR];
 
 /// Why a scope refuses an action.
 #[derive(Debug, thiserror::Error)]
@@ -45,8 +36,8 @@ pub fn require_tenant_wide(scope: Scope, what: &str) -> Result<(), ScopeError> {
 }
 
 /// Refuses a branch's credential the roles admin and supervisor.
-pub fn check_roles_given(scope: Scope, roles: &[i64]) -> Result<(), ScopeError> {
-    if scope.is_tenant_wide() || !roles.iter().any(|role| TENANT_WIDE_ROLES.contains(role)) {
+pub fn check_roles_given(scope: Scope, roles: &[Role]) -> Result<(), ScopeError> {
+    if scope.is_tenant_wide() || !roles.iter().any(|role| role.is_tenant_wide()) {
         return Ok(());
     }
     Err(ScopeError::Forbidden(format!(
@@ -68,7 +59,7 @@ pub async fn check_person_reachable(
     let roles = store.roles_of(scope.tenant_id(), &[user_id]).await?;
     let holds_tenant_wide_role = roles
         .get(&user_id)
-        .is_some_and(|roles| roles.iter().any(|role| TENANT_WIDE_ROLES.contains(role)));
+        .is_some_and(|roles| roles.iter().any(|role| role.is_tenant_wide()));
     if holds_tenant_wide_role {
         return Err(ScopeError::Forbidden(format!(
             "{}: it cannot {what} an admin or a supervisor.",
@@ -87,9 +78,9 @@ mod tests {
     fn a_branch_scope_gives_no_tenant_wide_role() {
         let tenant = Scope::tenant_wide(TenantId::from_row(1));
         let branch = Scope::new(TenantId::from_row(1), BranchScope::Branch(5));
-        assert!(check_roles_given(tenant, &[ROLE_ADMIN]).is_ok());
-        assert!(check_roles_given(branch, &[2, 3]).is_ok());
-        assert!(check_roles_given(branch, &[3, ROLE_SUPERVISOR]).is_err());
+        assert!(check_roles_given(tenant, &[Role::Admin]).is_ok());
+        assert!(check_roles_given(branch, &[Role::Teacher, Role::Student]).is_ok());
+        assert!(check_roles_given(branch, &[Role::Student, Role::Supervisor]).is_err());
         assert!(require_tenant_wide(tenant, "x").is_ok());
         assert!(require_tenant_wide(branch, "x").is_err());
     }

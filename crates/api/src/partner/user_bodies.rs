@@ -3,9 +3,7 @@
 //! handlers serialize, a user alone or with one relation embedded.
 
 use classbridge_domain::{Scope, TenantId};
-use classbridge_service::users::{
-    self, role_name, UserClassroom, UserRow, DEFAULT_BRANCH_PARTNER_ID,
-};
+use classbridge_service::users::{self, UserClassroom, UserRow, DEFAULT_BRANCH_PARTNER_ID};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -319,9 +317,9 @@ pub async fn with_roles<'a>(
                 .get(&user.id)
                 .map_or(&[][..], Vec::as_slice)
                 .iter()
-                .map(|id| RoleJson {
-                    id: *id,
-                    name: role_name(*id),
+                .map(|role| RoleJson {
+                    id: role.id(),
+                    name: role.name(),
                 })
                 .collect(),
         })

@@ -8,6 +8,7 @@ use axum::{
     extract::State,
     response::{Html, IntoResponse, Response},
 };
+use classbridge_domain::Role;
 use classbridge_service::pages::{
     self,
     home::{self as reads, Place, Teaching},
@@ -20,11 +21,6 @@ use super::{
     layout, lessons, WebSession,
 };
 use crate::{error::ApiError, state::AppState};
-
-const ADMIN: i64 = 1;
-const TEACHER: i64 = 2;
-const STUDENT: i64 = 3;
-const SUPERVISOR: i64 = 4;
 
 pub async fn home(State(state): State<AppState>, session: WebSession) -> Response {
     match render(&state, &session).await {
@@ -39,7 +35,7 @@ async fn render(state: &AppState, session: &WebSession) -> Result<Html<String>, 
     let user = session.row.user_id;
     let roles = pages::roles_of_person(&state.service, tenant, user).await?;
     let mut blocks: Vec<Markup> = Vec::new();
-    if roles.contains(&STUDENT) {
+    if roles.contains(&Role::Student) {
         let (places, subjects) = reads::student_places(&state.service, tenant, user).await?;
         blocks.push(student_block(lang, &places, &subjects));
         blocks.push(
@@ -47,7 +43,7 @@ async fn render(state: &AppState, session: &WebSession) -> Result<Html<String>, 
                 .await?,
         );
     }
-    if roles.contains(&TEACHER) {
+    if roles.contains(&Role::Teacher) {
         let (teaching, students) = reads::teacher_places(&state.service, tenant, user).await?;
         blocks.push(teacher_block(lang, &teaching, &students));
         blocks.push(super::labs_pages::teacher_block(state, tenant, user, lang).await?);
@@ -55,17 +51,17 @@ async fn render(state: &AppState, session: &WebSession) -> Result<Html<String>, 
     let now = state.clock.now_seconds();
     let lessons = reads::upcoming_lessons(&state.service, tenant, user, now * 1000).await?;
     let csrf = &session.row.csrf_token;
-    if !lessons.is_empty() || roles.contains(&STUDENT) || roles.contains(&TEACHER) {
+    if !lessons.is_empty() || roles.contains(&Role::Student) || roles.contains(&Role::Teacher) {
         blocks.push(lessons::my_lessons(lang, &lessons, now, csrf));
     }
-    if roles.contains(&STUDENT) {
+    if roles.contains(&Role::Student) {
         let bookable = reads::bookable_lessons(&state.service, tenant, user, now * 1000).await?;
         blocks.push(lessons::open_for_booking(lang, &bookable, csrf));
     }
-    if roles.contains(&SUPERVISOR) {
+    if roles.contains(&Role::Supervisor) {
         blocks.push(super::supervision::supervisor_block(state, tenant, user, lang).await?);
     }
-    if roles.contains(&ADMIN) {
+    if roles.contains(&Role::Admin) {
         blocks.push(html! { section id="administration" { h2 { (lang.t(Key::Administration)) } p { a href="/dashboard" { (lang.t(Key::Dashboard)) } } } });
     }
     let body = html! {

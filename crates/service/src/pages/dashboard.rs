@@ -1,7 +1,7 @@
 //! The school dashboard's reads (for people with the admin role): the mirrored tree with its counts, the recent
 //! mirror jobs, the lessons of the next two weeks, the API credentials and the ClassIn push queues.
 
-use classbridge_domain::{Scope, TenantId};
+use classbridge_domain::{Role, Scope, TenantId};
 use classbridge_store::{roster, PartnerCredential};
 
 use crate::{
@@ -13,8 +13,6 @@ use crate::{
 
 /// A mirror job as the dashboard lists it.
 pub use classbridge_store::jobs::Job;
-
-const ADMIN: i64 = 1;
 
 /// What the dashboard shows.
 pub struct SchoolDashboard {
@@ -37,7 +35,7 @@ pub async fn school_dashboard(
     now_ms: i64,
 ) -> Result<Option<SchoolDashboard>, StoreError> {
     let roles = super::roles_of_person(service, tenant_id, user_id).await?;
-    if !roles.contains(&ADMIN) {
+    if !roles.contains(&Role::Admin) {
         return Ok(None);
     }
     let store = service.store();

@@ -2,15 +2,13 @@
 //! readings, the grade books of teachers' paths, and the review of an attempt by those who may see it (the path's
 //! teachers, supervisors of a subject one of them teaches, admins).
 
-use classbridge_domain::{Scope, TenantId};
+use classbridge_domain::{Role, Scope, TenantId};
 
 use crate::{
     labs::{self, AttemptRow, LabResult, LearningPathRow, ReadingRow, StudentAttempts},
     users::UserRow,
     Service, StoreError,
 };
-
-const ADMIN: i64 = 1;
 
 /// Starts or resumes the student's attempt at a path assigned to them; `None` when no such path is theirs (the
 /// outer error: the paths could not be read; the inner result: the start, or why not).
@@ -123,7 +121,7 @@ async fn may_review(
     }
     if super::roles_of_person(service, tenant_id, user_id)
         .await?
-        .contains(&ADMIN)
+        .contains(&Role::Admin)
     {
         return Ok(true);
     }

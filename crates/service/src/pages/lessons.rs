@@ -2,7 +2,7 @@
 //! it, its people, labels and (for those who teach it and admins) the teacher's comments; the course with its units
 //! and activities (drafts for its teachers and admins).
 
-use classbridge_domain::{CourseId, LessonId, Scope, TenantId, UserId};
+use classbridge_domain::{CourseId, LessonId, Role, Scope, TenantId, UserId};
 use classbridge_store::classin::labels::Labelled;
 
 use crate::{
@@ -16,9 +16,6 @@ use crate::{
 
 /// A course's unit with its activities, as the outline shows them.
 pub use classbridge_store::classin::units::OutlineUnit;
-
-const ADMIN: i64 = 1;
-const STUDENT: i64 = 3;
 
 /// What a lesson's page shows.
 pub struct LessonPage {
@@ -69,8 +66,8 @@ pub async fn lesson_page(
     let ties = store.lesson_ties(tenant_id, lesson, user_id).await?;
     let role = role_in_lesson(lesson, user_id, ties);
     let roles = super::roles_of_person(service, tenant_id, user_id.get()).await?;
-    let is_admin = roles.contains(&ADMIN);
-    let is_student = roles.contains(&STUDENT);
+    let is_admin = roles.contains(&Role::Admin);
+    let is_student = roles.contains(&Role::Student);
     let booked = ties.booked;
     let may_book =
         is_student && lesson.bookable && lesson.deleted_at.is_none() && lesson.ends_at > now_ms;
@@ -128,7 +125,7 @@ pub async fn course_page(
     let role = store.course_role(tenant_id, course_id, user_id).await?;
     let admin = super::roles_of_person(service, tenant_id, user_id.get())
         .await?
-        .contains(&ADMIN);
+        .contains(&Role::Admin);
     let viewer = match role {
         Some(_) => Viewer::Person(user_id),
         None if admin => Viewer::School,

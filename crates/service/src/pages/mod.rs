@@ -6,16 +6,16 @@ pub mod home;
 pub mod labs;
 pub mod lessons;
 
-use classbridge_domain::TenantId;
+use classbridge_domain::{Role, TenantId};
 
 use crate::{Service, StoreError};
 
-/// The role ids of the tenant's person (explicit roles, and student and teacher as their memberships make them).
+/// The roles of the tenant's person (explicit roles, and student and teacher as their memberships make them).
 pub async fn roles_of_person(
     service: &Service,
     tenant_id: TenantId,
     user_id: i64,
-) -> Result<Vec<i64>, StoreError> {
+) -> Result<Vec<Role>, StoreError> {
     Ok(service
         .store()
         .roles_of(tenant_id, &[user_id])

@@ -1,11 +1,9 @@
 //! The school dashboard's push setting: an admin of the school sets (or clears) the receiving URL of one of the
 //! school's SIDs.
 
-use classbridge_domain::TenantId;
+use classbridge_domain::{Role, TenantId};
 
 use crate::Service;
-
-const ADMIN: i64 = 1;
 
 /// Why the receiving URL was not set.
 #[derive(Debug, thiserror::Error)]
@@ -35,7 +33,7 @@ pub async fn set_school_push_url(
         .await
         .ok()
         .and_then(|mut roles| roles.remove(&user_id))
-        .is_some_and(|roles| roles.contains(&ADMIN));
+        .is_some_and(|roles| roles.contains(&Role::Admin));
     if !is_admin {
         return Err(PushUrlRefusal::NotAnAdmin);
     }

@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use classbridge_domain::{
     input::{lenient_text, BodyFormat, FieldReader, TextRules},
     validation::child_path,
-    Scope, ValidationErrors,
+    Role, Scope, ValidationErrors,
 };
 use classbridge_store::{users::UniqueColumn, Store};
 use serde_json::{Map, Value};
@@ -20,7 +20,7 @@ pub(super) struct UserFields {
     pub(super) username: Option<String>,
     pub(super) email: Option<String>,
     pub(super) password: Option<String>,
-    pub(super) roles: Option<Vec<i64>>,
+    pub(super) roles: Option<Vec<Role>>,
     pub(super) groups: Option<Vec<i64>>,
     pub(super) student_of: Option<Vec<i64>>,
     pub(super) teacher_of: Option<Vec<i64>>,

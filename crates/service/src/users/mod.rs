@@ -17,28 +17,11 @@ pub use reads::{
 pub use transfer::{transfer, Transferred, MAX_TRANSFER};
 pub use writes::{create_user, delete_user, hash_password, update_user};
 
-use classbridge_domain::{input::TextRules, ValidationErrors};
+use classbridge_domain::{input::TextRules, Role, ValidationErrors};
 use classbridge_store::StoreError;
 use serde_json::Value;
 
 use crate::scope::ScopeError;
-
-/// The fixed roles of every tenant.
-pub const ROLES: [(i64, &str); 4] = [
-    (1, "admin"),
-    (2, "teacher"),
-    (3, "student"),
-    (4, "supervisor"),
-];
-
-pub const ROLE_STUDENT: i64 = 3;
-
-pub fn role_name(id: i64) -> &'static str {
-    ROLES
-        .iter()
-        .find(|(known, _)| *known == id)
-        .map_or("unknown", |(_, name)| name)
-}
 
 #[derive(Debug, thiserror::Error)]
 pub enum UserError {
@@ -69,22 +52,15 @@ const USERNAME: TextRules = TextRules::max(255);
 const PASSWORD_MIN: usize = 8;
 
 /// A role given as an id (1–4) or a name, in a JSON number or text.
-fn parse_role(value: &Value) -> Option<i64> {
+fn parse_role(value: &Value) -> Option<Role> {
     match value {
-        Value::Number(number) => number
-            .as_i64()
-            .filter(|id| ROLES.iter().any(|(known, _)| known == id)),
+        Value::Number(number) => number.as_i64().and_then(Role::from_id),
         Value::String(text) => {
             let text = text.trim();
-            text.parse::<i64>()
-                .ok()
-                .filter(|id| ROLES.iter().any(|(known, _)| known == id))
-                .or_else(|| {
-                    ROLES
-                        .iter()
-                        .find(|(_, name)| name.eq_ignore_ascii_case(text))
-                        .map(|(id, _)| *id)
-                })
+            match text.parse::<i64>() {
+                Ok(id) => Role::from_id(id),
+                Err(_) => Role::from_name(text),
+            }
         }
         _ => None,
     }

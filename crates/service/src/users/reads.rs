@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use classbridge_domain::{Scope, TenantId};
+use classbridge_domain::{Role, Scope, TenantId};
 
 use crate::{Page, PageRequest, Service, StoreError};
 
@@ -37,7 +37,7 @@ pub async fn roles_of(
     service: &Service,
     tenant_id: TenantId,
     user_ids: &[i64],
-) -> Result<HashMap<i64, Vec<i64>>, StoreError> {
+) -> Result<HashMap<i64, Vec<Role>>, StoreError> {
     service.store().roles_of(tenant_id, user_ids).await
 }
 

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use classbridge_domain::{
     input::{BodyFormat, FieldReader, TextRules},
-    Scope, ValidationErrors,
+    Role, Scope, ValidationErrors,
 };
 use classbridge_store::{
     users::{self, NewUser, UserChanges},
@@ -12,7 +12,7 @@ use classbridge_store::{
 };
 use serde_json::{Map, Value};
 
-use super::{parse_role, uniqueness_error, UserError, UserResult, ROLE_STUDENT, USERNAME};
+use super::{parse_role, uniqueness_error, UserError, UserResult, USERNAME};
 use crate::scope;
 
 /// What became of one transferred user.
@@ -29,7 +29,7 @@ struct TransferItem {
     lms_id: String,
     name: String,
     username: String,
-    role: Option<i64>,
+    role: Option<Role>,
 }
 
 /// Most users in one transfer call.
@@ -209,7 +209,8 @@ async fn transfer_once(
                         .await?;
                 }
                 if role_changes {
-                    users::set_roles(&mut tx, row.id, &[item.role.unwrap_or(ROLE_STUDENT)]).await?;
+                    users::set_roles(&mut tx, row.id, &[item.role.unwrap_or(Role::Student)])
+                        .await?;
                 }
                 results.push(Transferred {
                     id: row.id,
@@ -232,7 +233,7 @@ async fn transfer_once(
             ..Default::default()
         };
         let id = users::insert_user(&mut tx, &new).await?;
-        users::set_roles(&mut tx, id, &[item.role.unwrap_or(ROLE_STUDENT)]).await?;
+        users::set_roles(&mut tx, id, &[item.role.unwrap_or(Role::Student)]).await?;
         results.push(Transferred {
             id,
             lms_id: item.lms_id,

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use classbridge_domain::{TenantId, UserId};
+use classbridge_domain::{Role, TenantId, UserId};
 use sqlx::QueryBuilder;
 
 use super::{in_list, BATCH};
@@ -16,12 +16,12 @@ impl Store {
         &self,
         tenant_id: TenantId,
         user_ids: &[i64],
-    ) -> StoreResult<HashMap<i64, Vec<i64>>> {
-        let mut rows: Vec<(i64, i64)> = Vec::new();
+    ) -> StoreResult<HashMap<i64, Vec<Role>>> {
+        let mut rows: Vec<(i64, Role)> = Vec::new();
         for chunk in user_ids.chunks(BATCH) {
             rows.extend(
                 on_reader!(self, pool => roles_query(Some(tenant_id), chunk).build_query_as().fetch_all(pool).await?)
-                    as Vec<(i64, i64)>,
+                    as Vec<(i64, Role)>,
             );
         }
         Ok(roles_by_user(rows))
@@ -31,11 +31,11 @@ impl Store {
 /// [`Store::roles_of`] inside a write transaction: a use case holding a transaction reads through it, never through a
 /// second pool connection (on PostgreSQL, that second wait deadlocks the pool under concurrent writes). Only the
 /// transaction's tenant's users are read: another tenant's user has no roles here.
-pub async fn roles_in(tx: &mut TenantTx, user_ids: &[i64]) -> StoreResult<HashMap<i64, Vec<i64>>> {
+pub async fn roles_in(tx: &mut TenantTx, user_ids: &[i64]) -> StoreResult<HashMap<i64, Vec<Role>>> {
     let tenant_id = tx.tenant_id();
-    let mut rows: Vec<(i64, i64)> = Vec::new();
+    let mut rows: Vec<(i64, Role)> = Vec::new();
     for chunk in user_ids.chunks(BATCH) {
-        let found: Vec<(i64, i64)> = on_tx!(tx.store_tx(), conn, Db => roles_query::<Db>(Some(tenant_id), chunk).build_query_as().fetch_all(&mut *conn).await?);
+        let found: Vec<(i64, Role)> = on_tx!(tx.store_tx(), conn, Db => roles_query::<Db>(Some(tenant_id), chunk).build_query_as().fetch_all(&mut *conn).await?);
         rows.extend(found);
     }
     Ok(roles_by_user(rows))
@@ -53,11 +53,20 @@ where
         "SELECT r.user_id, r.role_id FROM (SELECT user_id, role_id FROM user_roles WHERE user_id",
     );
     in_list(&mut query, chunk);
-    query.push(" UNION SELECT DISTINCT user_id, 3 FROM section_students WHERE user_id");
+    query.push(format!(
+        " UNION SELECT DISTINCT user_id, {} FROM section_students WHERE user_id",
+        Role::Student.id()
+    ));
     in_list(&mut query, chunk);
-    query.push(" UNION SELECT DISTINCT user_id, 2 FROM teaching_assignments WHERE user_id");
+    query.push(format!(
+        " UNION SELECT DISTINCT user_id, {} FROM teaching_assignments WHERE user_id",
+        Role::Teacher.id()
+    ));
     in_list(&mut query, chunk);
-    query.push(" UNION SELECT DISTINCT user_id, 2 FROM section_teachers WHERE user_id");
+    query.push(format!(
+        " UNION SELECT DISTINCT user_id, {} FROM section_teachers WHERE user_id",
+        Role::Teacher.id()
+    ));
     in_list(&mut query, chunk);
     query.push(") r");
     if let Some(tenant_id) = tenant_id {
@@ -67,8 +76,8 @@ where
     query
 }
 
-fn roles_by_user(rows: Vec<(i64, i64)>) -> HashMap<i64, Vec<i64>> {
-    let mut roles: HashMap<i64, Vec<i64>> = HashMap::new();
+fn roles_by_user(rows: Vec<(i64, Role)>) -> HashMap<i64, Vec<Role>> {
+    let mut roles: HashMap<i64, Vec<Role>> = HashMap::new();
     for (user, role) in rows {
         let list = roles.entry(user).or_default();
         if !list.contains(&role) {
@@ -82,7 +91,7 @@ fn roles_by_user(rows: Vec<(i64, i64)>) -> HashMap<i64, Vec<i64>> {
 }
 
 /// Replaces the explicit roles of a user of the tenant (`NotFound` if it is not one).
-pub async fn set_roles(tx: &mut TenantTx, user_id: i64, roles: &[i64]) -> StoreResult<()> {
+pub async fn set_roles(tx: &mut TenantTx, user_id: i64, roles: &[Role]) -> StoreResult<()> {
     tx.check_user(UserId::new(user_id)).await?;
     on_tx!(tx.store_tx(), conn, Db => {
         sqlx::query("DELETE FROM user_roles WHERE user_id = $1").bind(user_id).execute(&mut *conn).await?;
