@@ -53,10 +53,6 @@ async fn every_documented_condition_answers_its_errno(backend: Backend) {
     };
     let open_more = json!({"live_url": format!("{}/lessons/{open}", app.address),
                            "live_info": {"RTMP": "", "HLS": "", "FLV": ""}});
-    // The same request within 5 seconds, for the four guarded actions.
-    let repeated = json!({"telephone": "13900000077", "password": "secret12"});
-    rows.push(row("register", repeated.clone(), 1));
-    rows.push(row("register", repeated, 101_003_002));
     rows.push(data(
         "register",
         json!({"email": "taken@example.org", "password": "secret12"}),
@@ -94,6 +90,17 @@ async fn every_documented_condition_answers_its_errno(backend: Backend) {
         failures.len(),
         failures.join("\n")
     );
+
+    // The same request within 5 seconds (101003002), for the guarded actions. The two go out together, so the second
+    // arrives inside the window however slowly this machine hashes the first one's password.
+    let repeated = json!({"telephone": "13900000077", "password": "secret12"});
+    let (first, second) = tokio::join!(
+        f.alpha.call("register", repeated.clone()),
+        f.alpha.call("register", repeated)
+    );
+    let mut errnos = [errno(&first), errno(&second)];
+    errnos.sort_unstable();
+    assert_eq!(errnos, [1, 101_003_002], "{first} {second}");
 
     // 461 with the UID, once the e-mail account exists; 398 with the lesson's more_data.
     let taken = f
