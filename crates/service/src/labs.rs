@@ -264,13 +264,13 @@ pub async fn grade_book(
             if let Some(user) = store
                 .find_user(
                     classbridge_domain::Scope::tenant_wide(tenant_id),
-                    attempt.user_id,
+                    classbridge_domain::UserId::new(attempt.user_id),
                 )
                 .await?
             {
                 students.push(PathPerson {
                     learning_path_id: path.id,
-                    user_id: user.id,
+                    user_id: user.id.get(),
                     uuid: user.uuid,
                     name: user.name,
                 });

@@ -3,7 +3,7 @@
 //! bookings, jobs and sign-in links to it; and these rules say what a branch's credential may never do: act on
 //! admins or supervisors, give those roles, or act on what belongs to the whole tenant.
 
-use classbridge_domain::{Role, Scope};
+use classbridge_domain::{Role, Scope, UserId};
 use classbridge_store::{Store, StoreError};
 
 /// Why a scope refuses an action.
@@ -50,7 +50,7 @@ pub fn check_roles_given(scope: Scope, roles: &[Role]) -> Result<(), ScopeError>
 pub async fn check_person_reachable(
     store: &Store,
     scope: Scope,
-    user_id: i64,
+    user_id: UserId,
     what: &str,
 ) -> Result<(), ScopeError> {
     if scope.is_tenant_wide() {

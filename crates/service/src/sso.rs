@@ -86,7 +86,7 @@ pub async fn issue_link(
     {
         return Err(LinkError::NotInScope);
     }
-    crate::scope::check_person_reachable(store, scope, user_id, "sign in")
+    crate::scope::check_person_reachable(store, scope, UserId::new(user_id), "sign in")
         .await
         .map_err(|error| match error {
             crate::scope::ScopeError::Forbidden(message) => LinkError::Forbidden(message),

@@ -160,7 +160,7 @@ impl PointBatches {
                         .await?;
                     Ok(rows
                         .into_iter()
-                        .map(|found| (found.tenant_id, found.user.id, found.user))
+                        .map(|found| (found.tenant_id, found.user.id.get(), found.user))
                         .collect())
                 })
             }),

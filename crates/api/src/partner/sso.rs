@@ -4,7 +4,7 @@
 use axum::{extract::State, Json};
 use classbridge_domain::{
     input::{FieldReader, TextRules},
-    ValidationErrors,
+    UserId, ValidationErrors,
 };
 use classbridge_service::{
     sso::{self, LinkType, LANGUAGES},
@@ -182,7 +182,7 @@ async fn answer(
     let issued = sso::issue_link(
         &state.service,
         partner.scope(),
-        user.id,
+        user.id.get(),
         link_type,
         lang,
         "home",
@@ -284,7 +284,7 @@ pub async fn legacy_sso_token(
         (Some(partner_id), _) => {
             users::find_user_by_partner_id(&state.service, partner.scope(), &partner_id).await?
         }
-        (_, Some(id)) => users::find_user(&state.service, partner.scope(), id).await?,
+        (_, Some(id)) => users::find_user(&state.service, partner.scope(), UserId::new(id)).await?,
         _ => None,
     };
     answer(

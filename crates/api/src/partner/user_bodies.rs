@@ -2,7 +2,7 @@
 //! the OpenAPI document: the service reads the fields itself, see `classbridge_service::users`) and the answers the
 //! handlers serialize, a user alone or with one relation embedded.
 
-use classbridge_domain::{Scope, TenantId};
+use classbridge_domain::{Scope, TenantId, UserId};
 use classbridge_service::users::{self, UserClassroom, UserRow, DEFAULT_BRANCH_PARTNER_ID};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -167,7 +167,7 @@ pub struct UserJson<'a> {
 impl<'a> From<&'a UserRow> for UserJson<'a> {
     fn from(user: &'a UserRow) -> Self {
         Self {
-            id: user.id,
+            id: user.id.get(),
             name: &user.name,
             username: user.username.as_deref(),
             email: user.email.as_deref(),
@@ -307,7 +307,7 @@ pub async fn with_roles<'a>(
     tenant_id: TenantId,
     people: &'a [UserRow],
 ) -> ApiResult<Vec<UserWithRoles<'a>>> {
-    let ids: Vec<i64> = people.iter().map(|u| u.id).collect();
+    let ids: Vec<UserId> = people.iter().map(|u| u.id).collect();
     let roles = users::roles_of(&state.service, tenant_id, &ids).await?;
     Ok(people
         .iter()
@@ -332,7 +332,7 @@ pub async fn with_groups<'a>(
     scope: Scope,
     people: &'a [UserRow],
 ) -> ApiResult<Vec<UserWithGroups<'a>>> {
-    let ids: Vec<i64> = people.iter().map(|u| u.id).collect();
+    let ids: Vec<UserId> = people.iter().map(|u| u.id).collect();
     let mut groups = users::groups_of(&state.service, scope, &ids).await?;
     Ok(people
         .iter()
@@ -342,7 +342,7 @@ pub async fn with_groups<'a>(
                 .remove(&user.id)
                 .unwrap_or_default()
                 .into_iter()
-                .map(|(id, name)| UserGroupJson { id, name })
+                .map(|(id, name)| UserGroupJson { id: id.get(), name })
                 .collect(),
         })
         .collect())
@@ -354,7 +354,7 @@ pub async fn with_classrooms<'a>(
     scope: Scope,
     people: &'a [UserRow],
 ) -> ApiResult<Vec<UserWithClassrooms<'a>>> {
-    let ids: Vec<i64> = people.iter().map(|u| u.id).collect();
+    let ids: Vec<UserId> = people.iter().map(|u| u.id).collect();
     let classrooms = users::classrooms_of(&state.service, scope, &ids).await?;
     Ok(people
         .iter()

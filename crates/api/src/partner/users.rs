@@ -7,7 +7,7 @@ use axum::{
     response::{IntoResponse, Response},
     Json,
 };
-use classbridge_domain::Scope;
+use classbridge_domain::{Scope, UserId};
 use classbridge_service::users::{self, UserError, UserFilter, UserRow};
 
 use super::{
@@ -42,7 +42,7 @@ impl From<UserError> for ApiError {
 
 /// The user with this id in `find_in` (after a write: the tenant, as a branch's credential may just have moved the
 /// user out of its branch).
-async fn find_user(state: &AppState, find_in: Scope, id: i64) -> ApiResult<UserRow> {
+async fn find_user(state: &AppState, find_in: Scope, id: UserId) -> ApiResult<UserRow> {
     users::find_user(&state.service, find_in, id)
         .await?
         .ok_or_else(user_not_found)
@@ -52,7 +52,7 @@ async fn find_user(state: &AppState, find_in: Scope, id: i64) -> ApiResult<UserR
 async fn user_with_roles(
     state: &AppState,
     find_in: Scope,
-    id: i64,
+    id: UserId,
     status: StatusCode,
 ) -> ApiResult<Response> {
     let user = find_user(state, find_in, id).await?;
@@ -167,7 +167,7 @@ pub async fn list_lms_users(
         .items
         .iter()
         .map(|user| LmsUserJson {
-            id: user.id,
+            id: user.id.get(),
             lms_id: user.lms_id.as_deref(),
             name: &user.name,
             username: user.username.as_deref(),
@@ -186,7 +186,12 @@ pub async fn get_user(
     partner: Partner,
     Path(user_id): Path<String>,
 ) -> ApiResult<Response> {
-    let user = find_user(&state, partner.scope(), parse_id(&user_id, "user")?).await?;
+    let user = find_user(
+        &state,
+        partner.scope(),
+        UserId::new(parse_id(&user_id, "user")?),
+    )
+    .await?;
     Ok(Json(UserJson::from(&user)).into_response())
 }
 
@@ -216,7 +221,12 @@ pub async fn get_user_with(
             "No such route. The API reference is at /docs.",
         ));
     }
-    let user = find_user(&state, partner.scope(), parse_id(&user_id, "user")?).await?;
+    let user = find_user(
+        &state,
+        partner.scope(),
+        UserId::new(parse_id(&user_id, "user")?),
+    )
+    .await?;
     let users = std::slice::from_ref(&user);
     let answer = match relation.as_str() {
         "roles" => UserWithRelation::Roles(
@@ -242,7 +252,7 @@ async fn update(
     user_id: String,
     input: PartnerInput,
 ) -> ApiResult<Response> {
-    let id = parse_id(&user_id, "user")?;
+    let id = UserId::new(parse_id(&user_id, "user")?);
     users::update_user(
         &state.service,
         partner.scope(),
@@ -335,7 +345,12 @@ pub async fn delete_user(
     partner: Partner,
     Path(user_id): Path<String>,
 ) -> ApiResult<Json<MessageBody>> {
-    users::delete_user(&state.service, partner.scope(), parse_id(&user_id, "user")?).await?;
+    users::delete_user(
+        &state.service,
+        partner.scope(),
+        UserId::new(parse_id(&user_id, "user")?),
+    )
+    .await?;
     Ok(Json(MessageBody {
         message: "User deleted.",
     }))
@@ -363,7 +378,7 @@ pub async fn transfer(
         data: results
             .into_iter()
             .map(|result| TransferredJson {
-                id: result.id,
+                id: result.id.get(),
                 lms_id: result.lms_id,
                 username: result.username,
                 status: result.status,

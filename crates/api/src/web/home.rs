@@ -33,7 +33,12 @@ async fn render(state: &AppState, session: &WebSession) -> Result<Html<String>, 
     let lang = session.lang();
     let tenant = session.row.tenant_id;
     let user = session.row.user_id;
-    let roles = pages::roles_of_person(&state.service, tenant, user).await?;
+    let roles = pages::roles_of_person(
+        &state.service,
+        tenant,
+        classbridge_domain::UserId::new(user),
+    )
+    .await?;
     let mut blocks: Vec<Markup> = Vec::new();
     if roles.contains(&Role::Student) {
         let (places, subjects) = reads::student_places(&state.service, tenant, user).await?;

@@ -34,7 +34,9 @@ pub async fn school_dashboard(
     user_id: i64,
     now_ms: i64,
 ) -> Result<Option<SchoolDashboard>, StoreError> {
-    let roles = super::roles_of_person(service, tenant_id, user_id).await?;
+    let roles =
+        super::roles_of_person(service, tenant_id, classbridge_domain::UserId::new(user_id))
+            .await?;
     if !roles.contains(&Role::Admin) {
         return Ok(None);
     }

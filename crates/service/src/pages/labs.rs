@@ -119,7 +119,7 @@ async fn may_review(
     if teachers.iter().any(|t| t.user_id == user_id) {
         return Ok(true);
     }
-    if super::roles_of_person(service, tenant_id, user_id)
+    if super::roles_of_person(service, tenant_id, classbridge_domain::UserId::new(user_id))
         .await?
         .contains(&Role::Admin)
     {
@@ -156,7 +156,10 @@ pub async fn review(
     }
     let store = service.store();
     let student = store
-        .find_user(Scope::tenant_wide(tenant_id), attempt.user_id)
+        .find_user(
+            Scope::tenant_wide(tenant_id),
+            classbridge_domain::UserId::new(attempt.user_id),
+        )
         .await?;
     let readings = store.readings_of(tenant_id, attempt.id).await?;
     Ok(Some(AttemptReview { student, readings }))

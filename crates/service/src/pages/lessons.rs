@@ -65,7 +65,7 @@ pub async fn lesson_page(
     let lesson = &summary.lesson;
     let ties = store.lesson_ties(tenant_id, lesson, user_id).await?;
     let role = role_in_lesson(lesson, user_id, ties);
-    let roles = super::roles_of_person(service, tenant_id, user_id.get()).await?;
+    let roles = super::roles_of_person(service, tenant_id, user_id).await?;
     let is_admin = roles.contains(&Role::Admin);
     let is_student = roles.contains(&Role::Student);
     let booked = ties.booked;
@@ -123,7 +123,7 @@ pub async fn course_page(
         return Ok(None);
     };
     let role = store.course_role(tenant_id, course_id, user_id).await?;
-    let admin = super::roles_of_person(service, tenant_id, user_id.get())
+    let admin = super::roles_of_person(service, tenant_id, user_id)
         .await?
         .contains(&Role::Admin);
     let viewer = match role {

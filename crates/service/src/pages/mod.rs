@@ -6,7 +6,7 @@ pub mod home;
 pub mod labs;
 pub mod lessons;
 
-use classbridge_domain::{Role, TenantId};
+use classbridge_domain::{Role, TenantId, UserId};
 
 use crate::{Service, StoreError};
 
@@ -14,7 +14,7 @@ use crate::{Service, StoreError};
 pub async fn roles_of_person(
     service: &Service,
     tenant_id: TenantId,
-    user_id: i64,
+    user_id: UserId,
 ) -> Result<Vec<Role>, StoreError> {
     Ok(service
         .store()

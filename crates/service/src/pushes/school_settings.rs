@@ -1,7 +1,7 @@
 //! The school dashboard's push setting: an admin of the school sets (or clears) the receiving URL of one of the
 //! school's SIDs.
 
-use classbridge_domain::{Role, TenantId};
+use classbridge_domain::{Role, TenantId, UserId};
 
 use crate::Service;
 
@@ -23,7 +23,7 @@ pub enum PushUrlRefusal {
 pub async fn set_school_push_url(
     service: &Service,
     tenant_id: TenantId,
-    user_id: i64,
+    user_id: UserId,
     sid: i64,
     url: Option<&str>,
 ) -> Result<(), PushUrlRefusal> {

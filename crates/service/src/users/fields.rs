@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use classbridge_domain::{
     input::{lenient_text, BodyFormat, FieldReader, TextRules},
     validation::child_path,
-    Role, Scope, ValidationErrors,
+    Role, Scope, UserId, ValidationErrors,
 };
 use classbridge_store::{users::UniqueColumn, Store};
 use serde_json::{Map, Value};
@@ -132,7 +132,7 @@ pub(super) async fn check_against_tenant(
     store: &Store,
     scope: Scope,
     fields: &UserFields,
-    user_id: Option<i64>,
+    user_id: Option<UserId>,
     errors: &mut ValidationErrors,
 ) -> UserResult<()> {
     if let Some(username) = &fields.username {

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use classbridge_domain::{Role, Scope, TenantId};
+use classbridge_domain::{GroupId, Role, Scope, TenantId, UserId};
 
 use crate::{Page, PageRequest, Service, StoreError};
 
@@ -17,7 +17,7 @@ pub use classbridge_store::classrooms::DEFAULT_BRANCH_PARTNER_ID;
 pub async fn find_user(
     service: &Service,
     scope: Scope,
-    user_id: i64,
+    user_id: UserId,
 ) -> Result<Option<UserRow>, StoreError> {
     service.store().find_user(scope, user_id).await
 }
@@ -36,8 +36,8 @@ pub async fn list_users(
 pub async fn roles_of(
     service: &Service,
     tenant_id: TenantId,
-    user_ids: &[i64],
-) -> Result<HashMap<i64, Vec<Role>>, StoreError> {
+    user_ids: &[UserId],
+) -> Result<HashMap<UserId, Vec<Role>>, StoreError> {
     service.store().roles_of(tenant_id, user_ids).await
 }
 
@@ -45,8 +45,8 @@ pub async fn roles_of(
 pub async fn groups_of(
     service: &Service,
     scope: Scope,
-    user_ids: &[i64],
-) -> Result<HashMap<i64, Vec<(i64, String)>>, StoreError> {
+    user_ids: &[UserId],
+) -> Result<HashMap<UserId, Vec<(GroupId, String)>>, StoreError> {
     service.store().groups_of(scope, user_ids).await
 }
 
@@ -54,8 +54,8 @@ pub async fn groups_of(
 pub async fn classrooms_of(
     service: &Service,
     scope: Scope,
-    user_ids: &[i64],
-) -> Result<HashMap<i64, Vec<UserClassroom>>, StoreError> {
+    user_ids: &[UserId],
+) -> Result<HashMap<UserId, Vec<UserClassroom>>, StoreError> {
     service.store().classrooms_of(scope, user_ids).await
 }
 

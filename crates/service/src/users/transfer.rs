@@ -1,5 +1,6 @@
 //! Transfers: users upserted by the partner's id (`lms_id`), all checked first and written all or nothing.
 
+use classbridge_domain::UserId;
 use std::collections::HashMap;
 
 use classbridge_domain::{
@@ -18,7 +19,7 @@ use crate::scope;
 /// What became of one transferred user.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Transferred {
-    pub id: i64,
+    pub id: UserId,
     pub lms_id: String,
     pub username: String,
     pub status: &'static str,
@@ -188,7 +189,7 @@ async fn transfer_once(
     if !errors.is_empty() {
         return Err(UserError::Invalid(errors));
     }
-    let known_ids: Vec<i64> = known.values().map(|row| row.id).collect();
+    let known_ids: Vec<UserId> = known.values().map(|row| row.id).collect();
     let known_roles = users::roles_in(&mut tx, &known_ids).await?;
     let mut results = Vec::with_capacity(parsed.len());
     for (_, item) in parsed {

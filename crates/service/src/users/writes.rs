@@ -42,13 +42,13 @@ pub async fn hash_password(password: String) -> UserResult<String> {
 async fn apply_relations(
     tx: &mut classbridge_store::TenantTx,
     scope: Scope,
-    user_id: i64,
+    user_id: UserId,
     fields: &UserFields,
 ) -> UserResult<()> {
     if let Some(roles) = &fields.roles {
         users::set_roles(tx, user_id, roles).await?;
         // What the person may see changed: they sign in again.
-        classbridge_store::sso::end_sessions_of(tx, &[UserId::new(user_id)]).await?;
+        classbridge_store::sso::end_sessions_of(tx, &[user_id]).await?;
     }
     if let Some(groups) = &fields.groups {
         users::set_groups(tx, scope, user_id, groups)
@@ -88,7 +88,7 @@ pub async fn create_user(
     scope: Scope,
     body: &Map<String, Value>,
     format: BodyFormat,
-) -> UserResult<i64> {
+) -> UserResult<UserId> {
     let store = service.store();
     let tenant_id = scope.tenant_id();
     let mut errors = ValidationErrors::new();
@@ -134,7 +134,7 @@ pub async fn create_user(
 pub async fn update_user(
     service: &crate::Service,
     scope: Scope,
-    id: i64,
+    id: UserId,
     body: &Map<String, Value>,
     format: BodyFormat,
 ) -> UserResult<()> {
@@ -170,7 +170,7 @@ pub async fn update_user(
 }
 
 /// Deletes a user in the scope (a branch's credential: one of its people, never an admin or a supervisor).
-pub async fn delete_user(service: &crate::Service, scope: Scope, id: i64) -> UserResult<()> {
+pub async fn delete_user(service: &crate::Service, scope: Scope, id: UserId) -> UserResult<()> {
     let store = service.store();
     let tenant_id = scope.tenant_id();
     if store.find_user(scope, id).await?.is_none() {

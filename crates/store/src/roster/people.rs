@@ -180,7 +180,7 @@ pub async fn delete_person(
     id: UserId,
 ) -> StoreResult<bool> {
     let mut write = RosterWrite::begin(store, scope.tenant_id()).await?;
-    let deleted = crate::users::delete_user(&mut write, scope, id.get()).await?;
+    let deleted = crate::users::delete_user(&mut write, scope, id).await?;
     write.commit().await?;
     Ok(deleted)
 }

@@ -18,7 +18,7 @@ pub use writes::{
     delete_user, insert_user, set_groups, set_student_of, set_teacher_of, update_user,
 };
 
-use classbridge_domain::Scope;
+use classbridge_domain::{Scope, UserId};
 use sqlx::QueryBuilder;
 
 use crate::{StoreError, StoreResult, TenantTx};
@@ -28,7 +28,7 @@ const BATCH: usize = 500;
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct UserRow {
-    pub id: i64,
+    pub id: UserId,
     pub uuid: Option<String>,
     pub lms_id: Option<String>,
     pub name: String,
@@ -53,7 +53,7 @@ pub enum UserFilter {
 /// A classroom a user belongs to, with where it sits and how the user belongs.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct UserClassroom {
-    pub user_id: i64,
+    pub user_id: UserId,
     pub section_id: i64,
     pub section_name: String,
     pub class_name: String,
@@ -82,9 +82,9 @@ pub struct UserChanges {
     pub password_hash: Option<String>,
 }
 
-fn in_list<'q, DB: sqlx::Database>(query: &mut QueryBuilder<'q, DB>, ids: &'q [i64])
+fn in_list<'q, DB: sqlx::Database, Id>(query: &mut QueryBuilder<'q, DB>, ids: &'q [Id])
 where
-    i64: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    Id: sqlx::Encode<'q, DB> + sqlx::Type<DB> + Copy + 'q,
 {
     query.push(" IN (");
     let mut separated = query.separated(", ");

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use classbridge_domain::{Scope, TenantId, UserId};
+use classbridge_domain::{GroupId, Scope, TenantId, UserId};
 use sqlx::QueryBuilder;
 
 use super::{in_list, sqlite, UniqueColumn, UserClassroom, UserRow, BATCH, USER_COLUMNS};
@@ -13,12 +13,11 @@ use crate::{tx::on_tx, PointReads, Store, StoreResult, TenantTx};
 
 impl Store {
     /// A user in the scope (of a branch: one of its people).
-    pub async fn find_user(&self, scope: Scope, id: i64) -> StoreResult<Option<UserRow>> {
-        let found = self.find_tenant_user(scope.tenant_id(), id).await?;
+    pub async fn find_user(&self, scope: Scope, id: UserId) -> StoreResult<Option<UserRow>> {
+        let found = self.find_tenant_user(scope.tenant_id(), id.get()).await?;
         match found {
             Some(user)
-                if scope.is_tenant_wide()
-                    || self.is_person_in_scope(scope, UserId::new(user.id)).await? =>
+                if scope.is_tenant_wide() || self.is_person_in_scope(scope, user.id).await? =>
             {
                 Ok(Some(user))
             }
@@ -54,11 +53,11 @@ impl Store {
     pub async fn groups_of(
         &self,
         scope: Scope,
-        user_ids: &[i64],
-    ) -> StoreResult<HashMap<i64, Vec<(i64, String)>>> {
-        let mut groups: HashMap<i64, Vec<(i64, String)>> = HashMap::new();
+        user_ids: &[UserId],
+    ) -> StoreResult<HashMap<UserId, Vec<(GroupId, String)>>> {
+        let mut groups: HashMap<UserId, Vec<(GroupId, String)>> = HashMap::new();
         for chunk in user_ids.chunks(BATCH) {
-            let rows: Vec<(i64, i64, String)> = on_reader!(self, pool => {
+            let rows: Vec<(UserId, GroupId, String)> = on_reader!(self, pool => {
                 let mut query = QueryBuilder::new(
                     "SELECT m.user_id, g.id, g.name FROM group_members m JOIN user_groups g ON g.id = m.group_id WHERE m.user_id");
                 in_list(&mut query, chunk);
@@ -77,9 +76,9 @@ impl Store {
     pub async fn classrooms_of(
         &self,
         scope: Scope,
-        user_ids: &[i64],
-    ) -> StoreResult<HashMap<i64, Vec<UserClassroom>>> {
-        let mut classrooms: HashMap<i64, Vec<UserClassroom>> = HashMap::new();
+        user_ids: &[UserId],
+    ) -> StoreResult<HashMap<UserId, Vec<UserClassroom>>> {
+        let mut classrooms: HashMap<UserId, Vec<UserClassroom>> = HashMap::new();
         let select = "SELECT DISTINCT m.user_id, s.id AS section_id, s.name AS section_name, c.name AS class_name, \
                       b.partner_id AS branch_partner_id, b.name AS branch_name, ";
         let joins = format!(
@@ -149,8 +148,8 @@ impl Store {
         tenant_id: TenantId,
         column: UniqueColumn,
         value: &str,
-        except: Option<i64>,
-    ) -> StoreResult<Option<i64>> {
+        except: Option<UserId>,
+    ) -> StoreResult<Option<UserId>> {
         let sql = format!(
             "SELECT id FROM users WHERE tenant_id = $1 AND lower({}) = lower($2) AND ($3 IS NULL OR id <> $3)",
             column.name()
@@ -182,7 +181,7 @@ pub async fn find_users_by_lms_id(
         found.extend(rows);
     }
     for row in &found {
-        tx.know_user(UserId::new(row.id));
+        tx.know_user(row.id);
     }
     Ok(found)
 }

@@ -15,13 +15,13 @@ impl Store {
     pub async fn roles_of(
         &self,
         tenant_id: TenantId,
-        user_ids: &[i64],
-    ) -> StoreResult<HashMap<i64, Vec<Role>>> {
-        let mut rows: Vec<(i64, Role)> = Vec::new();
+        user_ids: &[UserId],
+    ) -> StoreResult<HashMap<UserId, Vec<Role>>> {
+        let mut rows: Vec<(UserId, Role)> = Vec::new();
         for chunk in user_ids.chunks(BATCH) {
             rows.extend(
                 on_reader!(self, pool => roles_query(Some(tenant_id), chunk).build_query_as().fetch_all(pool).await?)
-                    as Vec<(i64, Role)>,
+                    as Vec<(UserId, Role)>,
             );
         }
         Ok(roles_by_user(rows))
@@ -31,11 +31,14 @@ impl Store {
 /// [`Store::roles_of`] inside a write transaction: a use case holding a transaction reads through it, never through a
 /// second pool connection (on PostgreSQL, that second wait deadlocks the pool under concurrent writes). Only the
 /// transaction's tenant's users are read: another tenant's user has no roles here.
-pub async fn roles_in(tx: &mut TenantTx, user_ids: &[i64]) -> StoreResult<HashMap<i64, Vec<Role>>> {
+pub async fn roles_in(
+    tx: &mut TenantTx,
+    user_ids: &[UserId],
+) -> StoreResult<HashMap<UserId, Vec<Role>>> {
     let tenant_id = tx.tenant_id();
-    let mut rows: Vec<(i64, Role)> = Vec::new();
+    let mut rows: Vec<(UserId, Role)> = Vec::new();
     for chunk in user_ids.chunks(BATCH) {
-        let found: Vec<(i64, Role)> = on_tx!(tx.store_tx(), conn, Db => roles_query::<Db>(Some(tenant_id), chunk).build_query_as().fetch_all(&mut *conn).await?);
+        let found: Vec<(UserId, Role)> = on_tx!(tx.store_tx(), conn, Db => roles_query::<Db>(Some(tenant_id), chunk).build_query_as().fetch_all(&mut *conn).await?);
         rows.extend(found);
     }
     Ok(roles_by_user(rows))
@@ -44,9 +47,10 @@ pub async fn roles_in(tx: &mut TenantTx, user_ids: &[i64]) -> StoreResult<HashMa
 /// The roles of the users in `chunk` (only the tenant's users when given).
 fn roles_query<'q, DB: sqlx::Database>(
     tenant_id: Option<TenantId>,
-    chunk: &'q [i64],
+    chunk: &'q [UserId],
 ) -> QueryBuilder<'q, DB>
 where
+    UserId: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
     i64: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
 {
     let mut query = QueryBuilder::new(
@@ -76,8 +80,8 @@ where
     query
 }
 
-fn roles_by_user(rows: Vec<(i64, Role)>) -> HashMap<i64, Vec<Role>> {
-    let mut roles: HashMap<i64, Vec<Role>> = HashMap::new();
+fn roles_by_user(rows: Vec<(UserId, Role)>) -> HashMap<UserId, Vec<Role>> {
+    let mut roles: HashMap<UserId, Vec<Role>> = HashMap::new();
     for (user, role) in rows {
         let list = roles.entry(user).or_default();
         if !list.contains(&role) {
@@ -91,8 +95,8 @@ fn roles_by_user(rows: Vec<(i64, Role)>) -> HashMap<i64, Vec<Role>> {
 }
 
 /// Replaces the explicit roles of a user of the tenant (`NotFound` if it is not one).
-pub async fn set_roles(tx: &mut TenantTx, user_id: i64, roles: &[Role]) -> StoreResult<()> {
-    tx.check_user(UserId::new(user_id)).await?;
+pub async fn set_roles(tx: &mut TenantTx, user_id: UserId, roles: &[Role]) -> StoreResult<()> {
+    tx.check_user(user_id).await?;
     on_tx!(tx.store_tx(), conn, Db => {
         sqlx::query("DELETE FROM user_roles WHERE user_id = $1").bind(user_id).execute(&mut *conn).await?;
         if !roles.is_empty() {

@@ -1,6 +1,7 @@
 //! The users' point reads on SQLite (a user by id, a page of a list), run on the calling thread's read-only
 //! connection: the one place a [`UserRow`] is decoded from a rusqlite row.
 
+use classbridge_domain::UserId;
 use rusqlite::OptionalExtension;
 
 use super::{UserRow, USER_COLUMNS};
@@ -9,7 +10,7 @@ use crate::{point_reads::PointReader, StoreResult};
 /// A [`UserRow`] from a row of `SELECT {USER_COLUMNS}` read on a point-read connection.
 fn user_from_sqlite_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<UserRow> {
     Ok(UserRow {
-        id: row.get(0)?,
+        id: UserId::new(row.get(0)?),
         uuid: row.get(1)?,
         lms_id: row.get(2)?,
         name: row.get(3)?,

@@ -9,7 +9,7 @@ use crate::branch_scope::{group_ids_condition, people_condition, section_ids_con
 use crate::{now_millis, tx::on_tx, StoreResult, TenantTx};
 
 /// Creates a user of the transaction's tenant; returns its id.
-pub async fn insert_user(tx: &mut TenantTx, user: &NewUser) -> StoreResult<i64> {
+pub async fn insert_user(tx: &mut TenantTx, user: &NewUser) -> StoreResult<UserId> {
     let tenant = tx.tenant_id().get();
     let sql = "INSERT INTO users (tenant_id, name, username, email, password_hash, lms_id, active, created_at, updated_at) \
                VALUES ($1, $2, $3, $4, $5, $6, TRUE, $7, $7) RETURNING id";
@@ -19,7 +19,8 @@ pub async fn insert_user(tx: &mut TenantTx, user: &NewUser) -> StoreResult<i64> 
             .bind(&user.password_hash).bind(&user.lms_id).bind(now_millis())
             .fetch_one(&mut *conn).await?
     });
-    tx.know_user(UserId::new(id));
+    let id = UserId::new(id);
+    tx.know_user(id);
     Ok(id)
 }
 
@@ -27,7 +28,7 @@ pub async fn insert_user(tx: &mut TenantTx, user: &NewUser) -> StoreResult<i64> 
 pub async fn update_user(
     tx: &mut TenantTx,
     scope: Scope,
-    id: i64,
+    id: UserId,
     changes: &UserChanges,
 ) -> StoreResult<()> {
     check_scope(tx, scope)?;
@@ -52,11 +53,11 @@ pub async fn update_user(
 pub async fn set_groups(
     tx: &mut TenantTx,
     scope: Scope,
-    user_id: i64,
+    user_id: UserId,
     groups: &[i64],
 ) -> StoreResult<()> {
     check_scope(tx, scope)?;
-    tx.check_user(UserId::new(user_id)).await?;
+    tx.check_user(user_id).await?;
     let tenant = tx.tenant_id().get();
     let kept = group_ids_condition(scope, "group_id");
     on_tx!(tx.store_tx(), conn, Db => {
@@ -81,18 +82,17 @@ pub async fn set_groups(
 pub async fn set_student_of(
     tx: &mut TenantTx,
     scope: Scope,
-    user_id: i64,
+    user_id: UserId,
     sections: &[i64],
 ) -> StoreResult<()> {
     check_scope(tx, scope)?;
-    tx.check_user(UserId::new(user_id)).await?;
+    tx.check_user(user_id).await?;
     let tenant = tx.tenant_id().get();
     let in_scope = section_ids_condition(scope, "section_id");
     // Held as foreign keys would hold them (PostgreSQL has none on memberships); a user or classroom deleted
     // meanwhile is not joined.
     let asked: Vec<SectionId> = sections.iter().copied().map(SectionId::new).collect();
-    let (users, held) =
-        crate::roster::hold_for_memberships(tx, &[UserId::new(user_id)], &asked).await?;
+    let (users, held) = crate::roster::hold_for_memberships(tx, &[user_id], &asked).await?;
     if users.is_empty() {
         return Ok(());
     }
@@ -129,11 +129,11 @@ pub async fn set_student_of(
 pub async fn set_teacher_of(
     tx: &mut TenantTx,
     scope: Scope,
-    user_id: i64,
+    user_id: UserId,
     sections: &[i64],
 ) -> StoreResult<()> {
     check_scope(tx, scope)?;
-    tx.check_user(UserId::new(user_id)).await?;
+    tx.check_user(user_id).await?;
     let tenant = tx.tenant_id().get();
     let in_scope = section_ids_condition(scope, "section_id");
     on_tx!(tx.store_tx(), conn, Db => {
@@ -160,7 +160,7 @@ pub async fn set_teacher_of(
 }
 
 /// Deletes a user and its student memberships; group memberships, roles and the rest go with it by cascade.
-pub async fn delete_user(tx: &mut TenantTx, scope: Scope, id: i64) -> StoreResult<bool> {
+pub async fn delete_user(tx: &mut TenantTx, scope: Scope, id: UserId) -> StoreResult<bool> {
     check_scope(tx, scope)?;
     let tenant_id = scope.tenant_id();
     let sql = format!(
