@@ -9,6 +9,7 @@ use classbridge_store::{
     now_millis, Store,
 };
 use tokio::sync::{watch, Notify};
+use tracing::Instrument;
 
 use crate::mirror::{self, MirrorSettings};
 
@@ -126,11 +127,20 @@ impl JobQueue {
         }
     }
 
+    /// Runs the claimed job inside its `job` span. The span is attached to the future (`instrument`), not entered
+    /// across its awaits: a guard held over an await is left entered on whatever runs next on the thread.
     async fn run(&self, claimed: ClaimedJob, shutdown: &mut watch::Receiver<bool>) {
+        let span = tracing::info_span!(
+            "job",
+            job_id = %claimed.job.id,
+            kind = %claimed.job.kind,
+            attempt = claimed.job.attempts
+        );
+        self.run_claimed(claimed, shutdown).instrument(span).await;
+    }
+
+    async fn run_claimed(&self, claimed: ClaimedJob, shutdown: &mut watch::Receiver<bool>) {
         let ClaimedJob { job, lease } = claimed;
-        let span =
-            tracing::info_span!("job", job_id = %job.id, kind = %job.kind, attempt = job.attempts);
-        let _entered = span.enter();
         tracing::info!(items_done = job.items_done, "job started");
         let (still_ours_tx, still_ours) = watch::channel(true);
         let heartbeat = {
