@@ -9,8 +9,6 @@ use sqlx::QueryBuilder;
 
 use crate::{now_millis, tx::on_tx, Page, PageRequest, Store, StoreResult, TenantTx};
 
-/// The supervisor role's fixed id.
-
 /// A subject of one branch (the partner's id is unique per branch).
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct SubjectRow {
