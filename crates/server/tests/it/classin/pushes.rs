@@ -128,6 +128,17 @@ impl Receiver {
         receiver
     }
 
+    /// Makes this receiver the school's receiving URL, as the school's admin does; the registration test follows.
+    pub async fn subscribe(&self, app: &TestApp, school: &School) {
+        classbridge_service::pushes::set_push_url(
+            &classbridge_service::Service::new(app.store.clone()),
+            school.sid,
+            Some(&self.url),
+        )
+        .await
+        .unwrap();
+    }
+
     pub fn set(&self, mode: Mode) {
         *self.mode.lock().unwrap() = mode;
     }
@@ -169,6 +180,13 @@ impl Receiver {
             self.attempts()
         );
     }
+}
+
+/// A receiver answering as `mode` says, already the school's receiving URL.
+pub async fn push_receiver(app: &TestApp, school: &School, mode: Mode) -> Receiver {
+    let receiver = Receiver::start(mode).await;
+    receiver.subscribe(app, school).await;
+    receiver
 }
 
 /// A school verifies a message: `SafeKey` = md5(SECRET + TimeStamp).
@@ -361,15 +379,8 @@ async fn the_end_of_lesson_messages_carry_attendance_and_verify_as_a_school_woul
 async fn a_failing_receiver_gets_the_same_message_again_and_the_queue_waits(backend: Backend) {
     let app = spawn(backend, true).await;
     let school = school(&app, "alpha").await;
-    let receiver = Receiver::start(Mode::ServerError).await;
     let (teacher, _, _, course) = scheduled_course(&school).await;
-    classbridge_service::pushes::set_push_url(
-        &classbridge_service::Service::new(app.store.clone()),
-        school.sid,
-        Some(&receiver.url),
-    )
-    .await
-    .unwrap();
+    let receiver = push_receiver(&app, &school, Mode::ServerError).await;
     let mut lessons = Vec::new();
     for name in ["One", "Two", "Three"] {
         lessons.push(classroom(&school, course, teacher, name, 7200).await);
@@ -524,15 +535,8 @@ async fn a_killed_server_delivers_pending_messages_after_restart_once_each(backe
     // This process writes the messages but delivers none; a separate server process delivers.
     let app = spawn(backend, false).await;
     let school = school(&app, "alpha").await;
-    let receiver = Receiver::start(Mode::Acknowledge(1)).await;
     let (teacher, _, _, course) = scheduled_course(&school).await;
-    classbridge_service::pushes::set_push_url(
-        &classbridge_service::Service::new(app.store.clone()),
-        school.sid,
-        Some(&receiver.url),
-    )
-    .await
-    .unwrap();
+    let receiver = push_receiver(&app, &school, Mode::Acknowledge(1)).await;
     let mut lessons = Vec::new();
     for name in ["One", "Two", "Three", "Four"] {
         lessons.push(classroom(&school, course, teacher, name, 7200).await);
@@ -572,16 +576,9 @@ async fn v1_lesson_and_membership_changes_are_pushed_with_seats_counting_the_tea
 ) {
     let app = spawn(backend, true).await;
     let school = school(&app, "alpha").await;
-    let receiver = Receiver::start(Mode::Acknowledge(usize::MAX)).await;
     let (teacher, _, students, course) = scheduled_course(&school).await;
     let unsubscribed = school.lesson(course, teacher, 7200).await;
-    classbridge_service::pushes::set_push_url(
-        &classbridge_service::Service::new(app.store.clone()),
-        school.sid,
-        Some(&receiver.url),
-    )
-    .await
-    .unwrap();
+    let receiver = push_receiver(&app, &school, Mode::Acknowledge(usize::MAX)).await;
     let lesson = super::readback::lesson_at(
         &school,
         course,
