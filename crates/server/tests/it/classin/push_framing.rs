@@ -7,7 +7,8 @@ use std::time::Duration;
 use serde_json::{json, Value};
 
 use super::{
-    pushes::{classroom, push_receiver, spawn, verify, Mode, Receiver},
+    push_receiver::{push_receiver, verify, Mode, Receiver},
+    pushes::{classroom, spawn},
     readback::scheduled_course,
     school,
 };
