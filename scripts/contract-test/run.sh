@@ -8,8 +8,9 @@
 # Environment: CONTRACT_MAX_EXAMPLES (default 40), CONTRACT_SEED (default 15). Reports in target/contract-test/.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
-binary="${1:-$root/target/debug/classbridge}"
-binary="$(cd "$(dirname "$binary")" && pwd)/$(basename "$binary")"
+# shellcheck source=scripts/lib/quickstart.sh
+. "$root/scripts/lib/quickstart.sh"
+binary="$(classbridge_binary "${1:-}")"
 schemathesis_version="4.32.5"
 max_examples="${CONTRACT_MAX_EXAMPLES:-40}"
 seed="${CONTRACT_SEED:-15}"
@@ -17,32 +18,17 @@ here="$root/scripts/contract-test"
 venv="$root/target/contract-venv"
 out="$root/target/contract-test"
 
-if [ ! -x "$venv/bin/schemathesis" ] \
-  || [ "$("$venv/bin/python" -c 'from importlib.metadata import version; print(version("schemathesis"))' 2>/dev/null)" \
-    != "$schemathesis_version" ]; then
-  echo "installing schemathesis $schemathesis_version into $venv"
-  python3 -m venv "$venv"
-  "$venv/bin/pip" install -q --disable-pip-version-check "schemathesis==$schemathesis_version"
-fi
+python_venv "$venv" schemathesis "$schemathesis_version"
 
 rm -rf "$out"
 mkdir -p "$out"
-work="$(mktemp -d)"
-port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
-base="http://127.0.0.1:$port"
 # No rate limit: the test sends thousands of requests with one token, and 429 is not what it is testing.
-(cd "$work" && CLASSBRIDGE_RATE_LIMIT_PER_MINUTE=0 exec "$binary" quickstart --bind "127.0.0.1:$port" \
-  >"$out/quickstart.log" 2>&1) &
-server=$!
-trap 'kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; rm -rf "$work"' EXIT
-for _ in $(seq 1 100); do
-  grep -q "ClassIn SECRET" "$out/quickstart.log" 2>/dev/null && break
-  sleep 0.2
-done
-token="$(awk '/partner token/ {print $3}' "$out/quickstart.log")"
-sid="$(awk '/ClassIn SID/ {print $3}' "$out/quickstart.log")"
-secret="$(awk '/ClassIn SECRET/ {print $3}' "$out/quickstart.log")"
-referer="$(sed -n 's/.*referer \(http[^;)]*\).*/\1/p' "$out/quickstart.log" | head -n 1)"
+quickstart_start "$binary" "$out/quickstart.log" CLASSBRIDGE_RATE_LIMIT_PER_MINUTE=0
+base="$quickstart_base"
+token="$(quickstart_value "partner token")"
+sid="$(quickstart_value "ClassIn SID")"
+secret="$(quickstart_value "ClassIn SECRET")"
+referer="$(quickstart_referer)"
 if [ -z "$token" ] || [ -z "$sid" ] || [ -z "$secret" ] || [ -z "$referer" ]; then
   echo "classbridge quickstart did not print a token, referer, SID and SECRET:"; cat "$out/quickstart.log"; exit 1
 fi
@@ -68,11 +54,7 @@ status=0
 echo "--- per operation"
 "$venv/bin/python" "$here/summary.py" --document "$out/openapi.json" --har "$out/requests.har.json" \
   --ndjson "$out/events.ndjson" --findings "$out/findings.md" || status=1
-if grep -q "panicked\|ERROR" "$out/quickstart.log"; then
-  echo "the server logged errors during the run (see $out/quickstart.log):"
-  grep -m 20 "panicked\|ERROR" "$out/quickstart.log"
-  status=1
-fi
+quickstart_logged_no_errors || status=1
 if [ "$status" -ne 0 ]; then
   echo "RESULT: FAILED (findings: $out/findings.md; every request: $out/requests.har.json)"
   exit 1

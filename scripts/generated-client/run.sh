@@ -7,8 +7,9 @@
 # Usage: scripts/generated-client/run.sh [path to the classbridge binary, default target/debug/classbridge]
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
-binary="${1:-$root/target/debug/classbridge}"
-binary="$(cd "$(dirname "$binary")" && pwd)/$(basename "$binary")"
+# shellcheck source=scripts/lib/quickstart.sh
+. "$root/scripts/lib/quickstart.sh"
+binary="$(classbridge_binary "${1:-}")"
 # 0.27.1: 0.28.0 to 0.29.1 write `body: … | Unset = UNSET` for a required body with several content types without
 # importing `Unset`, so those modules fail to import (openapi-python-client issue 1451, open).
 generator_version="0.27.1"
@@ -17,28 +18,14 @@ venv="$root/target/generated-client-venv"
 out="$root/target/generated-client"
 package="classbridge_client"
 
-if [ ! -x "$venv/bin/openapi-python-client" ] \
-  || [ "$("$venv/bin/python" -c 'from importlib.metadata import version; print(version("openapi-python-client"))' 2>/dev/null)" \
-    != "$generator_version" ]; then
-  echo "installing openapi-python-client $generator_version into $venv"
-  python3 -m venv "$venv"
-  "$venv/bin/pip" install -q --disable-pip-version-check "openapi-python-client==$generator_version"
-fi
+python_venv "$venv" openapi-python-client "$generator_version"
 
 rm -rf "$out"
 mkdir -p "$out"
-work="$(mktemp -d)"
-port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
-base="http://127.0.0.1:$port"
-(cd "$work" && exec "$binary" quickstart --bind "127.0.0.1:$port" >"$out/quickstart.log" 2>&1) &
-server=$!
-trap 'kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; rm -rf "$work"' EXIT
-for _ in $(seq 1 100); do
-  grep -q "ClassIn SECRET" "$out/quickstart.log" 2>/dev/null && break
-  sleep 0.2
-done
-token="$(awk '/partner token/ {print $3}' "$out/quickstart.log")"
-referer="$(sed -n 's/.*referer \(http[^;)]*\).*/\1/p' "$out/quickstart.log" | head -n 1)"
+quickstart_start "$binary" "$out/quickstart.log"
+base="$quickstart_base"
+token="$(quickstart_value "partner token")"
+referer="$(quickstart_referer)"
 if [ -z "$token" ] || [ -z "$referer" ]; then
   echo "classbridge quickstart did not print a token and referer:"; cat "$out/quickstart.log"; exit 1
 fi
@@ -57,11 +44,7 @@ status=0
 echo "--- flow.py with the generated client"
 "$venv/bin/python" "$here/flow.py" --client-dir "$out" --package "$package" --document "$out/openapi.json" \
   --base-url "$base" --token "$token" --referer "$referer" || status=1
-if grep -q "panicked\|ERROR" "$out/quickstart.log"; then
-  echo "the server logged errors during the run (see $out/quickstart.log):"
-  grep -m 20 "panicked\|ERROR" "$out/quickstart.log"
-  status=1
-fi
+quickstart_logged_no_errors || status=1
 if [ "$status" -ne 0 ]; then
   echo "RESULT: FAILED"
   exit 1

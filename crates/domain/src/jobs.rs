@@ -74,6 +74,26 @@ impl fmt::Display for JobStatus {
     }
 }
 
+/// The api's `JobStatus` schema: a string, one of the stored names.
+impl utoipa::PartialSchema for JobStatus {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::schema::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .description(Some(
+                "`queued`, `running`, then `succeeded`, `failed`, or `needs_force` (nothing applied from the branch \
+                 named in\n`errors` on; mirror again with `force=true`).",
+            ))
+            .enum_values(Some(Self::ALL.map(Self::as_str)))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for JobStatus {
+    fn name() -> std::borrow::Cow<'static, str> {
+        std::borrow::Cow::Borrowed("JobStatus")
+    }
+}
+
 /// What a job does. A kind this server does not know (written by a newer one sharing the queue) is kept as
 /// `Other`, so the worker can fail that job with a message instead of failing to read the queue.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

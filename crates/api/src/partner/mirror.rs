@@ -348,7 +348,7 @@ pub async fn get_job(
 
 /// The tenant's mirror jobs, newest first, optionally by `status`.
 #[utoipa::path(get, path = "/api/v2/mirror-data/jobs", tag = "mirror", operation_id = "list_jobs", security(("token" = [])),
-    params(("status" = Option<super::mirror_bodies::JobStatus>, Query, description = "Only jobs in this status"), Paging),
+    params(("status" = Option<classbridge_domain::JobStatus>, Query, description = "Only jobs in this status"), Paging),
     responses((status = 200, description = "A page of jobs", body = PageBody<Vec<JobJson>>),
               (status = 422, description = "Unknown `status`, bad `page` or `per_page`", body = ValidationErrorBody)))]
 pub async fn list_jobs(

@@ -193,7 +193,7 @@ pub struct JobJson<'a> {
     pub id: &'a str,
     #[schema(value_type = JobKind)]
     pub kind: &'a str,
-    #[schema(value_type = JobStatus)]
+    #[schema(value_type = classbridge_domain::JobStatus)]
     pub status: &'a str,
     pub accepted_at: Rfc3339,
     #[schema(required)]
@@ -215,19 +215,6 @@ pub struct JobJson<'a> {
 pub enum JobKind {
     Branches,
     Simple,
-}
-
-/// `queued`, `running`, then `succeeded`, `failed`, or `needs_force` (nothing applied from the branch named in
-/// `errors` on; mirror again with `force=true`).
-#[derive(ToSchema)]
-#[schema(rename_all = "snake_case")]
-#[allow(dead_code)]
-pub enum JobStatus {
-    Queued,
-    Running,
-    Succeeded,
-    Failed,
-    NeedsForce,
 }
 
 /// How far the job is: classrooms (simple) or branches done of the total.

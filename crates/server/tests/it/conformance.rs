@@ -10,15 +10,20 @@
 use reqwest::RequestBuilder;
 use serde_json::{json, Value};
 
-/// The document as the running server serves it at `/openapi.json`, with every object schema closed.
-pub async fn document(client: &reqwest::Client, base_url: &str) -> Value {
+/// The document exactly as the running server serves it at `/openapi.json` (`TestApp::openapi` for a test app).
+pub async fn served_document(client: &reqwest::Client, base_url: &str) -> Value {
     let response = client
         .get(format!("{base_url}/openapi.json"))
         .send()
         .await
         .expect("/openapi.json answers");
     assert_eq!(response.status(), 200);
-    let mut document: Value = response.json().await.expect("/openapi.json is JSON");
+    response.json().await.expect("/openapi.json is JSON")
+}
+
+/// The document as the running server serves it at `/openapi.json`, with every object schema closed.
+pub async fn document(client: &reqwest::Client, base_url: &str) -> Value {
+    let mut document = served_document(client, base_url).await;
     let schemas = document["components"]["schemas"].clone();
     merge_all_of(&mut document, &schemas);
     closed(&mut document);

@@ -12,15 +12,8 @@ use crate::harness::{Backend, TestApp};
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn openapi_document_matches_its_snapshot() {
     let app = TestApp::spawn(Backend::Sqlite).await;
-    let response = app
-        .anonymous(Method::GET, "/openapi.json")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 200);
-    let served = response.text().await.unwrap();
     // The snapshot is the pretty form of what is served, so that a review diff shows one change a line.
-    let document: serde_json::Value = serde_json::from_str(&served).expect("the document is JSON");
+    let document = app.openapi().await;
     let pretty = serde_json::to_string_pretty(&document).unwrap();
     insta::assert_snapshot!("openapi", pretty);
 }
@@ -54,14 +47,7 @@ fn references(value: &serde_json::Value, at: &str, found: &mut Vec<(String, Stri
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn openapi_document_refers_only_to_what_it_holds_and_types_each_body_encoding_apart() {
     let app = TestApp::spawn(Backend::Sqlite).await;
-    let document: serde_json::Value = app
-        .anonymous(Method::GET, "/openapi.json")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let document = app.openapi().await;
     let mut found = Vec::new();
     references(&document, "", &mut found);
     assert!(
@@ -128,14 +114,7 @@ fn escape(text: &str) -> String {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn docs_page_shows_every_operation_offline_with_a_search_box() {
     let app = TestApp::spawn(Backend::Sqlite).await;
-    let document: serde_json::Value = app
-        .anonymous(Method::GET, "/openapi.json")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let document = app.openapi().await;
     let response = app.anonymous(Method::GET, "/docs").send().await.unwrap();
     assert_eq!(response.status(), 200);
     assert!(response.headers()["content-type"]

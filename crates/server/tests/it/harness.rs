@@ -257,6 +257,12 @@ impl TestApp {
         self.client.request(method, self.url(path))
     }
 
+    /// The OpenAPI document as this server serves it at `/openapi.json` (schemas left open; see
+    /// `conformance::document` for the closed form the conformance checks use).
+    pub async fn openapi(&self) -> serde_json::Value {
+        crate::conformance::served_document(&self.client, &self.address).await
+    }
+
     /// Creates a tenant with one partner credential (referer [`REFERER`]).
     /// One number read straight from the database, past the server: for checks no API shows (orphaned rows).
     pub async fn count_in_database(&self, sql: &str) -> i64 {

@@ -13,16 +13,10 @@ use serde_json::{json, Value};
 use super::{now, school, School};
 use crate::{
     both_databases,
-    harness::{send, Backend, TestApp},
+    harness::{Backend, TestApp},
 };
 
 both_databases!(real_answers_conform_to_the_documented_schemas);
-
-async fn document(app: &TestApp) -> Value {
-    let (status, document) = send(app.anonymous(reqwest::Method::GET, "/openapi.json")).await;
-    assert_eq!(status, 200);
-    document
-}
 
 /// The schema a `$ref` names, from the document.
 fn resolve<'d>(document: &'d Value, reference: &Value) -> &'d Value {
@@ -55,7 +49,7 @@ fn answer_reference(operation: &Value) -> &Value {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_v1_action_and_v2_path_is_documented_with_typed_bodies() {
     let app = TestApp::spawn(Backend::Sqlite).await;
-    let document = document(&app).await;
+    let document = app.openapi().await;
     let paths = document["paths"].as_object().unwrap();
     let mut classin_paths = BTreeSet::new();
     for action in &ACTIONS {
@@ -203,7 +197,7 @@ async fn real_answers_conform_to_the_documented_schemas(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let school = school(&app, "alpha").await;
     let mut c = Contract {
-        document: document(&app).await,
+        document: app.openapi().await,
         checked: 0,
     };
     // Every documented action is served: called with no parameters, none is unknown, and each answer conforms.

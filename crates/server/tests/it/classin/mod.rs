@@ -13,6 +13,7 @@ mod lessons;
 mod outline_page;
 mod pages;
 mod push_framing;
+mod push_receiver;
 mod pushes;
 pub mod readback;
 mod users;

@@ -7,7 +7,8 @@ use std::time::Duration;
 use serde_json::{json, Value};
 
 use super::{
-    pushes::{classroom, spawn, verify, Mode, Receiver},
+    push_receiver::{push_receiver, verify, Mode, Receiver},
+    pushes::{classroom, spawn},
     readback::scheduled_course,
     school,
 };
@@ -27,13 +28,7 @@ async fn a_receiving_url_is_sent_the_registration_test_before_anything_else(back
     let receiver = Receiver::start(Mode::Acknowledge(usize::MAX)).await;
     receiver.acknowledge_registration_tests(false);
     let (teacher, _, _, course) = scheduled_course(&school).await;
-    classbridge_service::pushes::set_push_url(
-        &classbridge_service::Service::new(app.store.clone()),
-        school.sid,
-        Some(&receiver.url),
-    )
-    .await
-    .unwrap();
+    receiver.subscribe(&app, &school).await;
     let lesson = classroom(&school, course, teacher, "After the test", 7200).await;
     for _ in 0..100 {
         if receiver.registration_tests().0.len() >= 2 {
@@ -79,15 +74,8 @@ async fn a_receiving_url_is_sent_the_registration_test_before_anything_else(back
 async fn v1_course_changes_are_pushed_with_the_fields_that_changed(backend: Backend) {
     let app = spawn(backend, true).await;
     let school = school(&app, "alpha").await;
-    let receiver = Receiver::start(Mode::Acknowledge(usize::MAX)).await;
     let teacher = school.register("13800000051", "Karim Haddad", 2).await;
-    classbridge_service::pushes::set_push_url(
-        &classbridge_service::Service::new(app.store.clone()),
-        school.sid,
-        Some(&receiver.url),
-    )
-    .await
-    .unwrap();
+    let receiver = push_receiver(&app, &school, Mode::Acknowledge(usize::MAX)).await;
     let course = school
         .ok(
             "addCourse",
@@ -159,7 +147,6 @@ async fn v1_course_changes_are_pushed_with_the_fields_that_changed(backend: Back
 async fn labels_set_on_a_course_or_lesson_are_pushed(backend: Backend) {
     let app = spawn(backend, true).await;
     let school = school(&app, "alpha").await;
-    let receiver = Receiver::start(Mode::Acknowledge(usize::MAX)).await;
     let (teacher, _, _, course) = scheduled_course(&school).await;
     let lesson = classroom(&school, course, teacher, "Optics", 7200).await;
     let label: i64 = school
@@ -169,13 +156,7 @@ async fn labels_set_on_a_course_or_lesson_are_pushed(backend: Backend) {
         .unwrap()
         .parse()
         .unwrap();
-    classbridge_service::pushes::set_push_url(
-        &classbridge_service::Service::new(app.store.clone()),
-        school.sid,
-        Some(&receiver.url),
-    )
-    .await
-    .unwrap();
+    let receiver = push_receiver(&app, &school, Mode::Acknowledge(usize::MAX)).await;
     school
         .ok(
             "addCourseLabels",

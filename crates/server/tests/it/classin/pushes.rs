@@ -4,20 +4,13 @@
 //! with messages pending delivers them after a restart, once each. The queue's state is read from the CLI and
 //! `/metrics`.
 
-use std::{
-    sync::{
-        atomic::{AtomicBool, Ordering},
-        Arc, Mutex,
-    },
-    time::Duration,
-};
+use std::time::Duration;
 
-use axum::{extract::State, routing::post, Json, Router};
-use md5::{Digest, Md5};
 use serde_json::{json, Value};
 
 use super::{
     pages::{login_link, Visitor},
+    push_receiver::{push_receiver, verify, Mode, Receiver},
     readback::scheduled_course,
     school, School,
 };
@@ -32,151 +25,6 @@ both_databases!(
     a_killed_server_delivers_pending_messages_after_restart_once_each,
     v1_lesson_and_membership_changes_are_pushed_with_seats_counting_the_teacher,
 );
-
-/// How the receiver answers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mode {
-    /// `{"error_info": {"errno": 1, …}}`, for at most this many more messages (then HTTP 500).
-    Acknowledge(usize),
-    ServerError,
-    /// JSON, but errno as text: not ClassIn's acknowledgement.
-    WrongAnswer,
-    /// Answers only after the server's timeout.
-    Hang,
-}
-
-#[derive(Default)]
-struct Seen {
-    /// Every attempt, in arrival order.
-    attempts: Vec<Value>,
-    /// The messages acknowledged, in order.
-    acknowledged: Vec<Value>,
-    /// ClassIn's registration tests (`Cmd` `Test`), every attempt, and how many were acknowledged.
-    registration_tests: Vec<Value>,
-    registration_tests_acknowledged: usize,
-}
-
-#[derive(Clone)]
-pub struct Receiver {
-    pub url: String,
-    seen: Arc<Mutex<Seen>>,
-    mode: Arc<Mutex<Mode>>,
-    acknowledge_tests: Arc<AtomicBool>,
-}
-
-async fn receive(
-    State(receiver): State<Receiver>,
-    Json(message): Json<Value>,
-) -> (axum::http::StatusCode, String) {
-    // A school's receiver acknowledges the registration test whatever it does with the rest (datasub.md §8),
-    // unless a test asks it not to; tests are kept apart from the other messages.
-    if message["Cmd"] == "Test" {
-        let acknowledge = receiver.acknowledge_tests.load(Ordering::Relaxed);
-        let mut seen = receiver.seen.lock().unwrap();
-        seen.registration_tests.push(message);
-        return if acknowledge {
-            seen.registration_tests_acknowledged += 1;
-            (
-                axum::http::StatusCode::OK,
-                json!({"error_info": {"errno": 1, "error": "程序正常执行"}}).to_string(),
-            )
-        } else {
-            (
-                axum::http::StatusCode::SERVICE_UNAVAILABLE,
-                "not yet".into(),
-            )
-        };
-    }
-    let mode = *receiver.mode.lock().unwrap();
-    receiver.seen.lock().unwrap().attempts.push(message.clone());
-    match mode {
-        Mode::Acknowledge(left) if left > 0 => {
-            *receiver.mode.lock().unwrap() = Mode::Acknowledge(left - 1);
-            receiver.seen.lock().unwrap().acknowledged.push(message);
-            (
-                axum::http::StatusCode::OK,
-                json!({"error_info": {"errno": 1, "error": "程序正常执行"}}).to_string(),
-            )
-        }
-        Mode::Acknowledge(_) | Mode::ServerError => {
-            (axum::http::StatusCode::INTERNAL_SERVER_ERROR, "oops".into())
-        }
-        Mode::WrongAnswer => (
-            axum::http::StatusCode::OK,
-            json!({"error_info": {"errno": "1", "error": "ok"}}).to_string(),
-        ),
-        Mode::Hang => {
-            tokio::time::sleep(Duration::from_secs(3)).await;
-            (axum::http::StatusCode::OK, "late".into())
-        }
-    }
-}
-
-impl Receiver {
-    pub async fn start(mode: Mode) -> Self {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let receiver = Self {
-            url: format!("http://{}/classin/push", listener.local_addr().unwrap()),
-            seen: Arc::default(),
-            mode: Arc::new(Mutex::new(mode)),
-            acknowledge_tests: Arc::new(AtomicBool::new(true)),
-        };
-        let app = Router::new()
-            .route("/classin/push", post(receive))
-            .with_state(receiver.clone());
-        tokio::spawn(async move { axum::serve(listener, app).await });
-        receiver
-    }
-
-    pub fn set(&self, mode: Mode) {
-        *self.mode.lock().unwrap() = mode;
-    }
-
-    /// Whether the registration test is acknowledged (it is unless a test says otherwise).
-    pub fn acknowledge_registration_tests(&self, acknowledge: bool) {
-        self.acknowledge_tests.store(acknowledge, Ordering::Relaxed);
-    }
-
-    /// The registration tests received (every attempt) and how many were acknowledged.
-    pub fn registration_tests(&self) -> (Vec<Value>, usize) {
-        let seen = self.seen.lock().unwrap();
-        (
-            seen.registration_tests.clone(),
-            seen.registration_tests_acknowledged,
-        )
-    }
-
-    pub fn attempts(&self) -> Vec<Value> {
-        self.seen.lock().unwrap().attempts.clone()
-    }
-
-    pub fn acknowledged(&self) -> Vec<Value> {
-        self.seen.lock().unwrap().acknowledged.clone()
-    }
-
-    /// Waits (up to 20 s) until `done` holds for the acknowledged messages.
-    pub async fn wait_for(&self, what: &str, done: impl Fn(&[Value]) -> bool) -> Vec<Value> {
-        for _ in 0..200 {
-            let acknowledged = self.acknowledged();
-            if done(&acknowledged) {
-                return acknowledged;
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        panic!(
-            "{what}: acknowledged {:?}, attempts {:?}",
-            self.acknowledged(),
-            self.attempts()
-        );
-    }
-}
-
-/// A school verifies a message: `SafeKey` = md5(SECRET + TimeStamp).
-pub fn verify(message: &Value, secret: &str) {
-    let stamp = message["TimeStamp"].as_i64().expect("a TimeStamp");
-    let expected = hex::encode(Md5::digest(format!("{secret}{stamp}")));
-    assert_eq!(message["SafeKey"], expected, "{message}");
-}
 
 /// A server with fast retries (1 s) and a 1-second timeout.
 pub(super) async fn spawn(backend: Backend, deliver: bool) -> TestApp {
@@ -361,15 +209,8 @@ async fn the_end_of_lesson_messages_carry_attendance_and_verify_as_a_school_woul
 async fn a_failing_receiver_gets_the_same_message_again_and_the_queue_waits(backend: Backend) {
     let app = spawn(backend, true).await;
     let school = school(&app, "alpha").await;
-    let receiver = Receiver::start(Mode::ServerError).await;
     let (teacher, _, _, course) = scheduled_course(&school).await;
-    classbridge_service::pushes::set_push_url(
-        &classbridge_service::Service::new(app.store.clone()),
-        school.sid,
-        Some(&receiver.url),
-    )
-    .await
-    .unwrap();
+    let receiver = push_receiver(&app, &school, Mode::ServerError).await;
     let mut lessons = Vec::new();
     for name in ["One", "Two", "Three"] {
         lessons.push(classroom(&school, course, teacher, name, 7200).await);
@@ -524,15 +365,8 @@ async fn a_killed_server_delivers_pending_messages_after_restart_once_each(backe
     // This process writes the messages but delivers none; a separate server process delivers.
     let app = spawn(backend, false).await;
     let school = school(&app, "alpha").await;
-    let receiver = Receiver::start(Mode::Acknowledge(1)).await;
     let (teacher, _, _, course) = scheduled_course(&school).await;
-    classbridge_service::pushes::set_push_url(
-        &classbridge_service::Service::new(app.store.clone()),
-        school.sid,
-        Some(&receiver.url),
-    )
-    .await
-    .unwrap();
+    let receiver = push_receiver(&app, &school, Mode::Acknowledge(1)).await;
     let mut lessons = Vec::new();
     for name in ["One", "Two", "Three", "Four"] {
         lessons.push(classroom(&school, course, teacher, name, 7200).await);
@@ -572,16 +406,9 @@ async fn v1_lesson_and_membership_changes_are_pushed_with_seats_counting_the_tea
 ) {
     let app = spawn(backend, true).await;
     let school = school(&app, "alpha").await;
-    let receiver = Receiver::start(Mode::Acknowledge(usize::MAX)).await;
     let (teacher, _, students, course) = scheduled_course(&school).await;
     let unsubscribed = school.lesson(course, teacher, 7200).await;
-    classbridge_service::pushes::set_push_url(
-        &classbridge_service::Service::new(app.store.clone()),
-        school.sid,
-        Some(&receiver.url),
-    )
-    .await
-    .unwrap();
+    let receiver = push_receiver(&app, &school, Mode::Acknowledge(usize::MAX)).await;
     let lesson = super::readback::lesson_at(
         &school,
         course,
