@@ -1,11 +1,12 @@
 //! The shape, first (the same lines open `crates/store/src/lib.rs` and `crates/service/src/lib.rs`):
 //! - server → api → service → store → domain. The api holds a `Service` and calls one use case per request; it has
 //!   no dependency on the store, so it cannot reach the database but through the service.
-//! - Ids are types (`UserId`, `SectionId`, `BranchId`, … in `classbridge_domain::ids`, `sqlx(transparent)`); job
-//!   status and kind, membership source and section origin are enums stored as their text; times are `UnixMillis`
-//!   where converted so far.
+//! - Ids are types (`UserId`, `SectionId`, `CourseId`, `LessonId`, … in `classbridge_domain::ids`,
+//!   `sqlx(transparent)`); the api turns them into the wire's numbers where it renders. Roles are the `Role` enum
+//!   (stored as their id); job status and kind, membership source and section origin are enums stored as their text;
+//!   times are `UnixMillis` where converted so far.
 //! - Every store function on a tenant's rows takes its `TenantId`, a `Scope`, a `TenantTx` (a transaction bound to
-//!   one tenant) or a claimed job's `JobLease`. Roster writes use a `RosterWrite` (a `TenantTx` whose commit bumps
+//!   one tenant; the only transaction a use case can open) or a claimed job's `JobLease`. Roster writes use a `RosterWrite` (a `TenantTx` whose commit bumps
 //!   the roster version and forgets the cached counts). Exceptions say "Not tenant-scoped:" and why;
 //!   `crates/store/tests/tenant_scoping.rs` checks this on the source.
 //! - The mirror reads what is stored (`mirror::apply`), plans without the database (`mirror::plan`), then writes the
