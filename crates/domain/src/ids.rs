@@ -3,6 +3,16 @@
 
 use std::fmt;
 
+/// What every row id is: a table's key under a type of its own. Lets code that parses or renders any id (a path
+/// segment, say) stay generic while its caller names which id it wants.
+pub trait RowId: Copy {
+    /// The id of a row with this key.
+    fn from_key(key: i64) -> Self;
+
+    /// The key as stored.
+    fn key(self) -> i64;
+}
+
 /// Declares an id newtype over `i64` with the conversions every id needs.
 macro_rules! row_id {
     ($(#[$meta:meta])* $name:ident) => {
@@ -22,6 +32,16 @@ macro_rules! row_id {
 
             /// The key as stored.
             pub const fn get(self) -> i64 {
+                self.0
+            }
+        }
+
+        impl RowId for $name {
+            fn from_key(key: i64) -> Self {
+                Self(key)
+            }
+
+            fn key(self) -> i64 {
                 self.0
             }
         }

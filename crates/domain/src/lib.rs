@@ -13,7 +13,7 @@ pub mod validation;
 
 pub use ids::{
     ActivityId, AttemptId, BranchId, ClassId, CourseId, GroupId, LabelId, LearningPathId, LessonId,
-    SectionId, SubjectId, UnitId, UnixMillis, UserId,
+    RowId, SectionId, SubjectId, UnitId, UnixMillis, UserId,
 };
 pub use jobs::{JobId, JobKind, JobStatus};
 pub use roles::Role;

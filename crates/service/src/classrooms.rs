@@ -1,7 +1,7 @@
 //! `/classrooms`: the tenant's sections as classrooms. Hand-made ones (in the default branch) are created, renamed
 //! and deleted here, each write one roster transaction; mirrored ones are kept by the partner's mirror.
 
-use classbridge_domain::Scope;
+use classbridge_domain::{Scope, SectionId};
 use classbridge_store::{classrooms, RosterWrite};
 
 use crate::{mirror::section_name_key, Page, PageRequest, Service, StoreError};
@@ -19,7 +19,7 @@ pub enum ClassroomError {
     NameTaken,
     /// A mirrored section: the partner's mirror keeps it.
     #[error("classroom {id} is kept by the mirror of branch {branch_name}")]
-    KeptByMirror { id: i64, branch_name: String },
+    KeptByMirror { id: SectionId, branch_name: String },
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -37,7 +37,7 @@ pub async fn list_classrooms(
 pub async fn find_classroom(
     service: &Service,
     scope: Scope,
-    id: i64,
+    id: SectionId,
 ) -> Result<Classroom, ClassroomError> {
     service
         .store()
@@ -47,7 +47,11 @@ pub async fn find_classroom(
 }
 
 /// The classroom if it is hand-made (a mirrored one is refused).
-async fn editable(service: &Service, scope: Scope, id: i64) -> Result<Classroom, ClassroomError> {
+async fn editable(
+    service: &Service,
+    scope: Scope,
+    id: SectionId,
+) -> Result<Classroom, ClassroomError> {
     let classroom = find_classroom(service, scope, id).await?;
     if classroom.origin != SectionOrigin::Manual {
         return Err(ClassroomError::KeptByMirror {
@@ -77,7 +81,7 @@ pub async fn create_classroom(
 pub async fn rename_classroom(
     service: &Service,
     scope: Scope,
-    id: i64,
+    id: SectionId,
     name: &str,
 ) -> Result<Classroom, ClassroomError> {
     editable(service, scope, id).await?;
@@ -95,7 +99,7 @@ pub async fn rename_classroom(
 pub async fn delete_classroom(
     service: &Service,
     scope: Scope,
-    id: i64,
+    id: SectionId,
 ) -> Result<(), ClassroomError> {
     editable(service, scope, id).await?;
     let mut write = RosterWrite::begin(service.store(), scope.tenant_id()).await?;

@@ -1,7 +1,7 @@
 //! `/groups`: the tenant's user groups (a branch-scoped credential's are tagged with its branch), listed, made,
 //! renamed or described, and deleted. A name taken is a `Conflict`; a group the scope does not see is `NotFound`.
 
-use classbridge_domain::Scope;
+use classbridge_domain::{GroupId, Scope};
 
 use crate::{Page, PageRequest, Service, StoreError};
 
@@ -18,7 +18,7 @@ pub async fn list_groups(
 }
 
 /// The group with this id in `scope`.
-pub async fn find_group(service: &Service, scope: Scope, id: i64) -> Result<Group, StoreError> {
+pub async fn find_group(service: &Service, scope: Scope, id: GroupId) -> Result<Group, StoreError> {
     service.store().find_group(scope, id).await
 }
 
@@ -36,7 +36,7 @@ pub async fn create_group(
 pub async fn update_group(
     service: &Service,
     scope: Scope,
-    id: i64,
+    id: GroupId,
     name: Option<&str>,
     description: Option<Option<&str>>,
 ) -> Result<Group, StoreError> {
@@ -47,6 +47,6 @@ pub async fn update_group(
 }
 
 /// Deletes the group.
-pub async fn delete_group(service: &Service, scope: Scope, id: i64) -> Result<(), StoreError> {
+pub async fn delete_group(service: &Service, scope: Scope, id: GroupId) -> Result<(), StoreError> {
     service.store().delete_group(scope, id).await
 }

@@ -2,8 +2,8 @@
 //! sessions they open. Only hashes of link tokens and session ids are stored.
 
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
-use classbridge_domain::{Scope, TenantId, UserId};
-use classbridge_store::{now_millis, sso::NewLink, StoreError};
+use classbridge_domain::{Scope, TenantId, UnixMillis, UserId};
+use classbridge_store::{sso::NewLink, StoreError};
 use rand::RngCore;
 
 use crate::tokens::token_sha256;
@@ -24,7 +24,7 @@ fn random_token() -> String {
 #[derive(Debug, Clone)]
 pub struct IssuedLink {
     pub url: String,
-    pub expires_at: i64,
+    pub expires_at: UnixMillis,
     pub expires_in: i64,
 }
 
@@ -71,7 +71,7 @@ impl From<LinkError> for StoreError {
 pub async fn issue_link(
     service: &crate::Service,
     scope: Scope,
-    user_id: i64,
+    user_id: UserId,
     link_type: LinkType,
     lang: &str,
     target: &str,
@@ -80,13 +80,10 @@ pub async fn issue_link(
     app_scheme: &str,
 ) -> Result<IssuedLink, LinkError> {
     let store = service.store();
-    if !store
-        .is_person_in_scope(scope, UserId::new(user_id))
-        .await?
-    {
+    if !store.is_person_in_scope(scope, user_id).await? {
         return Err(LinkError::NotInScope);
     }
-    crate::scope::check_person_reachable(store, scope, UserId::new(user_id), "sign in")
+    crate::scope::check_person_reachable(store, scope, user_id, "sign in")
         .await
         .map_err(|error| match error {
             crate::scope::ScopeError::Forbidden(message) => LinkError::Forbidden(message),
@@ -94,7 +91,7 @@ pub async fn issue_link(
         })?;
     let tenant_id = scope.tenant_id();
     let token = random_token();
-    let expires_at = now_millis() + ttl_seconds * 1000;
+    let expires_at = UnixMillis::now().plus_millis(ttl_seconds.saturating_mul(1000));
     store
         .insert_sso_link(
             tenant_id,
@@ -128,7 +125,7 @@ pub enum Consumed {
         lang: String,
         target: String,
         tenant_id: TenantId,
-        user_id: i64,
+        user_id: UserId,
     },
     Used,
     Expired,
@@ -186,7 +183,7 @@ pub async fn consume(
         Consumed::TenantDisabled
     } else if link.used_at.is_some() {
         Consumed::Used
-    } else if link.expires_at <= now_millis() {
+    } else if link.expires_at <= UnixMillis::now() {
         Consumed::Expired
     } else {
         Consumed::Inactive

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use classbridge_domain::{Scope, TenantId, ValidationErrors};
+use classbridge_domain::{Scope, SubjectId, TenantId, UserId, ValidationErrors};
 
 use crate::{Page, PageRequest, Service, StoreError};
 
@@ -20,7 +20,7 @@ pub struct SubjectsWithDetails<T> {
 /// Supervisors with the subjects each supervises (in the scope's branch when scoped), by user id.
 pub struct SupervisorsWithSubjects<T> {
     pub supervisors: T,
-    pub subjects: HashMap<i64, Vec<SubjectRow>>,
+    pub subjects: HashMap<UserId, Vec<SubjectRow>>,
 }
 
 /// A page of the subjects `scope` sees, with their sections and teachers.
@@ -31,7 +31,7 @@ pub async fn list_subjects(
 ) -> Result<SubjectsWithDetails<Page<SubjectRow>>, StoreError> {
     let store = service.store();
     let subjects = store.list_subjects(scope, page).await?;
-    let ids: Vec<i64> = subjects.items.iter().map(|s| s.id).collect();
+    let ids: Vec<SubjectId> = subjects.items.iter().map(|s| s.id).collect();
     let (sections, teachers) = store.subject_details(scope.tenant_id(), &ids).await?;
     Ok(SubjectsWithDetails {
         subjects,
@@ -44,7 +44,7 @@ pub async fn list_subjects(
 pub async fn find_subject(
     service: &Service,
     scope: Scope,
-    id: i64,
+    id: SubjectId,
 ) -> Result<Option<SubjectsWithDetails<SubjectRow>>, StoreError> {
     let store = service.store();
     let Some(subject) = store.find_subject(scope, id).await? else {
@@ -68,7 +68,7 @@ pub async fn list_supervisors(
 ) -> Result<SupervisorsWithSubjects<Page<SupervisorRow>>, StoreError> {
     let store = service.store();
     let supervisors = store.list_supervisors(scope, page).await?;
-    let ids: Vec<i64> = supervisors.items.iter().map(|s| s.id).collect();
+    let ids: Vec<UserId> = supervisors.items.iter().map(|s| s.id).collect();
     let subjects = store
         .supervised_subjects(scope.tenant_id(), scope.branch_partner_id(), &ids)
         .await?;
@@ -143,7 +143,7 @@ pub async fn upsert_supervisors(
     let known = store
         .subjects_by_partner_ids(Scope::tenant_wide(tenant_id), &partner_ids)
         .await?;
-    let mut by_partner: HashMap<i64, Vec<i64>> = HashMap::new();
+    let mut by_partner: HashMap<i64, Vec<SubjectId>> = HashMap::new();
     for (partner_id, id) in known {
         by_partner.entry(partner_id).or_default().push(id);
     }
@@ -172,7 +172,7 @@ pub async fn upsert_supervisors(
     }
     errors.into_result().map_err(SupervisorError::Invalid)?;
     let written = store.upsert_supervisors(tenant_id, &upserts).await?;
-    let ids: Vec<i64> = written.iter().map(|(id, _)| *id).collect();
+    let ids: Vec<UserId> = written.iter().map(|(id, _)| *id).collect();
     let mut subjects = store.supervised_subjects(tenant_id, None, &ids).await?;
     let mut out = Vec::with_capacity(written.len());
     for ((id, created), upsert) in written.iter().zip(&upserts) {

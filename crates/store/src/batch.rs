@@ -6,7 +6,9 @@ use std::sync::Arc;
 
 use tokio::sync::{mpsc, oneshot};
 
-use crate::{now_millis, Backend, StoreError, StoreResult};
+use classbridge_domain::{TenantId, UnixMillis, UserId};
+
+use crate::{Backend, StoreError, StoreResult};
 
 /// Most links written by one transaction.
 const MAX_BATCH: usize = 256;
@@ -14,12 +16,12 @@ const MAX_BATCH: usize = 256;
 /// A link waiting to be written.
 pub(crate) struct PendingLink {
     pub token_sha256: String,
-    pub tenant_id: i64,
-    pub user_id: i64,
+    pub tenant_id: TenantId,
+    pub user_id: UserId,
     pub link_type: String,
     pub lang: String,
     pub target: String,
-    pub expires_at: i64,
+    pub expires_at: UnixMillis,
     pub written: oneshot::Sender<StoreResult<()>>,
 }
 
@@ -78,7 +80,7 @@ fn alone(error: StoreError) -> StoreError {
 }
 
 async fn insert(backend: &Backend, batch: &[PendingLink]) -> StoreResult<()> {
-    let now = now_millis();
+    let now = UnixMillis::now();
     macro_rules! write_batch {
         ($pool:expr, $tx:ident, $db:ty) => {{
             let mut $tx = $pool;

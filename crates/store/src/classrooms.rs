@@ -1,13 +1,11 @@
 //! Classrooms: every section is one. Mirrored sections are read here; classrooms made through the API live in the
 //! tenant's default branch and are changed only through the API.
 
-use classbridge_domain::{BranchId, Scope, SectionOrigin};
+use classbridge_domain::{BranchId, ClassId, Scope, SectionId, SectionOrigin, UnixMillis};
 
 use crate::branch_scope::sections_condition;
 
-use crate::{
-    now_millis, tx::on_tx, Page, PageRequest, RosterWrite, Store, StoreError, StoreResult, TenantTx,
-};
+use crate::{tx::on_tx, Page, PageRequest, RosterWrite, Store, StoreError, StoreResult, TenantTx};
 
 /// The partner branch id of the tenant's default branch (simple mirrors and hand-made classrooms); no partner uses
 /// it for a real branch.
@@ -17,7 +15,7 @@ pub const DEFAULT_CLASS_PARTNER_ID: i64 = 0;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Classroom {
-    pub id: i64,
+    pub id: SectionId,
     pub name: String,
     pub origin: SectionOrigin,
     pub class_name: String,
@@ -64,7 +62,11 @@ impl Store {
     }
 
     /// A classroom in the scope.
-    pub async fn find_classroom(&self, scope: Scope, id: i64) -> StoreResult<Option<Classroom>> {
+    pub async fn find_classroom(
+        &self,
+        scope: Scope,
+        id: SectionId,
+    ) -> StoreResult<Option<Classroom>> {
         let tenant_id = scope.tenant_id();
         let sql = format!(
             "{CLASSROOM_SELECT} WHERE s.tenant_id = $1 AND s.id = $2{}",
@@ -77,11 +79,11 @@ impl Store {
 }
 
 /// The transaction's tenant's default branch's class, made on first use: `(branch_id, class_id)`.
-pub async fn default_class(tx: &mut TenantTx) -> StoreResult<(i64, i64)> {
-    let now = now_millis();
+pub async fn default_class(tx: &mut TenantTx) -> StoreResult<(BranchId, ClassId)> {
+    let now = UnixMillis::now();
     let tenant_id = tx.tenant_id();
     let (branch, class) = on_tx!(tx.store_tx(), conn, Db => {
-        let branch: Option<i64> = sqlx::query_scalar("SELECT id FROM branches WHERE tenant_id = $1 AND partner_id = $2")
+        let branch: Option<BranchId> = sqlx::query_scalar("SELECT id FROM branches WHERE tenant_id = $1 AND partner_id = $2")
             .bind(tenant_id.get()).bind(DEFAULT_BRANCH_PARTNER_ID).fetch_optional(&mut *conn).await?;
         let branch = match branch {
             Some(id) => id,
@@ -89,7 +91,7 @@ pub async fn default_class(tx: &mut TenantTx) -> StoreResult<(i64, i64)> {
                                         VALUES ($1, $2, 'Default branch', $3, $3) RETURNING id")
                 .bind(tenant_id.get()).bind(DEFAULT_BRANCH_PARTNER_ID).bind(now).fetch_one(&mut *conn).await?,
         };
-        let class: Option<i64> = sqlx::query_scalar("SELECT id FROM classes WHERE branch_id = $1 AND partner_id = $2 AND tenant_id = $3")
+        let class: Option<ClassId> = sqlx::query_scalar("SELECT id FROM classes WHERE branch_id = $1 AND partner_id = $2 AND tenant_id = $3")
             .bind(branch).bind(DEFAULT_CLASS_PARTNER_ID).bind(tenant_id.get()).fetch_optional(&mut *conn).await?;
         let class = match class {
             Some(id) => id,
@@ -99,7 +101,7 @@ pub async fn default_class(tx: &mut TenantTx) -> StoreResult<(i64, i64)> {
         };
         (branch, class)
     });
-    tx.know_branch(BranchId::new(branch));
+    tx.know_branch(branch);
     Ok((branch, class))
 }
 
@@ -110,7 +112,7 @@ pub async fn create_classroom(
     write: &mut RosterWrite,
     name: &str,
     name_key: &str,
-) -> StoreResult<i64> {
+) -> StoreResult<SectionId> {
     let tenant_id = write.tenant_id();
     let (branch, class) = default_class(write).await?;
     let tx = write.store_tx();
@@ -128,7 +130,7 @@ pub async fn create_classroom(
 pub async fn rename_classroom(
     write: &mut RosterWrite,
     scope: Scope,
-    id: i64,
+    id: SectionId,
     name: &str,
     name_key: &str,
 ) -> StoreResult<()> {
@@ -151,7 +153,11 @@ pub async fn rename_classroom(
 }
 
 /// Deletes a classroom in the scope and its memberships, in a roster write of the scope's tenant.
-pub async fn delete_classroom(write: &mut RosterWrite, scope: Scope, id: i64) -> StoreResult<()> {
+pub async fn delete_classroom(
+    write: &mut RosterWrite,
+    scope: Scope,
+    id: SectionId,
+) -> StoreResult<()> {
     let tenant_id = scope.tenant_id();
     if tenant_id != write.tenant_id() {
         return Err(StoreError::NotFound);

@@ -1,19 +1,17 @@
 //! A tenant's groups of users (`/groups`): named sets the partner manages itself. A group made by a branch's
 //! credential belongs to that branch (`branch_partner_id`); a branch's credential reaches only its branch's groups.
 
-use classbridge_domain::Scope;
+use classbridge_domain::{GroupId, Scope, UnixMillis};
 
-use crate::{
-    branch_scope::tagged_condition, now_millis, Page, PageRequest, Store, StoreError, StoreResult,
-};
+use crate::{branch_scope::tagged_condition, Page, PageRequest, Store, StoreError, StoreResult};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Group {
-    pub id: i64,
+    pub id: GroupId,
     pub name: String,
     pub description: Option<String>,
-    pub created_at: i64,
-    pub updated_at: i64,
+    pub created_at: UnixMillis,
+    pub updated_at: UnixMillis,
 }
 
 const GROUP_COLUMNS: &str = "id, name, description, created_at, updated_at";
@@ -43,7 +41,7 @@ impl Store {
         })
     }
 
-    pub async fn find_group(&self, scope: Scope, id: i64) -> StoreResult<Group> {
+    pub async fn find_group(&self, scope: Scope, id: GroupId) -> StoreResult<Group> {
         let tenant_id = scope.tenant_id();
         let sql = format!(
             "SELECT {GROUP_COLUMNS} FROM user_groups WHERE tenant_id = $1 AND id = $2{}",
@@ -72,7 +70,7 @@ impl Store {
                 .bind(tenant_id.get())
                 .bind(name)
                 .bind(description)
-                .bind(now_millis())
+                .bind(UnixMillis::now())
                 .bind(scope.branch_partner_id())
                 .fetch_one(&mut *tx)
                 .await?
@@ -84,7 +82,7 @@ impl Store {
     pub async fn update_group(
         &self,
         scope: Scope,
-        id: i64,
+        id: GroupId,
         name: Option<&str>,
         description: Option<Option<&str>>,
     ) -> StoreResult<Group> {
@@ -102,14 +100,14 @@ impl Store {
                 .bind(name)
                 .bind(description.is_some())
                 .bind(description.flatten())
-                .bind(now_millis())
+                .bind(UnixMillis::now())
                 .fetch_optional(&mut *tx)
                 .await?
         });
         row.ok_or(StoreError::NotFound)
     }
 
-    pub async fn delete_group(&self, scope: Scope, id: i64) -> StoreResult<()> {
+    pub async fn delete_group(&self, scope: Scope, id: GroupId) -> StoreResult<()> {
         let tenant_id = scope.tenant_id();
         let sql = format!(
             "DELETE FROM user_groups WHERE tenant_id = $1 AND id = $2{}",

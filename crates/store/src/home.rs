@@ -1,7 +1,7 @@
 //! What the people's pages show: a student's classes and subjects, a teacher's sections and students. Every query
 //! starts from the signed-in person, so a page cannot show anyone else's classes.
 
-use classbridge_domain::TenantId;
+use classbridge_domain::{SectionId, TenantId, UserId};
 use sqlx::QueryBuilder;
 
 use crate::{Store, StoreResult};
@@ -9,7 +9,7 @@ use crate::{Store, StoreResult};
 /// Where a section sits.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct Place {
-    pub section_id: i64,
+    pub section_id: SectionId,
     pub section: String,
     pub class: String,
     pub branch: String,
@@ -18,7 +18,7 @@ pub struct Place {
 /// A section a teacher teaches in, with the subject (none for a hand-made `teacher_of`).
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Teaching {
-    pub section_id: i64,
+    pub section_id: SectionId,
     pub section: String,
     pub class: String,
     pub branch: String,
@@ -32,7 +32,7 @@ impl Store {
     pub async fn student_places(
         &self,
         tenant_id: TenantId,
-        user_id: i64,
+        user_id: UserId,
     ) -> StoreResult<Vec<Place>> {
         let sql = format!(
             "SELECT {PLACE} JOIN section_students m ON m.section_id = s.id \
@@ -46,7 +46,7 @@ impl Store {
     pub async fn teacher_places(
         &self,
         tenant_id: TenantId,
-        user_id: i64,
+        user_id: UserId,
     ) -> StoreResult<Vec<Teaching>> {
         let sql = "SELECT s.id AS section_id, s.name AS section, c.name AS class, b.name AS branch, j.name AS subject \
                    FROM teaching_assignments t JOIN sections s ON s.id = t.section_id JOIN classes c ON c.id = s.class_id \
@@ -67,8 +67,8 @@ impl Store {
     pub async fn subjects_with_teachers(
         &self,
         tenant_id: TenantId,
-        section_ids: &[i64],
-    ) -> StoreResult<Vec<(i64, String, Option<String>)>> {
+        section_ids: &[SectionId],
+    ) -> StoreResult<Vec<(SectionId, String, Option<String>)>> {
         if section_ids.is_empty() {
             return Ok(Vec::new());
         }
@@ -91,8 +91,8 @@ impl Store {
     pub async fn students_in(
         &self,
         tenant_id: TenantId,
-        section_ids: &[i64],
-    ) -> StoreResult<Vec<(i64, String)>> {
+        section_ids: &[SectionId],
+    ) -> StoreResult<Vec<(SectionId, String)>> {
         if section_ids.is_empty() {
             return Ok(Vec::new());
         }

@@ -1,18 +1,18 @@
 //! Single sign-on links and web sessions. A link is consumed by one statement that only an unused, unexpired link
 //! passes, so two requests (on two nodes) racing for it give exactly one session.
 
-use classbridge_domain::TenantId;
+use classbridge_domain::{TenantId, UnixMillis, UserId};
 
-use crate::{now_millis, Store, StoreError, StoreResult};
+use crate::{Store, StoreError, StoreResult};
 
 #[derive(Debug, Clone)]
 pub struct NewLink<'a> {
     pub token_sha256: &'a str,
-    pub user_id: i64,
+    pub user_id: UserId,
     pub link_type: &'a str,
     pub lang: &'a str,
     pub target: &'a str,
-    pub expires_at: i64,
+    pub expires_at: UnixMillis,
 }
 
 /// A link as stored, with its tenant's slug (for the Host check before consuming it).
@@ -20,12 +20,12 @@ pub struct NewLink<'a> {
 pub struct LinkRow {
     pub tenant_id: TenantId,
     pub tenant_slug: String,
-    pub user_id: i64,
+    pub user_id: UserId,
     pub link_type: String,
     pub lang: String,
     pub target: String,
-    pub expires_at: i64,
-    pub used_at: Option<i64>,
+    pub expires_at: UnixMillis,
+    pub used_at: Option<UnixMillis>,
     /// Whether the link's tenant is disabled (its links are refused then).
     pub tenant_disabled: bool,
 }
@@ -36,19 +36,19 @@ pub struct SessionRow {
     pub tenant_id: TenantId,
     pub tenant_slug: String,
     pub tenant_name: String,
-    pub user_id: i64,
+    pub user_id: UserId,
     pub user_name: String,
     pub kind: String,
     pub lang: String,
     pub csrf_token: String,
-    pub last_seen_at: i64,
+    pub last_seen_at: UnixMillis,
 }
 
 /// A link just used: whose it is and the session it opened.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ConsumedLink {
     pub tenant_id: TenantId,
-    pub user_id: i64,
+    pub user_id: UserId,
     pub lang: String,
     pub target: String,
 }
@@ -68,7 +68,7 @@ impl Store {
         let (written, done) = tokio::sync::oneshot::channel();
         let pending = crate::batch::PendingLink {
             token_sha256: link.token_sha256.to_owned(),
-            tenant_id: tenant_id.get(),
+            tenant_id,
             user_id: link.user_id,
             link_type: link.link_type.to_owned(),
             lang: link.lang.to_owned(),
@@ -121,7 +121,7 @@ impl Store {
         let open = "INSERT INTO web_sessions (id_sha256, tenant_id, user_id, kind, lang, csrf_token, created_at, last_seen_at) \
                     VALUES ($1, $2, $3, $4, $5, $6, $7, $7)";
         let opened = in_transaction!(self, tx => {
-            let now = now_millis();
+            let now = UnixMillis::now();
             let consumed: Option<ConsumedLink> = sqlx::query_as(consume)
                 .bind(token_sha256).bind(now).bind(host_slug).bind(link_type)
                 .fetch_optional(&mut *tx).await?;
@@ -147,13 +147,13 @@ impl Store {
                    FROM web_sessions s JOIN users u ON u.id = s.user_id JOIN tenants t ON t.id = s.tenant_id \
                    WHERE s.id_sha256 = $1 AND s.ended_at IS NULL AND s.last_seen_at > $2 AND u.active \
                    AND t.disabled_at IS NULL";
-        let now = now_millis();
+        let now = UnixMillis::now();
         let session: Option<SessionRow> = on_reader!(self, pool => {
-            sqlx::query_as(sql).bind(session_sha256).bind(now - SESSION_IDLE_MS).fetch_optional(pool).await?
+            sqlx::query_as(sql).bind(session_sha256).bind(now.plus_millis(-SESSION_IDLE_MS)).fetch_optional(pool).await?
         });
         if session
             .as_ref()
-            .is_some_and(|s| now - s.last_seen_at > SEEN_EVERY_MS)
+            .is_some_and(|s| now.millis() - s.last_seen_at.millis() > SEEN_EVERY_MS)
         {
             in_transaction!(self, tx => {
                 sqlx::query("UPDATE web_sessions SET last_seen_at = $2 WHERE id_sha256 = $1")
@@ -184,19 +184,16 @@ impl Store {
     pub async fn end_session(&self, session_sha256: &str) -> StoreResult<()> {
         in_transaction!(self, tx => {
             sqlx::query("UPDATE web_sessions SET ended_at = $2 WHERE id_sha256 = $1 AND ended_at IS NULL")
-                .bind(session_sha256).bind(now_millis()).execute(&mut *tx).await?;
+                .bind(session_sha256).bind(UnixMillis::now()).execute(&mut *tx).await?;
         });
         Ok(())
     }
 }
 
 /// Ends every session of these people of the tenant (deactivated, or lost a role), inside the caller's transaction.
-pub async fn end_sessions_of(
-    tx: &mut crate::TenantTx,
-    user_ids: &[classbridge_domain::UserId],
-) -> StoreResult<()> {
-    let now = now_millis();
-    let tenant = tx.tenant_id().get();
+pub async fn end_sessions_of(tx: &mut crate::TenantTx, user_ids: &[UserId]) -> StoreResult<()> {
+    let now = UnixMillis::now();
+    let tenant = tx.tenant_id();
     for chunk in user_ids.chunks(500) {
         crate::tx::on_tx!(tx.store_tx(), conn, Db => {
             let mut query = sqlx::QueryBuilder::<Db>::new("UPDATE web_sessions SET ended_at = ");
@@ -204,7 +201,7 @@ pub async fn end_sessions_of(
             query.push(" AND user_id IN (");
             let mut separated = query.separated(", ");
             for id in chunk {
-                separated.push_bind(id.get());
+                separated.push_bind(*id);
             }
             separated.push_unseparated(")");
             query.build().execute(&mut *conn).await?;

@@ -4,18 +4,20 @@
 
 use std::collections::HashMap;
 
-use classbridge_domain::{Role, Scope, TenantId};
+use classbridge_domain::{
+    BranchId, ClassId, Role, Scope, SectionId, SubjectId, TenantId, UnixMillis, UserId,
+};
 use sqlx::QueryBuilder;
 
-use crate::{now_millis, tx::on_tx, Page, PageRequest, Store, StoreResult, TenantTx};
+use crate::{tx::on_tx, Page, PageRequest, Store, StoreResult, TenantTx};
 
 /// A subject of one branch (the partner's id is unique per branch).
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct SubjectRow {
-    pub id: i64,
+    pub id: SubjectId,
     pub partner_id: i64,
     pub name: String,
-    pub branch_id: i64,
+    pub branch_id: BranchId,
     pub branch_partner_id: i64,
     pub branch_name: String,
 }
@@ -23,10 +25,10 @@ pub struct SubjectRow {
 /// A section that has a subject, with its class.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct SubjectSection {
-    pub subject_id: i64,
-    pub section_id: i64,
+    pub subject_id: SubjectId,
+    pub section_id: SectionId,
     pub section_name: String,
-    pub class_id: i64,
+    pub class_id: ClassId,
     pub class_partner_id: i64,
     pub class_name: String,
 }
@@ -34,21 +36,29 @@ pub struct SubjectSection {
 /// A teacher of a subject in a section.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct SubjectTeacher {
-    pub subject_id: i64,
-    pub section_id: i64,
-    pub user_id: i64,
+    pub subject_id: SubjectId,
+    pub section_id: SectionId,
+    pub user_id: UserId,
     pub uuid: Option<String>,
     pub name: String,
+}
+
+/// A subject with the supervisor who supervises it (one row of `supervised_subjects`).
+#[derive(Debug, Clone, sqlx::FromRow)]
+struct SupervisedSubject {
+    user_id: UserId,
+    #[sqlx(flatten)]
+    subject: SubjectRow,
 }
 
 /// A supervisor person.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct SupervisorRow {
-    pub id: i64,
+    pub id: UserId,
     pub uuid: Option<String>,
     pub name: String,
-    pub created_at: i64,
-    pub updated_at: i64,
+    pub created_at: UnixMillis,
+    pub updated_at: UnixMillis,
 }
 
 /// One supervisor to write: their uuid, name and exactly these subjects (classbridge's ids).
@@ -56,7 +66,7 @@ pub struct SupervisorRow {
 pub struct SupervisorUpsert {
     pub uuid: String,
     pub name: String,
-    pub subject_ids: Vec<i64>,
+    pub subject_ids: Vec<SubjectId>,
 }
 
 const SUBJECT_COLUMNS: &str =
@@ -64,9 +74,10 @@ const SUBJECT_COLUMNS: &str =
      b.name AS branch_name FROM subjects j JOIN branches b ON b.id = j.branch_id";
 
 /// `AND <column> IN (…)` of these ids, for a query being built.
-fn push_in<'q, Db: sqlx::Database>(query: &mut QueryBuilder<'q, Db>, column: &str, ids: &'q [i64])
+fn push_in<'q, Db, Id>(query: &mut QueryBuilder<'q, Db>, column: &str, ids: &'q [Id])
 where
-    i64: sqlx::Encode<'q, Db> + sqlx::Type<Db>,
+    Db: sqlx::Database,
+    Id: Copy + sqlx::Encode<'q, Db> + sqlx::Type<Db> + 'q,
 {
     query.push(format!(" AND {column} IN ("));
     let mut separated = query.separated(", ");
@@ -104,7 +115,11 @@ impl Store {
     }
 
     /// One subject by classbridge's id (none outside the tenant or the branch scope).
-    pub async fn find_subject(&self, scope: Scope, id: i64) -> StoreResult<Option<SubjectRow>> {
+    pub async fn find_subject(
+        &self,
+        scope: Scope,
+        id: SubjectId,
+    ) -> StoreResult<Option<SubjectRow>> {
         let (tenant_id, branch) = (scope.tenant_id(), scope.branch_partner_id());
         let sql = format!(
             "SELECT {SUBJECT_COLUMNS} WHERE j.tenant_id = $1 AND ($2 IS NULL OR b.partner_id = $2) AND j.id = $3"
@@ -118,7 +133,7 @@ impl Store {
     pub async fn subject_details(
         &self,
         tenant_id: TenantId,
-        subject_ids: &[i64],
+        subject_ids: &[SubjectId],
     ) -> StoreResult<(Vec<SubjectSection>, Vec<SubjectTeacher>)> {
         if subject_ids.is_empty() {
             return Ok((Vec::new(), Vec::new()));
@@ -149,7 +164,7 @@ impl Store {
         &self,
         scope: Scope,
         partner_ids: &[i64],
-    ) -> StoreResult<Vec<(i64, i64)>> {
+    ) -> StoreResult<Vec<(i64, SubjectId)>> {
         let (tenant_id, branch) = (scope.tenant_id(), scope.branch_partner_id());
         if partner_ids.is_empty() {
             return Ok(Vec::new());
@@ -221,14 +236,15 @@ impl Store {
         &self,
         tenant_id: TenantId,
         branch: Option<i64>,
-        user_ids: &[i64],
-    ) -> StoreResult<HashMap<i64, Vec<SubjectRow>>> {
+        user_ids: &[UserId],
+    ) -> StoreResult<HashMap<UserId, Vec<SubjectRow>>> {
         if user_ids.is_empty() {
             return Ok(HashMap::new());
         }
-        let rows: Vec<(i64, i64, i64, String, i64, i64, String)> = on_reader!(self, pool => {
+        let rows: Vec<SupervisedSubject> = on_reader!(self, pool => {
             let mut query = QueryBuilder::new(
-                "SELECT x.user_id, j.id, j.partner_id, j.name, b.id, b.partner_id, b.name FROM supervisor_subjects x \
+                "SELECT x.user_id, j.id, j.partner_id, j.name, b.id AS branch_id, b.partner_id AS branch_partner_id, \
+                 b.name AS branch_name FROM supervisor_subjects x \
                  JOIN subjects j ON j.id = x.subject_id JOIN branches b ON b.id = j.branch_id WHERE j.tenant_id = ");
             query.push_bind(tenant_id.get());
             if let Some(branch) = branch {
@@ -238,16 +254,9 @@ impl Store {
             query.push(" ORDER BY x.user_id, j.id");
             query.build_query_as().fetch_all(pool).await?
         });
-        let mut by_user: HashMap<i64, Vec<SubjectRow>> = HashMap::new();
-        for (user_id, id, partner_id, name, branch_id, branch_partner_id, branch_name) in rows {
-            by_user.entry(user_id).or_default().push(SubjectRow {
-                id,
-                partner_id,
-                name,
-                branch_id,
-                branch_partner_id,
-                branch_name,
-            });
+        let mut by_user: HashMap<UserId, Vec<SubjectRow>> = HashMap::new();
+        for row in rows {
+            by_user.entry(row.user_id).or_default().push(row.subject);
         }
         Ok(by_user)
     }
@@ -258,7 +267,7 @@ impl Store {
         &self,
         tenant_id: TenantId,
         items: &[SupervisorUpsert],
-    ) -> StoreResult<Vec<(i64, bool)>> {
+    ) -> StoreResult<Vec<(UserId, bool)>> {
         let mut write = crate::RosterWrite::begin(self, tenant_id).await?;
         let mut out = Vec::with_capacity(items.len());
         for item in items {
@@ -272,11 +281,11 @@ impl Store {
 }
 
 /// Finds the person by uuid (renaming them) or creates them; either way they get the supervisor role.
-async fn upsert_person(tx: &mut TenantTx, uuid: &str, name: &str) -> StoreResult<(i64, bool)> {
+async fn upsert_person(tx: &mut TenantTx, uuid: &str, name: &str) -> StoreResult<(UserId, bool)> {
     let tenant_id = tx.tenant_id();
     let tx = tx.store_tx();
-    let now = now_millis();
-    let existing: Option<i64> = on_tx!(tx, conn, Db => {
+    let now = UnixMillis::now();
+    let existing: Option<UserId> = on_tx!(tx, conn, Db => {
         sqlx::query_scalar("UPDATE users SET name = $3, updated_at = CASE WHEN name = $3 THEN updated_at ELSE $4 END \
                             WHERE tenant_id = $1 AND uuid = $2 RETURNING id")
             .bind(tenant_id.get()).bind(uuid).bind(name).bind(now)
@@ -285,7 +294,7 @@ async fn upsert_person(tx: &mut TenantTx, uuid: &str, name: &str) -> StoreResult
     let (id, created) = match existing {
         Some(id) => (id, false),
         None => {
-            let id: i64 = on_tx!(tx, conn, Db => {
+            let id: UserId = on_tx!(tx, conn, Db => {
                 sqlx::query_scalar("INSERT INTO users (tenant_id, uuid, name, active, created_at, updated_at) \
                                     VALUES ($1, $2, $3, TRUE, $4, $4) RETURNING id")
                     .bind(tenant_id.get()).bind(uuid).bind(name).bind(now)
@@ -303,7 +312,11 @@ async fn upsert_person(tx: &mut TenantTx, uuid: &str, name: &str) -> StoreResult
 
 /// Replaces the subjects `user_id` (the transaction's tenant's, found or made in it) supervises; a subject of
 /// another tenant is not added.
-async fn set_supervised(tx: &mut TenantTx, user_id: i64, subject_ids: &[i64]) -> StoreResult<()> {
+async fn set_supervised(
+    tx: &mut TenantTx,
+    user_id: UserId,
+    subject_ids: &[SubjectId],
+) -> StoreResult<()> {
     let tenant_id = tx.tenant_id();
     let tx = tx.store_tx();
     on_tx!(tx, conn, Db => {

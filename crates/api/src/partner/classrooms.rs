@@ -8,7 +8,7 @@ use axum::{
 };
 use classbridge_domain::{
     input::{FieldReader, TextRules},
-    ValidationErrors,
+    SectionId, ValidationErrors,
 };
 use classbridge_service::classrooms::{
     self, Classroom, ClassroomError, SectionOrigin, DEFAULT_BRANCH_PARTNER_ID,
@@ -67,7 +67,7 @@ pub struct ClassroomBody {
 
 fn classroom_json(c: &Classroom) -> ClassroomJson {
     ClassroomJson {
-        id: c.id,
+        id: c.id.get(),
         name: c.name.clone(),
         class: c.class_name.clone(),
         branch: c.branch_name.clone(),
@@ -165,7 +165,7 @@ pub async fn get_classroom(
     partner: Partner,
     Path(id): Path<String>,
 ) -> ApiResult<Json<ClassroomJson>> {
-    let id = parse_id(&id, "classroom")?;
+    let id = parse_id::<SectionId>(&id, "classroom")?;
     let classroom = classrooms::find_classroom(&state.service, partner.scope(), id).await?;
     Ok(Json(classroom_json(&classroom)))
 }
@@ -176,7 +176,7 @@ async fn rename(
     id: String,
     input: PartnerInput,
 ) -> ApiResult<Json<ClassroomJson>> {
-    let id = parse_id(&id, "classroom")?;
+    let id = parse_id::<SectionId>(&id, "classroom")?;
     let name = read_name(&input)?;
     let classroom =
         classrooms::rename_classroom(&state.service, partner.scope(), id, &name).await?;
@@ -236,7 +236,7 @@ pub async fn delete_classroom(
     partner: Partner,
     Path(id): Path<String>,
 ) -> ApiResult<Json<MessageBody>> {
-    let id = parse_id(&id, "classroom")?;
+    let id = parse_id::<SectionId>(&id, "classroom")?;
     classrooms::delete_classroom(&state.service, partner.scope(), id).await?;
     Ok(Json(MessageBody {
         message: "Classroom deleted.",

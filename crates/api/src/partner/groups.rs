@@ -7,7 +7,7 @@ use axum::{
 };
 use classbridge_domain::{
     input::{FieldReader, TextRules},
-    ValidationErrors,
+    GroupId, ValidationErrors,
 };
 use classbridge_service::{
     groups::{self, Group},
@@ -42,11 +42,11 @@ pub struct GroupJson {
 impl From<Group> for GroupJson {
     fn from(group: Group) -> Self {
         Self {
-            id: group.id,
+            id: group.id.get(),
             name: group.name,
             description: group.description,
-            created_at: rfc3339(group.created_at),
-            updated_at: rfc3339(group.updated_at),
+            created_at: rfc3339(group.created_at.millis()),
+            updated_at: rfc3339(group.updated_at.millis()),
         }
     }
 }
@@ -161,7 +161,7 @@ pub async fn get_group(
     partner: Partner,
     Path(group_id): Path<String>,
 ) -> ApiResult<Json<GroupJson>> {
-    let id = parse_id(&group_id, "group")?;
+    let id = parse_id::<GroupId>(&group_id, "group")?;
     match groups::find_group(&state.service, partner.scope(), id).await {
         Ok(group) => Ok(Json(group.into())),
         Err(StoreError::NotFound) => Err(group_not_found()),
@@ -215,7 +215,7 @@ async fn change(
     group_id: String,
     input: PartnerInput,
 ) -> ApiResult<Json<GroupJson>> {
-    let id = parse_id(&group_id, "group")?;
+    let id = parse_id::<GroupId>(&group_id, "group")?;
     let mut errors = ValidationErrors::new();
     let mut reader = FieldReader::new(&mut errors, input.format);
     let name = if input.fields.contains_key("name") {
@@ -259,7 +259,7 @@ pub async fn delete_group(
     partner: Partner,
     Path(group_id): Path<String>,
 ) -> ApiResult<Json<MessageBody>> {
-    let id = parse_id(&group_id, "group")?;
+    let id = parse_id::<GroupId>(&group_id, "group")?;
     match groups::delete_group(&state.service, partner.scope(), id).await {
         Ok(()) => Ok(Json(MessageBody {
             message: "Group deleted.",

@@ -17,6 +17,7 @@ pub mod subjects;
 pub mod user_bodies;
 pub mod users;
 
+use classbridge_domain::RowId;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::state::AppState;
@@ -93,9 +94,11 @@ pub fn routes() -> OpenApiRouter<AppState> {
 }
 
 /// Ids in paths are classbridge's integers; anything else names no resource (404, not a parse error).
-pub fn parse_id(text: &str, what: &str) -> Result<i64, crate::error::ApiError> {
+/// The caller names the id's type: `parse_id::<UserId>(&segment, "user")`.
+pub fn parse_id<Id: RowId>(text: &str, what: &str) -> Result<Id, crate::error::ApiError> {
     text.parse::<i64>()
         .ok()
         .filter(|id| *id > 0)
+        .map(Id::from_key)
         .ok_or_else(|| crate::error::ApiError::not_found(format!("No {what} with this id.")))
 }

@@ -111,9 +111,9 @@ pub async fn get_outline(
     Path(course_id): Path<String>,
     Query(query): Query<HashMap<String, String>>,
 ) -> ApiResult<Json<CourseOutline>> {
-    let course_id = CourseId::new(parse_id(&course_id, "course")?);
+    let course_id = parse_id::<CourseId>(&course_id, "course")?;
     let viewer = match query.get("uid") {
-        Some(uid) => Viewer::Person(UserId::new(parse_id(uid, "uid")?)),
+        Some(uid) => Viewer::Person(parse_id::<UserId>(uid, "uid")?),
         None => Viewer::School,
     };
     let units = match scoped_outline(&state.service, partner.scope(), course_id, viewer).await? {

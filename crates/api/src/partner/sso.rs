@@ -182,7 +182,7 @@ async fn answer(
     let issued = sso::issue_link(
         &state.service,
         partner.scope(),
-        user.id.get(),
+        user.id,
         link_type,
         lang,
         "home",
@@ -199,7 +199,7 @@ async fn answer(
     Ok(Json(SsoLink {
         url: issued.url,
         r#type: link_type.as_str(),
-        expires_at: Rfc3339(issued.expires_at),
+        expires_at: Rfc3339(issued.expires_at.millis()),
         expires_in: issued.expires_in,
     }))
 }

@@ -9,7 +9,7 @@ use axum::{
 };
 use classbridge_domain::{
     input::{lenient_text, FieldReader, TextRules},
-    ValidationErrors,
+    SubjectId, ValidationErrors,
 };
 use classbridge_service::subjects::{
     self as rows, SubjectRow, SupervisorError, SupervisorRow, WantedSupervisor,
@@ -88,7 +88,7 @@ pub struct Subject {
 
 fn branch_of(subject: &SubjectRow) -> SubjectBranch {
     SubjectBranch {
-        id: subject.branch_id,
+        id: subject.branch_id.get(),
         partner_id: subject.branch_partner_id,
         name: subject.branch_name.clone(),
     }
@@ -101,7 +101,7 @@ fn subject_body(
     teachers: &[rows::SubjectTeacher],
 ) -> Subject {
     let person = |t: &rows::SubjectTeacher| SubjectTeacher {
-        id: t.user_id,
+        id: t.user_id.get(),
         uuid: t.uuid.clone(),
         name: t.name.clone(),
     };
@@ -116,10 +116,10 @@ fn subject_body(
         .iter()
         .filter(|s| s.subject_id == subject.id)
         .map(|section| SubjectSection {
-            id: section.section_id,
+            id: section.section_id.get(),
             name: section.section_name.clone(),
             class: SubjectClass {
-                id: section.class_id,
+                id: section.class_id.get(),
                 partner_id: section.class_partner_id,
                 name: section.class_name.clone(),
             },
@@ -131,7 +131,7 @@ fn subject_body(
         })
         .collect();
     Subject {
-        id: subject.id,
+        id: subject.id.get(),
         partner_id: subject.partner_id,
         name: subject.name.clone(),
         branch: branch_of(subject),
@@ -174,7 +174,7 @@ pub async fn get_subject(
     partner: Partner,
     Path(subject_id): Path<String>,
 ) -> ApiResult<Json<Subject>> {
-    let id = parse_id(&subject_id, "subject")?;
+    let id = parse_id::<SubjectId>(&subject_id, "subject")?;
     let Some(found) = rows::find_subject(&state.service, partner.scope(), id).await? else {
         return Err(ApiError::not_found("No subject with this id."));
     };
@@ -251,7 +251,7 @@ fn supervised(subjects: &[SubjectRow]) -> Vec<SupervisedSubject> {
     subjects
         .iter()
         .map(|s| SupervisedSubject {
-            id: s.id,
+            id: s.id.get(),
             partner_id: s.partner_id,
             name: s.name.clone(),
             branch: branch_of(s),
@@ -261,12 +261,12 @@ fn supervised(subjects: &[SubjectRow]) -> Vec<SupervisedSubject> {
 
 fn supervisor_body(row: &SupervisorRow, subjects: &[SubjectRow]) -> Supervisor {
     Supervisor {
-        id: row.id,
+        id: row.id.get(),
         uuid: row.uuid.clone(),
         name: row.name.clone(),
         subjects: supervised(subjects),
-        created_at: rfc3339(row.created_at),
-        updated_at: rfc3339(row.updated_at),
+        created_at: rfc3339(row.created_at.millis()),
+        updated_at: rfc3339(row.updated_at.millis()),
     }
 }
 
@@ -441,12 +441,12 @@ pub async fn upsert_supervisors(
     let data = written
         .into_iter()
         .map(|written| SupervisorWritten {
-            id: written.row.id,
+            id: written.row.id.get(),
             uuid: written.row.uuid,
             name: written.row.name,
             subjects: supervised(&written.subjects),
-            created_at: rfc3339(written.row.created_at),
-            updated_at: rfc3339(written.row.updated_at),
+            created_at: rfc3339(written.row.created_at.millis()),
+            updated_at: rfc3339(written.row.updated_at.millis()),
             status: if written.created {
                 UpsertStatus::Created
             } else {

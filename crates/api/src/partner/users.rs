@@ -189,7 +189,7 @@ pub async fn get_user(
     let user = find_user(
         &state,
         partner.scope(),
-        UserId::new(parse_id(&user_id, "user")?),
+        parse_id::<UserId>(&user_id, "user")?,
     )
     .await?;
     Ok(Json(UserJson::from(&user)).into_response())
@@ -224,7 +224,7 @@ pub async fn get_user_with(
     let user = find_user(
         &state,
         partner.scope(),
-        UserId::new(parse_id(&user_id, "user")?),
+        parse_id::<UserId>(&user_id, "user")?,
     )
     .await?;
     let users = std::slice::from_ref(&user);
@@ -252,7 +252,7 @@ async fn update(
     user_id: String,
     input: PartnerInput,
 ) -> ApiResult<Response> {
-    let id = UserId::new(parse_id(&user_id, "user")?);
+    let id = parse_id::<UserId>(&user_id, "user")?;
     users::update_user(
         &state.service,
         partner.scope(),
@@ -348,7 +348,7 @@ pub async fn delete_user(
     users::delete_user(
         &state.service,
         partner.scope(),
-        UserId::new(parse_id(&user_id, "user")?),
+        parse_id::<UserId>(&user_id, "user")?,
     )
     .await?;
     Ok(Json(MessageBody {

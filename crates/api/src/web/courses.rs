@@ -8,7 +8,7 @@ use axum::{
     http::StatusCode,
     response::{IntoResponse, Response},
 };
-use classbridge_domain::{CourseId, UserId};
+use classbridge_domain::CourseId;
 use classbridge_service::pages::lessons::{course_page, CoursePage};
 use maud::html;
 
@@ -75,7 +75,7 @@ async fn render(state: &AppState, session: &WebSession, id: &str) -> Result<Resp
         course,
         sees_drafts,
         units,
-    }) = course_page(&state.service, tenant, course_id, UserId::new(user)).await?
+    }) = course_page(&state.service, tenant, course_id, user).await?
     else {
         return Ok(not_found(lang));
     };

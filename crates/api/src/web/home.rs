@@ -8,7 +8,7 @@ use axum::{
     extract::State,
     response::{Html, IntoResponse, Response},
 };
-use classbridge_domain::Role;
+use classbridge_domain::{Role, SectionId};
 use classbridge_service::pages::{
     self,
     home::{self as reads, Place, Teaching},
@@ -33,25 +33,26 @@ async fn render(state: &AppState, session: &WebSession) -> Result<Html<String>, 
     let lang = session.lang();
     let tenant = session.row.tenant_id;
     let user = session.row.user_id;
-    let roles = pages::roles_of_person(
-        &state.service,
-        tenant,
-        classbridge_domain::UserId::new(user),
-    )
-    .await?;
+    let roles = pages::roles_of_person(&state.service, tenant, user).await?;
     let mut blocks: Vec<Markup> = Vec::new();
     if roles.contains(&Role::Student) {
         let (places, subjects) = reads::student_places(&state.service, tenant, user).await?;
         blocks.push(student_block(lang, &places, &subjects));
         blocks.push(
-            super::labs_pages::student_block(state, tenant, user, lang, &session.row.csrf_token)
-                .await?,
+            super::labs_pages::student_block(
+                state,
+                tenant,
+                user.get(),
+                lang,
+                &session.row.csrf_token,
+            )
+            .await?,
         );
     }
     if roles.contains(&Role::Teacher) {
         let (teaching, students) = reads::teacher_places(&state.service, tenant, user).await?;
         blocks.push(teacher_block(lang, &teaching, &students));
-        blocks.push(super::labs_pages::teacher_block(state, tenant, user, lang).await?);
+        blocks.push(super::labs_pages::teacher_block(state, tenant, user.get(), lang).await?);
     }
     let now = state.clock.now_seconds();
     let lessons = reads::upcoming_lessons(&state.service, tenant, user, now * 1000).await?;
@@ -80,17 +81,17 @@ async fn render(state: &AppState, session: &WebSession) -> Result<Html<String>, 
 fn student_block(
     lang: Lang,
     places: &[Place],
-    subjects: &[(i64, String, Option<String>)],
+    subjects: &[(SectionId, String, Option<String>)],
 ) -> Markup {
     // subject → (teachers, sections) across the student's sections.
-    let mut by_subject: BTreeMap<(&str, i64), Vec<&str>> = BTreeMap::new();
+    let mut by_subject: BTreeMap<(&str, SectionId), Vec<&str>> = BTreeMap::new();
     for (section, subject, teacher) in subjects {
         let teachers = by_subject.entry((subject.as_str(), *section)).or_default();
         if let Some(teacher) = teacher {
             teachers.push(teacher);
         }
     }
-    let section_name = |id: i64| {
+    let section_name = |id: SectionId| {
         places
             .iter()
             .find(|p| p.section_id == id)
@@ -125,7 +126,7 @@ fn student_block(
     }
 }
 
-fn teacher_block(lang: Lang, teaching: &[Teaching], students: &[(i64, String)]) -> Markup {
+fn teacher_block(lang: Lang, teaching: &[Teaching], students: &[(SectionId, String)]) -> Markup {
     // section → (place, subjects)
     let mut sections: Vec<(&Teaching, Vec<&str>)> = Vec::new();
     for row in teaching {

@@ -211,7 +211,7 @@ pub async fn start(
     }
     let lang = session.lang();
     let tenant = session.row.tenant_id;
-    let user = session.row.user_id;
+    let user = session.row.user_id.get();
     let Ok(path_id) = path_id.parse::<i64>() else {
         return not_found(lang);
     };
@@ -252,7 +252,7 @@ pub async fn attempt_page(
         Ok(None) => return not_found(lang),
         Err(error) => return error.into_response(),
     };
-    if attempt.user_id != session.row.user_id {
+    if attempt.user_id != session.row.user_id.get() {
         return match labs_pages::review_page(&state, &session, &attempt, &path).await {
             Ok(Some(page)) => page.into_response(),
             Ok(None) => not_found(lang),
@@ -353,7 +353,8 @@ async fn json_call(
     let found = tenant_attempt(state, session, attempt_id)
         .await
         .map_err(IntoResponse::into_response)?;
-    let Some((attempt, path)) = found.filter(|(a, _)| a.user_id == session.row.user_id) else {
+    let Some((attempt, path)) = found.filter(|(a, _)| a.user_id == session.row.user_id.get())
+    else {
         return Err(ApiError::not_found("No such attempt of yours.").into_response());
     };
     let body = read_limited_body(headers, body, state.settings.body_limit_bytes)

@@ -188,8 +188,14 @@ pub async fn review_page(
     path: &LearningPathRow,
 ) -> Result<Option<Html<String>>, ApiError> {
     let tenant = session.row.tenant_id;
-    let Some(reads::AttemptReview { student, readings }) =
-        reads::review(&state.service, tenant, session.row.user_id, attempt, path).await?
+    let Some(reads::AttemptReview { student, readings }) = reads::review(
+        &state.service,
+        tenant,
+        session.row.user_id.get(),
+        attempt,
+        path,
+    )
+    .await?
     else {
         return Ok(None);
     };

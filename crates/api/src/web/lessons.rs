@@ -8,7 +8,7 @@ use axum::{
     response::{IntoResponse, Redirect, Response},
     Form,
 };
-use classbridge_domain::{LessonId, UserId};
+use classbridge_domain::LessonId;
 use classbridge_service::classin::{
     booking::{self, BookingError},
     lessons::is_locked,
@@ -140,7 +140,7 @@ pub async fn lesson_page(
 async fn render(state: &AppState, session: &WebSession, id: &str) -> Result<Response, ApiError> {
     let lang = session.lang();
     let tenant = session.row.tenant_id;
-    let user = UserId::new(session.row.user_id);
+    let user = session.row.user_id;
     let now = state.clock.now_seconds();
     let page = match find_id(id).map(LessonId::new) {
         Some(id) => reads::lesson_page(&state.service, tenant, id, user, now * 1000).await?,
@@ -288,7 +288,7 @@ pub async fn enter(
         tenant,
         &session.row.tenant_slug,
         &summary.lesson,
-        UserId::new(session.row.user_id),
+        session.row.user_id,
         now,
     )
     .await;
@@ -412,7 +412,7 @@ async fn change_booking(
         return not_found(lang);
     };
     let tenant = session.row.tenant_id;
-    let user = UserId::new(session.row.user_id);
+    let user = session.row.user_id;
     let now = state.clock.now_millis();
     let outcome = if book {
         booking::book(

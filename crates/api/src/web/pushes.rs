@@ -106,15 +106,7 @@ pub async fn set_push_url(
     let url = (!url.is_empty()).then_some(url);
     let tenant = session.row.tenant_id;
     let user = session.row.user_id;
-    match set_school_push_url(
-        &state.service,
-        tenant,
-        classbridge_domain::UserId::new(user),
-        form.sid,
-        url,
-    )
-    .await
-    {
+    match set_school_push_url(&state.service, tenant, user, form.sid, url).await {
         Ok(()) => (
             StatusCode::SEE_OTHER,
             [(header::LOCATION, "/dashboard#classin-pushes")],

@@ -332,7 +332,7 @@ pub async fn exchange(
         }) => Json(SessionExchange {
             session_token: session,
             token_type: "Bearer",
-            user: SessionUser { id: user_id },
+            user: SessionUser { id: user_id.get() },
             lang,
         })
         .into_response(),

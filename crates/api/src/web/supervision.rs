@@ -1,7 +1,7 @@
 //! The supervisor's block of the home page: the sections and teachers of the subjects they supervise, and the
 //! grades of the learning paths assigned to those teachers. Read-only.
 
-use classbridge_domain::TenantId;
+use classbridge_domain::{TenantId, UserId};
 use classbridge_service::{
     pages::home::supervised,
     subjects::{SubjectRow, SubjectSection, SubjectTeacher},
@@ -22,12 +22,12 @@ fn tr(lang: Lang, en: &'static str, ar: &'static str) -> &'static str {
 pub async fn supervisor_block(
     state: &AppState,
     tenant: TenantId,
-    user_id: i64,
+    user_id: UserId,
     lang: Lang,
 ) -> Result<Markup, ApiError> {
     let (subjects, sections, teachers) = supervised(&state.service, tenant, user_id).await?;
     let teacher_ids: Vec<i64> = {
-        let mut ids: Vec<i64> = teachers.iter().map(|t| t.user_id).collect();
+        let mut ids: Vec<i64> = teachers.iter().map(|t| t.user_id.get()).collect();
         ids.sort_unstable();
         ids.dedup();
         ids

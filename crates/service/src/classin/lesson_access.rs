@@ -245,7 +245,7 @@ pub async fn login_link(
     let issued = sso::issue_link(
         service,
         classbridge_domain::Scope::tenant_wide(school.tenant_id),
-        uid.get(),
+        uid,
         LinkType::Website,
         "en",
         &format!("lesson:{lesson_id}"),

@@ -31,12 +31,10 @@ pub struct SchoolDashboard {
 pub async fn school_dashboard(
     service: &Service,
     tenant_id: TenantId,
-    user_id: i64,
+    user_id: classbridge_domain::UserId,
     now_ms: i64,
 ) -> Result<Option<SchoolDashboard>, StoreError> {
-    let roles =
-        super::roles_of_person(service, tenant_id, classbridge_domain::UserId::new(user_id))
-            .await?;
+    let roles = super::roles_of_person(service, tenant_id, user_id).await?;
     if !roles.contains(&Role::Admin) {
         return Ok(None);
     }

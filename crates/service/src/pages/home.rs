@@ -1,7 +1,7 @@
 //! The home page's reads: a student's places and subjects, a teacher's sections and students, the person's upcoming
 //! lessons and the lessons a student may book, and a supervisor's subjects.
 
-use classbridge_domain::{TenantId, UserId};
+use classbridge_domain::{SectionId, SubjectId, TenantId, UserId};
 
 use crate::{
     classin::lessons::LOCK_SECONDS,
@@ -17,11 +17,11 @@ pub use classbridge_store::home::{Place, Teaching};
 pub async fn student_places(
     service: &Service,
     tenant_id: TenantId,
-    user_id: i64,
-) -> Result<(Vec<Place>, Vec<(i64, String, Option<String>)>), StoreError> {
+    user_id: UserId,
+) -> Result<(Vec<Place>, Vec<(SectionId, String, Option<String>)>), StoreError> {
     let store = service.store();
     let places = store.student_places(tenant_id, user_id).await?;
-    let ids: Vec<i64> = places.iter().map(|p| p.section_id).collect();
+    let ids: Vec<SectionId> = places.iter().map(|p| p.section_id).collect();
     let subjects = store.subjects_with_teachers(tenant_id, &ids).await?;
     Ok((places, subjects))
 }
@@ -30,11 +30,11 @@ pub async fn student_places(
 pub async fn teacher_places(
     service: &Service,
     tenant_id: TenantId,
-    user_id: i64,
-) -> Result<(Vec<Teaching>, Vec<(i64, String)>), StoreError> {
+    user_id: UserId,
+) -> Result<(Vec<Teaching>, Vec<(SectionId, String)>), StoreError> {
     let store = service.store();
     let teaching = store.teacher_places(tenant_id, user_id).await?;
-    let mut ids: Vec<i64> = teaching.iter().map(|t| t.section_id).collect();
+    let mut ids: Vec<SectionId> = teaching.iter().map(|t| t.section_id).collect();
     ids.dedup();
     let students = store.students_in(tenant_id, &ids).await?;
     Ok((teaching, students))
@@ -44,12 +44,12 @@ pub async fn teacher_places(
 pub async fn upcoming_lessons(
     service: &Service,
     tenant_id: TenantId,
-    user_id: i64,
+    user_id: UserId,
     now_ms: i64,
 ) -> Result<Vec<PersonLesson>, StoreError> {
     service
         .store()
-        .lessons_of_person(tenant_id, UserId::new(user_id), now_ms, 50)
+        .lessons_of_person(tenant_id, user_id, now_ms, 50)
         .await
 }
 
@@ -57,18 +57,12 @@ pub async fn upcoming_lessons(
 pub async fn bookable_lessons(
     service: &Service,
     tenant_id: TenantId,
-    user_id: i64,
+    user_id: UserId,
     now_ms: i64,
 ) -> Result<Vec<LessonSummary>, StoreError> {
     service
         .store()
-        .lessons_open_for_booking(
-            tenant_id,
-            UserId::new(user_id),
-            now_ms,
-            LOCK_SECONDS * 1000,
-            50,
-        )
+        .lessons_open_for_booking(tenant_id, user_id, now_ms, LOCK_SECONDS * 1000, 50)
         .await
 }
 
@@ -76,7 +70,7 @@ pub async fn bookable_lessons(
 pub async fn supervised(
     service: &Service,
     tenant_id: TenantId,
-    user_id: i64,
+    user_id: UserId,
 ) -> Result<(Vec<SubjectRow>, Vec<SubjectSection>, Vec<SubjectTeacher>), StoreError> {
     let store = service.store();
     let subjects = store
@@ -84,7 +78,7 @@ pub async fn supervised(
         .await?
         .remove(&user_id)
         .unwrap_or_default();
-    let ids: Vec<i64> = subjects.iter().map(|s| s.id).collect();
+    let ids: Vec<SubjectId> = subjects.iter().map(|s| s.id).collect();
     let (sections, teachers) = store.subject_details(tenant_id, &ids).await?;
     Ok((subjects, sections, teachers))
 }

@@ -126,15 +126,15 @@ async fn may_review(
         return Ok(true);
     }
     let supervised = store
-        .supervised_subjects(tenant_id, None, &[user_id])
+        .supervised_subjects(tenant_id, None, &[classbridge_domain::UserId::new(user_id)])
         .await?
-        .remove(&user_id)
+        .remove(&classbridge_domain::UserId::new(user_id))
         .unwrap_or_default();
-    let ids: Vec<i64> = supervised.iter().map(|s| s.id).collect();
+    let ids: Vec<classbridge_domain::SubjectId> = supervised.iter().map(|s| s.id).collect();
     let (_, subject_teachers) = store.subject_details(tenant_id, &ids).await?;
     Ok(subject_teachers
         .iter()
-        .any(|st| teachers.iter().any(|t| t.user_id == st.user_id)))
+        .any(|st| teachers.iter().any(|t| t.user_id == st.user_id.get())))
 }
 
 /// What the review of an attempt shows besides the attempt: the student and the readings.

@@ -68,7 +68,7 @@ pub async fn get_course(
     partner: Partner,
     Path(course_id): Path<String>,
 ) -> ApiResult<Json<CourseDetail>> {
-    let course_id = CourseId::new(parse_id(&course_id, "course")?);
+    let course_id = parse_id::<CourseId>(&course_id, "course")?;
     let detail = scheduling::course_detail(&state.service, partner.scope(), course_id)
         .await?
         .ok_or_else(|| ApiError::not_found("No course with this id."))?;
@@ -197,7 +197,7 @@ pub async fn get_lesson(
     partner: Partner,
     Path(lesson_id): Path<String>,
 ) -> ApiResult<Json<LessonDetail>> {
-    let lesson_id = LessonId::new(parse_id(&lesson_id, "lesson")?);
+    let lesson_id = parse_id::<LessonId>(&lesson_id, "lesson")?;
     let detail = scheduling::lesson_detail(&state.service, partner.scope(), lesson_id)
         .await?
         .ok_or_else(|| ApiError::not_found("No lesson with this id."))?;
@@ -279,7 +279,7 @@ pub async fn book(
     Path(lesson_id): Path<String>,
     input: PartnerInput,
 ) -> Response {
-    let lesson_id = match parse_id(&lesson_id, "lesson") {
+    let lesson_id = match parse_id::<LessonId>(&lesson_id, "lesson") {
         Ok(id) => id,
         Err(error) => return error.into_response(),
     };
@@ -289,17 +289,9 @@ pub async fn book(
     if let Err(errors) = errors.into_result() {
         return ApiError::Validation(errors).into_response();
     }
-    let uid = uid.unwrap_or_default();
+    let uid = UserId::new(uid.unwrap_or_default());
     let now = state.clock.now_millis();
-    match booking::book(
-        &state.service,
-        partner.scope(),
-        LessonId::new(lesson_id),
-        UserId::new(uid),
-        now,
-    )
-    .await
-    {
+    match booking::book(&state.service, partner.scope(), lesson_id, uid, now).await {
         Ok(booked) => {
             let body = BookingMade {
                 lesson_id: booked.lesson_id.get(),
@@ -337,9 +329,9 @@ pub async fn cancel_booking(
     partner: Partner,
     Path((lesson_id, uid)): Path<(String, String)>,
 ) -> Response {
-    let ids = parse_id(&lesson_id, "lesson").and_then(|lesson| {
+    let ids = parse_id::<LessonId>(&lesson_id, "lesson").and_then(|lesson| {
         uid.parse::<i64>()
-            .map(|uid| (lesson, uid))
+            .map(|uid| (lesson, UserId::new(uid)))
             .map_err(|_| ApiError::not_found("This student has not booked this lesson."))
     });
     let (lesson_id, uid) = match ids {
@@ -347,15 +339,7 @@ pub async fn cancel_booking(
         Err(error) => return error.into_response(),
     };
     let now = state.clock.now_millis();
-    match booking::cancel(
-        &state.service,
-        partner.scope(),
-        LessonId::new(lesson_id),
-        UserId::new(uid),
-        now,
-    )
-    .await
-    {
+    match booking::cancel(&state.service, partner.scope(), lesson_id, uid, now).await {
         Ok(()) => StatusCode::NO_CONTENT.into_response(),
         Err(error) => booking_error(error),
     }
