@@ -1,5 +1,7 @@
 //! classbridge's domain: types that are valid by construction, and the parsing of partner input. No I/O.
 
+pub mod classin;
+mod codes;
 pub mod form;
 pub mod ids;
 pub mod input;
@@ -11,6 +13,7 @@ pub mod states;
 pub mod tenancy;
 pub mod validation;
 
+pub use classin::{LessonIdentity, LessonPhase, LessonState, StudentIdentity};
 pub use ids::{
     ActivityId, AttemptId, BranchId, ClassId, CourseId, GroupId, LabelId, LearningPathId, LessonId,
     RowId, SectionId, SubjectId, UnitId, UnixMillis, UserId,
@@ -18,6 +21,6 @@ pub use ids::{
 pub use jobs::{JobId, JobKind, JobStatus};
 pub use roles::Role;
 pub use scope::Scope;
-pub use states::{MembershipSource, SectionOrigin};
+pub use states::{LessonRole, MembershipSource, SectionOrigin};
 pub use tenancy::{BranchScope, CredentialId, Slug, TenantId};
 pub use validation::ValidationErrors;

@@ -64,42 +64,7 @@ impl fmt::Display for Role {
     }
 }
 
-impl<DB: sqlx::Database> sqlx::Type<DB> for Role
-where
-    i64: sqlx::Type<DB>,
-{
-    fn type_info() -> DB::TypeInfo {
-        <i64 as sqlx::Type<DB>>::type_info()
-    }
-
-    fn compatible(ty: &DB::TypeInfo) -> bool {
-        <i64 as sqlx::Type<DB>>::compatible(ty)
-    }
-}
-
-impl<'q, DB: sqlx::Database> sqlx::Encode<'q, DB> for Role
-where
-    i64: sqlx::Encode<'q, DB>,
-{
-    fn encode_by_ref(
-        &self,
-        buffer: &mut <DB as sqlx::Database>::ArgumentBuffer<'q>,
-    ) -> Result<sqlx::encode::IsNull, sqlx::error::BoxDynError> {
-        <i64 as sqlx::Encode<'q, DB>>::encode(self.id(), buffer)
-    }
-}
-
-impl<'r, DB: sqlx::Database> sqlx::Decode<'r, DB> for Role
-where
-    i64: sqlx::Decode<'r, DB>,
-{
-    fn decode(
-        value: <DB as sqlx::Database>::ValueRef<'r>,
-    ) -> Result<Self, sqlx::error::BoxDynError> {
-        let id = <i64 as sqlx::Decode<'r, DB>>::decode(value)?;
-        Role::from_id(id).ok_or_else(|| format!("no role has the id {id}").into())
-    }
-}
+crate::codes::stored_as_number!(Role, id, from_id, "role");
 
 #[cfg(test)]
 mod tests {

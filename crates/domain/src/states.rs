@@ -1,6 +1,7 @@
-//! The roster's stored states: how a membership came to be and where a section comes from. Each is stored as the
-//! same TEXT as before it had a type (`mirror`, `manual`), and decoded in one place (its `sqlx::Type`), so a value
-//! the schema does not know is an error at the read, not a string compared by hand later.
+//! Stored states kept as text: how a membership came to be, where a section comes from, and what a person is in a
+//! lesson. Each is stored as the same TEXT as before it had a type (`mirror`, `manual`, `teacher`, …), and decoded
+//! in one place (its `sqlx::Type`), so a value the schema does not know is an error at the read, not a string
+//! compared by hand later.
 
 use std::fmt;
 
@@ -112,6 +113,21 @@ text_state!(SectionOrigin {
     Manual => "manual",
 });
 
+/// What a person is in a lesson: its teacher, one of its assistants (ClassIn's co-teachers) or a student
+/// (`classin_lesson_attendance.role`, and the role a person's lesson list gives).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum LessonRole {
+    Teacher,
+    Assistant,
+    Student,
+}
+
+text_state!(LessonRole {
+    Teacher => "teacher",
+    Assistant => "assistant",
+    Student => "student",
+});
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -124,6 +140,14 @@ mod tests {
         for origin in [SectionOrigin::Mirror, SectionOrigin::Manual] {
             assert_eq!(origin.as_str().parse::<SectionOrigin>(), Ok(origin));
         }
+        for role in [
+            LessonRole::Teacher,
+            LessonRole::Assistant,
+            LessonRole::Student,
+        ] {
+            assert_eq!(role.as_str().parse::<LessonRole>(), Ok(role));
+        }
+        assert!("co-teacher".parse::<LessonRole>().is_err());
         assert_eq!(MembershipSource::Manual.as_str(), "manual");
         assert!("Mirror".parse::<MembershipSource>().is_err());
         assert!("".parse::<SectionOrigin>().is_err());

@@ -81,7 +81,7 @@ pub fn my_lessons(lang: Lang, lessons: &[PersonLesson], now: i64, csrf: &str) ->
                                 td { (page_time(lesson.begins_at)) }
                                 td { a href=(lesson_path(lesson.id)) { (bdi(&lesson.name)) } br; a class="muted" href=(super::courses::course_path(lesson.course_id)) { (bdi(&item.summary.course_name)) } }
                                 td { (bdi(item.summary.teacher_name.as_deref().unwrap_or("—"))) }
-                                td { (join_markup(lang, lesson, LessonRole::from_name(&item.role), now, csrf)) }
+                                td { (join_markup(lang, lesson, item.role, now, csrf)) }
                             }
                         }
                     }

@@ -91,7 +91,7 @@ async fn courses_and_lessons_answer_as_documented(backend: Backend) {
         &mut tx,
         classbridge_domain::LessonId::new(lesson),
         classbridge_domain::UserId::new(students[0]),
-        "student",
+        classbridge_domain::LessonRole::Student,
         app.clock.now_millis(),
     )
     .await

@@ -2,7 +2,7 @@
 //! cancel until the lesson locks. Seats are exact under any concurrency: the lesson's row is locked while its
 //! seats are counted and taken, and the student's row while their other bookings are checked for overlaps.
 
-use classbridge_domain::{LessonId, Scope, TenantId, UserId};
+use classbridge_domain::{LessonId, Scope, StudentIdentity, TenantId, UserId};
 use classbridge_store::{
     classin::{
         self, bookings as booking_store, bookings::OverlappingBooking, courses as course_store,
@@ -159,7 +159,14 @@ pub async fn book(
         .await?
         .is_none()
     {
-        course_store::insert_course_student(&mut tx, course.id, user_id, 1, None).await?;
+        course_store::insert_course_student(
+            &mut tx,
+            course.id,
+            user_id,
+            StudentIdentity::Student,
+            None,
+        )
+        .await?;
     }
     let booked_at = now_ms;
     booking_store::insert_booking(&mut tx, &lesson, user_id, booked_at).await?;

@@ -2,7 +2,7 @@
 //! them alone or in batches (163/164, 130 past 20 auditors, 133 for a duplicate in the list) and removing them
 //! (162), each change pushed as `eeoCourseStudentChange`.
 
-use classbridge_domain::UserId;
+use classbridge_domain::{StudentIdentity, UserId};
 use classbridge_store::{
     classin::{
         self as classin_store,
@@ -15,7 +15,7 @@ use classbridge_store::{
 use super::{
     courses::{
         check_not_ended, find_course, item_uid, read_identity, read_student_name,
-        teaches_in_course, AUDITORS_MAX, IDENTITY_AUDITOR, STUDENT_BATCH_MAX,
+        teaches_in_course, AUDITORS_MAX, STUDENT_BATCH_MAX,
     },
     custom_column, errno, item_object,
     users::school_student,
@@ -28,7 +28,7 @@ pub(crate) async fn check_may_learn(
     tx: &mut TenantTx,
     course: &CourseRow,
     uid: UserId,
-    identity: i64,
+    identity: StudentIdentity,
 ) -> ClassinResult<()> {
     let is_student = classin_store::find_school_member(tx, SchoolIdentity::Student, uid)
         .await?
@@ -38,7 +38,7 @@ pub(crate) async fn check_may_learn(
             .await?
             .is_some()
     {
-        return Err(if identity == IDENTITY_AUDITOR {
+        return Err(if identity == StudentIdentity::Auditor {
             Failure::new(
                 errno::TEACHER_AS_AUDITOR,
                 "A teacher cannot be added as auditor.",
@@ -71,12 +71,12 @@ async fn add_one_student(
     tx: &mut TenantTx,
     course: &CourseRow,
     uid: UserId,
-    identity: i64,
+    identity: StudentIdentity,
     name: Option<&str>,
 ) -> ClassinResult<()> {
     check_may_learn(tx, course, uid, identity).await?;
     match courses::course_identity_of(tx, course.id, uid).await? {
-        Some(IDENTITY_AUDITOR) => {
+        Some(StudentIdentity::Auditor) => {
             return Err(Failure::new(
                 errno::ALREADY_AUDITOR,
                 "This person is already an auditor of this course.",
@@ -90,8 +90,9 @@ async fn add_one_student(
         }
         None => {}
     }
-    if identity == IDENTITY_AUDITOR
-        && courses::count_course_students(tx, course.id, IDENTITY_AUDITOR).await? >= AUDITORS_MAX
+    if identity == StudentIdentity::Auditor
+        && courses::count_course_students(tx, course.id, StudentIdentity::Auditor).await?
+            >= AUDITORS_MAX
     {
         return Err(Failure::new(
             errno::TOO_MANY_AUDITORS,

@@ -2,7 +2,7 @@
 //! course that has not started) and `removeCourseTeacher` (off the course's teacher list, once they teach none of
 //! its lessons that have not ended).
 
-use classbridge_domain::UserId;
+use classbridge_domain::{StudentIdentity, UserId};
 use classbridge_store::classin::{
     courses as course_store, lessons as lesson_store, units as unit_store,
 };
@@ -36,7 +36,7 @@ pub async fn modify_course_teacher(
     }
     schedulable_teacher(&mut tx, uid).await?;
     match course_store::course_identity_of(&mut tx, course.id, uid).await? {
-        Some(1) => {
+        Some(StudentIdentity::Student) => {
             return Err(Failure::new(
                 errno::COURSE_STUDENT_AS_TEACHER,
                 "A student of the course cannot teach its lessons.",

@@ -2,7 +2,7 @@
 //! first course's id), changing and ending them; their students and auditors are in `course_students`. A course
 //! of another school is no course here (144, nothing shown).
 
-use classbridge_domain::{CourseId, UserId};
+use classbridge_domain::{CourseId, StudentIdentity, UserId};
 use classbridge_store::{
     classin::{
         courses::{self, CourseRow},
@@ -31,9 +31,6 @@ pub const STUDENT_BATCH_MAX: usize = 100;
 const DAY_SECONDS: i64 = 86_400;
 /// Five years of 365 days and the leap days they may hold.
 const FIVE_YEARS_SECONDS: i64 = (5 * 365 + 2) * DAY_SECONDS;
-
-pub const IDENTITY_STUDENT: i64 = 1;
-pub const IDENTITY_AUDITOR: i64 = 2;
 
 /// Whether no lessons and no students may be added any more: ended, or past its expiry.
 pub fn course_has_ended(course: &CourseRow, now: i64) -> bool {
@@ -158,7 +155,7 @@ async fn apply_course_fields(
             .await?;
             if editing {
                 match courses::course_identity_of(tx, course.id, uid).await? {
-                    Some(IDENTITY_STUDENT) => {
+                    Some(StudentIdentity::Student) => {
                         return Err(Failure::new(
                             errno::HEAD_TEACHER_IS_STUDENT,
                             "A student of the course cannot be its head teacher.",
@@ -317,11 +314,11 @@ pub async fn end_course(
 }
 
 /// `identity`: 1 student (the default), 2 auditor.
-pub(crate) fn read_identity(params: Params<'_>) -> ClassinResult<i64> {
-    match params.integer("identity")? {
-        None => Ok(IDENTITY_STUDENT),
-        Some(identity @ (IDENTITY_STUDENT | IDENTITY_AUDITOR)) => Ok(identity),
-        Some(_) => Err(Failure::bad_parameter(
+pub(crate) fn read_identity(params: Params<'_>) -> ClassinResult<StudentIdentity> {
+    match params.integer("identity")?.map(StudentIdentity::from_code) {
+        None => Ok(StudentIdentity::Student),
+        Some(Some(identity)) => Ok(identity),
+        Some(None) => Err(Failure::bad_parameter(
             "The identity must be 1 (student) or 2 (auditor).",
         )),
     }

@@ -2,7 +2,7 @@
 //! for the lesson itself are ClassIn's transfer-in students) and the sign-in links that open a lesson for one of its
 //! people (`getLoginLinked`).
 
-use classbridge_domain::{LessonId, UserId};
+use classbridge_domain::{LessonId, StudentIdentity, UserId};
 use classbridge_store::classin::{
     self, bookings as booking_store,
     courses::{self as course_store, CourseRow},
@@ -13,8 +13,7 @@ use classbridge_store::TenantTx;
 
 use super::{
     courses::{
-        check_not_ended, find_course, item_id, item_uid, read_student_name, IDENTITY_AUDITOR,
-        IDENTITY_STUDENT, STUDENT_BATCH_MAX,
+        check_not_ended, find_course, item_id, item_uid, read_student_name, STUDENT_BATCH_MAX,
     },
     custom_column, errno, item_object,
     lessons::{check_lesson_open, find_lesson, find_lesson_of_course},
@@ -30,8 +29,8 @@ pub const MAX_LINK_LIFETIME: i64 = 30 * 86_400;
 
 /// `identity` of the lesson-student actions: 1 only (159 otherwise: lessons take students only).
 fn read_lesson_identity(params: Params<'_>) -> ClassinResult<()> {
-    match params.integer("identity")? {
-        None | Some(IDENTITY_STUDENT) => Ok(()),
+    match params.integer("identity")?.map(StudentIdentity::from_code) {
+        None | Some(Some(StudentIdentity::Student)) => Ok(()),
         Some(_) => Err(Failure::new(
             errno::LESSON_STUDENTS_ONLY,
             "Lessons take students only (identity 1).",
@@ -77,7 +76,8 @@ async fn add_one_lesson_student(
             "A teacher of the course cannot be a student.",
         ));
     }
-    if course_store::course_identity_of(tx, course.id, uid).await? == Some(IDENTITY_AUDITOR) {
+    if course_store::course_identity_of(tx, course.id, uid).await? == Some(StudentIdentity::Auditor)
+    {
         return Err(Failure::new(
             errno::ALREADY_AUDITOR,
             "This person is an auditor of the course.",
@@ -89,7 +89,7 @@ async fn add_one_lesson_student(
             "The student is already in this lesson.",
         ));
     }
-    lesson_store::insert_lesson_student(tx, lesson.id, uid, IDENTITY_STUDENT, name).await?;
+    lesson_store::insert_lesson_student(tx, lesson.id, uid, StudentIdentity::Student, name).await?;
     Ok(())
 }
 

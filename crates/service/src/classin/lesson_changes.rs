@@ -3,14 +3,14 @@
 //! teacher and assistants until the end (385 after), deletion until the start (140 in session, 145 ended), and
 //! `delEndCourseClass` for lessons that have ended.
 
+use classbridge_domain::{LessonPhase, UnixMillis};
 use classbridge_store::classin::lessons as lesson_store;
 
 use super::{
     errno,
     lesson_fields::{apply_lesson_fields, asked},
     lessons::{
-        check_seats_cover_bookings, delete_lesson, find_lesson, read_seats, Phase,
-        SHORT_LESSON_NAME_MAX,
+        check_seats_cover_bookings, delete_lesson, find_lesson, read_seats, SHORT_LESSON_NAME_MAX,
     },
     ClassinResult, Failure, Params, School,
 };
@@ -46,23 +46,23 @@ pub async fn edit_course_class(
     }
     let before = lesson.clone();
     let asked = asked(params);
-    match Phase::of(&lesson, now) {
-        Phase::Open => {}
-        Phase::Locked if asked.locked_fields => {
+    match lesson.phase(UnixMillis::from_seconds(now)) {
+        LessonPhase::Open => {}
+        LessonPhase::Locked if asked.locked_fields => {
             return Err(Failure::new(
                 errno::LESSON_LOCKED,
                 "Within 20 minutes of the start, the name, time and seats cannot be changed.",
             ))
         }
-        Phase::InSession if asked.locked_fields => return Err(in_session()),
-        Phase::Locked | Phase::InSession => {}
-        Phase::Ended if asked.teachers => {
+        LessonPhase::InSession if asked.locked_fields => return Err(in_session()),
+        LessonPhase::Locked | LessonPhase::InSession => {}
+        LessonPhase::Ended if asked.teachers => {
             return Err(Failure::new(
                 errno::TEACHER_CHANGE_AFTER_END,
                 "The lesson has ended; its teacher and assistants cannot be changed.",
             ))
         }
-        Phase::Ended => return Err(ended()),
+        LessonPhase::Ended => return Err(ended()),
     }
     let (assistants, recording_refused) =
         apply_lesson_fields(&mut tx, &mut lesson, params, now, SHORT_LESSON_NAME_MAX).await?;
@@ -106,10 +106,10 @@ pub async fn del_course_class(
     if lesson.deleted_at.is_some() {
         return Err(deleted());
     }
-    match Phase::of(&lesson, now) {
-        Phase::Open | Phase::Locked => {}
-        Phase::InSession => return Err(in_session()),
-        Phase::Ended => {
+    match lesson.phase(UnixMillis::from_seconds(now)) {
+        LessonPhase::Open | LessonPhase::Locked => {}
+        LessonPhase::InSession => return Err(in_session()),
+        LessonPhase::Ended => {
             return Err(Failure::new(
                 errno::LESSON_ENDED,
                 "The lesson has already ended and cannot be deleted with delCourseClass (use delEndCourseClass).",
@@ -134,7 +134,7 @@ pub async fn del_end_course_class(
     if lesson.deleted_at.is_some() {
         return Err(deleted());
     }
-    if Phase::of(&lesson, now) == Phase::InSession {
+    if lesson.phase(UnixMillis::from_seconds(now)) == LessonPhase::InSession {
         return Err(in_session());
     }
     delete_lesson(&mut tx, &mut lesson, crate::pushes::SOURCE_V1, now).await?;
@@ -157,16 +157,16 @@ pub async fn modify_class_seat_num(
     if lesson.deleted_at.is_some() {
         return Err(deleted());
     }
-    match Phase::of(&lesson, now) {
-        Phase::Open => {}
-        Phase::Locked => {
+    match lesson.phase(UnixMillis::from_seconds(now)) {
+        LessonPhase::Open => {}
+        LessonPhase::Locked => {
             return Err(Failure::new(
                 errno::SEATS_LOCKED,
                 "The seats cannot be changed within 20 minutes of the start.",
             ))
         }
-        Phase::InSession => return Err(in_session()),
-        Phase::Ended => return Err(ended()),
+        LessonPhase::InSession => return Err(in_session()),
+        LessonPhase::Ended => return Err(ended()),
     }
     let before = lesson.clone();
     lesson.seat_count = seats;

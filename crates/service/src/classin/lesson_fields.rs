@@ -2,7 +2,7 @@
 //! teach and assist it (with the code of each refusal), its name, times, seats, introduction and switches, and
 //! what an edit asks to change (for the edit window).
 
-use classbridge_domain::UserId;
+use classbridge_domain::{LessonPhase, StudentIdentity, UnixMillis, UserId};
 use classbridge_store::{
     classin::{
         courses as course_store, lessons as lesson_store, lessons::LessonRow, units as unit_store,
@@ -15,7 +15,7 @@ use super::{
     courses::item_uid,
     errno,
     lessons::{
-        check_lesson_times, check_seats_cover_bookings, read_seats, Phase, ASSISTANTS_MAX,
+        check_lesson_times, check_seats_cover_bookings, read_seats, ASSISTANTS_MAX,
         LESSON_INTRODUCTION_MAX,
     },
     users::{schedulable_teacher, usable_teacher},
@@ -87,7 +87,7 @@ async fn check_lesson_teacher(
         ));
     }
     match course_store::course_identity_of(tx, lesson.course_id, uid).await? {
-        Some(1) => Err(Failure::new(
+        Some(StudentIdentity::Student) => Err(Failure::new(
             errno::COURSE_STUDENT_AS_TEACHER,
             "A student of the course cannot teach its lessons.",
         )),
@@ -110,7 +110,7 @@ async fn check_assistant(tx: &mut TenantTx, lesson: &LessonRow, uid: UserId) -> 
     )
     .await?;
     match course_store::course_identity_of(tx, lesson.course_id, uid).await? {
-        Some(1) => {
+        Some(StudentIdentity::Student) => {
             return Err(Failure::new(
                 errno::COURSE_STUDENT_AS_ASSISTANT,
                 "A student of the course cannot assist its lessons.",
@@ -170,9 +170,9 @@ pub(crate) async fn apply_lesson_fields(
     name_max: usize,
 ) -> ClassinResult<(Option<Vec<UserId>>, bool)> {
     let phase = if lesson.id.get() == 0 {
-        Phase::Open
+        LessonPhase::Open
     } else {
-        Phase::of(lesson, now)
+        lesson.phase(UnixMillis::from_seconds(now))
     };
     if let Some(name) = params.truncated_text("className", name_max)? {
         lesson.name = name;
@@ -195,7 +195,7 @@ pub(crate) async fn apply_lesson_fields(
     }
     let mut recording_refused = false;
     if let Some(record) = params.switch("record")? {
-        if record && !lesson.record && phase != Phase::Open {
+        if record && !lesson.record && phase != LessonPhase::Open {
             recording_refused = true;
         } else {
             lesson.record = record;

@@ -3,7 +3,7 @@
 //! school's lessons (a repeat is 398 with the first lesson). Changing and deleting them is in `lesson_changes`, who
 //! may join a lesson in `lesson_access`.
 
-use classbridge_domain::{ActivityId, CourseId, LessonId, TenantId};
+use classbridge_domain::{ActivityId, CourseId, LessonId, LessonPhase, TenantId, UnixMillis};
 use classbridge_store::{
     classin::{
         bookings as booking_store,
@@ -39,32 +39,7 @@ pub const MAX_LENGTH_SECONDS: i64 = 24 * 3600;
 /// Three years of 365 days and the leap day they may hold.
 pub const MAX_AHEAD_SECONDS: i64 = (3 * 365 + 1) * 86_400;
 /// Name, time and seats of a lesson are locked from this long before its start.
-pub const LOCK_SECONDS: i64 = 20 * 60;
-
-/// Where a lesson stands at a moment, for the edit-window table: more than 20 minutes before its start, within
-/// the 20 minutes, in session, ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Phase {
-    Open,
-    Locked,
-    InSession,
-    Ended,
-}
-
-impl Phase {
-    pub fn of(lesson: &LessonRow, now: i64) -> Self {
-        let now_ms = now * 1000;
-        if lesson.ends_at <= now_ms {
-            Self::Ended
-        } else if lesson.begins_at <= now_ms {
-            Self::InSession
-        } else if lesson.begins_at - LOCK_SECONDS * 1000 <= now_ms {
-            Self::Locked
-        } else {
-            Self::Open
-        }
-    }
-}
+pub const LOCK_SECONDS: i64 = LessonPhase::LOCK_MILLIS / 1000;
 
 /// The rules a lesson's times follow when it is scheduled or moved (Unix seconds): begin at least a minute ahead
 /// (120) and at most three years ahead (268), end after begin (119), 15 minutes to 24 hours long (165).
@@ -98,7 +73,7 @@ pub fn check_lesson_times(begin: i64, end: i64, now: i64) -> ClassinResult<()> {
 
 /// Whether the lesson is locked at `now_ms` (Unix milliseconds): it starts within 20 minutes, or has started.
 pub fn is_locked(lesson: &LessonRow, now_ms: i64) -> bool {
-    lesson.begins_at - LOCK_SECONDS * 1000 <= now_ms
+    lesson.phase(UnixMillis::new(now_ms)) != LessonPhase::Open
 }
 
 /// Whether a lesson still takes changes to its students: not deleted (212), not ended (145).
@@ -109,7 +84,7 @@ pub fn check_lesson_open(lesson: &LessonRow, now: i64) -> ClassinResult<()> {
             "The lesson was deleted.",
         ));
     }
-    if Phase::of(lesson, now) == Phase::Ended {
+    if lesson.phase(UnixMillis::from_seconds(now)) == LessonPhase::Ended {
         return Err(Failure::new(errno::LESSON_ENDED, "The lesson has ended."));
     }
     Ok(())
@@ -471,13 +446,13 @@ mod tests {
     fn the_edit_window_has_four_phases() {
         let begin = NOW + 3600;
         let end = begin + 3600;
-        let at = |now| Phase::of(&lesson(begin, end), now);
-        assert_eq!(at(begin - 20 * 60 - 1), Phase::Open);
-        assert_eq!(at(begin - 20 * 60), Phase::Locked);
-        assert_eq!(at(begin - 1), Phase::Locked);
-        assert_eq!(at(begin), Phase::InSession);
-        assert_eq!(at(end - 1), Phase::InSession);
-        assert_eq!(at(end), Phase::Ended);
+        let at = |now| lesson(begin, end).phase(UnixMillis::from_seconds(now));
+        assert_eq!(at(begin - 20 * 60 - 1), LessonPhase::Open);
+        assert_eq!(at(begin - 20 * 60), LessonPhase::Locked);
+        assert_eq!(at(begin - 1), LessonPhase::Locked);
+        assert_eq!(at(begin), LessonPhase::InSession);
+        assert_eq!(at(end - 1), LessonPhase::InSession);
+        assert_eq!(at(end), LessonPhase::Ended);
         assert_eq!(
             errno_of(check_lesson_open(&lesson(begin, end), end)),
             errno::LESSON_ENDED

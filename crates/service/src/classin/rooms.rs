@@ -14,37 +14,14 @@ pub const STUDENT_EARLY_SECONDS: i64 = 10 * 60;
 /// Entry closes this long after the end.
 pub const LATE_SECONDS: i64 = 20 * 60;
 
-/// What a person is in a lesson.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LessonRole {
-    Teacher,
-    Assistant,
-    Student,
-}
+/// What a person is in a lesson: teacher, assistant or student.
+pub use classbridge_domain::LessonRole;
 
-impl LessonRole {
-    /// The role a stored name (`teacher`, `assistant`, `student`) stands for; anything else is a student.
-    pub fn from_name(name: &str) -> Self {
-        match name {
-            "teacher" => Self::Teacher,
-            "assistant" => Self::Assistant,
-            _ => Self::Student,
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Teacher => "teacher",
-            Self::Assistant => "assistant",
-            Self::Student => "student",
-        }
-    }
-
-    fn early_seconds(self) -> i64 {
-        match self {
-            Self::Teacher | Self::Assistant => TEACHER_EARLY_SECONDS,
-            Self::Student => STUDENT_EARLY_SECONDS,
-        }
+/// How long before the start a person in this role may enter.
+fn early_seconds(role: LessonRole) -> i64 {
+    match role {
+        LessonRole::Teacher | LessonRole::Assistant => TEACHER_EARLY_SECONDS,
+        LessonRole::Student => STUDENT_EARLY_SECONDS,
     }
 }
 
@@ -100,7 +77,7 @@ pub async fn enter_lesson(
         &mut tx,
         lesson.id,
         user_id,
-        role.as_str(),
+        role,
         now * 1000,
     )
     .await?;
@@ -133,7 +110,7 @@ pub fn join_window(lesson: &LessonRow, role: LessonRole, now: i64) -> JoinWindow
     if lesson.deleted_at.is_some() {
         return JoinWindow::Deleted;
     }
-    let opens_at = lesson.begins_at / 1000 - role.early_seconds();
+    let opens_at = lesson.begins_at / 1000 - early_seconds(role);
     let closes_at = lesson.ends_at / 1000 + LATE_SECONDS;
     if now < opens_at {
         JoinWindow::NotYet { opens_at }

@@ -4,7 +4,7 @@
 //! closes its summary (`End`, with who entered) and its attendance (`Attendance`, absentees included). Delivery
 //! (signing, the acknowledgement, retries in order) is in `delivery`.
 
-use classbridge_domain::{CourseId, LessonId, UserId};
+use classbridge_domain::{CourseId, LessonId, UnixMillis, UserId};
 pub mod delivery;
 pub mod school_settings;
 pub mod summaries;
@@ -99,15 +99,7 @@ fn object(value: Value) -> Map<String, Value> {
 
 /// `classStatus`: 1 not started, 2 in session, 3 ended, 4 deleted.
 fn class_status(lesson: &LessonRow, now_ms: i64) -> i64 {
-    if lesson.deleted_at.is_some() {
-        4
-    } else if lesson.ends_at <= now_ms {
-        3
-    } else if lesson.begins_at <= now_ms {
-        2
-    } else {
-        1
-    }
+    lesson.state(UnixMillis::new(now_ms)).class_status()
 }
 
 /// What happened to a lesson, for its `eeoClassInfoChange`.

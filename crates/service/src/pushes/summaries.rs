@@ -5,7 +5,7 @@
 //! ClassIn's early-dismissal rule (min(RealCloseTime, CloseTime), CloseTime when RealCloseTime is 0 or absent)
 //! counts time in the lesson up to the scheduled end.
 
-use classbridge_domain::{ActivityId, UserId};
+use classbridge_domain::{ActivityId, LessonIdentity, LessonRole, StudentIdentity, UserId};
 use classbridge_store::{
     classin::{lessons as lesson_store, reads::LessonPeople, units as unit_store},
     outbox, Store, StoreResult,
@@ -19,12 +19,15 @@ const DEVICE_WEB_PAGE: i64 = 14;
 /// `Reason` 2: the classroom was closed.
 const REASON_CLOSED: i64 = 2;
 
-/// `Identity` of a person in a lesson: 1 student, 2 auditor, 3 teacher, 4 co-teacher.
-fn identity_of(role: &str, student_identity: Option<i64>) -> i64 {
+/// `Identity` of a person who entered the lesson: by the role they entered with, a student's as listed (a student
+/// on no list, or listed without one, is a student).
+fn identity_of(role: LessonRole, student_identity: Option<StudentIdentity>) -> LessonIdentity {
     match role {
-        "teacher" => 3,
-        "assistant" => 4,
-        _ => student_identity.unwrap_or(1),
+        LessonRole::Teacher => LessonIdentity::Teacher,
+        LessonRole::Assistant => LessonIdentity::CoTeacher,
+        LessonRole::Student => {
+            student_identity.map_or(LessonIdentity::Student, LessonIdentity::from)
+        }
     }
 }
 
@@ -52,7 +55,7 @@ pub fn end_of_lesson_messages(
             .iter()
             .chain(&people.bookings)
             .find(|person| person.user_id == uid)
-            .map(|person| person.identity.max(1))
+            .and_then(|person| person.identity)
     };
     let mut messages = Vec::new();
     if !people.attendance.is_empty() {
@@ -67,7 +70,7 @@ pub fn end_of_lesson_messages(
                         {"Type": "In", "Device": DEVICE_WEB_PAGE, "Time": first_in},
                         {"Type": "Out", "Time": effective_close.max(first_in)},
                     ],
-                    "Identity": identity_of(&entry.role, student_identity(entry.user_id)),
+                    "Identity": identity_of(entry.role, student_identity(entry.user_id)),
                 }),
             );
         }
@@ -85,19 +88,25 @@ pub fn end_of_lesson_messages(
         }
     }
     // Every member: the teacher, the co-teachers, then the students (and those who booked a seat).
-    let mut members: Vec<(UserId, String, i64)> = Vec::new();
+    let mut members: Vec<(UserId, String, LessonIdentity)> = Vec::new();
     if let Some(teacher) = lesson.teacher_id {
-        members.push((teacher, teacher_name.to_owned(), 3));
+        members.push((teacher, teacher_name.to_owned(), LessonIdentity::Teacher));
     }
     for assistant in &people.assistants {
-        members.push((assistant.user_id, assistant.name.clone(), 4));
+        members.push((
+            assistant.user_id,
+            assistant.name.clone(),
+            LessonIdentity::CoTeacher,
+        ));
     }
     for student in people.students.iter().chain(&people.bookings) {
         if !members.iter().any(|(uid, _, _)| *uid == student.user_id) {
             members.push((
                 student.user_id,
                 student.name.clone(),
-                student.identity.max(1),
+                student
+                    .identity
+                    .map_or(LessonIdentity::Student, LessonIdentity::from),
             ));
         }
     }
@@ -105,14 +114,14 @@ pub fn end_of_lesson_messages(
     let mut present_students = 0;
     let class_students = members
         .iter()
-        .filter(|(_, _, identity)| *identity <= 2)
+        .filter(|(_, _, identity)| identity.is_student())
         .count();
     for (uid, name, identity) in &members {
         let entry = people.attendance.iter().find(|entry| entry.user_id == *uid);
         let item = match entry {
             Some(entry) => {
                 let first_in = entry.first_entered_at / 1000;
-                if *identity <= 2 {
+                if identity.is_student() {
                     present_students += 1;
                 }
                 json!({"Uid": uid, "Name": name, "Identity": identity,

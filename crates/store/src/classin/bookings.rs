@@ -3,7 +3,7 @@
 //! serialises every write), and a student's bookings only while their row is, so seats and overlaps are exact on
 //! any number of nodes.
 
-use classbridge_domain::{LessonId, Role, TenantId, UserId};
+use classbridge_domain::{LessonId, LessonRole, Role, TenantId, UserId};
 
 use super::lessons::{lesson_is_tenants, lesson_of_tenant, LessonRow, LESSON_COLUMNS};
 use crate::{tx::on_tx, Store, StoreResult, TenantTx};
@@ -216,7 +216,7 @@ pub async fn record_entry(
     tx: &mut TenantTx,
     lesson_id: LessonId,
     user_id: UserId,
-    role: &str,
+    role: LessonRole,
     now_ms: i64,
 ) -> StoreResult<()> {
     let sql = "INSERT INTO classin_lesson_attendance \

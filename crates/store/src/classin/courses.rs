@@ -2,7 +2,7 @@
 //! transaction.
 
 use crate::{now_millis, tx::on_tx, StoreResult, TenantTx};
-use classbridge_domain::{CourseId, UserId};
+use classbridge_domain::{CourseId, StudentIdentity, UserId};
 
 /// A course as stored; a change is made by writing the whole row back.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -89,12 +89,12 @@ pub async fn update_course(tx: &mut TenantTx, course: &CourseRow) -> StoreResult
     Ok(())
 }
 
-/// The identity (1 student, 2 auditor) the person holds in the course, if any.
+/// The identity (student or auditor) the person holds in the course, if any.
 pub async fn course_identity_of(
     tx: &mut TenantTx,
     course_id: CourseId,
     user_id: UserId,
-) -> StoreResult<Option<i64>> {
+) -> StoreResult<Option<StudentIdentity>> {
     let sql = format!(
         "SELECT identity FROM classin_course_students WHERE course_id = $1 AND user_id = $2 AND {}",
         course_of_tenant(3)
@@ -109,7 +109,7 @@ pub async fn course_identity_of(
 pub async fn count_course_students(
     tx: &mut TenantTx,
     course_id: CourseId,
-    identity: i64,
+    identity: StudentIdentity,
 ) -> StoreResult<i64> {
     let sql = format!(
         "SELECT COUNT(*) FROM classin_course_students WHERE course_id = $1 AND identity = $2 AND {}",
@@ -125,7 +125,7 @@ pub async fn insert_course_student(
     tx: &mut TenantTx,
     course_id: CourseId,
     user_id: UserId,
-    identity: i64,
+    identity: StudentIdentity,
     name: Option<&str>,
 ) -> StoreResult<()> {
     let sql =

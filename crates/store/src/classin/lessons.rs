@@ -1,7 +1,9 @@
 //! Lessons of the scheduling API (ClassIn's "classes"), their assistants and their own student lists, read and
 //! written inside the caller's transaction.
 
-use classbridge_domain::{CourseId, LessonId, UserId};
+use classbridge_domain::{
+    CourseId, LessonId, LessonPhase, LessonState, StudentIdentity, UnixMillis, UserId,
+};
 use sqlx::QueryBuilder;
 
 use crate::{now_millis, tx::on_tx, StoreResult, TenantTx};
@@ -24,6 +26,27 @@ pub struct LessonRow {
     pub has_student_list: bool,
     pub unique_identity: Option<String>,
     pub deleted_at: Option<i64>,
+}
+
+impl LessonRow {
+    /// Where the lesson stands by its times at `now`, whether or not it was deleted.
+    pub fn phase(&self, now: UnixMillis) -> LessonPhase {
+        LessonPhase::at(
+            UnixMillis::new(self.begins_at),
+            UnixMillis::new(self.ends_at),
+            now,
+        )
+    }
+
+    /// Where the lesson stands at `now`: deleted, or its phase.
+    pub fn state(&self, now: UnixMillis) -> LessonState {
+        LessonState::at(
+            UnixMillis::new(self.begins_at),
+            UnixMillis::new(self.ends_at),
+            self.deleted_at.is_some(),
+            now,
+        )
+    }
 }
 
 pub(crate) const LESSON_COLUMNS: &str =
@@ -234,7 +257,7 @@ pub async fn insert_lesson_student(
     tx: &mut TenantTx,
     lesson_id: LessonId,
     user_id: UserId,
-    identity: i64,
+    identity: StudentIdentity,
     name: Option<&str>,
 ) -> StoreResult<()> {
     let insert =

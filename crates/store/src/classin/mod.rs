@@ -9,7 +9,7 @@ pub mod lessons;
 pub mod reads;
 pub mod units;
 
-use classbridge_domain::{TenantId, UserId};
+use classbridge_domain::{Role, TenantId, UserId};
 
 use crate::{now_millis, tx::on_tx, Store, StoreResult, TenantTx};
 
@@ -53,7 +53,7 @@ pub struct NewAccount {
     pub password_hash: Option<String>,
 }
 
-/// An identity in the school, each in its own table and giving its own role (2 teacher, 3 student).
+/// An identity in the school, each in its own table and giving its own role (teacher or student).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SchoolIdentity {
     Teacher,
@@ -68,10 +68,10 @@ impl SchoolIdentity {
         }
     }
 
-    fn role_id(self) -> i64 {
+    fn role(self) -> Role {
         match self {
-            Self::Teacher => 2,
-            Self::Student => 3,
+            Self::Teacher => Role::Teacher,
+            Self::Student => Role::Student,
         }
     }
 
@@ -190,7 +190,7 @@ pub async fn insert_school_member(
         let id: i64 = sqlx::query_scalar(&insert)
             .bind(tenant_id.get()).bind(user_id).bind(name).bind(now_millis())
             .fetch_one(&mut *conn).await?;
-        sqlx::query(role).bind(user_id).bind(identity.role_id()).bind(tenant_id.get()).execute(&mut *conn).await?;
+        sqlx::query(role).bind(user_id).bind(identity.role()).bind(tenant_id.get()).execute(&mut *conn).await?;
         id
     }))
 }

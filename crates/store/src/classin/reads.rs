@@ -1,7 +1,9 @@
 //! Reading scheduling back: courses with their counts and students, lessons by time, course and teacher, one
 //! lesson's people, bookings and attendance, and the lessons a person's pages list. Every query names its tenant.
 
-use classbridge_domain::{CourseId, LessonId, Scope, TenantId, UserId};
+use classbridge_domain::{
+    CourseId, LessonId, LessonRole, Scope, StudentIdentity, TenantId, UserId,
+};
 
 use crate::branch_scope::courses_condition;
 
@@ -25,12 +27,12 @@ pub struct CourseSummary {
     pub lesson_count: i64,
 }
 
-/// A student (identity 1) or auditor (2) of a course.
+/// A student or auditor of a course.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct CourseStudent {
     pub user_id: UserId,
     pub name: String,
-    pub identity: i64,
+    pub identity: StudentIdentity,
     pub added_at: i64,
 }
 
@@ -44,12 +46,12 @@ pub struct LessonSummary {
     pub booked: i64,
 }
 
-/// A lesson on a person's page, with what they are in it: `teacher`, `assistant` or `student`.
+/// A lesson on a person's page, with what they are in it.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct PersonLesson {
     #[sqlx(flatten)]
     pub summary: LessonSummary,
-    pub role: String,
+    pub role: LessonRole,
 }
 
 /// Which lessons to list. Times are Unix milliseconds: a lesson is listed when it overlaps `[from, to)`.
@@ -66,8 +68,8 @@ pub struct LessonFilter {
 pub struct LessonPerson {
     pub user_id: UserId,
     pub name: String,
-    /// 1 student, 2 auditor (0 where it does not apply).
-    pub identity: i64,
+    /// Student or auditor (none for an assistant).
+    pub identity: Option<StudentIdentity>,
     pub at: i64,
 }
 
@@ -75,7 +77,7 @@ pub struct LessonPerson {
 pub struct Attendance {
     pub user_id: UserId,
     pub name: String,
-    pub role: String,
+    pub role: LessonRole,
     pub first_entered_at: i64,
     pub last_entered_at: i64,
     pub entries: i64,
@@ -91,6 +93,7 @@ pub struct LessonPeople {
     pub attendance: Vec<Attendance>,
 }
 
+/// The counts use ClassIn's identity numbers (`StudentIdentity::code`): 1 student, 2 auditor.
 const COURSE_SUMMARY: &str = "SELECT c.id, c.name, c.introduction, c.expires_at, c.main_teacher_id, \
     t.name AS main_teacher_name, c.unique_identity, c.ended_at, c.created_at, \
     (SELECT COUNT(*) FROM classin_course_students s WHERE s.course_id = c.id AND s.identity = 1) AS student_count, \
@@ -232,7 +235,7 @@ impl Store {
         tenant_id: TenantId,
         lesson: &LessonRow,
     ) -> StoreResult<LessonPeople> {
-        let assistants = "SELECT a.user_id, u.name, CAST(0 AS BIGINT) AS identity, CAST(0 AS BIGINT) AS at FROM classin_lesson_assistants a \
+        let assistants = "SELECT a.user_id, u.name, CAST(NULL AS BIGINT) AS identity, CAST(0 AS BIGINT) AS at FROM classin_lesson_assistants a \
                           JOIN classin_lessons l ON l.id = a.lesson_id AND l.tenant_id = $2 \
                           JOIN users u ON u.id = a.user_id WHERE a.lesson_id = $1 ORDER BY u.name, a.user_id";
         let listed = "SELECT s.user_id, COALESCE(s.name, u.name) AS name, s.identity, s.created_at AS at \

@@ -1,8 +1,7 @@
 //! What the scheduling reads and bookings answer: courses, lessons with their people, a booking and its seats, and
 //! a refused booking with the lesson it overlaps.
 
-use classbridge_domain::UserId;
-use classbridge_service::classin::lessons::is_locked;
+use classbridge_domain::{LessonPhase, LessonState, UnixMillis, UserId};
 use classbridge_service::scheduling::{
     Attendance, CourseStudent, CourseSummary, Label, LessonComment, LessonPeople, LessonPerson,
     LessonRow, LessonSummary,
@@ -50,23 +49,8 @@ pub struct SchedulePerson {
     pub name: String,
 }
 
-/// A student (`student`) or an auditor (`auditor`).
-#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum StudentIdentity {
-    Student,
-    Auditor,
-}
-
-impl StudentIdentity {
-    fn of(identity: i64) -> Self {
-        if identity == 2 {
-            Self::Auditor
-        } else {
-            Self::Student
-        }
-    }
-}
+/// A student (`student`) or an auditor (`auditor`): the stored identity is the wire's.
+pub use classbridge_domain::StudentIdentity;
 
 /// Where a course stands: `ended` (ended by the school), `expired` (past its expiry time) or `active`.
 #[derive(Debug, Clone, Copy, Serialize, ToSchema)]
@@ -203,7 +187,7 @@ pub fn course_detail(
             .map(|s| CourseMember {
                 uid: s.user_id.get(),
                 name: s.name.clone(),
-                identity: StudentIdentity::of(s.identity),
+                identity: s.identity,
                 added_at: rfc3339(s.added_at),
             })
             .collect(),
@@ -224,16 +208,12 @@ pub enum LessonStatus {
 
 impl LessonStatus {
     pub fn of(lesson: &LessonRow, now_ms: i64) -> Self {
-        if lesson.deleted_at.is_some() {
-            Self::Deleted
-        } else if lesson.ends_at <= now_ms {
-            Self::Ended
-        } else if lesson.begins_at <= now_ms {
-            Self::InProgress
-        } else if is_locked(lesson, now_ms) {
-            Self::Locked
-        } else {
-            Self::Scheduled
+        match lesson.state(UnixMillis::new(now_ms)) {
+            LessonState::Deleted => Self::Deleted,
+            LessonState::Live(LessonPhase::Ended) => Self::Ended,
+            LessonState::Live(LessonPhase::InSession) => Self::InProgress,
+            LessonState::Live(LessonPhase::Locked) => Self::Locked,
+            LessonState::Live(LessonPhase::Open) => Self::Scheduled,
         }
     }
 }
@@ -473,7 +453,7 @@ pub fn lesson_detail(
             .map(|p| LessonStudent {
                 uid: p.user_id.get(),
                 name: p.name.clone(),
-                identity: StudentIdentity::of(p.identity),
+                identity: p.identity.unwrap_or(StudentIdentity::Student),
             })
             .collect(),
         bookings: people
@@ -493,7 +473,7 @@ fn attendance(a: &Attendance) -> LessonAttendance {
     LessonAttendance {
         uid: a.user_id.get(),
         name: a.name.clone(),
-        role: a.role.clone(),
+        role: a.role.as_str().to_owned(),
         first_entered_at: rfc3339(a.first_entered_at),
         last_entered_at: rfc3339(a.last_entered_at),
         entries: a.entries,

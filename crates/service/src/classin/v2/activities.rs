@@ -3,7 +3,7 @@
 //! student and auditor of the course is a member; a classroom also takes any student of the school (a
 //! transfer-in student, who may join that lesson only).
 
-use classbridge_domain::{ActivityId, CourseId, UnitId, UserId};
+use classbridge_domain::{ActivityId, CourseId, LessonPhase, UnitId, UnixMillis, UserId};
 use classbridge_store::{
     classin::{
         self as classin_store,
@@ -180,17 +180,20 @@ pub async fn delete(
     if let Some(lesson_id) = activity.lesson_id {
         if let Some(mut lesson) = lesson_store::find_lesson(&mut tx, course.id, lesson_id).await? {
             if lesson.deleted_at.is_none() {
-                if lesson.ends_at <= now * 1000 {
-                    return Err(Failure::new(
-                        code::CLASSROOM_ENDED,
-                        "The classroom has ended; it cannot be deleted.",
-                    ));
-                }
-                if lesson.begins_at <= now * 1000 {
-                    return Err(Failure::new(
-                        code::CLASSROOM_IN_SESSION,
-                        "The classroom is in session; it cannot be deleted.",
-                    ));
+                match lesson.phase(UnixMillis::from_seconds(now)) {
+                    LessonPhase::Ended => {
+                        return Err(Failure::new(
+                            code::CLASSROOM_ENDED,
+                            "The classroom has ended; it cannot be deleted.",
+                        ))
+                    }
+                    LessonPhase::InSession => {
+                        return Err(Failure::new(
+                            code::CLASSROOM_IN_SESSION,
+                            "The classroom is in session; it cannot be deleted.",
+                        ))
+                    }
+                    LessonPhase::Open | LessonPhase::Locked => {}
                 }
                 crate::classin::lessons::delete_lesson(
                     &mut tx,

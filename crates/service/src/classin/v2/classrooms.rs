@@ -2,7 +2,9 @@
 //! same row v1's actions, the read-back API and the lesson pages see), placed in a unit. v2's `seatNum` counts
 //! the teacher (default 7 = 1v6, above the maximum reset to it), the stored seat count does not: converted here.
 
-use classbridge_domain::{ActivityId, CourseId, LessonId, UnitId, UserId};
+use classbridge_domain::{
+    ActivityId, CourseId, LessonId, LessonPhase, StudentIdentity, UnitId, UnixMillis, UserId,
+};
 use classbridge_store::{
     classin::{
         self as classin_store,
@@ -17,8 +19,7 @@ use serde_json::{json, Value};
 
 use super::{code, school_course, units::live_unit, units::ACTIVITIES_PER_UNIT_MAX, Body};
 use crate::classin::{
-    courses::{IDENTITY_AUDITOR, IDENTITY_STUDENT},
-    lessons::{LOCK_SECONDS, MAX_LENGTH_SECONDS, MIN_LEAD_SECONDS, MIN_LENGTH_SECONDS, SEATS_MAX},
+    lessons::{MAX_LENGTH_SECONDS, MIN_LEAD_SECONDS, MIN_LENGTH_SECONDS, SEATS_MAX},
     ClassinResult, Failure, School,
 };
 
@@ -99,11 +100,11 @@ pub(crate) async fn check_teacher(
             format!("The teacher {uid} has been deactivated."),
         )),
         Some(_) => match course_identity_of(tx, course_id, uid).await? {
-            Some(IDENTITY_STUDENT) => Err(Failure::new(
+            Some(StudentIdentity::Student) => Err(Failure::new(
                 code::COURSE_STUDENT_AS_TEACHER,
                 "A student of the course cannot teach it.",
             )),
-            Some(IDENTITY_AUDITOR) => Err(Failure::new(
+            Some(StudentIdentity::Auditor) => Err(Failure::new(
                 code::COURSE_AUDITOR_AS_TEACHER,
                 "An auditor of the course cannot teach it.",
             )),
@@ -340,26 +341,21 @@ pub(crate) async fn find_classroom(
 /// Whether the classroom may still be changed: not ended (145), not in session (140), not within 20 minutes of
 /// its start (350).
 pub fn check_changeable(lesson: &LessonRow, now: i64) -> ClassinResult<()> {
-    let now_ms = now * 1000;
-    if lesson.ends_at <= now_ms {
-        return Err(Failure::new(
+    match lesson.phase(UnixMillis::from_seconds(now)) {
+        LessonPhase::Open => Ok(()),
+        LessonPhase::Ended => Err(Failure::new(
             code::LESSON_ENDED,
             "The classroom has already ended.",
-        ));
-    }
-    if lesson.begins_at <= now_ms {
-        return Err(Failure::new(
+        )),
+        LessonPhase::InSession => Err(Failure::new(
             code::IN_SESSION,
             "The classroom is in session; it cannot be edited or deleted.",
-        ));
-    }
-    if lesson.begins_at - LOCK_SECONDS * 1000 <= now_ms {
-        return Err(Failure::new(
+        )),
+        LessonPhase::Locked => Err(Failure::new(
             code::LESSON_LOCKED,
             "Within 20 minutes of the start the classroom cannot be changed.",
-        ));
+        )),
     }
-    Ok(())
 }
 
 const UPDATABLE: [&str; 19] = [

@@ -2,7 +2,7 @@
 //! units (drafts included); a unit goes from draft to published, never back; deleting a unit deletes its
 //! activities (classrooms too, unless one is in session or ended); moving takes every activity to another unit.
 
-use classbridge_domain::{CourseId, UnitId};
+use classbridge_domain::{CourseId, UnitId, UnixMillis};
 use classbridge_store::{
     classin::{
         lessons as lesson_store,
@@ -152,7 +152,8 @@ pub async fn delete(
         else {
             continue;
         };
-        if lesson.deleted_at.is_none() && lesson.begins_at <= now * 1000 {
+        if lesson.deleted_at.is_none() && lesson.phase(UnixMillis::from_seconds(now)).has_started()
+        {
             return Err(Failure::new(
                 code::UNIT_HAS_HELD_CLASSROOM,
                 "The unit holds a classroom in session or ended; it cannot be deleted.",
