@@ -113,6 +113,29 @@ row_id!(
     AttemptId
 );
 
+/// The id of a row not stored yet. A new row is built with `id: Unsaved` (`NewLesson`, `NewCourse`, …) and gets
+/// its real id from the insert, so no row carries a made-up id such as 0 that code must remember to test for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Unsaved;
+
+/// A row's id field, stored or not: what code that handles new and stored rows alike asks of it.
+pub trait RowKey<Id>: Copy {
+    /// The row's id once it is stored; `None` for a new row.
+    fn saved(self) -> Option<Id>;
+}
+
+impl<Id: RowId> RowKey<Id> for Id {
+    fn saved(self) -> Option<Id> {
+        Some(self)
+    }
+}
+
+impl<Id> RowKey<Id> for Unsaved {
+    fn saved(self) -> Option<Id> {
+        None
+    }
+}
+
 /// A moment as stored: milliseconds since the Unix epoch, UTC.
 #[derive(
     Debug,
@@ -183,6 +206,12 @@ mod tests {
         assert_eq!(serde_json::from_str::<SectionId>("42").unwrap(), id);
         assert_eq!(id.to_string(), "42");
         assert_eq!(i64::from(id), 42);
+    }
+
+    #[test]
+    fn a_new_row_has_no_saved_id() {
+        assert_eq!(RowKey::<UserId>::saved(Unsaved), None);
+        assert_eq!(UserId::new(7).saved(), Some(UserId::new(7)));
     }
 
     #[test]

@@ -16,7 +16,7 @@ pub mod validation;
 pub use classin::{LessonIdentity, LessonPhase, LessonState, StudentIdentity};
 pub use ids::{
     ActivityId, AttemptId, BranchId, ClassId, CourseId, GroupId, LabelId, LearningPathId, LessonId,
-    RowId, SectionId, SubjectId, UnitId, UnixMillis, UserId,
+    RowId, RowKey, SectionId, SubjectId, UnitId, UnixMillis, Unsaved, UserId,
 };
 pub use jobs::{JobId, JobKind, JobStatus};
 pub use roles::Role;

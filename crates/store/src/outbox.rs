@@ -5,7 +5,10 @@
 use classbridge_domain::{CourseId, LessonId, TenantId, UserId};
 
 use crate::{
-    classin::{courses::course_of_tenant, lessons::lesson_of_tenant},
+    classin::{
+        courses::course_of_tenant,
+        lessons::{lesson_of_tenant, LessonRow},
+    },
     now_millis,
     tx::on_tx,
     Store, StoreResult, StoreTx, TenantTx,
@@ -291,12 +294,18 @@ pub async fn mark_summarised(
     Ok(changed > 0)
 }
 
-/// The students who may join a lesson, with their names (its own list, else its course's students and auditors).
+/// Whose students [`lesson_student_names`] lists: a course's (students and auditors), or a lesson's.
+#[derive(Debug, Clone, Copy)]
+pub enum StudentsOf<'a> {
+    Course(CourseId),
+    /// The lesson's own list when it has one, else its course's; with whoever booked a seat either way.
+    Lesson(&'a LessonRow),
+}
+
+/// The students who may join a lesson (or any lesson of a course), with their names.
 pub async fn lesson_student_names(
     tx: &mut TenantTx,
-    lesson_id: LessonId,
-    course_id: CourseId,
-    own_list: bool,
+    students_of: StudentsOf<'_>,
 ) -> StoreResult<Vec<(UserId, String)>> {
     // Those who booked a seat are the lesson's students too.
     let booked = format!(
@@ -304,31 +313,33 @@ pub async fn lesson_student_names(
          WHERE b.lesson_id = $1 AND {}",
         lesson_of_tenant(2)
     );
-    let (sql, key) = if own_list {
-        (
-            format!(
+    let of_course = |course_id: CourseId| {
+        let sql = format!(
+            "SELECT s.user_id, COALESCE(s.name, u.name) AS name FROM classin_course_students s \
+             JOIN users u ON u.id = s.user_id WHERE s.course_id = $1 AND {} ORDER BY s.user_id",
+            course_of_tenant(2)
+        );
+        (sql, course_id.get())
+    };
+    // The list asked for, and the lesson whose bookings are added to it (its own list has them already).
+    let ((sql, key), add_bookings_of) = match students_of {
+        StudentsOf::Course(course_id) => (of_course(course_id), None),
+        StudentsOf::Lesson(lesson) if lesson.has_student_list => {
+            let sql = format!(
                 "SELECT user_id, name FROM (SELECT s.user_id, COALESCE(s.name, u.name) AS name \
                  FROM classin_lesson_students s JOIN users u ON u.id = s.user_id WHERE s.lesson_id = $1 \
                  AND {} UNION {booked}) AS people ORDER BY user_id",
                 lesson_of_tenant(2)
-            ),
-            lesson_id.get(),
-        )
-    } else {
-        (
-            format!(
-                "SELECT s.user_id, COALESCE(s.name, u.name) AS name FROM classin_course_students s \
-                 JOIN users u ON u.id = s.user_id WHERE s.course_id = $1 AND {} ORDER BY s.user_id",
-                course_of_tenant(2)
-            ),
-            course_id.get(),
-        )
+            );
+            ((sql, lesson.id.get()), None)
+        }
+        StudentsOf::Lesson(lesson) => (of_course(lesson.course_id), Some(lesson.id)),
     };
     let tenant_id = tx.tenant_id();
     let mut people: Vec<(UserId, String)> = on_tx!(tx.store_tx(), conn, Db => {
         sqlx::query_as(&sql).bind(key).bind(tenant_id.get()).fetch_all(&mut *conn).await?
     });
-    if !own_list && lesson_id.get() > 0 {
+    if let Some(lesson_id) = add_bookings_of {
         let bookings: Vec<(UserId, String)> = on_tx!(tx.store_tx(), conn, Db => {
             sqlx::query_as(&booked).bind(lesson_id).bind(tenant_id.get()).fetch_all(&mut *conn).await?
         });

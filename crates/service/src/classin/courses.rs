@@ -2,10 +2,10 @@
 //! first course's id), changing and ending them; their students and auditors are in `course_students`. A course
 //! of another school is no course here (144, nothing shown).
 
-use classbridge_domain::{CourseId, StudentIdentity, UserId};
+use classbridge_domain::{CourseId, RowKey, StudentIdentity, Unsaved, UserId};
 use classbridge_store::{
     classin::{
-        courses::{self, CourseRow},
+        courses::{self, CourseRow, NewCourse},
         lessons as lesson_store, units as unit_store,
     },
     StoreError, TenantTx,
@@ -107,14 +107,17 @@ pub(crate) async fn school_teacher_of(tx: &mut TenantTx, uid: UserId) -> Classin
     Ok(())
 }
 
-/// Applies the course fields present in `params` to `course`, checking each.
-async fn apply_course_fields(
+/// Applies the course fields present in `params` to `course` (a [`NewCourse`] being added, or a stored course being
+/// edited), checking each.
+async fn apply_course_fields<Id: RowKey<CourseId>>(
     tx: &mut TenantTx,
-    course: &mut CourseRow,
+    course: &mut CourseRow<Id>,
     params: Params<'_>,
     now: i64,
 ) -> ClassinResult<()> {
-    let editing = course.id.get() != 0;
+    // The course's id when it is stored (an edit); `None` while it is being added.
+    let stored = course.id.saved();
+    let editing = stored.is_some();
     let name_max = if editing {
         EDITED_COURSE_NAME_MAX
     } else {
@@ -125,8 +128,8 @@ async fn apply_course_fields(
     }
     if let Some(expiry) = params.integer("expiryTime")? {
         course.expires_at = read_expiry(expiry, now)?;
-        if let Some(expires_at) = course.expires_at.filter(|_| editing) {
-            let last_end = lesson_store::course_lessons(tx, course.id)
+        if let (Some(course_id), Some(expires_at)) = (stored, course.expires_at) {
+            let last_end = lesson_store::course_lessons(tx, course_id)
                 .await?
                 .iter()
                 .map(|lesson| lesson.ends_at)
@@ -153,8 +156,8 @@ async fn apply_course_fields(
                 errno::HEAD_TEACHER_STOPPED,
             )
             .await?;
-            if editing {
-                match courses::course_identity_of(tx, course.id, uid).await? {
+            if let Some(course_id) = stored {
+                match courses::course_identity_of(tx, course_id, uid).await? {
                     Some(StudentIdentity::Student) => {
                         return Err(Failure::new(
                             errno::HEAD_TEACHER_IS_STUDENT,
@@ -172,7 +175,7 @@ async fn apply_course_fields(
                 if let Some(previous) = course.main_teacher_id.filter(|previous| *previous != uid) {
                     let unfinished = lesson_store::count_unfinished_lessons_taught(
                         tx,
-                        Some(course.id),
+                        Some(course_id),
                         previous,
                         now * 1000,
                     )
@@ -211,8 +214,8 @@ pub async fn add_course(
             return Err(Failure::already_exists(first.id.get(), false));
         }
     }
-    let mut course = CourseRow {
-        id: CourseId::new(0),
+    let mut course = NewCourse {
+        id: Unsaved,
         name: String::new(),
         introduction: None,
         expires_at: None,
@@ -237,7 +240,7 @@ pub async fn add_course(
         }
         other => other?,
     };
-    course.id = id;
+    let course = course.saved_as(id);
     crate::pushes::course_changed(&mut tx, None, &course, crate::pushes::SOURCE_V1, now).await?;
     tx.commit().await?;
     Ok(id.get())

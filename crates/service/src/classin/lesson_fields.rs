@@ -2,7 +2,7 @@
 //! teach and assist it (with the code of each refusal), its name, times, seats, introduction and switches, and
 //! what an edit asks to change (for the edit window).
 
-use classbridge_domain::{LessonPhase, StudentIdentity, UnixMillis, UserId};
+use classbridge_domain::{LessonId, LessonPhase, RowKey, StudentIdentity, UnixMillis, UserId};
 use classbridge_store::{
     classin::{
         courses as course_store, lessons as lesson_store, lessons::LessonRow, units as unit_store,
@@ -72,15 +72,27 @@ pub(crate) fn read_assistants(params: Params<'_>) -> ClassinResult<Option<Vec<Us
     }
 }
 
+/// Whether the person is on the lesson's own student list (a lesson being added has none yet).
+async fn is_lesson_student<Id: RowKey<LessonId>>(
+    tx: &mut TenantTx,
+    lesson: &LessonRow<Id>,
+    uid: UserId,
+) -> ClassinResult<bool> {
+    Ok(match lesson.id.saved() {
+        Some(lesson_id) => lesson_store::is_lesson_student(tx, lesson_id, uid).await?,
+        None => false,
+    })
+}
+
 /// Who may teach a lesson of the course: a teacher of the school who is not stopped (136 / 387), not one of its
 /// students (172) or auditors (173), not a student named for the lesson itself (325).
-async fn check_lesson_teacher(
+async fn check_lesson_teacher<Id: RowKey<LessonId>>(
     tx: &mut TenantTx,
-    lesson: &LessonRow,
+    lesson: &LessonRow<Id>,
     uid: UserId,
 ) -> ClassinResult<()> {
     schedulable_teacher(tx, uid).await?;
-    if lesson.id.get() != 0 && lesson_store::is_lesson_student(tx, lesson.id, uid).await? {
+    if is_lesson_student(tx, lesson, uid).await? {
         return Err(Failure::new(
             errno::LESSON_STUDENT_AS_LESSON_TEACHER,
             "A student named for this lesson cannot be its teacher.",
@@ -101,7 +113,11 @@ async fn check_lesson_teacher(
 
 /// Who may assist a lesson: a teacher of the school who is not stopped (318 / 388), not a student (319) or auditor
 /// (320) of the course, not the lesson's teacher (322).
-async fn check_assistant(tx: &mut TenantTx, lesson: &LessonRow, uid: UserId) -> ClassinResult<()> {
+async fn check_assistant<Id: RowKey<LessonId>>(
+    tx: &mut TenantTx,
+    lesson: &LessonRow<Id>,
+    uid: UserId,
+) -> ClassinResult<()> {
     usable_teacher(
         tx,
         uid,
@@ -124,7 +140,7 @@ async fn check_assistant(tx: &mut TenantTx, lesson: &LessonRow, uid: UserId) -> 
         }
         None => {}
     }
-    if lesson.id.get() != 0 && lesson_store::is_lesson_student(tx, lesson.id, uid).await? {
+    if is_lesson_student(tx, lesson, uid).await? {
         return Err(Failure::new(
             errno::LESSON_STUDENT_AS_ASSISTANT,
             "A student named for this lesson cannot be its assistant.",
@@ -162,17 +178,18 @@ pub(crate) fn asked(params: Params<'_>) -> Asked {
 
 /// Applies the lesson fields present in `params` to `lesson`, checking each; answers the assistants when given,
 /// and whether switching recording on was refused because the lesson is within 20 minutes of its start (283).
-pub(crate) async fn apply_lesson_fields(
+pub(crate) async fn apply_lesson_fields<Id: RowKey<LessonId>>(
     tx: &mut TenantTx,
-    lesson: &mut LessonRow,
+    lesson: &mut LessonRow<Id>,
     params: Params<'_>,
     now: i64,
     name_max: usize,
 ) -> ClassinResult<(Option<Vec<UserId>>, bool)> {
-    let phase = if lesson.id.get() == 0 {
-        LessonPhase::Open
-    } else {
-        lesson.phase(UnixMillis::from_seconds(now))
+    // A lesson being added is open to every field; a stored one by its phase now.
+    let stored = lesson.id.saved();
+    let phase = match stored {
+        None => LessonPhase::Open,
+        Some(_) => lesson.phase(UnixMillis::from_seconds(now)),
     };
     if let Some(name) = params.truncated_text("className", name_max)? {
         lesson.name = name;
@@ -211,12 +228,13 @@ pub(crate) async fn apply_lesson_fields(
     }
     if let Some(uid) = params.id("teacherUid", UserId::new)? {
         check_lesson_teacher(tx, lesson, uid).await?;
-        if lesson.id.get() != 0
-            && lesson_store::lesson_assistants(tx, lesson.id)
+        let assists = match stored {
+            Some(lesson_id) => lesson_store::lesson_assistants(tx, lesson_id)
                 .await?
-                .contains(&uid)
-            && read_assistants(params)?.is_none_or(|list| list.contains(&uid))
-        {
+                .contains(&uid),
+            None => false,
+        };
+        if assists && read_assistants(params)?.is_none_or(|list| list.contains(&uid)) {
             return Err(Failure::new(
                 errno::ASSISTANT_AS_TEACHER,
                 "The lesson's assistant cannot also be its teacher.",

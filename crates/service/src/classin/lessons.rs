@@ -3,13 +3,13 @@
 //! school's lessons (a repeat is 398 with the first lesson). Changing and deleting them is in `lesson_changes`, who
 //! may join a lesson in `lesson_access`.
 
-use classbridge_domain::{ActivityId, CourseId, LessonId, LessonPhase, TenantId, UnixMillis};
+use classbridge_domain::{CourseId, LessonId, LessonPhase, RowKey, TenantId, UnixMillis, Unsaved};
 use classbridge_store::{
     classin::{
         bookings as booking_store,
         courses::CourseRow,
-        lessons::{self as lesson_store, LessonRow},
-        units::{self as unit_store, ActivityRow},
+        lessons::{self as lesson_store, LessonRow, NewLesson},
+        units::{self as unit_store, NewActivity},
     },
     Store, StoreError, TenantTx,
 };
@@ -107,15 +107,16 @@ pub(crate) fn read_seats(params: Params<'_>) -> ClassinResult<Option<i64>> {
 
 /// A bookable lesson's seats cannot drop below the seats already booked (349, "changing on-stage count failed").
 /// The lesson's row is locked first, so that no booking slips in between the count and the change.
-pub(crate) async fn check_seats_cover_bookings(
+pub(crate) async fn check_seats_cover_bookings<Id: RowKey<LessonId>>(
     tx: &mut TenantTx,
-    lesson: &LessonRow,
+    lesson: &LessonRow<Id>,
 ) -> ClassinResult<()> {
-    if lesson.id.get() == 0 {
+    // A lesson being added has no bookings yet.
+    let Some(lesson_id) = lesson.id.saved() else {
         return Ok(());
-    }
-    booking_store::lock_lesson(tx, lesson.id).await?;
-    let booked = booking_store::count_bookings(tx, lesson.id).await?;
+    };
+    booking_store::lock_lesson(tx, lesson_id).await?;
+    let booked = booking_store::count_bookings(tx, lesson_id).await?;
     if lesson.seat_count < booked {
         return Err(Failure::new(
             errno::SEATS_NOT_CHANGED,
@@ -150,8 +151,8 @@ async fn add_one_lesson(
             return Err(Failure::already_exists(first.id.get(), true));
         }
     }
-    let mut lesson = LessonRow {
-        id: LessonId::new(0),
+    let mut lesson = NewLesson {
+        id: Unsaved,
         course_id: course.id,
         name: String::new(),
         introduction: None,
@@ -186,7 +187,7 @@ async fn add_one_lesson(
     if let Some(assistants) = assistants {
         lesson_store::set_lesson_assistants(&mut tx, id, &assistants).await?;
     }
-    lesson.id = id;
+    let lesson = lesson.saved_as(id);
     add_classroom_activity(&mut tx, &lesson).await?;
     crate::pushes::lesson_changed(
         &mut tx,
@@ -204,8 +205,8 @@ async fn add_one_lesson(
 /// and times are the lesson's (the outline reads them from the lesson, so v1 edits show there).
 async fn add_classroom_activity(tx: &mut TenantTx, lesson: &LessonRow) -> Result<(), StoreError> {
     let unit = unit_store::default_unit(tx, lesson.course_id).await?;
-    let activity = ActivityRow {
-        id: ActivityId::new(0),
+    let activity = NewActivity {
+        id: Unsaved,
         course_id: lesson.course_id,
         unit_id: unit.id,
         lesson_id: Some(lesson.id),

@@ -4,7 +4,7 @@
 //! closes its summary (`End`, with who entered) and its attendance (`Attendance`, absentees included). Delivery
 //! (signing, the acknowledgement, retries in order) is in `delivery`.
 
-use classbridge_domain::{CourseId, LessonId, UnixMillis, UserId};
+use classbridge_domain::{CourseId, UnixMillis, UserId};
 pub mod delivery;
 pub mod school_settings;
 pub mod summaries;
@@ -366,9 +366,7 @@ pub async fn lesson_students_changed(
     let current = classbridge_store::classin::lessons::find_lesson(tx, lesson.course_id, lesson.id)
         .await?
         .unwrap_or_else(|| lesson.clone());
-    let students =
-        outbox::lesson_student_names(tx, current.id, current.course_id, current.has_student_list)
-            .await?;
+    let students = outbox::lesson_student_names(tx, outbox::StudentsOf::Lesson(&current)).await?;
     let infos: Vec<Value> = students
         .into_iter()
         .map(|(uid, name)| json!({"studentNo": "", "studentName": name, "studentUid": uid, "labelInfos": []}))
@@ -414,7 +412,7 @@ pub async fn course_students_changed(
         .await?
         .map(|course| course.name)
         .unwrap_or_default();
-    let students = outbox::lesson_student_names(tx, LessonId::new(0), course_id, false).await?;
+    let students = outbox::lesson_student_names(tx, outbox::StudentsOf::Course(course_id)).await?;
     let infos: Vec<Value> = students
         .into_iter()
         .map(|(uid, name)| json!({"studentNo": "", "studentName": name, "studentUid": uid, "labelInfos": []}))

@@ -40,7 +40,7 @@ fn seconds_in_lesson(first_in: i64, start: i64, effective_close: i64) -> i64 {
 pub fn end_of_lesson_messages(
     lesson: &lesson_store::LessonRow,
     course_name: &str,
-    activity_id: ActivityId,
+    activity_id: Option<ActivityId>,
     people: &LessonPeople,
     teacher_name: &str,
 ) -> Vec<(&'static str, Map<String, Value>)> {
@@ -137,7 +137,8 @@ pub fn end_of_lesson_messages(
     let attendance = json!({
         "ClassID": lesson.id,
         "CourseID": lesson.course_id,
-        "ActivityID": activity_id,
+        // 0: the lesson is no classroom activity (the wire has no null here).
+        "ActivityID": activity_id.map_or(0, ActivityId::get),
         "ClassName": lesson.name,
         "CourseName": course_name,
         "ClassStartTime": start,
@@ -190,7 +191,7 @@ pub async fn summarise_closed_lessons(
         if let Some(people) = people {
             let activity_id = unit_store::activity_of_lesson(&mut tx, lesson.id)
                 .await?
-                .map_or(ActivityId::new(0), |activity| activity.id);
+                .map(|activity| activity.id);
             let messages = end_of_lesson_messages(
                 &lesson,
                 &summary.course_name,

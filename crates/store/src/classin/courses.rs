@@ -2,12 +2,12 @@
 //! transaction.
 
 use crate::{now_millis, tx::on_tx, StoreResult, TenantTx};
-use classbridge_domain::{CourseId, StudentIdentity, UserId};
+use classbridge_domain::{CourseId, StudentIdentity, Unsaved, UserId};
 
 /// A course as stored; a change is made by writing the whole row back.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
-pub struct CourseRow {
-    pub id: CourseId,
+pub struct CourseRow<Id = CourseId> {
+    pub id: Id,
     pub name: String,
     pub introduction: Option<String>,
     /// Unix milliseconds; `None`: never.
@@ -15,6 +15,24 @@ pub struct CourseRow {
     pub main_teacher_id: Option<UserId>,
     pub unique_identity: Option<String>,
     pub ended_at: Option<i64>,
+}
+
+/// A course not inserted yet.
+pub type NewCourse = CourseRow<Unsaved>;
+
+impl NewCourse {
+    /// The course as stored under the id its insert gave it.
+    pub fn saved_as(self, id: CourseId) -> CourseRow {
+        CourseRow {
+            id,
+            name: self.name,
+            introduction: self.introduction,
+            expires_at: self.expires_at,
+            main_teacher_id: self.main_teacher_id,
+            unique_identity: self.unique_identity,
+            ended_at: self.ended_at,
+        }
+    }
 }
 
 const COURSE_COLUMNS: &str =
@@ -62,7 +80,7 @@ pub async fn find_course_by_unique_identity(
 }
 
 /// Inserts a course (its `id` is ignored) and returns the new id.
-pub async fn insert_course(tx: &mut TenantTx, course: &CourseRow) -> StoreResult<CourseId> {
+pub async fn insert_course(tx: &mut TenantTx, course: &NewCourse) -> StoreResult<CourseId> {
     let tenant_id = tx.tenant_id();
     let sql = "INSERT INTO classin_courses (tenant_id, name, introduction, expires_at, main_teacher_id, \
                unique_identity, ended_at, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) \

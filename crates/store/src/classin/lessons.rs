@@ -2,16 +2,17 @@
 //! written inside the caller's transaction.
 
 use classbridge_domain::{
-    CourseId, LessonId, LessonPhase, LessonState, StudentIdentity, UnixMillis, UserId,
+    CourseId, LessonId, LessonPhase, LessonState, StudentIdentity, UnixMillis, Unsaved, UserId,
 };
 use sqlx::QueryBuilder;
 
 use crate::{now_millis, tx::on_tx, StoreResult, TenantTx};
 
-/// A lesson as stored; a change is made by writing the whole row back. Times are Unix milliseconds.
+/// A lesson as stored; a change is made by writing the whole row back. Times are Unix milliseconds. A lesson being
+/// made is a [`NewLesson`]: the same fields, and no id until it is inserted.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
-pub struct LessonRow {
-    pub id: LessonId,
+pub struct LessonRow<Id = LessonId> {
+    pub id: Id,
     pub course_id: CourseId,
     pub name: String,
     pub introduction: Option<String>,
@@ -28,7 +29,33 @@ pub struct LessonRow {
     pub deleted_at: Option<i64>,
 }
 
-impl LessonRow {
+/// A lesson not inserted yet.
+pub type NewLesson = LessonRow<Unsaved>;
+
+impl NewLesson {
+    /// The lesson as stored under the id its insert gave it.
+    pub fn saved_as(self, id: LessonId) -> LessonRow {
+        LessonRow {
+            id,
+            course_id: self.course_id,
+            name: self.name,
+            introduction: self.introduction,
+            begins_at: self.begins_at,
+            ends_at: self.ends_at,
+            teacher_id: self.teacher_id,
+            seat_count: self.seat_count,
+            record: self.record,
+            live: self.live,
+            replay: self.replay,
+            bookable: self.bookable,
+            has_student_list: self.has_student_list,
+            unique_identity: self.unique_identity,
+            deleted_at: self.deleted_at,
+        }
+    }
+}
+
+impl<Id> LessonRow<Id> {
     /// Where the lesson stands by its times at `now`, whether or not it was deleted.
     pub fn phase(&self, now: UnixMillis) -> LessonPhase {
         LessonPhase::at(
@@ -171,7 +198,7 @@ pub async fn delete_course_teacher(
 }
 
 /// Inserts a lesson (its `id` is ignored) and returns the new id.
-pub async fn insert_lesson(tx: &mut TenantTx, lesson: &LessonRow) -> StoreResult<LessonId> {
+pub async fn insert_lesson(tx: &mut TenantTx, lesson: &NewLesson) -> StoreResult<LessonId> {
     let tenant_id = tx.tenant_id();
     let sql = "INSERT INTO classin_lessons (tenant_id, course_id, name, introduction, begins_at, ends_at, teacher_id, \
                seat_count, record, live, replay, bookable, has_student_list, unique_identity, deleted_at, created_at, \

@@ -1,7 +1,7 @@
 //! ClassIn v2 (LMS) units and activities, read and written inside the caller's transaction. A classroom activity
 //! names its lesson (`lesson_id`): the lesson row is the one v1 actions, the read-back API and the lesson pages see.
 
-use classbridge_domain::{ActivityId, CourseId, LessonId, TenantId, UnitId, UserId};
+use classbridge_domain::{ActivityId, CourseId, LessonId, TenantId, UnitId, Unsaved, UserId};
 
 use super::{
     courses::{course_is_tenants, course_of_tenant},
@@ -14,8 +14,8 @@ pub const CLASSROOM: i64 = 1;
 
 /// A unit as stored. The course's "no-topic" unit (`is_default`, named "") takes classrooms created without one.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
-pub struct UnitRow {
-    pub id: UnitId,
+pub struct UnitRow<Id = UnitId> {
+    pub id: Id,
     pub course_id: CourseId,
     pub name: String,
     pub content: String,
@@ -25,13 +25,32 @@ pub struct UnitRow {
     pub deleted_at: Option<i64>,
 }
 
+/// A unit not inserted yet.
+pub type NewUnit = UnitRow<Unsaved>;
+
+impl NewUnit {
+    /// The unit as stored under the id its insert gave it.
+    pub fn saved_as(self, id: UnitId) -> UnitRow {
+        UnitRow {
+            id,
+            course_id: self.course_id,
+            name: self.name,
+            content: self.content,
+            published: self.published,
+            is_default: self.is_default,
+            position: self.position,
+            deleted_at: self.deleted_at,
+        }
+    }
+}
+
 const UNIT_COLUMNS: &str =
     "id, course_id, name, content, published, is_default, position, deleted_at";
 
-/// An activity as stored; times are Unix milliseconds.
+/// An activity as stored; times are Unix milliseconds. One being made is a [`NewActivity`].
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
-pub struct ActivityRow {
-    pub id: ActivityId,
+pub struct ActivityRow<Id = ActivityId> {
+    pub id: Id,
     pub course_id: CourseId,
     pub unit_id: UnitId,
     pub lesson_id: Option<LessonId>,
@@ -45,6 +64,31 @@ pub struct ActivityRow {
     pub unique_identity: Option<String>,
     pub position: i64,
     pub deleted_at: Option<i64>,
+}
+
+/// An activity not inserted yet.
+pub type NewActivity = ActivityRow<Unsaved>;
+
+impl NewActivity {
+    /// The activity as stored under the id its insert gave it.
+    pub fn saved_as(self, id: ActivityId) -> ActivityRow {
+        ActivityRow {
+            id,
+            course_id: self.course_id,
+            unit_id: self.unit_id,
+            lesson_id: self.lesson_id,
+            activity_type: self.activity_type,
+            name: self.name,
+            teacher_id: self.teacher_id,
+            starts_at: self.starts_at,
+            ends_at: self.ends_at,
+            published: self.published,
+            has_member_list: self.has_member_list,
+            unique_identity: self.unique_identity,
+            position: self.position,
+            deleted_at: self.deleted_at,
+        }
+    }
 }
 
 const ACTIVITY_COLUMNS: &str =
@@ -84,14 +128,15 @@ pub async fn find_unit(
     }))
 }
 
-/// Whether another live unit of the course has this name.
+/// Whether a live unit of the course other than `except_id` (the unit being renamed; `None` for a new one) has
+/// this name.
 pub async fn unit_name_taken(
     tx: &mut TenantTx,
     course_id: CourseId,
     name: &str,
-    except_id: UnitId,
+    except_id: Option<UnitId>,
 ) -> StoreResult<bool> {
-    let sql = "SELECT COUNT(*) FROM classin_units WHERE course_id = $1 AND name = $2 AND id <> $3 \
+    let sql = "SELECT COUNT(*) FROM classin_units WHERE course_id = $1 AND name = $2 AND ($3 IS NULL OR id <> $3) \
                AND tenant_id = $4 AND deleted_at IS NULL";
     let tenant_id = tx.tenant_id();
     let count: i64 = on_tx!(tx.store_tx(), conn, Db => {
@@ -111,7 +156,7 @@ pub async fn count_units(tx: &mut TenantTx, course_id: CourseId) -> StoreResult<
 }
 
 /// Inserts a unit after the course's others (its `id` and `position` are ignored); returns the new id.
-pub async fn insert_unit(tx: &mut TenantTx, unit: &UnitRow) -> StoreResult<UnitId> {
+pub async fn insert_unit(tx: &mut TenantTx, unit: &NewUnit) -> StoreResult<UnitId> {
     let tenant_id = tx.tenant_id();
     let sql = "INSERT INTO classin_units (tenant_id, course_id, name, content, published, is_default, position, \
                created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, \
@@ -151,8 +196,8 @@ pub async fn default_unit(tx: &mut TenantTx, course_id: CourseId) -> StoreResult
     if let Some(unit) = found {
         return Ok(unit);
     }
-    let mut unit = UnitRow {
-        id: UnitId::new(0),
+    let unit = NewUnit {
+        id: Unsaved,
         course_id,
         name: String::new(),
         content: String::new(),
@@ -161,8 +206,8 @@ pub async fn default_unit(tx: &mut TenantTx, course_id: CourseId) -> StoreResult
         position: 0,
         deleted_at: None,
     };
-    unit.id = insert_unit(tx, &unit).await?;
-    Ok(unit)
+    let id = insert_unit(tx, &unit).await?;
+    Ok(unit.saved_as(id))
 }
 
 /// The tenant's activity with this id in this course (deleted ones too).
@@ -218,7 +263,7 @@ pub async fn count_unit_activities(tx: &mut TenantTx, unit_id: UnitId) -> StoreR
 }
 
 /// Inserts an activity at the end of its unit (its `id` and `position` are ignored); returns the new id.
-pub async fn insert_activity(tx: &mut TenantTx, activity: &ActivityRow) -> StoreResult<ActivityId> {
+pub async fn insert_activity(tx: &mut TenantTx, activity: &NewActivity) -> StoreResult<ActivityId> {
     let tenant_id = tx.tenant_id();
     let sql = "INSERT INTO classin_activities (tenant_id, course_id, unit_id, lesson_id, activity_type, name, \
                teacher_id, starts_at, ends_at, published, has_member_list, unique_identity, position, created_at, \

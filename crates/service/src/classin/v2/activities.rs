@@ -3,13 +3,13 @@
 //! student and auditor of the course is a member; a classroom also takes any student of the school (a
 //! transfer-in student, who may join that lesson only).
 
-use classbridge_domain::{ActivityId, CourseId, LessonPhase, UnitId, UnixMillis, UserId};
+use classbridge_domain::{ActivityId, CourseId, LessonPhase, UnitId, UnixMillis, Unsaved, UserId};
 use classbridge_store::{
     classin::{
         self as classin_store,
         courses::course_identity_of,
         lessons as lesson_store,
-        units::{self as unit_store, ActivityRow},
+        units::{self as unit_store, ActivityRow, NewActivity},
         SchoolIdentity,
     },
     TenantTx,
@@ -88,8 +88,8 @@ pub async fn create_without_classroom(
     if course.main_teacher_id != Some(teacher) {
         unit_store::insert_course_teacher(&mut tx, course.id, teacher).await?;
     }
-    let activity = ActivityRow {
-        id: ActivityId::new(0),
+    let activity = NewActivity {
+        id: Unsaved,
         course_id: course.id,
         unit_id: unit.id,
         lesson_id: None,

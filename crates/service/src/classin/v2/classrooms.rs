@@ -3,14 +3,15 @@
 //! the teacher (default 7 = 1v6, above the maximum reset to it), the stored seat count does not: converted here.
 
 use classbridge_domain::{
-    ActivityId, CourseId, LessonId, LessonPhase, StudentIdentity, UnitId, UnixMillis, UserId,
+    ActivityId, CourseId, LessonId, LessonPhase, StudentIdentity, UnitId, UnixMillis, Unsaved,
+    UserId,
 };
 use classbridge_store::{
     classin::{
         self as classin_store,
         courses::{course_identity_of, CourseRow},
-        lessons::{self as lesson_store, LessonRow},
-        units::{self as unit_store, ActivityRow, CLASSROOM},
+        lessons::{self as lesson_store, LessonRow, NewLesson},
+        units::{self as unit_store, ActivityRow, NewActivity, CLASSROOM},
         SchoolIdentity,
     },
     TenantTx,
@@ -114,10 +115,10 @@ pub(crate) async fn check_teacher(
 }
 
 /// Applies the classroom fields present in `body` to the lesson; answers the assistants when given.
-async fn apply_fields(
+async fn apply_fields<Id>(
     tx: &mut TenantTx,
     course: &CourseRow,
-    lesson: &mut LessonRow,
+    lesson: &mut LessonRow<Id>,
     body: Body<'_>,
     now: i64,
 ) -> ClassinResult<Option<Vec<UserId>>> {
@@ -237,11 +238,12 @@ pub async fn create(
     if let Some(identity) = &unique_identity {
         if let Some(first) = unit_store::find_activity_by_unique_identity(&mut tx, identity).await?
         {
-            let lesson_id = first.lesson_id.unwrap_or(LessonId::new(0));
-            if let Some(lesson) =
-                lesson_store::find_lesson(&mut tx, first.course_id, lesson_id).await?
-            {
-                return Ok(created(first.id, &lesson, &live_url(lesson.id)));
+            if let Some(lesson_id) = first.lesson_id {
+                if let Some(lesson) =
+                    lesson_store::find_lesson(&mut tx, first.course_id, lesson_id).await?
+                {
+                    return Ok(created(first.id, &lesson, &live_url(lesson.id)));
+                }
             }
         }
     }
@@ -259,8 +261,8 @@ pub async fn create(
             format!("A unit holds at most {ACTIVITIES_PER_UNIT_MAX} activities."),
         ));
     }
-    let mut lesson = LessonRow {
-        id: LessonId::new(0),
+    let mut lesson = NewLesson {
+        id: Unsaved,
         course_id: course.id,
         name: String::new(),
         introduction: None,
@@ -277,12 +279,13 @@ pub async fn create(
         deleted_at: None,
     };
     let assistants = apply_fields(&mut tx, &course, &mut lesson, body, now).await?;
-    lesson.id = lesson_store::insert_lesson(&mut tx, &lesson).await?;
+    let lesson_id = lesson_store::insert_lesson(&mut tx, &lesson).await?;
+    let lesson = lesson.saved_as(lesson_id);
     if let Some(assistants) = &assistants {
         lesson_store::set_lesson_assistants(&mut tx, lesson.id, assistants).await?;
     }
-    let activity = ActivityRow {
-        id: ActivityId::new(0),
+    let activity = NewActivity {
+        id: Unsaved,
         course_id: course.id,
         unit_id: unit.id,
         lesson_id: Some(lesson.id),
@@ -322,13 +325,10 @@ pub(crate) async fn find_classroom(
         .await?
         .filter(|activity| activity.activity_type == CLASSROOM)
         .ok_or_else(missing)?;
-    let lesson = lesson_store::find_lesson(
-        tx,
-        course_id,
-        activity.lesson_id.unwrap_or(LessonId::new(0)),
-    )
-    .await?
-    .ok_or_else(missing)?;
+    let lesson_id = activity.lesson_id.ok_or_else(missing)?;
+    let lesson = lesson_store::find_lesson(tx, course_id, lesson_id)
+        .await?
+        .ok_or_else(missing)?;
     if activity.deleted_at.is_some() || lesson.deleted_at.is_some() {
         return Err(Failure::new(
             code::LESSON_DELETED,

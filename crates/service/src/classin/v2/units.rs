@@ -2,11 +2,11 @@
 //! units (drafts included); a unit goes from draft to published, never back; deleting a unit deletes its
 //! activities (classrooms too, unless one is in session or ended); moving takes every activity to another unit.
 
-use classbridge_domain::{CourseId, UnitId, UnixMillis};
+use classbridge_domain::{CourseId, UnitId, UnixMillis, Unsaved};
 use classbridge_store::{
     classin::{
         lessons as lesson_store,
-        units::{self as unit_store, UnitRow},
+        units::{self as unit_store, NewUnit, UnitRow},
     },
     TenantTx,
 };
@@ -56,7 +56,7 @@ pub async fn create(
         None => return Err(Failure::new(code::PARAMETER, "publishFlag is required.")),
     };
     let content = body.text("content")?.unwrap_or_default();
-    if unit_store::unit_name_taken(&mut tx, course.id, &name, UnitId::new(0)).await? {
+    if unit_store::unit_name_taken(&mut tx, course.id, &name, None).await? {
         return Err(Failure::new(
             code::UNIT_EXISTS,
             "A unit of this course already has this name.",
@@ -68,8 +68,8 @@ pub async fn create(
             format!("A course has at most {UNITS_MAX} units."),
         ));
     }
-    let unit = UnitRow {
-        id: UnitId::new(0),
+    let unit = NewUnit {
+        id: Unsaved,
         course_id: course.id,
         name: name.clone(),
         content,
@@ -105,7 +105,7 @@ pub async fn update(
     }
     let mut unit = live_unit(&mut tx, course.id, unit_id, code::UNIT_MISSING).await?;
     if let Some(name) = name {
-        if unit_store::unit_name_taken(&mut tx, course.id, &name, unit.id).await? {
+        if unit_store::unit_name_taken(&mut tx, course.id, &name, Some(unit.id)).await? {
             return Err(Failure::new(
                 code::UNIT_NAME_TAKEN,
                 "A unit of this course already has this name.",
