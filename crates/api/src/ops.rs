@@ -122,13 +122,15 @@ pub async fn metrics_text(State(state): State<AppState>) -> Response {
                 let sid = queue.sid.to_string();
                 metrics::gauge!("classbridge_classin_push_pending", "sid" => sid.clone())
                     .set(queue.pending as f64);
-                let age = queue.oldest_pending_at.map_or(0, |at| (now - at).max(0));
+                let age = queue
+                    .oldest_pending_at
+                    .map_or(0, |at| (now - at.millis()).max(0));
                 metrics::gauge!("classbridge_classin_push_oldest_pending_age_seconds", "sid" => sid.clone())
                     .set(age as f64 / 1000.0);
                 metrics::gauge!("classbridge_classin_push_delivered", "sid" => sid.clone())
                     .set(queue.delivered as f64);
                 metrics::gauge!("classbridge_classin_push_last_error_timestamp_seconds", "sid" => sid)
-                    .set(queue.last_error_at.unwrap_or(0) as f64 / 1000.0);
+                    .set(queue.last_error_at.map_or(0, |at| at.millis()) as f64 / 1000.0);
             }
         }
         Err(error) => {

@@ -11,7 +11,9 @@ use time::{
 const FORMAT: &[FormatItem<'static>] =
     format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z");
 
-pub fn rfc3339(unix_millis: i64) -> String {
+/// Takes stored Unix milliseconds (a `UnixMillis`, or a bare `i64` where a row still has one).
+pub fn rfc3339(unix_millis: impl Into<i64>) -> String {
+    let unix_millis = unix_millis.into();
     let mut buffer = [0u8; RFC3339_LENGTH];
     match write_rfc3339(unix_millis, &mut buffer) {
         Some(text) => text.to_owned(),
@@ -104,7 +106,8 @@ const PAGE_TIME: &[FormatItem<'static>] =
     format_description!("[year]-[month]-[day] [hour]:[minute] UTC");
 
 /// A moment as the pages show it: `2026-11-23 19:30 UTC`.
-pub fn page_time(unix_millis: i64) -> String {
+pub fn page_time(unix_millis: impl Into<i64>) -> String {
+    let unix_millis = unix_millis.into();
     OffsetDateTime::from_unix_timestamp_nanos(i128::from(unix_millis) * 1_000_000)
         .ok()
         .and_then(|moment| moment.format(PAGE_TIME).ok())
@@ -161,10 +164,10 @@ mod tests {
     #[test]
     fn renders_utc_with_milliseconds() {
         assert_eq!(
-            super::rfc3339(1_700_000_000_123),
+            super::rfc3339(1_700_000_000_123_i64),
             "2023-11-14T22:13:20.123Z"
         );
-        assert_eq!(super::rfc3339(0), "1970-01-01T00:00:00.000Z");
+        assert_eq!(super::rfc3339(0_i64), "1970-01-01T00:00:00.000Z");
     }
 
     #[test]

@@ -189,6 +189,12 @@ impl UnixMillis {
     }
 }
 
+impl From<UnixMillis> for i64 {
+    fn from(moment: UnixMillis) -> i64 {
+        moment.0
+    }
+}
+
 impl fmt::Display for UnixMillis {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         self.0.fmt(f)

@@ -245,7 +245,8 @@ async fn classin_credential(
         }
         ClassinCredentialCommand::Pushes { json } => {
             let states = store.push_queue_states().await?;
-            let time = |at: Option<i64>| at.map(classbridge_api::time::rfc3339);
+            let time =
+                |at: Option<classbridge_domain::UnixMillis>| at.map(classbridge_api::time::rfc3339);
             if json {
                 let rows: Vec<_> = states
                     .iter()

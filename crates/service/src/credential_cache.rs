@@ -163,7 +163,7 @@ mod tests {
             token_hint: "abcd".into(),
             scope: BranchScope::Tenant,
             rate_limit_per_minute: None,
-            created_at: 0,
+            created_at: classbridge_domain::UnixMillis::new(0),
             rotated_at: None,
             revoked_at: None,
             last_used_at: None,
@@ -177,7 +177,7 @@ mod tests {
             time_zone: "UTC".into(),
             video_room_url: None,
             disabled_at: None,
-            created_at: 0,
+            created_at: classbridge_domain::UnixMillis::new(0),
         };
         (credential, tenant)
     }

@@ -1,7 +1,7 @@
 //! Partner credentials (a hashed token, a referer origin, an optional branch scope) and ClassIn credentials (a SID
 //! and an encrypted secret). Lookups by token hash decide the tenant of a request.
 
-use classbridge_domain::{BranchScope, CredentialId, TenantId};
+use classbridge_domain::{BranchScope, CredentialId, TenantId, UnixMillis};
 
 use crate::{now_millis, tenants::TenantRow, Store, StoreError, StoreResult, Tenant};
 
@@ -16,10 +16,10 @@ pub struct PartnerCredential {
     pub token_hint: String,
     pub scope: BranchScope,
     pub rate_limit_per_minute: Option<i64>,
-    pub created_at: i64,
-    pub rotated_at: Option<i64>,
-    pub revoked_at: Option<i64>,
-    pub last_used_at: Option<i64>,
+    pub created_at: UnixMillis,
+    pub rotated_at: Option<UnixMillis>,
+    pub revoked_at: Option<UnixMillis>,
+    pub last_used_at: Option<UnixMillis>,
     pub accepted_count: i64,
     pub refused_count: i64,
 }
@@ -34,10 +34,10 @@ struct PartnerCredentialRow {
     token_hint: String,
     branch_id: Option<i64>,
     rate_limit_per_minute: Option<i64>,
-    created_at: i64,
-    rotated_at: Option<i64>,
-    revoked_at: Option<i64>,
-    last_used_at: Option<i64>,
+    created_at: UnixMillis,
+    rotated_at: Option<UnixMillis>,
+    revoked_at: Option<UnixMillis>,
+    last_used_at: Option<UnixMillis>,
     accepted_count: i64,
     refused_count: i64,
 }
@@ -71,8 +71,8 @@ struct CredentialWithTenant {
     tenant_name: String,
     tenant_time_zone: String,
     tenant_video_room_url: Option<String>,
-    tenant_disabled_at: Option<i64>,
-    tenant_created_at: i64,
+    tenant_disabled_at: Option<UnixMillis>,
+    tenant_created_at: UnixMillis,
 }
 
 /// Raises the credential generation: caches of partner credentials forget what they hold.
@@ -110,9 +110,9 @@ pub struct ClassinCredential {
     pub sid: i64,
     pub name: String,
     pub secret_encrypted: String,
-    pub created_at: i64,
-    pub revoked_at: Option<i64>,
-    pub last_used_at: Option<i64>,
+    pub created_at: UnixMillis,
+    pub revoked_at: Option<UnixMillis>,
+    pub last_used_at: Option<UnixMillis>,
 }
 
 const CLASSIN_COLUMNS: &str =

@@ -105,7 +105,7 @@ pub struct IdempotentAnswer {
     pub request_sha256: String,
     pub response_status: i64,
     pub response_body: String,
-    pub created_at: i64,
+    pub created_at: UnixMillis,
 }
 
 impl Store {

@@ -2,7 +2,7 @@
 //! transaction of the change they report, and delivered per SID in `id` order by whichever process holds the
 //! SID's lease; one not yet acknowledged blocks the ones after it. Times are Unix milliseconds.
 
-use classbridge_domain::{CourseId, LessonId, TenantId, UserId};
+use classbridge_domain::{CourseId, LessonId, TenantId, UnixMillis, UserId};
 
 use crate::{
     classin::{
@@ -19,7 +19,7 @@ use crate::{
 pub struct PushTarget {
     pub sid: i64,
     pub push_url: String,
-    pub push_url_set_at: i64,
+    pub push_url_set_at: UnixMillis,
 }
 
 /// One message waiting for (or past) delivery.
@@ -31,7 +31,7 @@ pub struct OutboxMessage {
     pub cmd: String,
     pub body: String,
     pub attempts: i64,
-    pub next_attempt_at: i64,
+    pub next_attempt_at: UnixMillis,
 }
 
 /// One SID's delivery state, for the CLI, the dashboard and the metrics.
@@ -41,10 +41,10 @@ pub struct PushQueueState {
     pub tenant_slug: String,
     pub push_url: Option<String>,
     pub pending: i64,
-    pub oldest_pending_at: Option<i64>,
+    pub oldest_pending_at: Option<UnixMillis>,
     pub delivered: i64,
     pub last_error: Option<String>,
-    pub last_error_at: Option<i64>,
+    pub last_error_at: Option<UnixMillis>,
 }
 
 /// The tenant's SIDs that have a receiving URL (revoked ones excluded).
@@ -257,7 +257,7 @@ impl Store {
 pub struct LessonToSummarise {
     pub id: LessonId,
     pub tenant_id: TenantId,
-    pub ends_at: i64,
+    pub ends_at: UnixMillis,
 }
 
 impl Store {

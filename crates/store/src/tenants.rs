@@ -1,6 +1,6 @@
 //! Tenants: one partner organisation's space each, named by its slug.
 
-use classbridge_domain::{Slug, TenantId};
+use classbridge_domain::{Slug, TenantId, UnixMillis};
 
 use crate::{now_millis, Store, StoreResult};
 
@@ -13,8 +13,8 @@ pub struct Tenant {
     pub time_zone: String,
     /// Where the tenant's lessons take place: a URL template with `{tenant}`, `{lesson_id}` and `{course_id}`.
     pub video_room_url: Option<String>,
-    pub disabled_at: Option<i64>,
-    pub created_at: i64,
+    pub disabled_at: Option<UnixMillis>,
+    pub created_at: UnixMillis,
 }
 
 impl Tenant {
@@ -30,8 +30,8 @@ pub(crate) struct TenantRow {
     pub name: String,
     pub time_zone: String,
     pub video_room_url: Option<String>,
-    pub disabled_at: Option<i64>,
-    pub created_at: i64,
+    pub disabled_at: Option<UnixMillis>,
+    pub created_at: UnixMillis,
 }
 
 impl From<TenantRow> for Tenant {

@@ -174,8 +174,8 @@ impl<'a> From<&'a UserRow> for UserJson<'a> {
             uuid: user.uuid.as_deref(),
             lms_id: user.lms_id.as_deref(),
             active: user.active,
-            created_at: Rfc3339(user.created_at),
-            updated_at: Rfc3339(user.updated_at),
+            created_at: Rfc3339(user.created_at.millis()),
+            updated_at: Rfc3339(user.updated_at.millis()),
         }
     }
 }

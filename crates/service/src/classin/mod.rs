@@ -280,7 +280,7 @@ pub async fn authenticate(
     let now_ms = now * 1000;
     if school
         .last_used_at
-        .is_none_or(|at| now_ms - at >= LAST_USED_EVERY_MS)
+        .is_none_or(|at| now_ms - at.millis() >= LAST_USED_EVERY_MS)
     {
         if let Err(error) = store.touch_classin_credential(sid, now_ms).await {
             tracing::warn!(error = %error, sid, "the ClassIn credential's last use was not written");

@@ -135,7 +135,7 @@ impl Deliverer {
             let Some((message, url)) = self.store.head_push_message(sid).await? else {
                 break;
             };
-            if message.next_attempt_at > now {
+            if message.next_attempt_at.millis() > now {
                 break;
             }
             match self.attempt(&message, url.as_deref()).await {

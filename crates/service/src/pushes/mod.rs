@@ -68,7 +68,7 @@ pub async fn enqueue_for_tenant(
     let targets = outbox::push_targets(tx).await?;
     let mut written = 0;
     for target in targets {
-        if after_ms.is_some_and(|at| at < target.push_url_set_at) {
+        if after_ms.is_some_and(|at| at < target.push_url_set_at.millis()) {
             // Data produced before the subscription was enabled is never pushed.
             continue;
         }

@@ -2,7 +2,7 @@
 //! `addClassLabels`), the teacher's comments on the students of a lesson (`updateClassStudentComment`), read and
 //! written inside the caller's transaction; the read-back reads them, and a course's teacher list, from the pool.
 
-use classbridge_domain::{CourseId, LabelId, LessonId, TenantId, UserId};
+use classbridge_domain::{CourseId, LabelId, LessonId, TenantId, UnixMillis, UserId};
 use sqlx::QueryBuilder;
 
 use crate::{now_millis, tx::on_tx, Store, StoreResult, TenantTx};
@@ -13,7 +13,7 @@ pub struct LabelRow {
     pub id: LabelId,
     pub tenant_id: TenantId,
     pub name: String,
-    pub deleted_at: Option<i64>,
+    pub deleted_at: Option<UnixMillis>,
 }
 
 /// A label as the read-back shows it.
@@ -37,7 +37,7 @@ pub struct LessonComment {
     pub name: String,
     pub stars: i64,
     pub comment: String,
-    pub updated_at: i64,
+    pub updated_at: UnixMillis,
 }
 
 /// A label looked up by id: the tenant's own, or another school's (of which only "deleted or not" is shown, as

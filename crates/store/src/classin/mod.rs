@@ -9,7 +9,7 @@ pub mod lessons;
 pub mod reads;
 pub mod units;
 
-use classbridge_domain::{Role, TenantId, UserId};
+use classbridge_domain::{Role, TenantId, UnixMillis, UserId};
 
 use crate::{now_millis, tx::on_tx, Store, StoreResult, TenantTx};
 
@@ -24,9 +24,9 @@ pub struct ClassinSchool {
     pub tenant_id: TenantId,
     pub tenant_slug: String,
     pub secret_encrypted: String,
-    pub revoked_at: Option<i64>,
-    pub last_used_at: Option<i64>,
-    pub tenant_disabled_at: Option<i64>,
+    pub revoked_at: Option<UnixMillis>,
+    pub last_used_at: Option<UnixMillis>,
+    pub tenant_disabled_at: Option<UnixMillis>,
 }
 
 /// How a person is known to ClassIn: a telephone number or an e-mail address.
@@ -89,7 +89,7 @@ pub struct SchoolMemberRow {
     pub id: i64,
     pub user_id: UserId,
     pub name: String,
-    pub stopped_at: Option<i64>,
+    pub stopped_at: Option<UnixMillis>,
 }
 
 impl Store {

@@ -18,7 +18,7 @@ pub use writes::{
     delete_user, insert_user, set_groups, set_student_of, set_teacher_of, update_user,
 };
 
-use classbridge_domain::{Scope, UserId};
+use classbridge_domain::{Scope, UnixMillis, UserId};
 use sqlx::QueryBuilder;
 
 use crate::{StoreError, StoreResult, TenantTx};
@@ -35,8 +35,8 @@ pub struct UserRow {
     pub username: Option<String>,
     pub email: Option<String>,
     pub active: bool,
-    pub created_at: i64,
-    pub updated_at: i64,
+    pub created_at: UnixMillis,
+    pub updated_at: UnixMillis,
 }
 
 pub(crate) const USER_COLUMNS: &str =

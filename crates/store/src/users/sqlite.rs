@@ -1,7 +1,7 @@
 //! The users' point reads on SQLite (a user by id, a page of a list), run on the calling thread's read-only
 //! connection: the one place a [`UserRow`] is decoded from a rusqlite row.
 
-use classbridge_domain::UserId;
+use classbridge_domain::{UnixMillis, UserId};
 use rusqlite::OptionalExtension;
 
 use super::{UserRow, USER_COLUMNS};
@@ -17,8 +17,8 @@ fn user_from_sqlite_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<UserRow> {
         username: row.get(4)?,
         email: row.get(5)?,
         active: row.get(6)?,
-        created_at: row.get(7)?,
-        updated_at: row.get(8)?,
+        created_at: UnixMillis::new(row.get(7)?),
+        updated_at: UnixMillis::new(row.get(8)?),
     })
 }
 
