@@ -2,7 +2,7 @@
 //! expiry of an attempt left open, the seed and hidden values chosen here (never sent), readings with deterministic
 //! noise stored in order, and grading by the lab's own rubric (a score sent by the browser is never read).
 
-use classbridge_domain::TenantId;
+use classbridge_domain::{Scope, TenantId, UnixMillis, UserId};
 use classbridge_labs::{Grade, Lab, LabError};
 use classbridge_store::{
     lab_attempts::{NewAttempt, StartRefusal},
@@ -26,15 +26,15 @@ pub const MAX_READINGS: i64 = 200;
 #[derive(Debug, thiserror::Error)]
 pub enum LabRefusal {
     #[error("This experiment opens at {0}.")]
-    NotOpenYet(i64),
+    NotOpenYet(UnixMillis),
     #[error("This experiment closed at {0}.")]
-    Closed(i64),
+    Closed(UnixMillis),
     #[error("You have used all your attempts at this experiment.")]
     NoAttemptsLeft,
     #[error("This attempt is already submitted.")]
     AlreadySubmitted,
     #[error("This attempt expired at {0}.")]
-    Expired(i64),
+    Expired(UnixMillis),
     #[error("This attempt has taken the most readings allowed ({MAX_READINGS}).")]
     TooManyReadings,
     #[error("This experiment does not run in the browser.")]
@@ -65,7 +65,7 @@ pub enum AttemptStatus {
 }
 
 impl AttemptStatus {
-    pub fn of(attempt: &AttemptRow, now: i64) -> Self {
+    pub fn of(attempt: &AttemptRow, now: UnixMillis) -> Self {
         if attempt.submitted_at.is_some() {
             Self::Submitted
         } else if now >= attempt.expires_at {
@@ -90,7 +90,7 @@ pub fn lab_of(path: &LearningPathRow) -> Option<&'static dyn Lab> {
 }
 
 /// The window refusal at `now`, if any.
-pub fn window_refusal(path: &LearningPathRow, now: i64) -> Option<LabRefusal> {
+pub fn window_refusal(path: &LearningPathRow, now: UnixMillis) -> Option<LabRefusal> {
     match (path.start_at, path.end_at) {
         (Some(start), _) if now < start => Some(LabRefusal::NotOpenYet(start)),
         (_, Some(end)) if now >= end => Some(LabRefusal::Closed(end)),
@@ -114,17 +114,19 @@ pub async fn start_attempt(
     service: &crate::Service,
     tenant_id: TenantId,
     path: &LearningPathRow,
-    user_id: i64,
-    now: i64,
+    user_id: UserId,
+    now: UnixMillis,
 ) -> LabResult<AttemptRow> {
     let store = service.store();
     let lab = lab_of(path).ok_or(LabRefusal::NotAvailable)?;
     if let Some(refusal) = window_refusal(path, now) {
         return Err(refusal);
     }
-    let expires_at = path.end_at.map_or(now + ATTEMPT_SECONDS * 1000, |end| {
-        end.min(now + ATTEMPT_SECONDS * 1000)
-    });
+    let expires_at = path
+        .end_at
+        .map_or(now.plus_millis(ATTEMPT_SECONDS * 1000), |end| {
+            end.min(now.plus_millis(ATTEMPT_SECONDS * 1000))
+        });
     for _ in 0..3 {
         let seed = rand::rngs::OsRng.next_u64();
         let new = NewAttempt {
@@ -150,7 +152,7 @@ pub async fn start_attempt(
 }
 
 /// The refusal for an attempt that can no longer change.
-fn closed_refusal(attempt: &AttemptRow, now: i64) -> Option<LabRefusal> {
+fn closed_refusal(attempt: &AttemptRow, now: UnixMillis) -> Option<LabRefusal> {
     match AttemptStatus::of(attempt, now) {
         AttemptStatus::Open => None,
         AttemptStatus::Submitted => Some(LabRefusal::AlreadySubmitted),
@@ -169,7 +171,7 @@ pub async fn observe(
     path: &LearningPathRow,
     attempt: &AttemptRow,
     setup: &Value,
-    now: i64,
+    now: UnixMillis,
 ) -> LabResult<(i64, Value)> {
     let store = service.store();
     let lab = lab_of(path).ok_or(LabRefusal::NotAvailable)?;
@@ -213,7 +215,7 @@ pub async fn submit(
     path: &LearningPathRow,
     attempt: &AttemptRow,
     body: &Value,
-    now: i64,
+    now: UnixMillis,
 ) -> LabResult<(AttemptRow, Grade)> {
     let store = service.store();
     let lab = lab_of(path).ok_or(LabRefusal::NotAvailable)?;
@@ -262,15 +264,12 @@ pub async fn grade_book(
     for attempt in &attempts {
         if !students.iter().any(|s| s.user_id == attempt.user_id) {
             if let Some(user) = store
-                .find_user(
-                    classbridge_domain::Scope::tenant_wide(tenant_id),
-                    classbridge_domain::UserId::new(attempt.user_id),
-                )
+                .find_user(Scope::tenant_wide(tenant_id), attempt.user_id)
                 .await?
             {
                 students.push(PathPerson {
                     learning_path_id: path.id,
-                    user_id: user.id.get(),
+                    user_id: user.id,
                     uuid: user.uuid,
                     name: user.name,
                 });

@@ -1,7 +1,7 @@
 //! The learning-path API's use cases: a path made for a subject with its teachers, read, changed (the experiment
 //! stays once students have attempted it), deleted, and its grade book.
 
-use classbridge_domain::{Scope, TenantId};
+use classbridge_domain::{LearningPathId, Scope, TenantId};
 
 use crate::{
     labs::{self, LearningPathRow, PathPerson, StudentAttempts},
@@ -9,7 +9,7 @@ use crate::{
 };
 
 /// A path to make and the change of one.
-pub use classbridge_store::learning_paths::{LearningPathUpdate, NewLearningPath};
+pub use classbridge_store::learning_paths::{LearningPathUpdate, NewLearningPath, TeacherByUuid};
 
 /// Why a path was not changed.
 #[derive(Debug, thiserror::Error)]
@@ -23,12 +23,12 @@ pub enum LearningPathError {
     Store(#[from] StoreError),
 }
 
-/// The ids of the teachers with these uuids that `scope` sees, as `(uuid, id)`.
+/// The teachers with these uuids that `scope` sees, each with their id.
 pub async fn teachers_by_uuid(
     service: &Service,
     scope: Scope,
     uuids: &[String],
-) -> Result<Vec<(String, i64)>, StoreError> {
+) -> Result<Vec<TeacherByUuid>, StoreError> {
     service.store().teachers_by_uuid(scope, uuids).await
 }
 
@@ -37,7 +37,7 @@ pub async fn create_learning_path(
     service: &Service,
     tenant_id: TenantId,
     new: &NewLearningPath,
-) -> Result<i64, StoreError> {
+) -> Result<LearningPathId, StoreError> {
     service.store().create_learning_path(tenant_id, new).await
 }
 
@@ -98,7 +98,7 @@ pub async fn grade_book(
 pub async fn delete_learning_path(
     service: &Service,
     tenant_id: TenantId,
-    path_id: i64,
+    path_id: LearningPathId,
 ) -> Result<(), StoreError> {
     service
         .store()

@@ -1,24 +1,24 @@
 //! Students' attempts at a learning path's lab: started with a seed and the lab's hidden values (never sent to the
 //! browser), the readings taken in order, and the submission with the server's score and rubric.
 
-use classbridge_domain::TenantId;
+use classbridge_domain::{AttemptId, LearningPathId, TenantId, UnixMillis, UserId};
 use sqlx::QueryBuilder;
 
 use crate::{tx::on_tx, Store, StoreError, StoreResult};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct AttemptRow {
-    pub id: i64,
+    pub id: AttemptId,
     /// The tenant the attempt belongs to: the writes that follow take it from here.
     pub tenant_id: TenantId,
-    pub learning_path_id: i64,
-    pub user_id: i64,
+    pub learning_path_id: LearningPathId,
+    pub user_id: UserId,
     pub number: i64,
     pub seed: i64,
     pub hidden: String,
-    pub started_at: i64,
-    pub expires_at: i64,
-    pub submitted_at: Option<i64>,
+    pub started_at: UnixMillis,
+    pub expires_at: UnixMillis,
+    pub submitted_at: Option<UnixMillis>,
     pub score: Option<i64>,
     pub submission: Option<String>,
     pub rubric: Option<String>,
@@ -34,18 +34,18 @@ pub struct ReadingRow {
     pub position: i64,
     pub setup: String,
     pub reading: String,
-    pub taken_at: i64,
+    pub taken_at: UnixMillis,
 }
 
 /// A new attempt: the caller has chosen the seed and computed the hidden values from it.
 #[derive(Debug, Clone)]
 pub struct NewAttempt {
-    pub learning_path_id: i64,
-    pub user_id: i64,
+    pub learning_path_id: LearningPathId,
+    pub user_id: UserId,
     pub seed: i64,
     pub hidden: String,
-    pub started_at: i64,
-    pub expires_at: i64,
+    pub started_at: UnixMillis,
+    pub expires_at: UnixMillis,
 }
 
 /// Why an attempt was not started.
@@ -97,7 +97,7 @@ impl Store {
     pub async fn find_attempt(
         &self,
         tenant_id: TenantId,
-        id: i64,
+        id: AttemptId,
     ) -> StoreResult<Option<AttemptRow>> {
         let sql = format!("SELECT {COLUMNS} FROM lab_attempts WHERE tenant_id = $1 AND id = $2");
         Ok(on_reader!(self, pool => {
@@ -109,8 +109,8 @@ impl Store {
     pub async fn attempts_at(
         &self,
         tenant_id: TenantId,
-        path_ids: &[i64],
-        user_id: Option<i64>,
+        path_ids: &[LearningPathId],
+        user_id: Option<UserId>,
     ) -> StoreResult<Vec<AttemptRow>> {
         if path_ids.is_empty() {
             return Ok(Vec::new());
@@ -137,14 +137,14 @@ impl Store {
     pub async fn add_reading(
         &self,
         tenant_id: TenantId,
-        attempt_id: i64,
+        attempt_id: AttemptId,
         position: i64,
         setup: &str,
         reading: &str,
-        taken_at: i64,
+        taken_at: UnixMillis,
     ) -> StoreResult<bool> {
         let mut tx = self.begin().await?;
-        let open: Option<i64> = on_tx!(&mut tx, conn, Db => {
+        let open: Option<AttemptId> = on_tx!(&mut tx, conn, Db => {
             sqlx::query_scalar("SELECT id FROM lab_attempts WHERE tenant_id = $1 AND id = $2 AND submitted_at IS NULL")
                 .bind(tenant_id).bind(attempt_id).fetch_optional(&mut *conn).await?
         });
@@ -161,7 +161,11 @@ impl Store {
     }
 
     /// The number of readings an attempt of the tenant has (the index the next one gets).
-    pub async fn reading_count(&self, tenant_id: TenantId, attempt_id: i64) -> StoreResult<i64> {
+    pub async fn reading_count(
+        &self,
+        tenant_id: TenantId,
+        attempt_id: AttemptId,
+    ) -> StoreResult<i64> {
         let sql = "SELECT COUNT(*) FROM lab_readings r JOIN lab_attempts a ON a.id = r.attempt_id \
                    WHERE a.tenant_id = $1 AND r.attempt_id = $2";
         Ok(on_reader!(self, pool => {
@@ -173,7 +177,7 @@ impl Store {
     pub async fn readings_of(
         &self,
         tenant_id: TenantId,
-        attempt_id: i64,
+        attempt_id: AttemptId,
     ) -> StoreResult<Vec<ReadingRow>> {
         let sql = "SELECT r.position, r.setup, r.reading, r.taken_at FROM lab_readings r \
                    JOIN lab_attempts a ON a.id = r.attempt_id AND a.tenant_id = $2 \
@@ -187,11 +191,11 @@ impl Store {
     pub async fn submit_attempt(
         &self,
         tenant_id: TenantId,
-        attempt_id: i64,
+        attempt_id: AttemptId,
         submission: &str,
         score: i64,
         rubric: &str,
-        submitted_at: i64,
+        submitted_at: UnixMillis,
     ) -> StoreResult<AttemptRow> {
         let sql = format!(
             "UPDATE lab_attempts SET submission = $2, score = $3, rubric = $4, submitted_at = $5 \

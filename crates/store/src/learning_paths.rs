@@ -2,14 +2,16 @@
 //! with its rules (attempts, window) and the hash of its experiment token. A `branch` argument is a credential's
 //! branch scope (the partner's branch id): a path made under a scope belongs to that branch.
 
-use classbridge_domain::{Scope, TenantId};
+use classbridge_domain::{LearningPathId, Scope, TenantId, UnixMillis, UserId};
 use sqlx::QueryBuilder;
 
 use crate::{now_millis, tx::on_tx, Store, StoreError, StoreResult};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct LearningPathRow {
-    pub id: i64,
+    pub id: LearningPathId,
+    /// The partner's id of the branch whose credential made the path (`None`: a tenant-wide credential); a
+    /// partner's number, not a `BranchId`.
     pub branch_id: Option<i64>,
     pub subject_uuid: String,
     pub subject_name: String,
@@ -17,11 +19,11 @@ pub struct LearningPathRow {
     pub experiment_name: String,
     pub description: Option<String>,
     pub max_attempts: i64,
-    pub start_at: Option<i64>,
-    pub end_at: Option<i64>,
+    pub start_at: Option<UnixMillis>,
+    pub end_at: Option<UnixMillis>,
     pub token_sha256: String,
-    pub created_at: i64,
-    pub updated_at: i64,
+    pub created_at: UnixMillis,
+    pub updated_at: UnixMillis,
 }
 
 const COLUMNS: &str = "p.id, p.branch_id, p.subject_uuid, p.subject_name, p.experiment_id, p.experiment_name, \
@@ -30,6 +32,7 @@ const COLUMNS: &str = "p.id, p.branch_id, p.subject_uuid, p.subject_name, p.expe
 /// A path to create. `teacher_ids` in the partner's order.
 #[derive(Debug, Clone)]
 pub struct NewLearningPath {
+    /// The partner's id of the credential's branch, as in `LearningPathRow::branch_id`.
     pub branch_id: Option<i64>,
     pub subject_uuid: String,
     pub subject_name: String,
@@ -37,10 +40,10 @@ pub struct NewLearningPath {
     pub experiment_name: String,
     pub description: Option<String>,
     pub max_attempts: i64,
-    pub start_at: Option<i64>,
-    pub end_at: Option<i64>,
+    pub start_at: Option<UnixMillis>,
+    pub end_at: Option<UnixMillis>,
     pub token_sha256: String,
-    pub teacher_ids: Vec<i64>,
+    pub teacher_ids: Vec<UserId>,
 }
 
 /// The whole new state of a path after a `PATCH` (the caller merges what was given into the stored row).
@@ -51,19 +54,27 @@ pub struct LearningPathUpdate {
     pub experiment_name: String,
     pub description: Option<String>,
     pub max_attempts: i64,
-    pub start_at: Option<i64>,
-    pub end_at: Option<i64>,
+    pub start_at: Option<UnixMillis>,
+    pub end_at: Option<UnixMillis>,
     /// `Some`: the teachers are replaced by these.
-    pub teacher_ids: Option<Vec<i64>>,
+    pub teacher_ids: Option<Vec<UserId>>,
 }
 
 /// A person of a path: a teacher or a student.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct PathPerson {
-    pub learning_path_id: i64,
-    pub user_id: i64,
+    pub learning_path_id: LearningPathId,
+    pub user_id: UserId,
     pub uuid: Option<String>,
     pub name: String,
+}
+
+/// A teacher found by the partner's id (`teachers_by_uuid`).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct TeacherByUuid {
+    pub uuid: String,
+    #[sqlx(rename = "id")]
+    pub user_id: UserId,
 }
 
 /// Sections a person teaches: by the mirror (teaching assignments) or by hand (`teacher_of`).
@@ -76,10 +87,10 @@ impl Store {
         &self,
         tenant_id: TenantId,
         new: &NewLearningPath,
-    ) -> StoreResult<i64> {
+    ) -> StoreResult<LearningPathId> {
         let now = now_millis();
         let mut tx = self.begin().await?;
-        let id: i64 = on_tx!(&mut tx, conn, Db => {
+        let id: LearningPathId = on_tx!(&mut tx, conn, Db => {
             sqlx::query_scalar(
                 "INSERT INTO learning_paths (tenant_id, branch_id, subject_uuid, subject_name, experiment_id, \
                  experiment_name, description, max_attempts, start_at, end_at, token_sha256, created_at, updated_at) \
@@ -114,7 +125,7 @@ impl Store {
     pub async fn learning_path_by_id(
         &self,
         tenant_id: TenantId,
-        id: i64,
+        id: LearningPathId,
     ) -> StoreResult<Option<LearningPathRow>> {
         let sql =
             format!("SELECT {COLUMNS} FROM learning_paths p WHERE p.tenant_id = $1 AND p.id = $2");
@@ -127,7 +138,7 @@ impl Store {
     pub async fn update_learning_path(
         &self,
         tenant_id: TenantId,
-        id: i64,
+        id: LearningPathId,
         update: &LearningPathUpdate,
     ) -> StoreResult<()> {
         let mut tx = self.begin().await?;
@@ -152,7 +163,11 @@ impl Store {
     }
 
     /// Deletes a path with its attempts and readings.
-    pub async fn delete_learning_path(&self, tenant_id: TenantId, id: i64) -> StoreResult<()> {
+    pub async fn delete_learning_path(
+        &self,
+        tenant_id: TenantId,
+        id: LearningPathId,
+    ) -> StoreResult<()> {
         let deleted = in_transaction!(self, tx => {
             sqlx::query("DELETE FROM learning_paths WHERE tenant_id = $1 AND id = $2")
                 .bind(tenant_id.get()).bind(id).execute(&mut *tx).await?.rows_affected()
@@ -164,12 +179,12 @@ impl Store {
         }
     }
 
-    /// `(uuid, user id)` of the tenant's people with these uuids who teach a section (of the branch when scoped).
+    /// The tenant's people with these uuids who teach a section (of the branch when scoped).
     pub async fn teachers_by_uuid(
         &self,
         scope: Scope,
         uuids: &[String],
-    ) -> StoreResult<Vec<(String, i64)>> {
+    ) -> StoreResult<Vec<TeacherByUuid>> {
         let (tenant_id, branch) = (scope.tenant_id(), scope.branch_partner_id());
         if uuids.is_empty() {
             return Ok(Vec::new());
@@ -196,7 +211,7 @@ impl Store {
     pub async fn teachers_of_paths(
         &self,
         tenant_id: TenantId,
-        path_ids: &[i64],
+        path_ids: &[LearningPathId],
     ) -> StoreResult<Vec<PathPerson>> {
         if path_ids.is_empty() {
             return Ok(Vec::new());
@@ -220,7 +235,7 @@ impl Store {
     pub async fn students_of_path(
         &self,
         tenant_id: TenantId,
-        path_id: i64,
+        path_id: LearningPathId,
     ) -> StoreResult<Vec<PathPerson>> {
         let sql = format!(
             "SELECT DISTINCT t.learning_path_id, u.id AS user_id, u.uuid, u.name FROM learning_path_teachers t \
@@ -238,7 +253,7 @@ impl Store {
     pub async fn learning_paths_of_student(
         &self,
         tenant_id: TenantId,
-        user_id: i64,
+        user_id: UserId,
     ) -> StoreResult<Vec<LearningPathRow>> {
         let sql = format!(
             "SELECT {COLUMNS} FROM learning_paths p WHERE p.tenant_id = $1 AND EXISTS ( \
@@ -255,7 +270,7 @@ impl Store {
     pub async fn learning_paths_of_teachers(
         &self,
         tenant_id: TenantId,
-        teacher_ids: &[i64],
+        teacher_ids: &[UserId],
     ) -> StoreResult<Vec<LearningPathRow>> {
         if teacher_ids.is_empty() {
             return Ok(Vec::new());
@@ -278,8 +293,8 @@ impl Store {
 
 async fn set_teachers(
     tx: &mut crate::StoreTx,
-    path_id: i64,
-    teacher_ids: &[i64],
+    path_id: LearningPathId,
+    teacher_ids: &[UserId],
 ) -> StoreResult<()> {
     on_tx!(tx, conn, Db => {
         sqlx::query("DELETE FROM learning_path_teachers WHERE learning_path_id = $1")

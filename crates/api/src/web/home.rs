@@ -39,20 +39,14 @@ async fn render(state: &AppState, session: &WebSession) -> Result<Html<String>, 
         let (places, subjects) = reads::student_places(&state.service, tenant, user).await?;
         blocks.push(student_block(lang, &places, &subjects));
         blocks.push(
-            super::labs_pages::student_block(
-                state,
-                tenant,
-                user.get(),
-                lang,
-                &session.row.csrf_token,
-            )
-            .await?,
+            super::labs_pages::student_block(state, tenant, user, lang, &session.row.csrf_token)
+                .await?,
         );
     }
     if roles.contains(&Role::Teacher) {
         let (teaching, students) = reads::teacher_places(&state.service, tenant, user).await?;
         blocks.push(teacher_block(lang, &teaching, &students));
-        blocks.push(super::labs_pages::teacher_block(state, tenant, user.get(), lang).await?);
+        blocks.push(super::labs_pages::teacher_block(state, tenant, user, lang).await?);
     }
     let now = state.clock.now_seconds();
     let lessons = reads::upcoming_lessons(&state.service, tenant, user, now * 1000).await?;

@@ -9,6 +9,7 @@ use axum::{
     response::{IntoResponse, Redirect, Response},
     Form, Json,
 };
+use classbridge_domain::{AttemptId, LearningPathId, UnixMillis};
 use classbridge_service::{
     labs::{self, AttemptRow, AttemptStatus, LabRefusal, LearningPathRow},
     pages::labs as reads,
@@ -33,6 +34,11 @@ use crate::{
 /// The lab page's policy: nothing but this server's own scripts, styles and calls; no inline code at all.
 pub const LAB_CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
      connect-src 'self'; font-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+/// Now, by the server's clock.
+pub fn server_now(state: &AppState) -> UnixMillis {
+    UnixMillis::new(state.clock.now_millis())
+}
 
 fn with_csp(mut response: Response) -> Response {
     let headers = response.headers_mut();
@@ -78,7 +84,7 @@ fn refusal_status(refusal: &LabRefusal) -> (StatusCode, (&'static str, &'static 
 
 /// What a refusal says to the student, in their language.
 pub fn refusal_text(lang: Lang, refusal: &LabRefusal) -> String {
-    let when = |millis: i64| crate::time::page_time(millis);
+    let when = |at: UnixMillis| crate::time::page_time(at.millis());
     match (lang, refusal) {
         (Lang::En, LabRefusal::NotOpenYet(at)) => {
             format!("This experiment opens at {} (UTC).", when(*at))
@@ -211,11 +217,11 @@ pub async fn start(
     }
     let lang = session.lang();
     let tenant = session.row.tenant_id;
-    let user = session.row.user_id.get();
-    let Ok(path_id) = path_id.parse::<i64>() else {
+    let user = session.row.user_id;
+    let Ok(path_id) = path_id.parse::<i64>().map(LearningPathId::new) else {
         return not_found(lang);
     };
-    let now = state.clock.now_millis();
+    let now = server_now(&state);
     match reads::start_assigned_attempt(&state.service, tenant, user, path_id, now).await {
         Ok(Some(Ok(attempt))) => {
             Redirect::to(&format!("/labs/attempts/{}", attempt.id)).into_response()
@@ -233,7 +239,7 @@ async fn tenant_attempt(
     attempt_id: &str,
 ) -> Result<Option<(AttemptRow, LearningPathRow)>, ApiError> {
     let tenant = session.row.tenant_id;
-    let Ok(id) = attempt_id.parse::<i64>() else {
+    let Ok(id) = attempt_id.parse::<i64>().map(AttemptId::new) else {
         return Ok(None);
     };
     Ok(reads::tenant_attempt(&state.service, tenant, id).await?)
@@ -252,7 +258,7 @@ pub async fn attempt_page(
         Ok(None) => return not_found(lang),
         Err(error) => return error.into_response(),
     };
-    if attempt.user_id != session.row.user_id.get() {
+    if attempt.user_id != session.row.user_id {
         return match labs_pages::review_page(&state, &session, &attempt, &path).await {
             Ok(Some(page)) => page.into_response(),
             Ok(None) => not_found(lang),
@@ -283,7 +289,7 @@ pub async fn attempt_page(
     let hidden: Value = serde_json::from_str(&attempt.hidden).unwrap_or(Value::Null);
     let apparatus = lab.apparatus(&hidden);
     let grade = stored_grade(&attempt);
-    let expires_at = rfc3339(attempt.expires_at);
+    let expires_at = rfc3339(attempt.expires_at.millis());
     let observe_url = format!("/labs/attempts/{}/observe", attempt.id);
     let submit_url = format!("/labs/attempts/{}/submit", attempt.id);
     let config = classbridge_labs::PageConfig {
@@ -292,7 +298,7 @@ pub async fn attempt_page(
         observe_url: &observe_url,
         submit_url: &submit_url,
         back_url: "/home",
-        attempt_id: attempt.id,
+        attempt_id: attempt.id.get(),
         expires_at: &expires_at,
         attempts_left: u32::try_from(attempts_left).unwrap_or(0),
         apparatus: &apparatus,
@@ -353,8 +359,7 @@ async fn json_call(
     let found = tenant_attempt(state, session, attempt_id)
         .await
         .map_err(IntoResponse::into_response)?;
-    let Some((attempt, path)) = found.filter(|(a, _)| a.user_id == session.row.user_id.get())
-    else {
+    let Some((attempt, path)) = found.filter(|(a, _)| a.user_id == session.row.user_id) else {
         return Err(ApiError::not_found("No such attempt of yours.").into_response());
     };
     let body = read_limited_body(headers, body, state.settings.body_limit_bytes)
@@ -450,7 +455,7 @@ pub async fn observe(
         Err(response) => return response,
     };
     let setup = body.get("setup").cloned().unwrap_or(Value::Null);
-    let now = state.clock.now_millis();
+    let now = server_now(&state);
     match labs::observe(&state.service, &path, &attempt, &setup, now).await {
         Ok((index, reading)) => Json(LabReading { index, reading }).into_response(),
         Err(refusal) => json_refusal(session.lang(), refusal),
@@ -486,7 +491,7 @@ pub async fn submit(
         Ok(found) => found,
         Err(response) => return response,
     };
-    let now = state.clock.now_millis();
+    let now = server_now(&state);
     match labs::submit(&state.service, &path, &attempt, &body, now).await {
         Ok((_, grade)) => {
             let tenant = session.row.tenant_id;

@@ -3,7 +3,7 @@
 //! the review page of one attempt (its readings and the rubric).
 
 use axum::response::Html;
-use classbridge_domain::TenantId;
+use classbridge_domain::{TenantId, UnixMillis, UserId};
 use classbridge_service::{
     labs::{self, AttemptRow, AttemptStatus, LearningPathRow},
     pages::labs as reads,
@@ -11,8 +11,12 @@ use classbridge_service::{
 use maud::{html, Markup};
 use serde_json::Value;
 
-use super::{i18n::Lang, labs::status_word, layout, WebSession};
-use crate::{error::ApiError, state::AppState, time::page_time};
+use super::{
+    i18n::Lang,
+    labs::{server_now, status_word},
+    layout, WebSession,
+};
+use crate::{error::ApiError, state::AppState};
 
 /// English or Arabic.
 pub fn tr(lang: Lang, en: &'static str, ar: &'static str) -> &'static str {
@@ -41,6 +45,11 @@ fn window(lang: Lang, path: &LearningPathRow) -> Markup {
     }
 }
 
+/// A stored moment as the pages show it.
+fn page_time(at: UnixMillis) -> String {
+    crate::time::page_time(at.millis())
+}
+
 fn score(value: Option<i64>) -> Markup {
     html! { @match value { Some(score) => { (score) } None => { "—" } } }
 }
@@ -49,12 +58,12 @@ fn score(value: Option<i64>) -> Markup {
 pub async fn student_block(
     state: &AppState,
     tenant: TenantId,
-    user: i64,
+    user: UserId,
     lang: Lang,
     csrf: &str,
 ) -> Result<Markup, ApiError> {
     let (paths, attempts) = reads::student_paths(&state.service, tenant, user).await?;
-    let now = state.clock.now_millis();
+    let now = server_now(state);
     Ok(html! {
         section id="my-experiments" {
             h2 { (tr(lang, "My experiments", "تجاربي")) }
@@ -107,11 +116,11 @@ pub async fn student_block(
 pub async fn paths_of_teachers(
     state: &AppState,
     tenant: TenantId,
-    teacher_ids: &[i64],
+    teacher_ids: &[UserId],
     lang: Lang,
 ) -> Result<Markup, ApiError> {
     let books = reads::grade_books_of_teachers(&state.service, tenant, teacher_ids).await?;
-    let now = state.clock.now_millis();
+    let now = server_now(state);
     Ok(html! {
         @if books.is_empty() { p class="muted" { (tr(lang, "No learning paths yet.", "لا توجد مسارات تعلّم بعد.")) } }
         @for (path, book) in &books {
@@ -152,7 +161,7 @@ pub async fn paths_of_teachers(
 pub async fn teacher_block(
     state: &AppState,
     tenant: TenantId,
-    user: i64,
+    user: UserId,
     lang: Lang,
 ) -> Result<Markup, ApiError> {
     let paths = paths_of_teachers(state, tenant, &[user], lang).await?;
@@ -188,19 +197,13 @@ pub async fn review_page(
     path: &LearningPathRow,
 ) -> Result<Option<Html<String>>, ApiError> {
     let tenant = session.row.tenant_id;
-    let Some(reads::AttemptReview { student, readings }) = reads::review(
-        &state.service,
-        tenant,
-        session.row.user_id.get(),
-        attempt,
-        path,
-    )
-    .await?
+    let Some(reads::AttemptReview { student, readings }) =
+        reads::review(&state.service, tenant, session.row.user_id, attempt, path).await?
     else {
         return Ok(None);
     };
     let lang = session.lang();
-    let now = state.clock.now_millis();
+    let now = server_now(state);
     let rubric: Vec<Value> = attempt
         .rubric
         .as_deref()

@@ -26,8 +26,8 @@ pub async fn supervisor_block(
     lang: Lang,
 ) -> Result<Markup, ApiError> {
     let (subjects, sections, teachers) = supervised(&state.service, tenant, user_id).await?;
-    let teacher_ids: Vec<i64> = {
-        let mut ids: Vec<i64> = teachers.iter().map(|t| t.user_id.get()).collect();
+    let teacher_ids: Vec<UserId> = {
+        let mut ids: Vec<UserId> = teachers.iter().map(|t| t.user_id).collect();
         ids.sort_unstable();
         ids.dedup();
         ids

@@ -2,7 +2,9 @@
 //! readings, the grade books of teachers' paths, and the review of an attempt by those who may see it (the path's
 //! teachers, supervisors of a subject one of them teaches, admins).
 
-use classbridge_domain::{Role, Scope, TenantId};
+use classbridge_domain::{
+    AttemptId, LearningPathId, Role, Scope, SubjectId, TenantId, UnixMillis, UserId,
+};
 
 use crate::{
     labs::{self, AttemptRow, LabResult, LearningPathRow, ReadingRow, StudentAttempts},
@@ -15,9 +17,9 @@ use crate::{
 pub async fn start_assigned_attempt(
     service: &Service,
     tenant_id: TenantId,
-    user_id: i64,
-    path_id: i64,
-    now_ms: i64,
+    user_id: UserId,
+    path_id: LearningPathId,
+    now: UnixMillis,
 ) -> Result<Option<LabResult<AttemptRow>>, StoreError> {
     let assigned = service
         .store()
@@ -29,7 +31,7 @@ pub async fn start_assigned_attempt(
         return Ok(None);
     };
     Ok(Some(
-        labs::start_attempt(service, tenant_id, &path, user_id, now_ms).await,
+        labs::start_attempt(service, tenant_id, &path, user_id, now).await,
     ))
 }
 
@@ -37,7 +39,7 @@ pub async fn start_assigned_attempt(
 pub async fn tenant_attempt(
     service: &Service,
     tenant_id: TenantId,
-    attempt_id: i64,
+    attempt_id: AttemptId,
 ) -> Result<Option<(AttemptRow, LearningPathRow)>, StoreError> {
     let store = service.store();
     let Some(attempt) = store.find_attempt(tenant_id, attempt_id).await? else {
@@ -56,7 +58,7 @@ pub async fn tenant_attempt(
 pub async fn readings(
     service: &Service,
     tenant_id: TenantId,
-    attempt_id: i64,
+    attempt_id: AttemptId,
 ) -> Result<Vec<ReadingRow>, StoreError> {
     service.store().readings_of(tenant_id, attempt_id).await
 }
@@ -66,7 +68,7 @@ pub async fn attempts_left(
     service: &Service,
     tenant_id: TenantId,
     path: &LearningPathRow,
-    user_id: i64,
+    user_id: UserId,
 ) -> Result<i64, StoreError> {
     let mine = service
         .store()
@@ -79,11 +81,11 @@ pub async fn attempts_left(
 pub async fn student_paths(
     service: &Service,
     tenant_id: TenantId,
-    user_id: i64,
+    user_id: UserId,
 ) -> Result<(Vec<LearningPathRow>, Vec<AttemptRow>), StoreError> {
     let store = service.store();
     let paths = store.learning_paths_of_student(tenant_id, user_id).await?;
-    let ids: Vec<i64> = paths.iter().map(|p| p.id).collect();
+    let ids: Vec<LearningPathId> = paths.iter().map(|p| p.id).collect();
     let attempts = store.attempts_at(tenant_id, &ids, Some(user_id)).await?;
     Ok((paths, attempts))
 }
@@ -92,7 +94,7 @@ pub async fn student_paths(
 pub async fn grade_books_of_teachers(
     service: &Service,
     tenant_id: TenantId,
-    teacher_ids: &[i64],
+    teacher_ids: &[UserId],
 ) -> Result<Vec<(LearningPathRow, Vec<StudentAttempts>)>, StoreError> {
     let paths = service
         .store()
@@ -111,7 +113,7 @@ pub async fn grade_books_of_teachers(
 async fn may_review(
     service: &Service,
     tenant_id: TenantId,
-    user_id: i64,
+    user_id: UserId,
     path: &LearningPathRow,
 ) -> Result<bool, StoreError> {
     let store = service.store();
@@ -119,22 +121,22 @@ async fn may_review(
     if teachers.iter().any(|t| t.user_id == user_id) {
         return Ok(true);
     }
-    if super::roles_of_person(service, tenant_id, classbridge_domain::UserId::new(user_id))
+    if super::roles_of_person(service, tenant_id, user_id)
         .await?
         .contains(&Role::Admin)
     {
         return Ok(true);
     }
     let supervised = store
-        .supervised_subjects(tenant_id, None, &[classbridge_domain::UserId::new(user_id)])
+        .supervised_subjects(tenant_id, None, &[user_id])
         .await?
-        .remove(&classbridge_domain::UserId::new(user_id))
+        .remove(&user_id)
         .unwrap_or_default();
-    let ids: Vec<classbridge_domain::SubjectId> = supervised.iter().map(|s| s.id).collect();
+    let ids: Vec<SubjectId> = supervised.iter().map(|s| s.id).collect();
     let (_, subject_teachers) = store.subject_details(tenant_id, &ids).await?;
     Ok(subject_teachers
         .iter()
-        .any(|st| teachers.iter().any(|t| t.user_id == st.user_id.get())))
+        .any(|st| teachers.iter().any(|t| t.user_id == st.user_id)))
 }
 
 /// What the review of an attempt shows besides the attempt: the student and the readings.
@@ -147,7 +149,7 @@ pub struct AttemptReview {
 pub async fn review(
     service: &Service,
     tenant_id: TenantId,
-    user_id: i64,
+    user_id: UserId,
     attempt: &AttemptRow,
     path: &LearningPathRow,
 ) -> Result<Option<AttemptReview>, StoreError> {
@@ -156,10 +158,7 @@ pub async fn review(
     }
     let store = service.store();
     let student = store
-        .find_user(
-            Scope::tenant_wide(tenant_id),
-            classbridge_domain::UserId::new(attempt.user_id),
-        )
+        .find_user(Scope::tenant_wide(tenant_id), attempt.user_id)
         .await?;
     let readings = store.readings_of(tenant_id, attempt.id).await?;
     Ok(Some(AttemptReview { student, readings }))

@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 
 use classbridge_domain::{
     input::{FieldReader, TextRules},
-    ValidationErrors,
+    UnixMillis, UserId, ValidationErrors,
 };
 use serde_json::{Map, Value};
 use utoipa::{
@@ -40,8 +40,8 @@ pub struct PathFields {
     pub max_attempts: Option<i64>,
     /// `Some(None)`: cleared.
     pub description: Option<Option<String>>,
-    pub start_at: Option<Option<i64>>,
-    pub end_at: Option<Option<i64>>,
+    pub start_at: Option<Option<UnixMillis>>,
+    pub end_at: Option<Option<UnixMillis>>,
     /// `(index, uuid)` of each teacher given.
     pub teachers: Option<Vec<(usize, String)>>,
 }
@@ -118,7 +118,7 @@ pub fn read_fields(
                         format!("The {key} must be a date (YYYY-MM-DD HH:mm:ss or RFC 3339)."),
                     );
                 }
-                parsed.map(Some)
+                parsed.map(|millis| Some(UnixMillis::new(millis)))
             }
         };
         if key == "start_at" {
@@ -198,15 +198,16 @@ pub async fn resolve_teachers(
     partner: &Partner,
     teachers: &[(usize, String)],
     errors: &mut ValidationErrors,
-) -> ApiResult<Vec<i64>> {
+) -> ApiResult<Vec<UserId>> {
     let uuids: Vec<String> = teachers.iter().map(|(_, uuid)| uuid.clone()).collect();
-    let found: HashMap<String, i64> = classbridge_service::learning_paths::teachers_by_uuid(
+    let found: HashMap<String, UserId> = classbridge_service::learning_paths::teachers_by_uuid(
         &state.service,
         partner.scope(),
         &uuids,
     )
     .await?
     .into_iter()
+    .map(|teacher| (teacher.uuid, teacher.user_id))
     .collect();
     let mut ids = Vec::with_capacity(teachers.len());
     for (index, uuid) in teachers {
@@ -226,7 +227,11 @@ pub async fn resolve_teachers(
     Ok(ids)
 }
 
-pub fn check_window(start_at: Option<i64>, end_at: Option<i64>, errors: &mut ValidationErrors) {
+pub fn check_window(
+    start_at: Option<UnixMillis>,
+    end_at: Option<UnixMillis>,
+    errors: &mut ValidationErrors,
+) {
     if let (Some(start), Some(end)) = (start_at, end_at) {
         if end <= start {
             errors.add("end_at", "The end_at must be a date after start_at.");

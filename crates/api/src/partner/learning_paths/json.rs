@@ -1,6 +1,7 @@
 //! What the learning-path endpoints answer: the path (never its token), the grade book of its students with their
 //! attempts and the rubric's lines, and the lines of a graded lab (also the lab page's `submit` answer).
 
+use classbridge_domain::UnixMillis;
 use classbridge_service::labs::{
     self, AttemptRow, AttemptStatus, LearningPathRow, PathPerson, StudentAttempts,
 };
@@ -11,6 +12,11 @@ use crate::{
     extract::{PageLinks, PageMeta},
     time::rfc3339,
 };
+
+/// A stored moment as the wire's RFC 3339 text.
+fn moment(at: UnixMillis) -> String {
+    rfc3339(at.millis())
+}
 
 /// The answer to a create: the path's token, shown only here (it authorises `PATCH`, `DELETE` and the grades).
 #[derive(Debug, Serialize, ToSchema)]
@@ -67,19 +73,19 @@ pub fn learning_path(path: &LearningPathRow, teachers: &[PathPerson]) -> Learnin
         experiment_name: path.experiment_name.clone(),
         description: path.description.clone(),
         max_attempts: path.max_attempts,
-        start_at: path.start_at.map(rfc3339),
-        end_at: path.end_at.map(rfc3339),
+        start_at: path.start_at.map(moment),
+        end_at: path.end_at.map(moment),
         teachers: teachers
             .iter()
             .filter(|t| t.learning_path_id == path.id)
             .map(|t| LearningPathTeacher {
-                id: t.user_id,
+                id: t.user_id.get(),
                 uuid: t.uuid.clone(),
                 name: t.name.clone(),
             })
             .collect(),
-        created_at: rfc3339(path.created_at),
-        updated_at: rfc3339(path.updated_at),
+        created_at: moment(path.created_at),
+        updated_at: moment(path.updated_at),
     }
 }
 
@@ -165,14 +171,14 @@ pub struct GradedAttempt {
 }
 
 /// An attempt as the grades show it.
-pub fn graded_attempt(attempt: &AttemptRow, now: i64) -> GradedAttempt {
+pub fn graded_attempt(attempt: &AttemptRow, now: UnixMillis) -> GradedAttempt {
     GradedAttempt {
-        id: attempt.id,
+        id: attempt.id.get(),
         number: attempt.number,
         status: AttemptStatus::of(attempt, now).into(),
-        started_at: rfc3339(attempt.started_at),
-        expires_at: rfc3339(attempt.expires_at),
-        submitted_at: attempt.submitted_at.map(rfc3339),
+        started_at: moment(attempt.started_at),
+        expires_at: moment(attempt.expires_at),
+        submitted_at: attempt.submitted_at.map(moment),
         score: attempt.score,
         rubric: stored_rubric(attempt),
     }
@@ -200,9 +206,13 @@ pub struct StudentGrades {
 
 /// One student's grades: their attempts (with the rubric's lines once submitted), best score, attempts left and the
 /// time of their last attempt.
-pub fn student_grades(path: &LearningPathRow, line: &StudentAttempts, now: i64) -> StudentGrades {
+pub fn student_grades(
+    path: &LearningPathRow,
+    line: &StudentAttempts,
+    now: UnixMillis,
+) -> StudentGrades {
     StudentGrades {
-        id: line.student.user_id,
+        id: line.student.user_id.get(),
         uuid: line.student.uuid.clone(),
         name: line.student.name.clone(),
         attempts: line
@@ -217,7 +227,7 @@ pub fn student_grades(path: &LearningPathRow, line: &StudentAttempts, now: i64) 
             .iter()
             .map(|a| a.submitted_at.unwrap_or(a.started_at))
             .max()
-            .map(rfc3339),
+            .map(moment),
     }
 }
 

@@ -14,7 +14,7 @@ use axum::{
     http::{HeaderMap, StatusCode},
     Json,
 };
-use classbridge_domain::{input::FieldReader, ValidationErrors};
+use classbridge_domain::{input::FieldReader, UnixMillis, ValidationErrors};
 use classbridge_service::tokens::{constant_time_equal, token_sha256};
 use classbridge_service::{
     labs::LearningPathRow,
@@ -233,7 +233,7 @@ pub async fn grades(
     let path = authorised_path(&state, &partner, &headers, &subject_uuid).await?;
     let (teachers, students) =
         learning_paths::grade_book(&state.service, partner.tenant_id(), &path).await?;
-    let now = state.clock.now_millis();
+    let now = UnixMillis::new(state.clock.now_millis());
     let page = Page {
         total: students.len() as i64,
         items: students
