@@ -2,7 +2,7 @@
 //! cancel until the lesson locks. Seats are exact under any concurrency: the lesson's row is locked while its
 //! seats are counted and taken, and the student's row while their other bookings are checked for overlaps.
 
-use classbridge_domain::{LessonId, Scope, StudentIdentity, TenantId, UserId};
+use classbridge_domain::{LessonId, Scope, StudentIdentity, TenantId, UnixMillis, UserId};
 use classbridge_store::{
     classin::{
         self, bookings as booking_store, bookings::OverlappingBooking, courses as course_store,
@@ -52,8 +52,7 @@ pub struct Booking {
     pub lesson_id: LessonId,
     pub user_id: UserId,
     pub name: String,
-    /// Unix milliseconds.
-    pub booked_at: i64,
+    pub booked_at: UnixMillis,
     /// `false` when the student already held this seat (booking again changes nothing).
     pub created: bool,
     pub seats: i64,
@@ -65,7 +64,7 @@ fn check_bookable_now(lesson: &LessonRow, now_ms: i64) -> Result<(), BookingErro
     if lesson.deleted_at.is_some() {
         return Err(BookingError::LessonDeleted);
     }
-    if lesson.ends_at <= now_ms {
+    if lesson.ends_at <= UnixMillis::new(now_ms) {
         return Err(BookingError::LessonEnded);
     }
     Ok(())
@@ -168,7 +167,7 @@ pub async fn book(
         )
         .await?;
     }
-    let booked_at = now_ms;
+    let booked_at = UnixMillis::new(now_ms);
     booking_store::insert_booking(&mut tx, &lesson, user_id, booked_at).await?;
     crate::pushes::lesson_students_changed(
         &mut tx,

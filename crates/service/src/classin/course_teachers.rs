@@ -2,7 +2,7 @@
 //! course that has not started) and `removeCourseTeacher` (off the course's teacher list, once they teach none of
 //! its lessons that have not ended).
 
-use classbridge_domain::{StudentIdentity, UserId};
+use classbridge_domain::{StudentIdentity, UnixMillis, UserId};
 use classbridge_store::classin::{
     courses as course_store, lessons as lesson_store, units as unit_store,
 };
@@ -54,7 +54,7 @@ pub async fn modify_course_teacher(
     let lessons: Vec<_> = lesson_store::course_lessons(&mut tx, course.id)
         .await?
         .into_iter()
-        .filter(|lesson| lesson.begins_at > now_ms)
+        .filter(|lesson| lesson.begins_at > UnixMillis::new(now_ms))
         .collect();
     if lessons.is_empty() {
         return Err(Failure::new(

@@ -2,7 +2,9 @@
 //! first course's id), changing and ending them; their students and auditors are in `course_students`. A course
 //! of another school is no course here (144, nothing shown).
 
-use classbridge_domain::{CourseId, RowKey, StudentIdentity, Unsaved, UserId};
+use classbridge_domain::{
+    CourseId, LessonPhase, RowKey, StudentIdentity, UnixMillis, Unsaved, UserId,
+};
 use classbridge_store::{
     classin::{
         courses::{self, CourseRow, NewCourse},
@@ -34,7 +36,10 @@ const FIVE_YEARS_SECONDS: i64 = (5 * 365 + 2) * DAY_SECONDS;
 
 /// Whether no lessons and no students may be added any more: ended, or past its expiry.
 pub fn course_has_ended(course: &CourseRow, now: i64) -> bool {
-    course.ended_at.is_some() || course.expires_at.is_some_and(|at| at <= now * 1000)
+    course.ended_at.is_some()
+        || course
+            .expires_at
+            .is_some_and(|at| at <= UnixMillis::from_seconds(now))
 }
 
 /// An ended or expired course takes no changes: 153 ("course has expired"), the code the course pages list.
@@ -127,7 +132,7 @@ async fn apply_course_fields<Id: RowKey<CourseId>>(
         course.name = name;
     }
     if let Some(expiry) = params.integer("expiryTime")? {
-        course.expires_at = read_expiry(expiry, now)?;
+        course.expires_at = read_expiry(expiry, now)?.map(UnixMillis::new);
         if let (Some(course_id), Some(expires_at)) = (stored, course.expires_at) {
             let last_end = lesson_store::course_lessons(tx, course_id)
                 .await?
@@ -288,7 +293,7 @@ pub async fn end_course(
     let lessons = lesson_store::course_lessons(&mut tx, course.id).await?;
     if lessons
         .iter()
-        .any(|lesson| lesson.begins_at <= now_ms && now_ms < lesson.ends_at)
+        .any(|lesson| lesson.phase(UnixMillis::new(now_ms)) == LessonPhase::InSession)
     {
         return Err(Failure::new(
             errno::LESSON_IN_SESSION_CANNOT_END,
@@ -297,12 +302,12 @@ pub async fn end_course(
     }
     for mut lesson in lessons
         .into_iter()
-        .filter(|lesson| lesson.begins_at > now_ms)
+        .filter(|lesson| lesson.begins_at > UnixMillis::new(now_ms))
     {
         delete_lesson(&mut tx, &mut lesson, crate::pushes::SOURCE_V1, now).await?;
     }
     let before = course.clone();
-    course.ended_at = Some(now_ms);
+    course.ended_at = Some(UnixMillis::new(now_ms));
     courses::update_course(&mut tx, &course).await?;
     crate::pushes::course_changed(
         &mut tx,
@@ -382,7 +387,7 @@ mod tests {
             id: CourseId::new(1),
             name: "Physics".into(),
             introduction: None,
-            expires_at: Some(NOW * 1000),
+            expires_at: Some(UnixMillis::from_seconds(NOW)),
             main_teacher_id: None,
             unique_identity: None,
             ended_at: None,

@@ -197,11 +197,11 @@ pub(crate) async fn apply_lesson_fields<Id: RowKey<LessonId>>(
     let begin = params.integer("beginTime")?;
     let end = params.integer("endTime")?;
     if begin.is_some() || end.is_some() {
-        let begin = begin.unwrap_or(lesson.begins_at / 1000);
-        let end = end.unwrap_or(lesson.ends_at / 1000);
+        let begin = begin.unwrap_or(lesson.begins_at.seconds());
+        let end = end.unwrap_or(lesson.ends_at.seconds());
         check_lesson_times(begin, end, now)?;
-        lesson.begins_at = begin * 1000;
-        lesson.ends_at = end * 1000;
+        lesson.begins_at = UnixMillis::from_seconds(begin);
+        lesson.ends_at = UnixMillis::from_seconds(end);
     }
     if let Some(seats) = read_seats(params)? {
         lesson.seat_count = seats;

@@ -156,8 +156,8 @@ async fn add_one_lesson(
         course_id: course.id,
         name: String::new(),
         introduction: None,
-        begins_at: 0,
-        ends_at: 0,
+        begins_at: UnixMillis::new(0),
+        ends_at: UnixMillis::new(0),
         teacher_id: None,
         seat_count: SEATS_DEFAULT,
         record: false,
@@ -361,7 +361,7 @@ pub(crate) async fn delete_lesson(
     source: i64,
     now: i64,
 ) -> ClassinResult<()> {
-    lesson.deleted_at = Some(now * 1000);
+    lesson.deleted_at = Some(UnixMillis::from_seconds(now));
     lesson_store::update_lesson(tx, lesson).await?;
     lesson_store::free_unique_identity(tx, lesson.id).await?;
     crate::pushes::lesson_changed(
@@ -387,8 +387,8 @@ mod tests {
             course_id: CourseId::new(1),
             name: "Optics".into(),
             introduction: None,
-            begins_at: begin * 1000,
-            ends_at: end * 1000,
+            begins_at: UnixMillis::from_seconds(begin),
+            ends_at: UnixMillis::from_seconds(end),
             teacher_id: Some(UserId::new(7)),
             seat_count: SEATS_DEFAULT,
             record: false,
@@ -467,7 +467,7 @@ mod tests {
     #[test]
     fn a_deleted_lesson_says_so() {
         let mut deleted = lesson(NOW + 7200, NOW + 10_800);
-        deleted.deleted_at = Some(NOW * 1000);
+        deleted.deleted_at = Some(UnixMillis::from_seconds(NOW));
         assert_eq!(
             errno_of(check_lesson_open(&deleted, NOW)),
             errno::LESSON_DELETED

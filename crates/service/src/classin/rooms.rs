@@ -110,8 +110,8 @@ pub fn join_window(lesson: &LessonRow, role: LessonRole, now: i64) -> JoinWindow
     if lesson.deleted_at.is_some() {
         return JoinWindow::Deleted;
     }
-    let opens_at = lesson.begins_at / 1000 - early_seconds(role);
-    let closes_at = lesson.ends_at / 1000 + LATE_SECONDS;
+    let opens_at = lesson.begins_at.seconds() - early_seconds(role);
+    let closes_at = lesson.ends_at.seconds() + LATE_SECONDS;
     if now < opens_at {
         JoinWindow::NotYet { opens_at }
     } else if now < closes_at {
@@ -161,7 +161,7 @@ pub fn room_url(template: &str, tenant_slug: &str, lesson: &LessonRow) -> String
 #[cfg(test)]
 mod tests {
     use super::*;
-    use classbridge_domain::{CourseId, LessonId};
+    use classbridge_domain::{CourseId, LessonId, UnixMillis};
 
     fn lesson(begins_at: i64, ends_at: i64) -> LessonRow {
         LessonRow {
@@ -169,8 +169,8 @@ mod tests {
             course_id: CourseId::new(3),
             name: "Optics".into(),
             introduction: None,
-            begins_at: begins_at * 1000,
-            ends_at: ends_at * 1000,
+            begins_at: UnixMillis::from_seconds(begins_at),
+            ends_at: UnixMillis::from_seconds(ends_at),
             teacher_id: Some(UserId::new(1)),
             seat_count: 6,
             record: false,

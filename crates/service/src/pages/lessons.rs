@@ -2,7 +2,7 @@
 //! it, its people, labels and (for those who teach it and admins) the teacher's comments; the course with its units
 //! and activities (drafts for its teachers and admins).
 
-use classbridge_domain::{CourseId, LessonId, Role, Scope, TenantId, UserId};
+use classbridge_domain::{CourseId, LessonId, Role, Scope, TenantId, UnixMillis, UserId};
 use classbridge_store::classin::labels::Labelled;
 
 use crate::{
@@ -69,8 +69,10 @@ pub async fn lesson_page(
     let is_admin = roles.contains(&Role::Admin);
     let is_student = roles.contains(&Role::Student);
     let booked = ties.booked;
-    let may_book =
-        is_student && lesson.bookable && lesson.deleted_at.is_none() && lesson.ends_at > now_ms;
+    let may_book = is_student
+        && lesson.bookable
+        && lesson.deleted_at.is_none()
+        && lesson.ends_at > UnixMillis::new(now_ms);
     if role.is_none() && !may_book && !is_admin {
         return Ok(None);
     }

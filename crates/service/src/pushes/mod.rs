@@ -157,8 +157,8 @@ pub async fn lesson_changed(
             data.insert("className".into(), lesson.name.clone().into());
             data.insert("courseName".into(), course_name.into());
             data.insert("classType".into(), 1.into());
-            data.insert("beginTime".into(), (lesson.begins_at / 1000).into());
-            data.insert("endTime".into(), (lesson.ends_at / 1000).into());
+            data.insert("beginTime".into(), lesson.begins_at.seconds().into());
+            data.insert("endTime".into(), lesson.ends_at.seconds().into());
             data.insert("seatNum".into(), (lesson.seat_count + 1).into());
             data.insert("isAutoOnstage".into(), 0.into());
             data.insert("classStatus".into(), class_status(lesson, now_ms).into());
@@ -177,10 +177,10 @@ pub async fn lesson_changed(
                 data.insert("className".into(), after.name.clone().into());
             }
             if before.begins_at != after.begins_at {
-                data.insert("beginTime".into(), (after.begins_at / 1000).into());
+                data.insert("beginTime".into(), after.begins_at.seconds().into());
             }
             if before.ends_at != after.ends_at {
-                data.insert("endTime".into(), (after.ends_at / 1000).into());
+                data.insert("endTime".into(), after.ends_at.seconds().into());
             }
             if before.seat_count != after.seat_count {
                 data.insert("seatNum".into(), (after.seat_count + 1).into());
@@ -241,7 +241,11 @@ pub async fn course_changed(
     let now_ms = now * 1000;
     // `courseStatus`: 1 not started, 2 in progress, 3 finished (ended or expired).
     let status = |course: &CourseRow, started: bool| -> i64 {
-        if course.ended_at.is_some() || course.expires_at.is_some_and(|at| at <= now_ms) {
+        if course.ended_at.is_some()
+            || course
+                .expires_at
+                .is_some_and(|at| at <= UnixMillis::new(now_ms))
+        {
             3
         } else if started {
             2
@@ -252,7 +256,7 @@ pub async fn course_changed(
     let started = classbridge_store::classin::lessons::course_lessons(tx, course.id)
         .await?
         .iter()
-        .any(|lesson| lesson.begins_at <= now_ms);
+        .any(|lesson| lesson.begins_at <= UnixMillis::new(now_ms));
     let teacher = |uid: Option<UserId>, name: String| json!({"teacherName": name, "teacherUid": uid.map_or(0, UserId::get), "teacherNo": ""});
     let teacher_name = match course.main_teacher_id {
         Some(uid) => outbox::person_name(tx, uid).await?.unwrap_or_default(),
@@ -260,7 +264,7 @@ pub async fn course_changed(
     };
     let mut data = Map::new();
     data.insert("courseId".into(), course.id.get().into());
-    let expiry = course.expires_at.map_or(0, |at| at / 1000);
+    let expiry = course.expires_at.map_or(0, UnixMillis::seconds);
     match before {
         None => {
             data.insert("courseName".into(), course.name.clone().into());

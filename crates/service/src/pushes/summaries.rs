@@ -44,8 +44,8 @@ pub fn end_of_lesson_messages(
     people: &LessonPeople,
     teacher_name: &str,
 ) -> Vec<(&'static str, Map<String, Value>)> {
-    let start = lesson.begins_at / 1000;
-    let end = lesson.ends_at / 1000;
+    let start = lesson.begins_at.seconds();
+    let end = lesson.ends_at.seconds();
     let close = end + CLOSE_AFTER_SECONDS;
     let real_close = end;
     let effective_close = real_close.min(close);
@@ -61,7 +61,7 @@ pub fn end_of_lesson_messages(
     if !people.attendance.is_empty() {
         let mut inout = Map::new();
         for entry in &people.attendance {
-            let first_in = entry.first_entered_at / 1000;
+            let first_in = entry.first_entered_at.seconds();
             inout.insert(
                 entry.user_id.to_string(),
                 json!({
@@ -120,7 +120,7 @@ pub fn end_of_lesson_messages(
         let entry = people.attendance.iter().find(|entry| entry.user_id == *uid);
         let item = match entry {
             Some(entry) => {
-                let first_in = entry.first_entered_at / 1000;
+                let first_in = entry.first_entered_at.seconds();
                 if identity.is_student() {
                     present_students += 1;
                 }
@@ -199,10 +199,11 @@ pub async fn summarise_closed_lessons(
                 &people,
                 summary.teacher_name.as_deref().unwrap_or_default(),
             );
-            let close_ms = lesson.ends_at + CLOSE_AFTER_SECONDS * 1000;
+            let close_ms = lesson.ends_at.plus_millis(CLOSE_AFTER_SECONDS * 1000);
             for (cmd, body) in messages {
                 let key = format!("{cmd}-{}", lesson.id);
-                super::enqueue_for_tenant(&mut tx, cmd, &key, body, Some(close_ms)).await?;
+                super::enqueue_for_tenant(&mut tx, cmd, &key, body, Some(close_ms.millis()))
+                    .await?;
             }
         }
         tx.commit().await?;

@@ -3,7 +3,7 @@
 //! serialises every write), and a student's bookings only while their row is, so seats and overlaps are exact on
 //! any number of nodes.
 
-use classbridge_domain::{LessonId, LessonRole, Role, TenantId, UserId};
+use classbridge_domain::{LessonId, LessonRole, Role, TenantId, UnixMillis, UserId};
 
 use super::lessons::{lesson_is_tenants, lesson_of_tenant, LessonRow, LESSON_COLUMNS};
 use crate::{tx::on_tx, Store, StoreResult, TenantTx};
@@ -24,8 +24,8 @@ pub struct LessonTies {
 pub struct OverlappingBooking {
     pub lesson_id: LessonId,
     pub name: String,
-    pub begins_at: i64,
-    pub ends_at: i64,
+    pub begins_at: UnixMillis,
+    pub ends_at: UnixMillis,
 }
 
 fn for_update(tx: &TenantTx) -> &'static str {
@@ -130,7 +130,7 @@ pub async fn find_booking(
     tx: &mut TenantTx,
     lesson_id: LessonId,
     user_id: UserId,
-) -> StoreResult<Option<i64>> {
+) -> StoreResult<Option<UnixMillis>> {
     let sql = format!(
         "SELECT created_at FROM classin_lesson_bookings WHERE lesson_id = $1 AND user_id = $2 AND {}",
         lesson_of_tenant(3)
@@ -163,7 +163,7 @@ pub async fn insert_booking(
     tx: &mut TenantTx,
     lesson: &LessonRow,
     user_id: UserId,
-    now_ms: i64,
+    booked_at: UnixMillis,
 ) -> StoreResult<()> {
     let sql =
         "INSERT INTO classin_lesson_bookings (lesson_id, user_id, begins_at, ends_at, created_at) \
@@ -173,7 +173,7 @@ pub async fn insert_booking(
     }
     on_tx!(tx.store_tx(), conn, Db => {
         sqlx::query(sql)
-            .bind(lesson.id).bind(user_id).bind(lesson.begins_at).bind(lesson.ends_at).bind(now_ms)
+            .bind(lesson.id).bind(user_id).bind(lesson.begins_at).bind(lesson.ends_at).bind(booked_at)
             .execute(&mut *conn).await?;
     });
     Ok(())

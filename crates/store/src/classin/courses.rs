@@ -2,7 +2,7 @@
 //! transaction.
 
 use crate::{now_millis, tx::on_tx, StoreResult, TenantTx};
-use classbridge_domain::{CourseId, StudentIdentity, Unsaved, UserId};
+use classbridge_domain::{CourseId, StudentIdentity, UnixMillis, Unsaved, UserId};
 
 /// A course as stored; a change is made by writing the whole row back.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -11,10 +11,10 @@ pub struct CourseRow<Id = CourseId> {
     pub name: String,
     pub introduction: Option<String>,
     /// Unix milliseconds; `None`: never.
-    pub expires_at: Option<i64>,
+    pub expires_at: Option<UnixMillis>,
     pub main_teacher_id: Option<UserId>,
     pub unique_identity: Option<String>,
-    pub ended_at: Option<i64>,
+    pub ended_at: Option<UnixMillis>,
 }
 
 /// A course not inserted yet.

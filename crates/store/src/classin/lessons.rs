@@ -16,8 +16,8 @@ pub struct LessonRow<Id = LessonId> {
     pub course_id: CourseId,
     pub name: String,
     pub introduction: Option<String>,
-    pub begins_at: i64,
-    pub ends_at: i64,
+    pub begins_at: UnixMillis,
+    pub ends_at: UnixMillis,
     pub teacher_id: Option<UserId>,
     pub seat_count: i64,
     pub record: bool,
@@ -26,7 +26,7 @@ pub struct LessonRow<Id = LessonId> {
     pub bookable: bool,
     pub has_student_list: bool,
     pub unique_identity: Option<String>,
-    pub deleted_at: Option<i64>,
+    pub deleted_at: Option<UnixMillis>,
 }
 
 /// A lesson not inserted yet.
@@ -58,21 +58,12 @@ impl NewLesson {
 impl<Id> LessonRow<Id> {
     /// Where the lesson stands by its times at `now`, whether or not it was deleted.
     pub fn phase(&self, now: UnixMillis) -> LessonPhase {
-        LessonPhase::at(
-            UnixMillis::new(self.begins_at),
-            UnixMillis::new(self.ends_at),
-            now,
-        )
+        LessonPhase::at(self.begins_at, self.ends_at, now)
     }
 
     /// Where the lesson stands at `now`: deleted, or its phase.
     pub fn state(&self, now: UnixMillis) -> LessonState {
-        LessonState::at(
-            UnixMillis::new(self.begins_at),
-            UnixMillis::new(self.ends_at),
-            self.deleted_at.is_some(),
-            now,
-        )
+        LessonState::at(self.begins_at, self.ends_at, self.deleted_at.is_some(), now)
     }
 }
 

@@ -2,7 +2,7 @@
 //! lesson's people, bookings and attendance, and the lessons a person's pages list. Every query names its tenant.
 
 use classbridge_domain::{
-    CourseId, LessonId, LessonRole, Scope, StudentIdentity, TenantId, UserId,
+    CourseId, LessonId, LessonRole, Scope, StudentIdentity, TenantId, UnixMillis, UserId,
 };
 
 use crate::branch_scope::courses_condition;
@@ -16,12 +16,12 @@ pub struct CourseSummary {
     pub id: CourseId,
     pub name: String,
     pub introduction: Option<String>,
-    pub expires_at: Option<i64>,
+    pub expires_at: Option<UnixMillis>,
     pub main_teacher_id: Option<UserId>,
     pub main_teacher_name: Option<String>,
     pub unique_identity: Option<String>,
-    pub ended_at: Option<i64>,
-    pub created_at: i64,
+    pub ended_at: Option<UnixMillis>,
+    pub created_at: UnixMillis,
     pub student_count: i64,
     pub auditor_count: i64,
     pub lesson_count: i64,
@@ -33,7 +33,7 @@ pub struct CourseStudent {
     pub user_id: UserId,
     pub name: String,
     pub identity: StudentIdentity,
-    pub added_at: i64,
+    pub added_at: UnixMillis,
 }
 
 /// A lesson with its course's and teacher's names and the seats booked.
@@ -78,8 +78,8 @@ pub struct Attendance {
     pub user_id: UserId,
     pub name: String,
     pub role: LessonRole,
-    pub first_entered_at: i64,
-    pub last_entered_at: i64,
+    pub first_entered_at: UnixMillis,
+    pub last_entered_at: UnixMillis,
     pub entries: i64,
 }
 

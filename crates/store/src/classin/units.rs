@@ -1,7 +1,9 @@
 //! ClassIn v2 (LMS) units and activities, read and written inside the caller's transaction. A classroom activity
 //! names its lesson (`lesson_id`): the lesson row is the one v1 actions, the read-back API and the lesson pages see.
 
-use classbridge_domain::{ActivityId, CourseId, LessonId, TenantId, UnitId, Unsaved, UserId};
+use classbridge_domain::{
+    ActivityId, CourseId, LessonId, TenantId, UnitId, UnixMillis, Unsaved, UserId,
+};
 
 use super::{
     courses::{course_is_tenants, course_of_tenant},
@@ -22,7 +24,7 @@ pub struct UnitRow<Id = UnitId> {
     pub published: bool,
     pub is_default: bool,
     pub position: i64,
-    pub deleted_at: Option<i64>,
+    pub deleted_at: Option<UnixMillis>,
 }
 
 /// A unit not inserted yet.
@@ -57,13 +59,13 @@ pub struct ActivityRow<Id = ActivityId> {
     pub activity_type: i64,
     pub name: String,
     pub teacher_id: Option<UserId>,
-    pub starts_at: Option<i64>,
-    pub ends_at: Option<i64>,
+    pub starts_at: Option<UnixMillis>,
+    pub ends_at: Option<UnixMillis>,
     pub published: bool,
     pub has_member_list: bool,
     pub unique_identity: Option<String>,
     pub position: i64,
-    pub deleted_at: Option<i64>,
+    pub deleted_at: Option<UnixMillis>,
 }
 
 /// An activity not inserted yet.

@@ -137,7 +137,10 @@ pub struct CourseDetail {
 fn course_status(course: &CourseSummary, now_ms: i64) -> CourseStatus {
     if course.ended_at.is_some() {
         CourseStatus::Ended
-    } else if course.expires_at.is_some_and(|at| at <= now_ms) {
+    } else if course
+        .expires_at
+        .is_some_and(|at| at <= UnixMillis::new(now_ms))
+    {
         CourseStatus::Expired
     } else {
         CourseStatus::Active

@@ -96,8 +96,8 @@ pub async fn create_without_classroom(
         activity_type,
         name: name.clone(),
         teacher_id: Some(teacher),
-        starts_at: starts_at.map(|at| at * 1000),
-        ends_at: ends_at.map(|at| at * 1000),
+        starts_at: starts_at.map(UnixMillis::from_seconds),
+        ends_at: ends_at.map(UnixMillis::from_seconds),
         published: false,
         has_member_list: false,
         unique_identity: None,
@@ -205,7 +205,7 @@ pub async fn delete(
             }
         }
     }
-    activity.deleted_at = Some(now * 1000);
+    activity.deleted_at = Some(UnixMillis::from_seconds(now));
     unit_store::update_activity(&mut tx, &activity).await?;
     tx.commit().await?;
     Ok(json!({"activityId": activity.id, "name": activity.name}))
@@ -219,7 +219,7 @@ async fn has_ended(tx: &mut TenantTx, activity: &ActivityRow, now: i64) -> Class
             .map(|lesson| lesson.ends_at),
         None => activity.ends_at,
     };
-    Ok(ends_at.is_some_and(|at| at <= now * 1000))
+    Ok(ends_at.is_some_and(|at| at <= UnixMillis::from_seconds(now)))
 }
 
 /// The activity named by `activityId` whose members may change: not ended (110100069), not homework or a quiz

@@ -128,11 +128,11 @@ async fn apply_fields<Id>(
     let start = body.integer("startTime")?;
     let end = body.integer("endTime")?;
     if start.is_some() || end.is_some() {
-        let start = start.unwrap_or(lesson.begins_at / 1000);
-        let end = end.unwrap_or(lesson.ends_at / 1000);
+        let start = start.unwrap_or(lesson.begins_at.seconds());
+        let end = end.unwrap_or(lesson.ends_at.seconds());
         check_times(start, end, now)?;
-        lesson.begins_at = start * 1000;
-        lesson.ends_at = end * 1000;
+        lesson.begins_at = UnixMillis::from_seconds(start);
+        lesson.ends_at = UnixMillis::from_seconds(end);
     }
     if let Some(seat_num) = body.integer("seatNum")? {
         lesson.seat_count = seats_from_v2(seat_num)?;
@@ -266,8 +266,8 @@ pub async fn create(
         course_id: course.id,
         name: String::new(),
         introduction: None,
-        begins_at: 0,
-        ends_at: 0,
+        begins_at: UnixMillis::new(0),
+        ends_at: UnixMillis::new(0),
         teacher_id: None,
         seat_count: seats_from_v2(V2_SEATS_DEFAULT)?,
         record: false,

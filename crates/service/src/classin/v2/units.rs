@@ -171,10 +171,10 @@ pub async fn delete(
     }
     for activity in activities {
         let mut activity = activity;
-        activity.deleted_at = Some(now * 1000);
+        activity.deleted_at = Some(UnixMillis::from_seconds(now));
         unit_store::update_activity(&mut tx, &activity).await?;
     }
-    unit.deleted_at = Some(now * 1000);
+    unit.deleted_at = Some(UnixMillis::from_seconds(now));
     unit_store::update_unit(&mut tx, &unit).await?;
     tx.commit().await?;
     Ok(json!({"unitId": unit.id}))
