@@ -2,9 +2,12 @@
 //! - server → api → service → store → domain. The api holds a `Service` and calls one use case per request; it has
 //!   no dependency on the store, so it cannot reach the database but through the service.
 //! - Ids are types (`UserId`, `SectionId`, `CourseId`, `LessonId`, … in `classbridge_domain::ids`,
-//!   `sqlx(transparent)`); the api turns them into the wire's numbers where it renders. Roles are the `Role` enum
-//!   (stored as their id); job status and kind, membership source and section origin are enums stored as their text;
-//!   times are `UnixMillis` where converted so far.
+//!   `sqlx(transparent)`); the api turns them into the wire's numbers where it renders, and parses path ids with
+//!   `parse_id::<UserId>`. A row not inserted yet is `NewLesson`, `NewCourse`, … (its `id` is `Unsaved`), never id 0.
+//!   Stored times are `UnixMillis`. Roles are the `Role` enum and ClassIn's codes `StudentIdentity` (1/2) and
+//!   `LessonIdentity` (1–4), stored or sent as their number; job status and kind, membership source, section origin
+//!   and `LessonRole` are enums stored as their text. Where a lesson stands (`LessonPhase`, `LessonState`) is decided
+//!   once, in `classbridge_domain::classin`.
 //! - Every store function on a tenant's rows takes its `TenantId`, a `Scope`, a `TenantTx` (a transaction bound to
 //!   one tenant; the only transaction a use case can open) or a claimed job's `JobLease`. Roster writes use a `RosterWrite` (a `TenantTx` whose commit bumps
 //!   the roster version and forgets the cached counts). Exceptions say "Not tenant-scoped:" and why;
