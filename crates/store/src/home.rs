@@ -25,6 +25,21 @@ pub struct Teaching {
     pub subject: Option<String>,
 }
 
+/// A subject taught in a student's section, with one of its teachers (none when it has no teacher).
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct SectionSubject {
+    pub section_id: SectionId,
+    pub subject: String,
+    pub teacher: Option<String>,
+}
+
+/// A student of a teacher's section.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct SectionStudent {
+    pub section_id: SectionId,
+    pub name: String,
+}
+
 const PLACE: &str = "s.id AS section_id, s.name AS section, c.name AS class, b.name AS branch \
      FROM sections s JOIN classes c ON c.id = s.class_id JOIN branches b ON b.id = s.branch_id";
 
@@ -62,19 +77,19 @@ impl Store {
         )
     }
 
-    /// `(section id, subject, teacher name)` of these sections of the tenant (a subject without teachers has a null
-    /// name).
+    /// The subjects of these sections of the tenant, each with each of its teachers (a subject without teachers
+    /// once, with none), by section, subject and teacher.
     pub async fn subjects_with_teachers(
         &self,
         tenant_id: TenantId,
         section_ids: &[SectionId],
-    ) -> StoreResult<Vec<(SectionId, String, Option<String>)>> {
+    ) -> StoreResult<Vec<SectionSubject>> {
         if section_ids.is_empty() {
             return Ok(Vec::new());
         }
         Ok(on_reader!(self, pool => {
             let mut query = QueryBuilder::new(
-                "SELECT ss.section_id, j.name, u.name FROM section_subjects ss JOIN subjects j ON j.id = ss.subject_id \
+                "SELECT ss.section_id, j.name AS subject, u.name AS teacher FROM section_subjects ss JOIN subjects j ON j.id = ss.subject_id \
                  LEFT JOIN teaching_assignments t ON t.section_id = ss.section_id AND t.subject_id = ss.subject_id \
                  LEFT JOIN users u ON u.id = t.user_id WHERE j.tenant_id = ");
             query.push_bind(tenant_id.get()).push(" AND ss.section_id IN (");
@@ -87,12 +102,12 @@ impl Store {
         }))
     }
 
-    /// `(section id, student name)` of these sections of the tenant, by name.
+    /// The active students of these sections of the tenant, by section and name.
     pub async fn students_in(
         &self,
         tenant_id: TenantId,
         section_ids: &[SectionId],
-    ) -> StoreResult<Vec<(SectionId, String)>> {
+    ) -> StoreResult<Vec<SectionStudent>> {
         if section_ids.is_empty() {
             return Ok(Vec::new());
         }

@@ -11,7 +11,7 @@ use axum::{
 use classbridge_domain::{Role, SectionId};
 use classbridge_service::pages::{
     self,
-    home::{self as reads, Place, Teaching},
+    home::{self as reads, Place, SectionStudent, SectionSubject, Teaching},
 };
 use maud::{html, Markup};
 
@@ -72,16 +72,14 @@ async fn render(state: &AppState, session: &WebSession) -> Result<Html<String>, 
     Ok(layout(session, lang.t(Key::Home), body))
 }
 
-fn student_block(
-    lang: Lang,
-    places: &[Place],
-    subjects: &[(SectionId, String, Option<String>)],
-) -> Markup {
+fn student_block(lang: Lang, places: &[Place], subjects: &[SectionSubject]) -> Markup {
     // subject → (teachers, sections) across the student's sections.
     let mut by_subject: BTreeMap<(&str, SectionId), Vec<&str>> = BTreeMap::new();
-    for (section, subject, teacher) in subjects {
-        let teachers = by_subject.entry((subject.as_str(), *section)).or_default();
-        if let Some(teacher) = teacher {
+    for row in subjects {
+        let teachers = by_subject
+            .entry((row.subject.as_str(), row.section_id))
+            .or_default();
+        if let Some(teacher) = &row.teacher {
             teachers.push(teacher);
         }
     }
@@ -120,7 +118,7 @@ fn student_block(
     }
 }
 
-fn teacher_block(lang: Lang, teaching: &[Teaching], students: &[(SectionId, String)]) -> Markup {
+fn teacher_block(lang: Lang, teaching: &[Teaching], students: &[SectionStudent]) -> Markup {
     // section → (place, subjects)
     let mut sections: Vec<(&Teaching, Vec<&str>)> = Vec::new();
     for row in teaching {
@@ -140,7 +138,7 @@ fn teacher_block(lang: Lang, teaching: &[Teaching], students: &[(SectionId, Stri
                 article class="teacher-section" {
                     h3 { (bdi(&place.branch)) " › " (bdi(&place.class)) " › " (bdi(&place.section)) }
                     @if !subjects.is_empty() { p { strong { (lang.t(Key::Subject)) ": " } (subjects.join(", ")) } }
-                    @let names: Vec<&str> = students.iter().filter(|(id, _)| *id == place.section_id).map(|(_, name)| name.as_str()).collect();
+                    @let names: Vec<&str> = students.iter().filter(|student| student.section_id == place.section_id).map(|student| student.name.as_str()).collect();
                     p { strong { (lang.t(Key::Students)) " (" (names.len()) ")" } }
                     @if names.is_empty() { p class="muted" { (lang.t(Key::NoStudents)) } } @else {
                         ul { @for name in &names { li { (bdi(name)) } } }

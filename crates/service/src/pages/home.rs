@@ -11,14 +11,14 @@ use crate::{
 };
 
 /// A student's place (section, class, branch) and a teacher's teaching (section and subject).
-pub use classbridge_store::home::{Place, Teaching};
+pub use classbridge_store::home::{Place, SectionStudent, SectionSubject, Teaching};
 
-/// A student's places and `(section id, subject, teacher name)` of their sections.
+/// A student's places and the subjects (with teachers) of their sections.
 pub async fn student_places(
     service: &Service,
     tenant_id: TenantId,
     user_id: UserId,
-) -> Result<(Vec<Place>, Vec<(SectionId, String, Option<String>)>), StoreError> {
+) -> Result<(Vec<Place>, Vec<SectionSubject>), StoreError> {
     let store = service.store();
     let places = store.student_places(tenant_id, user_id).await?;
     let ids: Vec<SectionId> = places.iter().map(|p| p.section_id).collect();
@@ -26,12 +26,12 @@ pub async fn student_places(
     Ok((places, subjects))
 }
 
-/// A teacher's teaching and `(section id, student name)` of their sections.
+/// A teacher's teaching and the students of their sections.
 pub async fn teacher_places(
     service: &Service,
     tenant_id: TenantId,
     user_id: UserId,
-) -> Result<(Vec<Teaching>, Vec<(SectionId, String)>), StoreError> {
+) -> Result<(Vec<Teaching>, Vec<SectionStudent>), StoreError> {
     let store = service.store();
     let teaching = store.teacher_places(tenant_id, user_id).await?;
     let mut ids: Vec<SectionId> = teaching.iter().map(|t| t.section_id).collect();

@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use classbridge_domain::{
     input::{lenient_text, BodyFormat, FieldReader, TextRules},
     validation::child_path,
-    Role, Scope, UserId, ValidationErrors,
+    GroupId, Role, RowId, Scope, SectionId, UserId, ValidationErrors,
 };
 use classbridge_store::{users::UniqueColumn, Store};
 use serde_json::{Map, Value};
@@ -21,9 +21,9 @@ pub(super) struct UserFields {
     pub(super) email: Option<String>,
     pub(super) password: Option<String>,
     pub(super) roles: Option<Vec<Role>>,
-    pub(super) groups: Option<Vec<i64>>,
-    pub(super) student_of: Option<Vec<i64>>,
-    pub(super) teacher_of: Option<Vec<i64>>,
+    pub(super) groups: Option<Vec<GroupId>>,
+    pub(super) student_of: Option<Vec<SectionId>>,
+    pub(super) teacher_of: Option<Vec<SectionId>>,
 }
 
 pub(super) fn read_fields(
@@ -111,9 +111,9 @@ pub(super) fn read_fields(
         }
         Some(ids)
     };
-    let groups = id_list("groups");
-    let student_of = id_list("student_of");
-    let teacher_of = id_list("teacher_of");
+    let groups = id_list("groups").map(|ids| ids.into_iter().map(GroupId::new).collect());
+    let student_of = id_list("student_of").map(|ids| ids.into_iter().map(SectionId::new).collect());
+    let teacher_of = id_list("teacher_of").map(|ids| ids.into_iter().map(SectionId::new).collect());
     UserFields {
         name,
         username,
@@ -153,28 +153,40 @@ pub(super) async fn check_against_tenant(
             errors.add("email", "The email has already been taken.");
         }
     }
-    for (key, ids, groups) in [
-        ("groups", &fields.groups, true),
-        ("student_of", &fields.student_of, false),
-        ("teacher_of", &fields.teacher_of, false),
+    if let Some(ids) = &fields.groups {
+        let found = store.existing_group_ids(scope, ids).await?;
+        report_unknown(errors, "groups", ids, &found, "group");
+    }
+    for (key, ids) in [
+        ("student_of", &fields.student_of),
+        ("teacher_of", &fields.teacher_of),
     ] {
-        let Some(ids) = ids else { continue };
-        let found: HashSet<i64> = if groups {
-            store.existing_group_ids(scope, ids).await?
-        } else {
-            store.existing_classroom_ids(scope, ids).await?
-        }
-        .into_iter()
-        .collect();
-        for (index, id) in ids.iter().enumerate() {
-            if !found.contains(id) {
-                let what = if groups { "group" } else { "classroom" };
-                errors.add(
-                    child_path(key, index),
-                    format!("The selected {key}.{index} is invalid: no {what} with id {id}."),
-                );
-            }
+        if let Some(ids) = ids {
+            let found = store.existing_classroom_ids(scope, ids).await?;
+            report_unknown(errors, key, ids, &found, "classroom");
         }
     }
     Ok(())
+}
+
+/// An error at `key.i` for each id asked for that is not among those `found` (a `what` the scope does not see).
+fn report_unknown<Id: RowId + Eq + std::hash::Hash>(
+    errors: &mut ValidationErrors,
+    key: &str,
+    asked: &[Id],
+    found: &[Id],
+    what: &str,
+) {
+    let found: HashSet<Id> = found.iter().copied().collect();
+    for (index, id) in asked.iter().enumerate() {
+        if !found.contains(id) {
+            errors.add(
+                child_path(key, index),
+                format!(
+                    "The selected {key}.{index} is invalid: no {what} with id {}.",
+                    id.key()
+                ),
+            );
+        }
+    }
 }

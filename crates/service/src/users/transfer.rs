@@ -176,8 +176,9 @@ async fn transfer_once(
         .collect();
     let holders = users::find_username_holders(&mut tx, &usernames).await?;
     for (index, item) in parsed {
-        let taken = holders.iter().any(|(_, name, lms_id)| {
-            *name == item.username.to_lowercase() && lms_id.as_deref() != Some(item.lms_id.as_str())
+        let taken = holders.iter().any(|holder| {
+            holder.username == item.username.to_lowercase()
+                && holder.lms_id.as_deref() != Some(item.lms_id.as_str())
         });
         if taken {
             errors.add(

@@ -12,7 +12,7 @@ mod roles;
 mod sqlite;
 mod writes;
 
-pub use reads::{find_username_holders, find_users_by_lms_id};
+pub use reads::{find_username_holders, find_users_by_lms_id, UsernameHolder};
 pub use roles::{roles_in, set_roles};
 pub use writes::{
     delete_user, insert_user, set_groups, set_student_of, set_teacher_of, update_user,

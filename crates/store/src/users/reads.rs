@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use classbridge_domain::{GroupId, Scope, TenantId, UserId};
+use classbridge_domain::{GroupId, RowId, Scope, SectionId, TenantId, UserId};
 use sqlx::QueryBuilder;
 
 use super::{in_list, sqlite, UniqueColumn, UserClassroom, UserRow, BATCH, USER_COLUMNS};
@@ -108,28 +108,37 @@ impl Store {
     }
 
     /// Of these ids, those that are groups in the scope.
-    pub async fn existing_group_ids(&self, scope: Scope, ids: &[i64]) -> StoreResult<Vec<i64>> {
+    pub async fn existing_group_ids(
+        &self,
+        scope: Scope,
+        ids: &[GroupId],
+    ) -> StoreResult<Vec<GroupId>> {
         let condition = tagged_condition(scope, "branch_partner_id");
         self.existing_ids("user_groups", scope.tenant_id(), &condition, ids)
             .await
     }
 
     /// Of these ids, those that are classrooms (sections) in the scope.
-    pub async fn existing_classroom_ids(&self, scope: Scope, ids: &[i64]) -> StoreResult<Vec<i64>> {
+    pub async fn existing_classroom_ids(
+        &self,
+        scope: Scope,
+        ids: &[SectionId],
+    ) -> StoreResult<Vec<SectionId>> {
         let condition = crate::branch_scope::sections_condition(scope, "branch_id");
         self.existing_ids("sections", scope.tenant_id(), &condition, ids)
             .await
     }
 
-    async fn existing_ids(
+    async fn existing_ids<Id: RowId>(
         &self,
         table: &'static str,
         tenant_id: TenantId,
         condition: &str,
-        ids: &[i64],
-    ) -> StoreResult<Vec<i64>> {
+        ids: &[Id],
+    ) -> StoreResult<Vec<Id>> {
+        let keys: Vec<i64> = ids.iter().map(|id| id.key()).collect();
         let mut found = Vec::new();
-        for chunk in ids.chunks(BATCH) {
+        for chunk in keys.chunks(BATCH) {
             let rows: Vec<i64> = on_reader!(self, pool => {
                 let mut query = QueryBuilder::new(format!("SELECT id FROM {table} WHERE tenant_id = "));
                 query.push_bind(tenant_id.get()).push(" AND id");
@@ -137,7 +146,7 @@ impl Store {
                 query.push(condition);
                 query.build_query_scalar().fetch_all(pool).await?
             });
-            found.extend(rows);
+            found.extend(rows.into_iter().map(Id::from_key));
         }
         Ok(found)
     }
@@ -186,16 +195,24 @@ pub async fn find_users_by_lms_id(
     Ok(found)
 }
 
-/// The transaction's tenant's users holding these usernames (lower-cased): `(id, lower(username), lms_id)`.
+/// A user holding a username: the username lower-cased, and the user's LMS id.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct UsernameHolder {
+    pub id: UserId,
+    pub username: String,
+    pub lms_id: Option<String>,
+}
+
+/// The transaction's tenant's users holding these usernames (compared lower-cased).
 pub async fn find_username_holders(
     tx: &mut TenantTx,
     usernames: &[String],
-) -> StoreResult<Vec<(i64, String, Option<String>)>> {
+) -> StoreResult<Vec<UsernameHolder>> {
     let tenant_id = tx.tenant_id();
     let mut found = Vec::new();
     for chunk in usernames.chunks(BATCH) {
-        let rows: Vec<(i64, String, Option<String>)> = on_tx!(tx.store_tx(), conn, Db => {
-            let mut query = QueryBuilder::<Db>::new("SELECT id, lower(username), lms_id FROM users WHERE tenant_id = ");
+        let rows: Vec<UsernameHolder> = on_tx!(tx.store_tx(), conn, Db => {
+            let mut query = QueryBuilder::<Db>::new("SELECT id, lower(username) AS username, lms_id FROM users WHERE tenant_id = ");
             query.push_bind(tenant_id.get()).push(" AND lower(username) IN (");
             let mut separated = query.separated(", ");
             for name in chunk {
@@ -204,8 +221,8 @@ pub async fn find_username_holders(
             separated.push_unseparated(")");
             query.build_query_as().fetch_all(&mut *conn).await?
         });
-        for (id, _, _) in &rows {
-            tx.know_user(UserId::new(*id));
+        for holder in &rows {
+            tx.know_user(holder.id);
         }
         found.extend(rows);
     }

@@ -1,7 +1,7 @@
 //! Users written inside the caller's transaction: made, changed and deleted, and their groups and classrooms (as
 //! student or teacher) replaced within the scope.
 
-use classbridge_domain::{Scope, SectionId, UserId};
+use classbridge_domain::{GroupId, Scope, SectionId, UserId};
 use sqlx::QueryBuilder;
 
 use super::{check_scope, in_list, NewUser, UserChanges};
@@ -54,7 +54,7 @@ pub async fn set_groups(
     tx: &mut TenantTx,
     scope: Scope,
     user_id: UserId,
-    groups: &[i64],
+    groups: &[GroupId],
 ) -> StoreResult<()> {
     check_scope(tx, scope)?;
     tx.check_user(user_id).await?;
@@ -83,7 +83,7 @@ pub async fn set_student_of(
     tx: &mut TenantTx,
     scope: Scope,
     user_id: UserId,
-    sections: &[i64],
+    sections: &[SectionId],
 ) -> StoreResult<()> {
     check_scope(tx, scope)?;
     tx.check_user(user_id).await?;
@@ -91,15 +91,14 @@ pub async fn set_student_of(
     let in_scope = section_ids_condition(scope, "section_id");
     // Held as foreign keys would hold them (PostgreSQL has none on memberships); a user or classroom deleted
     // meanwhile is not joined.
-    let asked: Vec<SectionId> = sections.iter().copied().map(SectionId::new).collect();
-    let (users, held) = crate::roster::hold_for_memberships(tx, &[user_id], &asked).await?;
+    let (users, held) = crate::roster::hold_for_memberships(tx, &[user_id], sections).await?;
     if users.is_empty() {
         return Ok(());
     }
-    let sections: Vec<i64> = sections
+    let sections: Vec<SectionId> = sections
         .iter()
         .copied()
-        .filter(|id| held.contains(&SectionId::new(*id)))
+        .filter(|id| held.contains(id))
         .collect();
     let sections = sections.as_slice();
     on_tx!(tx.store_tx(), conn, Db => {
@@ -130,7 +129,7 @@ pub async fn set_teacher_of(
     tx: &mut TenantTx,
     scope: Scope,
     user_id: UserId,
-    sections: &[i64],
+    sections: &[SectionId],
 ) -> StoreResult<()> {
     check_scope(tx, scope)?;
     tx.check_user(user_id).await?;
