@@ -80,7 +80,7 @@ impl serde::Serialize for LessonIdentity {
     }
 }
 
-/// Where a lesson stands by its times: open to every change, locked (it starts within [`LessonPhase::LOCK`]), in
+/// Where a lesson stands by its times: open to every change, locked (it starts within [`LessonPhase::LOCK_MILLIS`]), in
 /// session, or ended. A deleted lesson is [`LessonState::Deleted`] whatever its times.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LessonPhase {
@@ -91,8 +91,9 @@ pub enum LessonPhase {
 }
 
 impl LessonPhase {
-    /// How long before its start a lesson is locked (ClassIn's 20 minutes): its time, teacher and seats no longer
-    /// change, and no seat is booked or cancelled.
+    /// How long before its start a lesson is locked (ClassIn's 20 minutes): its name, time, seats and bookability
+    /// no longer change, recording cannot be switched on, and no seat is booked or cancelled (its teacher and
+    /// assistants still may change until it ends).
     pub const LOCK_MILLIS: i64 = 20 * 60 * 1000;
 
     /// The phase at `now` of a lesson from `begins_at` to `ends_at`: ended from its end on, in session from its

@@ -4,8 +4,9 @@
 //! - Ids are types (`UserId`, `SectionId`, `CourseId`, `LessonId`, … in `classbridge_domain::ids`,
 //!   `sqlx(transparent)`); the api turns them into the wire's numbers where it renders, and parses path ids with
 //!   `parse_id::<UserId>`. A row not inserted yet is `NewLesson`, `NewCourse`, … (its `id` is `Unsaved`), never id 0.
-//!   Stored times are `UnixMillis`. Roles are the `Role` enum and ClassIn's codes `StudentIdentity` (1/2) and
-//!   `LessonIdentity` (1–4), stored or sent as their number; job status and kind, membership source, section origin
+//!   Times in rows are `UnixMillis` (a few `now` arguments are still bare milliseconds or ClassIn's seconds). Roles
+//!   are the `Role` enum and ClassIn's codes `StudentIdentity` (1/2; `student`/`auditor` on classbridge's own wire)
+//!   and `LessonIdentity` (1–4 in the pushes), stored as their number; job status and kind, membership source, section origin
 //!   and `LessonRole` are enums stored as their text. Where a lesson stands (`LessonPhase`, `LessonState`) is decided
 //!   once, in `classbridge_domain::classin`.
 //! - Every store function on a tenant's rows takes its `TenantId`, a `Scope`, a `TenantTx` (a transaction bound to

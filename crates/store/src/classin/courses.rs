@@ -79,7 +79,7 @@ pub async fn find_course_by_unique_identity(
     }))
 }
 
-/// Inserts a course (its `id` is ignored) and returns the new id.
+/// Inserts a new course and returns its id.
 pub async fn insert_course(tx: &mut TenantTx, course: &NewCourse) -> StoreResult<CourseId> {
     let tenant_id = tx.tenant_id();
     let sql = "INSERT INTO classin_courses (tenant_id, name, introduction, expires_at, main_teacher_id, \

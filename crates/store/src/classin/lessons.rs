@@ -188,7 +188,7 @@ pub async fn delete_course_teacher(
     Ok(deleted > 0)
 }
 
-/// Inserts a lesson (its `id` is ignored) and returns the new id.
+/// Inserts a new lesson and returns its id.
 pub async fn insert_lesson(tx: &mut TenantTx, lesson: &NewLesson) -> StoreResult<LessonId> {
     let tenant_id = tx.tenant_id();
     let sql = "INSERT INTO classin_lessons (tenant_id, course_id, name, introduction, begins_at, ends_at, teacher_id, \

@@ -157,7 +157,7 @@ pub async fn count_units(tx: &mut TenantTx, course_id: CourseId) -> StoreResult<
     }))
 }
 
-/// Inserts a unit after the course's others (its `id` and `position` are ignored); returns the new id.
+/// Inserts a unit after the course's others (its `position` is ignored); returns its id.
 pub async fn insert_unit(tx: &mut TenantTx, unit: &NewUnit) -> StoreResult<UnitId> {
     let tenant_id = tx.tenant_id();
     let sql = "INSERT INTO classin_units (tenant_id, course_id, name, content, published, is_default, position, \
@@ -264,7 +264,7 @@ pub async fn count_unit_activities(tx: &mut TenantTx, unit_id: UnitId) -> StoreR
     }))
 }
 
-/// Inserts an activity at the end of its unit (its `id` and `position` are ignored); returns the new id.
+/// Inserts an activity at the end of its unit (its `position` is ignored); returns its id.
 pub async fn insert_activity(tx: &mut TenantTx, activity: &NewActivity) -> StoreResult<ActivityId> {
     let tenant_id = tx.tenant_id();
     let sql = "INSERT INTO classin_activities (tenant_id, course_id, unit_id, lesson_id, activity_type, name, \
