@@ -6,9 +6,9 @@
 //!   `parse_id::<UserId>`. A row not inserted yet is `NewLesson`, `NewCourse`, … (its `id` is `Unsaved`), never id 0.
 //!   Times in rows are `UnixMillis` (a few `now` arguments are still bare milliseconds or ClassIn's seconds). Roles
 //!   are the `Role` enum and ClassIn's codes `StudentIdentity` (1/2; `student`/`auditor` on classbridge's own wire)
-//!   and `LessonIdentity` (1–4 in the pushes), stored as their number; job status and kind, membership source, section origin
-//!   and `LessonRole` are enums stored as their text. Where a lesson stands (`LessonPhase`, `LessonState`) is decided
-//!   once, in `classbridge_domain::classin`.
+//!   and `LessonIdentity` (1–4 in the pushes), stored as their number; job status and kind, membership source,
+//!   section origin and `LessonRole` are enums stored as their text. Where a lesson stands (`LessonPhase`,
+//!   `LessonState`) is decided once, in `classbridge_domain::classin`.
 //! - Every store function on a tenant's rows takes its `TenantId`, a `Scope`, a `TenantTx` (a transaction bound to
 //!   one tenant; the only transaction a use case can open) or a claimed job's `JobLease`. Roster writes use a `RosterWrite` (a `TenantTx` whose commit bumps
 //!   the roster version and forgets the cached counts). Exceptions say "Not tenant-scoped:" and why;
