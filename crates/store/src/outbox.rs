@@ -128,13 +128,13 @@ impl Store {
     /// SIDs with a message due at `now_ms` whose lease is free (or this owner's).
     ///
     /// Not tenant-scoped: the push delivery loop serves every school's SIDs.
-    pub async fn due_push_sids(&self, now_ms: i64, owner: &str) -> StoreResult<Vec<i64>> {
+    pub async fn due_push_sids(&self, now: UnixMillis, owner: &str) -> StoreResult<Vec<i64>> {
         let sql = "SELECT DISTINCT o.sid FROM classin_push_outbox o \
                    LEFT JOIN classin_push_state s ON s.sid = o.sid \
                    WHERE o.delivered_at IS NULL AND o.next_attempt_at <= $1 \
                    AND (s.lease_until IS NULL OR s.lease_until < $1 OR s.lease_owner = $2) ORDER BY o.sid";
         Ok(on_reader!(self, pool => {
-            sqlx::query_scalar(sql).bind(now_ms).bind(owner).fetch_all(pool).await?
+            sqlx::query_scalar(sql).bind(now).bind(owner).fetch_all(pool).await?
         }))
     }
 
@@ -145,8 +145,8 @@ impl Store {
         &self,
         sid: i64,
         owner: &str,
-        now_ms: i64,
-        until_ms: i64,
+        now_ms: UnixMillis,
+        until_ms: UnixMillis,
     ) -> StoreResult<bool> {
         let insert =
             "INSERT INTO classin_push_state (sid) VALUES ($1) ON CONFLICT (sid) DO NOTHING";
@@ -202,7 +202,7 @@ impl Store {
         &self,
         message: &OutboxMessage,
         owner: &str,
-        now_ms: i64,
+        now_ms: UnixMillis,
     ) -> StoreResult<()> {
         let done = "UPDATE classin_push_outbox SET delivered_at = $2, attempts = attempts + 1, last_error = NULL \
                     WHERE id = $1 AND delivered_at IS NULL";
@@ -221,8 +221,8 @@ impl Store {
         &self,
         message: &OutboxMessage,
         error: &str,
-        now_ms: i64,
-        retry_at_ms: i64,
+        now_ms: UnixMillis,
+        retry_at_ms: UnixMillis,
     ) -> StoreResult<()> {
         let outbox = "UPDATE classin_push_outbox SET attempts = attempts + 1, last_error = $2, next_attempt_at = $3 \
                       WHERE id = $1";
@@ -267,14 +267,14 @@ impl Store {
     /// transaction bound to the lesson's tenant.
     pub async fn lessons_to_summarise(
         &self,
-        now_ms: i64,
+        now_ms: UnixMillis,
         close_after_ms: i64,
         limit: i64,
     ) -> StoreResult<Vec<LessonToSummarise>> {
         let sql = "SELECT id, tenant_id, ends_at FROM classin_lessons WHERE summarised_at IS NULL AND ends_at <= $1 \
                    ORDER BY ends_at, id LIMIT $2";
         Ok(on_reader!(self, pool => {
-            sqlx::query_as(sql).bind(now_ms - close_after_ms).bind(limit).fetch_all(pool).await?
+            sqlx::query_as(sql).bind(now_ms.plus_millis(-close_after_ms)).bind(limit).fetch_all(pool).await?
         }))
     }
 }
@@ -283,7 +283,7 @@ impl Store {
 pub async fn mark_summarised(
     tx: &mut TenantTx,
     lesson_id: LessonId,
-    now_ms: i64,
+    now_ms: UnixMillis,
 ) -> StoreResult<bool> {
     let sql = "UPDATE classin_lessons SET summarised_at = $2 WHERE id = $1 AND tenant_id = $3 \
                AND summarised_at IS NULL";

@@ -92,7 +92,7 @@ async fn courses_and_lessons_answer_as_documented(backend: Backend) {
         classbridge_domain::LessonId::new(lesson),
         classbridge_domain::UserId::new(students[0]),
         classbridge_domain::LessonRole::Student,
-        app.clock.now_millis(),
+        classbridge_domain::UnixMillis::new(app.clock.now_millis()),
     )
     .await
     .unwrap();

@@ -127,8 +127,13 @@ pub async fn remove_course_teacher(
             "The teacher is not on the course's teacher list.",
         ));
     }
-    if lesson_store::count_unfinished_lessons_taught(&mut tx, Some(course.id), uid, now * 1000)
-        .await?
+    if lesson_store::count_unfinished_lessons_taught(
+        &mut tx,
+        Some(course.id),
+        uid,
+        UnixMillis::from_seconds(now),
+    )
+    .await?
         > 0
     {
         return Err(Failure::new(

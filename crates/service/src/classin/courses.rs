@@ -103,7 +103,14 @@ pub(crate) async fn teaches_in_course(
     uid: UserId,
 ) -> ClassinResult<bool> {
     Ok(unit_store::is_course_teacher(tx, course_id, uid).await?
-        || lesson_store::count_unfinished_lessons_taught(tx, Some(course_id), uid, 0).await? > 0)
+        || lesson_store::count_unfinished_lessons_taught(
+            tx,
+            Some(course_id),
+            uid,
+            UnixMillis::new(0),
+        )
+        .await?
+            > 0)
 }
 
 /// A teacher of the school (136 otherwise), stopped or not.
@@ -182,7 +189,7 @@ async fn apply_course_fields<Id: RowKey<CourseId>>(
                         tx,
                         Some(course_id),
                         previous,
-                        now * 1000,
+                        UnixMillis::from_seconds(now),
                     )
                     .await?;
                     if unfinished > 0 {

@@ -23,7 +23,7 @@ use std::{
     time::{Duration, Instant},
 };
 
-use classbridge_domain::TenantId;
+use classbridge_domain::{TenantId, UnixMillis};
 use classbridge_store::StoreError;
 use md5::{Digest, Md5};
 use serde_json::{Map, Value};
@@ -282,7 +282,10 @@ pub async fn authenticate(
         .last_used_at
         .is_none_or(|at| now_ms - at.millis() >= LAST_USED_EVERY_MS)
     {
-        if let Err(error) = store.touch_classin_credential(sid, now_ms).await {
+        if let Err(error) = store
+            .touch_classin_credential(sid, UnixMillis::new(now_ms))
+            .await
+        {
             tracing::warn!(error = %error, sid, "the ClassIn credential's last use was not written");
         }
     }

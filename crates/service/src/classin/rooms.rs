@@ -1,7 +1,7 @@
 //! Entering a lesson: who enters as what, the join window (teachers 20 minutes before the start, students 10
 //! minutes before, closed 20 minutes after the end) and the tenant's video room that entering opens.
 
-use classbridge_domain::{TenantId, UserId};
+use classbridge_domain::{TenantId, UnixMillis, UserId};
 use classbridge_store::{
     classin::{bookings::LessonTies, lessons::LessonRow},
     StoreResult,
@@ -78,7 +78,7 @@ pub async fn enter_lesson(
         lesson.id,
         user_id,
         role,
-        now * 1000,
+        UnixMillis::from_seconds(now),
     )
     .await?;
     tx.commit().await?;
@@ -161,7 +161,7 @@ pub fn room_url(template: &str, tenant_slug: &str, lesson: &LessonRow) -> String
 #[cfg(test)]
 mod tests {
     use super::*;
-    use classbridge_domain::{CourseId, LessonId, UnixMillis};
+    use classbridge_domain::{CourseId, LessonId};
 
     fn lesson(begins_at: i64, ends_at: i64) -> LessonRow {
         LessonRow {

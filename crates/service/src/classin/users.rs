@@ -1,7 +1,7 @@
 //! People through the scheduling API: registering accounts (by telephone or e-mail) and their identities in the
 //! school, as teacher or student. A person registered here is a tenant user like any other; their UID is `users.id`.
 
-use classbridge_domain::UserId;
+use classbridge_domain::{UnixMillis, UserId};
 use classbridge_store::{
     classin::{
         self, Account, AccountRow, NewAccount, SchoolIdentity, SchoolMemberRow,
@@ -462,7 +462,7 @@ pub async fn set_teacher_stopped(
             &mut tx,
             None,
             uid,
-            now * 1000,
+            UnixMillis::from_seconds(now),
         )
         .await?
             > 0
@@ -475,7 +475,7 @@ pub async fn set_teacher_stopped(
     if stop == teacher.stopped_at.is_some() {
         return Ok(());
     }
-    let stopped_at = stop.then_some(now * 1000);
+    let stopped_at = stop.then_some(UnixMillis::from_seconds(now));
     classin::set_teacher_stopped(&mut tx, uid, stopped_at).await?;
     tx.commit().await?;
     Ok(())

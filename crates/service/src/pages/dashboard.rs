@@ -1,7 +1,7 @@
 //! The school dashboard's reads (for people with the admin role): the mirrored tree with its counts, the recent
 //! mirror jobs, the lessons of the next two weeks, the API credentials and the ClassIn push queues.
 
-use classbridge_domain::{Role, Scope, TenantId};
+use classbridge_domain::{Role, Scope, TenantId, UnixMillis};
 use classbridge_store::{roster, PartnerCredential};
 
 use crate::{
@@ -56,8 +56,8 @@ pub async fn school_dashboard(
         .collect();
     let push_queues = store.push_queue_states().await?;
     let two_weeks = LessonFilter {
-        from: Some(now_ms),
-        to: Some(now_ms + 14 * 86_400_000),
+        from: Some(UnixMillis::new(now_ms)),
+        to: Some(UnixMillis::new(now_ms).plus_millis(14 * 86_400_000)),
         ..LessonFilter::default()
     };
     let lessons = store

@@ -1,7 +1,7 @@
 //! The home page's reads: a student's places and subjects, a teacher's sections and students, the person's upcoming
 //! lessons and the lessons a student may book, and a supervisor's subjects.
 
-use classbridge_domain::{SectionId, SubjectId, TenantId, UserId};
+use classbridge_domain::{SectionId, SubjectId, TenantId, UnixMillis, UserId};
 
 use crate::{
     classin::lessons::LOCK_SECONDS,
@@ -49,7 +49,7 @@ pub async fn upcoming_lessons(
 ) -> Result<Vec<PersonLesson>, StoreError> {
     service
         .store()
-        .lessons_of_person(tenant_id, user_id, now_ms, 50)
+        .lessons_of_person(tenant_id, user_id, UnixMillis::new(now_ms), 50)
         .await
 }
 
@@ -62,7 +62,13 @@ pub async fn bookable_lessons(
 ) -> Result<Vec<LessonSummary>, StoreError> {
     service
         .store()
-        .lessons_open_for_booking(tenant_id, user_id, now_ms, LOCK_SECONDS * 1000, 50)
+        .lessons_open_for_booking(
+            tenant_id,
+            user_id,
+            UnixMillis::new(now_ms),
+            LOCK_SECONDS * 1000,
+            50,
+        )
         .await
 }
 

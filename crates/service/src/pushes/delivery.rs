@@ -6,6 +6,7 @@
 //! A lease per SID keeps two processes from sending one school's queue at once; a message is marked delivered
 //! after its acknowledgement, so a process killed with messages pending leaves them to the next one.
 
+use classbridge_domain::UnixMillis;
 use std::{sync::Arc, time::Duration};
 
 use classbridge_store::{outbox::OutboxMessage, Store, StoreResult};
@@ -101,7 +102,7 @@ impl Deliverer {
 
     /// One round: summarise closed lessons, then deliver every due SID's queue (SIDs side by side).
     pub async fn round(&self) -> StoreResult<()> {
-        let now = (self.now)();
+        let now = UnixMillis::new((self.now)());
         super::summaries::summarise_closed_lessons(&self.store, now, 200).await?;
         let sids = self.store.due_push_sids(now, &self.owner).await?;
         let mut running = tokio::task::JoinSet::new();
@@ -124,10 +125,10 @@ impl Deliverer {
     /// Sends the SID's messages in order until one fails or none is due.
     async fn deliver_sid(&self, sid: i64) -> StoreResult<()> {
         loop {
-            let now = (self.now)();
+            let now = UnixMillis::new((self.now)());
             if !self
                 .store
-                .lease_push_sid(sid, &self.owner, now, now + self.lease_millis())
+                .lease_push_sid(sid, &self.owner, now, now.plus_millis(self.lease_millis()))
                 .await?
             {
                 return Ok(());
@@ -135,22 +136,22 @@ impl Deliverer {
             let Some((message, url)) = self.store.head_push_message(sid).await? else {
                 break;
             };
-            if message.next_attempt_at.millis() > now {
+            if message.next_attempt_at > now {
                 break;
             }
             match self.attempt(&message, url.as_deref()).await {
                 Ok(()) => {
                     self.store
-                        .push_delivered(&message, &self.owner, (self.now)())
+                        .push_delivered(&message, &self.owner, UnixMillis::new((self.now)()))
                         .await?;
                     metrics::counter!("classbridge_classin_pushes_delivered_total").increment(1);
                 }
                 Err(error) => {
-                    let now = (self.now)();
+                    let now = UnixMillis::new((self.now)());
                     let retry = i64::try_from(self.settings.retry_seconds * 1000).unwrap_or(10_000);
                     tracing::info!(sid, message = message.id, error = %error, "push not acknowledged; will retry");
                     self.store
-                        .push_failed(&message, &error, now, now + retry)
+                        .push_failed(&message, &error, now, now.plus_millis(retry))
                         .await?;
                     metrics::counter!("classbridge_classin_push_failures_total").increment(1);
                     break;

@@ -5,7 +5,9 @@
 //! ClassIn's early-dismissal rule (min(RealCloseTime, CloseTime), CloseTime when RealCloseTime is 0 or absent)
 //! counts time in the lesson up to the scheduled end.
 
-use classbridge_domain::{ActivityId, LessonIdentity, LessonRole, StudentIdentity, UserId};
+use classbridge_domain::{
+    ActivityId, LessonIdentity, LessonRole, StudentIdentity, UnixMillis, UserId,
+};
 use classbridge_store::{
     classin::{lessons as lesson_store, reads::LessonPeople, units as unit_store},
     outbox, Store, StoreResult,
@@ -155,16 +157,16 @@ pub fn end_of_lesson_messages(
     messages
 }
 
-/// Writes the end-of-lesson messages of every lesson that closed by `now_ms` and has none yet (at most `limit`);
+/// Writes the end-of-lesson messages of every lesson that closed by `now` and has none yet (at most `limit`);
 /// answers how many lessons were summarised. Each lesson is marked in the transaction that writes its messages,
 /// so a lesson is summarised once whichever process gets there first.
 pub async fn summarise_closed_lessons(
     store: &Store,
-    now_ms: i64,
+    now: UnixMillis,
     limit: i64,
 ) -> StoreResult<usize> {
     let due = store
-        .lessons_to_summarise(now_ms, CLOSE_AFTER_SECONDS * 1000, limit)
+        .lessons_to_summarise(now, CLOSE_AFTER_SECONDS * 1000, limit)
         .await?;
     let mut done = 0;
     for candidate in due {
@@ -185,7 +187,7 @@ pub async fn summarise_closed_lessons(
             None
         };
         let mut tx = store.begin_for(tenant_id).await?;
-        if !outbox::mark_summarised(&mut tx, lesson.id, now_ms).await? {
+        if !outbox::mark_summarised(&mut tx, lesson.id, now).await? {
             continue;
         }
         if let Some(people) = people {

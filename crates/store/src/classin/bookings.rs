@@ -217,7 +217,7 @@ pub async fn record_entry(
     lesson_id: LessonId,
     user_id: UserId,
     role: LessonRole,
-    now_ms: i64,
+    now_ms: UnixMillis,
 ) -> StoreResult<()> {
     let sql = "INSERT INTO classin_lesson_attendance \
                (lesson_id, user_id, role, first_entered_at, last_entered_at, entries) VALUES ($1, $2, $3, $4, $4, 1) \

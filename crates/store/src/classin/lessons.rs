@@ -161,7 +161,7 @@ pub async fn count_unfinished_lessons_taught(
     tx: &mut TenantTx,
     course_id: Option<CourseId>,
     user_id: UserId,
-    now_ms: i64,
+    now_ms: UnixMillis,
 ) -> StoreResult<i64> {
     let tenant_id = tx.tenant_id();
     let sql = "SELECT COUNT(*) FROM classin_lessons l WHERE l.tenant_id = $1 AND l.deleted_at IS NULL \

@@ -108,10 +108,10 @@ impl Store {
     /// Notes that the SID was used at `now_ms`.
     ///
     /// Not tenant-scoped: the authentication path of the ClassIn API, on the credential the SID just proved.
-    pub async fn touch_classin_credential(&self, sid: i64, now_ms: i64) -> StoreResult<()> {
+    pub async fn touch_classin_credential(&self, sid: i64, now: UnixMillis) -> StoreResult<()> {
         let sql = "UPDATE classin_credentials SET last_used_at = $2 WHERE sid = $1";
         in_transaction!(self, tx => {
-            sqlx::query(sql).bind(sid).bind(now_ms).execute(&mut *tx).await?;
+            sqlx::query(sql).bind(sid).bind(now).execute(&mut *tx).await?;
         });
         Ok(())
     }
@@ -217,7 +217,7 @@ pub async fn rename_school_member(
 pub async fn set_teacher_stopped(
     tx: &mut TenantTx,
     user_id: UserId,
-    stopped_at: Option<i64>,
+    stopped_at: Option<UnixMillis>,
 ) -> StoreResult<()> {
     let tenant_id = tx.tenant_id();
     let sql =

@@ -57,8 +57,8 @@ pub struct PersonLesson {
 /// Which lessons to list. Times are Unix milliseconds: a lesson is listed when it overlaps `[from, to)`.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct LessonFilter {
-    pub from: Option<i64>,
-    pub to: Option<i64>,
+    pub from: Option<UnixMillis>,
+    pub to: Option<UnixMillis>,
     pub course_id: Option<CourseId>,
     pub teacher_id: Option<UserId>,
 }
@@ -70,7 +70,7 @@ pub struct LessonPerson {
     pub name: String,
     /// Student or auditor (none for an assistant).
     pub identity: Option<StudentIdentity>,
-    pub at: i64,
+    pub at: UnixMillis,
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -281,7 +281,7 @@ impl Store {
         &self,
         tenant_id: TenantId,
         user_id: UserId,
-        now_ms: i64,
+        now_ms: UnixMillis,
         limit: i64,
     ) -> StoreResult<Vec<PersonLesson>> {
         let sql = format!(
@@ -293,7 +293,7 @@ impl Store {
         );
         Ok(on_reader!(self, pool => {
             sqlx::query_as(&sql)
-                .bind(tenant_id.get()).bind(user_id).bind(now_ms - LONGEST_OPEN_MS).bind(now_ms - 20 * 60 * 1000)
+                .bind(tenant_id.get()).bind(user_id).bind(now_ms.plus_millis(-LONGEST_OPEN_MS)).bind(now_ms.plus_millis(-20 * 60 * 1000))
                 .bind(limit)
                 .fetch_all(pool).await?
         }))
@@ -305,7 +305,7 @@ impl Store {
         &self,
         tenant_id: TenantId,
         user_id: UserId,
-        now_ms: i64,
+        now_ms: UnixMillis,
         booking_closes_ms: i64,
         limit: i64,
     ) -> StoreResult<Vec<LessonSummary>> {
@@ -318,7 +318,7 @@ impl Store {
         );
         Ok(on_reader!(self, pool => {
             sqlx::query_as(&sql)
-                .bind(tenant_id.get()).bind(user_id).bind(now_ms + booking_closes_ms).bind(now_ms).bind(limit)
+                .bind(tenant_id.get()).bind(user_id).bind(now_ms.plus_millis(booking_closes_ms)).bind(now_ms).bind(limit)
                 .fetch_all(pool).await?
         }))
     }

@@ -547,7 +547,7 @@ pub async fn insert_course_teacher(
 pub async fn copy_student_name_to_courses(
     tx: &mut TenantTx,
     user_id: UserId,
-    now_ms: i64,
+    now_ms: UnixMillis,
 ) -> StoreResult<()> {
     let tenant_id = tx.tenant_id();
     let sql = "UPDATE classin_course_students SET name = \

@@ -11,7 +11,9 @@ use axum::{
     response::{IntoResponse, Response},
     Json,
 };
-use classbridge_domain::{input::FieldReader, CourseId, LessonId, UserId, ValidationErrors};
+use classbridge_domain::{
+    input::FieldReader, CourseId, LessonId, UnixMillis, UserId, ValidationErrors,
+};
 use classbridge_service::classin::booking::{self, BookingError};
 use classbridge_service::scheduling::{self, LessonFilter};
 use std::collections::HashMap;
@@ -120,8 +122,8 @@ fn lesson_filter(query: &HashMap<String, String>) -> Result<LessonFilter, ApiErr
     }
     errors.into_result().map_err(ApiError::Validation)?;
     Ok(LessonFilter {
-        from,
-        to,
+        from: from.map(UnixMillis::new),
+        to: to.map(UnixMillis::new),
         course_id: course_id.map(CourseId::new),
         teacher_id: teacher_id.map(UserId::new),
     })

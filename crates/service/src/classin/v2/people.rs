@@ -2,7 +2,7 @@
 //! `/schooluser/modifyCourseStudentNickName` (a student's school name copied to their name in every class that has
 //! not ended). Both answer one `{uid, code, msg}` per person.
 
-use classbridge_domain::UserId;
+use classbridge_domain::{UnixMillis, UserId};
 use classbridge_store::classin::{self as classin_store, units as unit_store, SchoolIdentity};
 use serde_json::{json, Value};
 
@@ -114,7 +114,8 @@ pub async fn copy_nicknames(
                     "The school has no such student.",
                 ));
             }
-            unit_store::copy_student_name_to_courses(&mut tx, uid, now * 1000).await?;
+            unit_store::copy_student_name_to_courses(&mut tx, uid, UnixMillis::from_seconds(now))
+                .await?;
             Ok(())
         }
         .await;
