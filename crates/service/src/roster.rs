@@ -1,7 +1,7 @@
 //! The mirrored roster outside the mirror job: the branches with their classes and sections as the partner API and
 //! the dashboard list them, and renaming or deleting one mirrored person by the partner's uuid.
 
-use classbridge_domain::{Scope, TenantId};
+use classbridge_domain::{BranchId, Scope, TenantId};
 use classbridge_store::{roster, RosterWrite};
 
 use crate::{Page, PageRequest, Service, StoreError};
@@ -21,7 +21,7 @@ pub async fn branches_with_sections(
     let store = service.store();
     let branches =
         roster::list_branches(store, tenant_id, only_partner_id, partners_only, page).await?;
-    let ids: Vec<i64> = branches.items.iter().map(|branch| branch.id).collect();
+    let ids: Vec<BranchId> = branches.items.iter().map(|branch| branch.id).collect();
     let sections = roster::section_summaries(store, tenant_id, &ids).await?;
     Ok((branches, sections))
 }

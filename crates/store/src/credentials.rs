@@ -106,7 +106,7 @@ pub struct CredentialUsage {
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ClassinCredential {
     pub id: i64,
-    pub tenant_id: i64,
+    pub tenant_id: TenantId,
     pub sid: i64,
     pub name: String,
     pub secret_encrypted: String,

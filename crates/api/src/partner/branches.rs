@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 
 use axum::{extract::State, Json};
+use classbridge_domain::{BranchId, ClassId};
 use classbridge_service::roster;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -73,7 +74,7 @@ pub async fn list_branches(
     )
     .await?;
     // branch id → (class id, class) in order
-    let mut classes: BTreeMap<i64, Vec<(i64, BranchClassJson)>> = BTreeMap::new();
+    let mut classes: BTreeMap<BranchId, Vec<(ClassId, BranchClassJson)>> = BTreeMap::new();
     for row in rows {
         let branch_classes = classes.entry(row.branch_id).or_default();
         if branch_classes
@@ -93,7 +94,7 @@ pub async fn list_branches(
             (row.section_id, row.section_name, branch_classes.last_mut())
         {
             class.sections.push(BranchSectionJson {
-                id: section_id,
+                id: section_id.get(),
                 name,
                 students: row.students,
                 teachers: row.teachers,

@@ -1,7 +1,7 @@
 //! The school dashboard's reads (for people with the admin role): the mirrored tree with its counts, the recent
 //! mirror jobs, the lessons of the next two weeks, the API credentials and the ClassIn push queues.
 
-use classbridge_domain::{Role, Scope, TenantId, UnixMillis};
+use classbridge_domain::{BranchId, Role, Scope, TenantId, UnixMillis};
 use classbridge_store::{roster, PartnerCredential};
 
 use crate::{
@@ -41,7 +41,7 @@ pub async fn school_dashboard(
     let store = service.store();
     let first = |per_page| PageRequest { page: 1, per_page };
     let branches = roster::list_branches(store, tenant_id, None, false, first(100)).await?;
-    let ids: Vec<i64> = branches.items.iter().map(|b| b.id).collect();
+    let ids: Vec<BranchId> = branches.items.iter().map(|b| b.id).collect();
     let sections = roster::section_summaries(store, tenant_id, &ids).await?;
     let jobs = store
         .list_jobs(Scope::tenant_wide(tenant_id), None, first(20))

@@ -1,13 +1,13 @@
 //! The branch tree `GET /api/v2/branches` shows: a tenant's branches, and their classes and sections with counts.
 
-use classbridge_domain::TenantId;
+use classbridge_domain::{BranchId, ClassId, SectionId, TenantId};
 
 use crate::StoreResult;
 
 /// One branch of the tree `GET /api/v2/branches` shows.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct BranchSummary {
-    pub id: i64,
+    pub id: BranchId,
     pub partner_id: i64,
     pub name: String,
 }
@@ -15,11 +15,11 @@ pub struct BranchSummary {
 /// A section with its class and counts, for the tree.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct SectionSummary {
-    pub branch_id: i64,
-    pub class_id: i64,
+    pub branch_id: BranchId,
+    pub class_id: ClassId,
     pub class_partner_id: i64,
     pub class_name: String,
-    pub section_id: Option<i64>,
+    pub section_id: Option<SectionId>,
     pub section_name: Option<String>,
     pub students: i64,
     pub teachers: i64,
@@ -59,14 +59,14 @@ pub async fn list_branches(
 pub async fn section_summaries(
     store: &crate::Store,
     tenant_id: TenantId,
-    branch_ids: &[i64],
+    branch_ids: &[BranchId],
 ) -> StoreResult<Vec<SectionSummary>> {
     if branch_ids.is_empty() {
         return Ok(Vec::new());
     }
     let list = branch_ids
         .iter()
-        .map(i64::to_string)
+        .map(BranchId::to_string)
         .collect::<Vec<_>>()
         .join(", ");
     // The ids are integers read from our own rows, so they can stand in the text.
