@@ -3,9 +3,7 @@
 //! its lessons that have not ended).
 
 use classbridge_domain::{StudentIdentity, UnixMillis, UserId};
-use classbridge_store::classin::{
-    courses as course_store, lessons as lesson_store, units as unit_store,
-};
+use classbridge_store::classin::{courses as course_store, lessons as lesson_store};
 use serde_json::{json, Value};
 
 use super::{
@@ -102,7 +100,7 @@ pub async fn modify_course_teacher(
         };
         items.push(json!({"classId": lesson.id, "errno": number, "error": error}));
     }
-    unit_store::insert_course_teacher(&mut tx, course.id, uid).await?;
+    course_store::insert_course_teacher(&mut tx, course.id, uid).await?;
     tx.commit().await?;
     Ok(Value::Array(items))
 }
@@ -121,7 +119,7 @@ pub async fn remove_course_teacher(
     let course = find_course(&mut tx, params).await?;
     check_not_ended(&course, now)?;
     school_teacher_of(&mut tx, uid).await?;
-    if !unit_store::is_course_teacher(&mut tx, course.id, uid).await? {
+    if !course_store::is_course_teacher(&mut tx, course.id, uid).await? {
         return Err(Failure::new(
             errno::NOT_COURSE_TEACHER,
             "The teacher is not on the course's teacher list.",

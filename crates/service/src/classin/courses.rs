@@ -8,7 +8,7 @@ use classbridge_domain::{
 use classbridge_store::{
     classin::{
         courses::{self, CourseRow, NewCourse},
-        lessons as lesson_store, units as unit_store,
+        lessons as lesson_store,
     },
     StoreError, TenantTx,
 };
@@ -102,7 +102,7 @@ pub(crate) async fn teaches_in_course(
     course_id: CourseId,
     uid: UserId,
 ) -> ClassinResult<bool> {
-    Ok(unit_store::is_course_teacher(tx, course_id, uid).await?
+    Ok(courses::is_course_teacher(tx, course_id, uid).await?
         || lesson_store::count_unfinished_lessons_taught(
             tx,
             Some(course_id),

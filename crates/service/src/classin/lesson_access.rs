@@ -7,7 +7,6 @@ use classbridge_store::classin::{
     self, bookings as booking_store,
     courses::{self as course_store, CourseRow},
     lessons::{self as lesson_store, LessonRow},
-    units as unit_store,
 };
 use classbridge_store::TenantTx;
 
@@ -70,7 +69,7 @@ async fn add_one_lesson_student(
             "The head teacher cannot be a student.",
         ));
     }
-    if unit_store::is_course_teacher(tx, course.id, uid).await? {
+    if course_store::is_course_teacher(tx, course.id, uid).await? {
         return Err(Failure::new(
             errno::COURSE_TEACHER_AS_STUDENT,
             "A teacher of the course cannot be a student.",

@@ -4,9 +4,7 @@
 
 use classbridge_domain::{LessonId, LessonPhase, RowKey, StudentIdentity, UnixMillis, UserId};
 use classbridge_store::{
-    classin::{
-        courses as course_store, lessons as lesson_store, lessons::LessonRow, units as unit_store,
-    },
+    classin::{courses as course_store, lessons as lesson_store, lessons::LessonRow},
     TenantTx,
 };
 use serde_json::Value;
@@ -242,12 +240,12 @@ pub(crate) async fn apply_lesson_fields<Id: RowKey<LessonId>>(
         }
         lesson.teacher_id = Some(uid);
         // The lesson's teacher joins the course's teacher list (324 on ClassIn when that fails).
-        unit_store::insert_course_teacher(tx, lesson.course_id, uid).await?;
+        course_store::insert_course_teacher(tx, lesson.course_id, uid).await?;
     }
     let assistants = read_assistants(params)?;
     for uid in assistants.iter().flatten() {
         check_assistant(tx, lesson, *uid).await?;
-        unit_store::insert_course_teacher(tx, lesson.course_id, *uid).await?;
+        course_store::insert_course_teacher(tx, lesson.course_id, *uid).await?;
     }
     Ok((assistants, recording_refused))
 }

@@ -1,8 +1,8 @@
-//! Courses of the scheduling API and their students (and auditors), read and written inside the caller's
-//! transaction.
+//! Courses of the scheduling API, their students (and auditors) and teachers, and whose a course is, read and
+//! written inside the caller's transaction.
 
 use crate::{now_millis, tx::on_tx, StoreResult, TenantTx};
-use classbridge_domain::{CourseId, StudentIdentity, UnixMillis, Unsaved, UserId};
+use classbridge_domain::{CourseId, StudentIdentity, TenantId, UnixMillis, Unsaved, UserId};
 
 /// A course as stored; a change is made by writing the whole row back.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -183,4 +183,82 @@ pub async fn delete_course_student(
         }
         deleted > 0
     }))
+}
+
+/// Whose a course is, as far as a school may know: its own, or another school's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CourseOwner {
+    ThisSchool,
+    AnotherSchool,
+}
+
+/// Whose the course is (to tell "no such course" from "another school's course"); `None`: no such course.
+pub async fn course_owner(
+    tx: &mut TenantTx,
+    course_id: CourseId,
+) -> StoreResult<Option<CourseOwner>> {
+    let tenant_id = tx.tenant_id();
+    let sql = "SELECT tenant_id FROM classin_courses WHERE id = $1";
+    let owner: Option<TenantId> = on_tx!(tx.store_tx(), conn, Db => {
+        sqlx::query_scalar(sql).bind(course_id).fetch_optional(&mut *conn).await?
+    });
+    Ok(owner.map(|owner| {
+        if owner == tenant_id {
+            CourseOwner::ThisSchool
+        } else {
+            CourseOwner::AnotherSchool
+        }
+    }))
+}
+
+/// Whether the person teaches the course besides its main teacher.
+pub async fn is_course_teacher(
+    tx: &mut TenantTx,
+    course_id: CourseId,
+    user_id: UserId,
+) -> StoreResult<bool> {
+    let sql = format!(
+        "SELECT COUNT(*) FROM classin_course_teachers WHERE course_id = $1 AND user_id = $2 AND {}",
+        course_of_tenant(3)
+    );
+    let tenant_id = tx.tenant_id();
+    let count: i64 = on_tx!(tx.store_tx(), conn, Db => {
+        sqlx::query_scalar(&sql).bind(course_id).bind(user_id).bind(tenant_id.get()).fetch_one(&mut *conn).await?
+    });
+    Ok(count > 0)
+}
+
+/// Makes the person a teacher of the course (nothing when they already are).
+pub async fn insert_course_teacher(
+    tx: &mut TenantTx,
+    course_id: CourseId,
+    user_id: UserId,
+) -> StoreResult<()> {
+    let sql =
+        "INSERT INTO classin_course_teachers (course_id, user_id, created_at) VALUES ($1, $2, $3) \
+               ON CONFLICT DO NOTHING";
+    if !course_is_tenants(tx, course_id).await? {
+        return Ok(());
+    }
+    on_tx!(tx.store_tx(), conn, Db => {
+        sqlx::query(sql).bind(course_id).bind(user_id).bind(now_millis()).execute(&mut *conn).await?;
+    });
+    Ok(())
+}
+
+/// Copies the student's name in the school to their name in every course of the tenant that has not ended.
+pub async fn copy_student_name_to_courses(
+    tx: &mut TenantTx,
+    user_id: UserId,
+    now_ms: UnixMillis,
+) -> StoreResult<()> {
+    let tenant_id = tx.tenant_id();
+    let sql = "UPDATE classin_course_students SET name = \
+               (SELECT name FROM classin_school_students WHERE tenant_id = $1 AND user_id = $2) \
+               WHERE user_id = $2 AND course_id IN (SELECT id FROM classin_courses WHERE tenant_id = $1 \
+               AND ended_at IS NULL AND (expires_at IS NULL OR expires_at > $3))";
+    on_tx!(tx.store_tx(), conn, Db => {
+        sqlx::query(sql).bind(tenant_id.get()).bind(user_id).bind(now_ms).execute(&mut *conn).await?;
+    });
+    Ok(())
 }

@@ -86,7 +86,8 @@ pub async fn create_without_classroom(
     }
     // A teacher not yet in the class is added to it.
     if course.main_teacher_id != Some(teacher) {
-        unit_store::insert_course_teacher(&mut tx, course.id, teacher).await?;
+        classbridge_store::classin::courses::insert_course_teacher(&mut tx, course.id, teacher)
+            .await?;
     }
     let activity = NewActivity {
         id: Unsaved,

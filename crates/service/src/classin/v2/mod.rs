@@ -11,10 +11,7 @@ pub mod signature;
 pub mod units;
 
 use classbridge_store::{
-    classin::{
-        courses::{self as course_store, CourseRow},
-        units::{self as unit_store, CourseOwner},
-    },
+    classin::courses::{self as course_store, CourseOwner, CourseRow},
     TenantTx,
 };
 use serde_json::{Map, Value};
@@ -288,7 +285,7 @@ pub(crate) async fn school_course(
     now: i64,
 ) -> ClassinResult<CourseRow> {
     let course_id = body.required_id("courseId", CourseId::new)?;
-    match unit_store::course_owner(tx, course_id).await? {
+    match course_store::course_owner(tx, course_id).await? {
         None => {
             return Err(Failure::new(
                 code::NO_SUCH_COURSE,

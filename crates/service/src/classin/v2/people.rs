@@ -3,7 +3,7 @@
 //! not ended). Both answer one `{uid, code, msg}` per person.
 
 use classbridge_domain::{UnixMillis, UserId};
-use classbridge_store::classin::{self as classin_store, units as unit_store, SchoolIdentity};
+use classbridge_store::classin::{self as classin_store, SchoolIdentity};
 use serde_json::{json, Value};
 
 use super::{classrooms::check_teacher, code, Body, SUCCESS_MESSAGE};
@@ -62,13 +62,16 @@ pub async fn add_course_teachers(
                     "The teacher is already the head teacher of the class.",
                 ));
             }
-            if unit_store::is_course_teacher(&mut tx, course.id, uid).await? {
+            if classbridge_store::classin::courses::is_course_teacher(&mut tx, course.id, uid)
+                .await?
+            {
                 return Err(Failure::new(
                     code::ALREADY_IN_COURSE,
                     "The teacher is already a teacher of the class.",
                 ));
             }
-            unit_store::insert_course_teacher(&mut tx, course.id, uid).await?;
+            classbridge_store::classin::courses::insert_course_teacher(&mut tx, course.id, uid)
+                .await?;
             Ok(())
         }
         .await;
@@ -114,8 +117,12 @@ pub async fn copy_nicknames(
                     "The school has no such student.",
                 ));
             }
-            unit_store::copy_student_name_to_courses(&mut tx, uid, UnixMillis::from_seconds(now))
-                .await?;
+            classbridge_store::classin::courses::copy_student_name_to_courses(
+                &mut tx,
+                uid,
+                UnixMillis::from_seconds(now),
+            )
+            .await?;
             Ok(())
         }
         .await;
