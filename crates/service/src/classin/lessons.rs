@@ -38,8 +38,6 @@ pub const MIN_LENGTH_SECONDS: i64 = 15 * 60;
 pub const MAX_LENGTH_SECONDS: i64 = 24 * 3600;
 /// Three years of 365 days and the leap day they may hold.
 pub const MAX_AHEAD_SECONDS: i64 = (3 * 365 + 1) * 86_400;
-/// Name, time and seats of a lesson are locked from this long before its start.
-pub const LOCK_SECONDS: i64 = LessonPhase::LOCK_MILLIS / 1000;
 
 /// The rules a lesson's times follow when it is scheduled or moved (Unix seconds): begin at least a minute ahead
 /// (120) and at most three years ahead (268), end after begin (119), 15 minutes to 24 hours long (165).

@@ -1,10 +1,9 @@
 //! The home page's reads: a student's places and subjects, a teacher's sections and students, the person's upcoming
 //! lessons and the lessons a student may book, and a supervisor's subjects.
 
-use classbridge_domain::{SectionId, SubjectId, TenantId, UnixMillis, UserId};
+use classbridge_domain::{LessonPhase, SectionId, SubjectId, TenantId, UnixMillis, UserId};
 
 use crate::{
-    classin::lessons::LOCK_SECONDS,
     scheduling::{LessonSummary, PersonLesson},
     subjects::{SubjectRow, SubjectSection, SubjectTeacher},
     Service, StoreError,
@@ -66,7 +65,7 @@ pub async fn bookable_lessons(
             tenant_id,
             user_id,
             UnixMillis::new(now_ms),
-            LOCK_SECONDS * 1000,
+            LessonPhase::LOCK_MILLIS,
             50,
         )
         .await

@@ -102,7 +102,7 @@ impl Deliverer {
 
     /// One round: summarise closed lessons, then deliver every due SID's queue (SIDs side by side).
     pub async fn round(&self) -> StoreResult<()> {
-        let now = UnixMillis::new((self.now)());
+        let now = self.now();
         super::summaries::summarise_closed_lessons(&self.store, now, 200).await?;
         let sids = self.store.due_push_sids(now, &self.owner).await?;
         let mut running = tokio::task::JoinSet::new();
@@ -118,6 +118,11 @@ impl Deliverer {
         Ok(())
     }
 
+    /// Now, by the clock the delivery was given.
+    fn now(&self) -> UnixMillis {
+        UnixMillis::new((self.now)())
+    }
+
     fn lease_millis(&self) -> i64 {
         i64::try_from((self.settings.timeout_seconds + 5) * 1000).unwrap_or(i64::MAX)
     }
@@ -125,7 +130,7 @@ impl Deliverer {
     /// Sends the SID's messages in order until one fails or none is due.
     async fn deliver_sid(&self, sid: i64) -> StoreResult<()> {
         loop {
-            let now = UnixMillis::new((self.now)());
+            let now = self.now();
             if !self
                 .store
                 .lease_push_sid(sid, &self.owner, now, now.plus_millis(self.lease_millis()))
@@ -142,12 +147,12 @@ impl Deliverer {
             match self.attempt(&message, url.as_deref()).await {
                 Ok(()) => {
                     self.store
-                        .push_delivered(&message, &self.owner, UnixMillis::new((self.now)()))
+                        .push_delivered(&message, &self.owner, self.now())
                         .await?;
                     metrics::counter!("classbridge_classin_pushes_delivered_total").increment(1);
                 }
                 Err(error) => {
-                    let now = UnixMillis::new((self.now)());
+                    let now = self.now();
                     let retry = i64::try_from(self.settings.retry_seconds * 1000).unwrap_or(10_000);
                     tracing::info!(sid, message = message.id, error = %error, "push not acknowledged; will retry");
                     self.store

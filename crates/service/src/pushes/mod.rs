@@ -63,12 +63,12 @@ pub async fn enqueue_for_tenant(
     cmd: &str,
     key: &str,
     message: Map<String, Value>,
-    after_ms: Option<i64>,
+    after: Option<UnixMillis>,
 ) -> StoreResult<usize> {
     let targets = outbox::push_targets(tx).await?;
     let mut written = 0;
     for target in targets {
-        if after_ms.is_some_and(|at| at < target.push_url_set_at.millis()) {
+        if after.is_some_and(|at| at < target.push_url_set_at) {
             // Data produced before the subscription was enabled is never pushed.
             continue;
         }

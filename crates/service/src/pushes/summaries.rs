@@ -201,11 +201,10 @@ pub async fn summarise_closed_lessons(
                 &people,
                 summary.teacher_name.as_deref().unwrap_or_default(),
             );
-            let close_ms = lesson.ends_at.plus_millis(CLOSE_AFTER_SECONDS * 1000);
+            let closes_at = lesson.ends_at.plus_millis(CLOSE_AFTER_SECONDS * 1000);
             for (cmd, body) in messages {
                 let key = format!("{cmd}-{}", lesson.id);
-                super::enqueue_for_tenant(&mut tx, cmd, &key, body, Some(close_ms.millis()))
-                    .await?;
+                super::enqueue_for_tenant(&mut tx, cmd, &key, body, Some(closes_at)).await?;
             }
         }
         tx.commit().await?;
